@@ -1,0 +1,173 @@
+import { randomUUID } from 'node:crypto';
+import { z } from 'zod';
+
+/**
+ * One envelope for every event, with CloudEvents 1.0 attribute names. Payloads evolve additively;
+ * `dataVersion` says which shape `data` has.
+ */
+export const EVENT_SPEC_VERSION = '1.0';
+
+export enum EventType {
+  TokenCreated = 'dev.latchkey.token.created',
+  TokenRevoked = 'dev.latchkey.token.revoked',
+  TokenUpdated = 'dev.latchkey.token.updated',
+  TokenRenewed = 'dev.latchkey.token.renewed',
+  TokenUsed = 'dev.latchkey.token.used',
+  MemberRoleChanged = 'dev.latchkey.member.role-changed',
+  MemberRemoved = 'dev.latchkey.member.removed',
+}
+
+export const MEMBER_ROLES = ['owner', 'admin', 'member'] as const;
+
+const isoTime = z.iso.datetime({ offset: true });
+
+export const tokenCreatedData = z.object({
+  tokenId: z.uuid(),
+  name: z.string(),
+  keyPrefix: z.string(),
+  createdBy: z.string(),
+  createdAt: isoTime,
+  expiresAt: isoTime.nullable(),
+  scopes: z.array(z.string()).optional(),
+  resources: z.array(z.string()).optional(),
+  purpose: z.enum(['integration', 'agent']).optional(),
+});
+
+export const tokenRevokedData = z.object({
+  tokenId: z.uuid(),
+  revokedBy: z.string(),
+  revokedAt: isoTime,
+});
+
+export const tokenUpdatedData = z.object({
+  tokenId: z.uuid(),
+  updatedBy: z.string(),
+  /** The editable fields that changed, with their new values. */
+  changes: z.object({ description: z.string().nullable().optional() }),
+});
+
+export const tokenRenewedData = z.object({
+  oldTokenId: z.uuid(),
+  newTokenId: z.uuid(),
+  oldTokenEndsAt: isoTime,
+  renewedBy: z.string(),
+});
+
+export const tokenUsedData = z.object({
+  tokenId: z.uuid(),
+  /** Successful verifications since the previous TokenUsed from the same verifier instance. */
+  count: z.number().int().positive(),
+  lastUsedAt: isoTime,
+  verifierInstance: z.string(),
+});
+
+export const memberRoleChangedData = z.object({
+  userId: z.string(),
+  oldRole: z.enum(MEMBER_ROLES),
+  newRole: z.enum(MEMBER_ROLES),
+  changedBy: z.string(),
+});
+
+export const memberRemovedData = z.object({
+  userId: z.string(),
+  removedBy: z.string(),
+});
+
+const dataSchemas = {
+  [EventType.TokenCreated]: tokenCreatedData,
+  [EventType.TokenRevoked]: tokenRevokedData,
+  [EventType.TokenUpdated]: tokenUpdatedData,
+  [EventType.TokenRenewed]: tokenRenewedData,
+  [EventType.TokenUsed]: tokenUsedData,
+  [EventType.MemberRoleChanged]: memberRoleChangedData,
+  [EventType.MemberRemoved]: memberRemovedData,
+} as const;
+
+export interface EventDataByType {
+  [EventType.TokenCreated]: z.infer<typeof tokenCreatedData>;
+  [EventType.TokenRevoked]: z.infer<typeof tokenRevokedData>;
+  [EventType.TokenUpdated]: z.infer<typeof tokenUpdatedData>;
+  [EventType.TokenRenewed]: z.infer<typeof tokenRenewedData>;
+  [EventType.TokenUsed]: z.infer<typeof tokenUsedData>;
+  [EventType.MemberRoleChanged]: z.infer<typeof memberRoleChangedData>;
+  [EventType.MemberRemoved]: z.infer<typeof memberRemovedData>;
+}
+
+export interface EventEnvelope<T extends EventType = EventType> {
+  id: string;
+  type: T;
+  specversion: typeof EVENT_SPEC_VERSION;
+  /** The producing service, e.g. `latchkey/issuer`. */
+  source: string;
+  time: string;
+  /** What the event is about: the token id (token events) or the user id (member events). */
+  subject: string;
+  tenantId: string;
+  dataVersion: number;
+  data: EventDataByType[T];
+}
+
+/** The discriminated union consumers switch on. */
+export type LatchkeyEvent = { [T in EventType]: EventEnvelope<T> }[EventType];
+
+export type TokenCreatedEvent = EventEnvelope<EventType.TokenCreated>;
+export type TokenRevokedEvent = EventEnvelope<EventType.TokenRevoked>;
+export type TokenUpdatedEvent = EventEnvelope<EventType.TokenUpdated>;
+export type TokenRenewedEvent = EventEnvelope<EventType.TokenRenewed>;
+export type TokenUsedEvent = EventEnvelope<EventType.TokenUsed>;
+export type MemberRoleChangedEvent = EventEnvelope<EventType.MemberRoleChanged>;
+export type MemberRemovedEvent = EventEnvelope<EventType.MemberRemoved>;
+
+export const CURRENT_DATA_VERSION = 1;
+
+export function createEvent<T extends EventType>(
+  type: T,
+  fields: { source: string; subject: string; tenantId: string; data: EventDataByType[T]; time?: Date },
+): EventEnvelope<T> {
+  return {
+    id: randomUUID(),
+    type,
+    specversion: EVENT_SPEC_VERSION,
+    source: fields.source,
+    time: (fields.time ?? new Date()).toISOString(),
+    subject: fields.subject,
+    tenantId: fields.tenantId,
+    dataVersion: CURRENT_DATA_VERSION,
+    data: fields.data,
+  };
+}
+
+const envelopeSchema = z.object({
+  id: z.uuid(),
+  type: z.enum(EventType),
+  specversion: z.literal(EVENT_SPEC_VERSION),
+  source: z.string().min(1),
+  time: isoTime,
+  subject: z.string().min(1),
+  tenantId: z.string().min(1),
+  dataVersion: z.number().int().positive(),
+  data: z.unknown(),
+});
+
+export type EventParseResult = { ok: true; event: LatchkeyEvent } | { ok: false; reason: string };
+
+/** Validates a message at the edge. Unknown extra fields are tolerated (additive evolution). */
+export function parseEvent(raw: Buffer | string | null): EventParseResult {
+  if (raw === null) return { ok: false, reason: 'empty message' };
+  let json: unknown;
+  try {
+    json = JSON.parse(raw.toString());
+  } catch (error) {
+    return { ok: false, reason: `not JSON: ${(error as Error).message}` };
+  }
+  const envelope = envelopeSchema.safeParse(json);
+  if (!envelope.success) return { ok: false, reason: `bad envelope: ${z.prettifyError(envelope.error)}` };
+  const data = dataSchemas[envelope.data.type].safeParse(envelope.data.data);
+  if (!data.success) {
+    return { ok: false, reason: `bad ${envelope.data.type} data: ${z.prettifyError(data.error)}` };
+  }
+  if (data.data && 'tokenId' in data.data && data.data.tokenId !== envelope.data.subject) {
+    return { ok: false, reason: 'subject does not match data.tokenId' };
+  }
+  return { ok: true, event: { ...envelope.data, data: data.data } as LatchkeyEvent };
+}

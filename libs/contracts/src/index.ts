@@ -1,0 +1,5 @@
+export * from './events';
+export * from './permissions';
+export * from './token-state';
+export * from './topics';
+export * from './verification';
