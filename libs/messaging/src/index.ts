@@ -1,0 +1,3 @@
+export * from './event-consumer';
+export * from './event-publisher';
+export * from './kafka';

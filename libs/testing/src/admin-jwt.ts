@@ -1,0 +1,25 @@
+import { SignJWT } from 'jose';
+
+export interface AdminClaims {
+  tenantId: string;
+  userId: string;
+  role?: 'owner' | 'admin' | 'member';
+  email?: string;
+  emailVerified?: boolean;
+  expiresIn?: string;
+}
+
+/** Signs an admin JWT the way the identity provider would (HS256 development mode). */
+export async function signAdminJwt(secret: string, claims: AdminClaims): Promise<string> {
+  return new SignJWT({
+    tid: claims.tenantId,
+    role: claims.role ?? 'admin',
+    email: claims.email ?? `${claims.userId}@${claims.tenantId}.test`,
+    email_verified: claims.emailVerified ?? true,
+  })
+    .setProtectedHeader({ alg: 'HS256' })
+    .setSubject(claims.userId)
+    .setIssuedAt()
+    .setExpirationTime(claims.expiresIn ?? '15m')
+    .sign(new TextEncoder().encode(secret));
+}

@@ -1,0 +1,16 @@
+import { createServer } from 'node:net';
+
+/** A TCP port free on 127.0.0.1 right now (for servers that cannot listen on port 0, like gRPC here). */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.unref();
+    server.on('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() =>
+        typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port')),
+      );
+    });
+  });
+}

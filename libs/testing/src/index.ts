@@ -1,0 +1,5 @@
+export * from './admin-jwt';
+export * from './database';
+export * from './free-port';
+export * from './infrastructure';
+export * from './wait-for';
