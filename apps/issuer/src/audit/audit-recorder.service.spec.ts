@@ -1,0 +1,116 @@
+import { createEvent, EventType, type LatchkeyEvent } from '@latchkey/contracts';
+import { toAuditEntry } from './audit-recorder.service';
+
+const tokenId = '0b6f1c52-5f0e-4d47-9c39-6a8f1b1d2e01';
+const newTokenId = '7d1f0a43-2b9e-4c1a-8f3e-0e5d6c7b8a92';
+const time = new Date('2026-03-10T12:00:00.000Z');
+const base = { source: 'latchkey/issuer', tenantId: 'acme', time };
+
+const cases: [string, LatchkeyEvent, { type: string; actorId: string | null; tokenId: string | null }][] = [
+  [
+    'a created token',
+    createEvent(EventType.TokenCreated, {
+      ...base,
+      subject: tokenId,
+      data: {
+        tokenId,
+        name: 'crm',
+        keyPrefix: 'lk_abcde',
+        createdBy: 'carla',
+        createdAt: time.toISOString(),
+        expiresAt: null,
+      },
+    }),
+    { type: 'token.created', actorId: 'carla', tokenId },
+  ],
+  [
+    'an edited token',
+    createEvent(EventType.TokenUpdated, {
+      ...base,
+      subject: tokenId,
+      data: { tokenId, updatedBy: 'uwe', changes: { description: 'nightly sync' } },
+    }),
+    { type: 'token.updated', actorId: 'uwe', tokenId },
+  ],
+  [
+    'a revoked token',
+    createEvent(EventType.TokenRevoked, {
+      ...base,
+      subject: tokenId,
+      data: { tokenId, revokedBy: 'rita', revokedAt: time.toISOString() },
+    }),
+    { type: 'token.revoked', actorId: 'rita', tokenId },
+  ],
+  [
+    'a renewal (about the old token)',
+    createEvent(EventType.TokenRenewed, {
+      ...base,
+      subject: tokenId,
+      data: { oldTokenId: tokenId, newTokenId, oldTokenEndsAt: time.toISOString(), renewedBy: 'rene' },
+    }),
+    { type: 'token.renewed', actorId: 'rene', tokenId },
+  ],
+  [
+    'a usage summary (no actor)',
+    createEvent(EventType.TokenUsed, {
+      ...base,
+      subject: tokenId,
+      data: { tokenId, count: 7, lastUsedAt: time.toISOString(), verifierInstance: 'verifier-1' },
+    }),
+    { type: 'token.used', actorId: null, tokenId },
+  ],
+  [
+    'a role change (no token)',
+    createEvent(EventType.MemberRoleChanged, {
+      ...base,
+      subject: 'mia',
+      data: { userId: 'mia', oldRole: 'member', newRole: 'admin', changedBy: 'olga' },
+    }),
+    { type: 'member.role_changed', actorId: 'olga', tokenId: null },
+  ],
+  [
+    'a removed member (no token)',
+    createEvent(EventType.MemberRemoved, {
+      ...base,
+      subject: 'mia',
+      data: { userId: 'mia', removedBy: 'olga' },
+    }),
+    { type: 'member.removed', actorId: 'olga', tokenId: null },
+  ],
+];
+
+describe('toAuditEntry', () => {
+  it('has a case for every event type', () => {
+    expect(new Set(cases.map(([, event]) => event.type))).toEqual(new Set(Object.values(EventType)));
+  });
+
+  it.each(cases)('records %s with its type name, actor and token', (_, event, expected) => {
+    expect(toAuditEntry(event)).toEqual({
+      id: event.id,
+      tenantId: 'acme',
+      subjectId: event.subject,
+      occurredAt: time,
+      details: event.data,
+      ...expected,
+    });
+  });
+
+  it('keeps the successor of a renewal in the details', () => {
+    const [, renewal] = cases[3];
+    expect(toAuditEntry(renewal).details).toMatchObject({ oldTokenId: tokenId, newTokenId });
+  });
+
+  it('keeps the usage summary: count, last use and the verifier', () => {
+    const [, usage] = cases[4];
+    expect(toAuditEntry(usage)).toMatchObject({
+      type: 'token.used',
+      actorId: null,
+      details: { count: 7, lastUsedAt: time.toISOString(), verifierInstance: 'verifier-1' },
+    });
+  });
+
+  it('keys the entry by the event id, so a redelivery maps to the same row', () => {
+    const [, event] = cases[0];
+    expect(toAuditEntry(event).id).toBe(toAuditEntry(structuredClone(event)).id);
+  });
+});

@@ -1,0 +1,102 @@
+import {
+  type BeforeApplicationShutdown,
+  Inject,
+  Injectable,
+  type OnApplicationBootstrap,
+} from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import type { Kafka } from 'kafkajs';
+import { DataSource } from 'typeorm';
+import { EventType, type LatchkeyEvent, Topic } from '@latchkey/contracts';
+import { EventConsumer } from '@latchkey/messaging';
+import { ISSUER_CONFIG, type IssuerConfig } from '../config';
+import { KAFKA } from '../messaging.providers';
+import type { AuditEvent, AuditEventType } from './audit-event.entity';
+
+/** An audit row as recorded; `recordedAt` is the database's clock. */
+export type AuditEntry = Omit<AuditEvent, 'recordedAt'>;
+
+/**
+ * The audit entry an event becomes: its stable type name, who acted (null for usage) and the token it
+ * is about (for a renewal the old token; the new one is in `details`). Every event type has a case and
+ * no default: a new `EventType` fails compilation here until it is given its entry.
+ */
+export function toAuditEntry(event: LatchkeyEvent): AuditEntry {
+  const entry = (type: AuditEventType, actorId: string | null, tokenId: string | null): AuditEntry => ({
+    id: event.id,
+    tenantId: event.tenantId,
+    type,
+    actorId,
+    tokenId,
+    subjectId: event.subject,
+    occurredAt: new Date(event.time),
+    details: event.data,
+  });
+  switch (event.type) {
+    case EventType.TokenCreated:
+      return entry('token.created', event.data.createdBy, event.data.tokenId);
+    case EventType.TokenUpdated:
+      return entry('token.updated', event.data.updatedBy, event.data.tokenId);
+    case EventType.TokenRevoked:
+      return entry('token.revoked', event.data.revokedBy, event.data.tokenId);
+    case EventType.TokenRenewed:
+      return entry('token.renewed', event.data.renewedBy, event.data.oldTokenId);
+    case EventType.TokenUsed:
+      return entry('token.used', null, event.data.tokenId);
+    case EventType.MemberRoleChanged:
+      return entry('member.role_changed', event.data.changedBy, null);
+    case EventType.MemberRemoved:
+      return entry('member.removed', event.data.removedBy, null);
+  }
+}
+
+/**
+ * Records every admin action and usage summary in the audit log, from the events (seed 002). Its own
+ * consumer group reads the topics from the beginning; each event is inserted once, keyed by its id, so
+ * a redelivery changes nothing.
+ */
+@Injectable()
+export class AuditRecorder implements OnApplicationBootstrap, BeforeApplicationShutdown {
+  private readonly consumer: EventConsumer;
+
+  constructor(
+    @Inject(KAFKA) kafka: Kafka,
+    @Inject(ISSUER_CONFIG) config: IssuerConfig,
+    @InjectDataSource() private readonly dataSource: DataSource,
+  ) {
+    this.consumer = new EventConsumer(kafka, {
+      groupId: config.ISSUER_AUDIT_KAFKA_GROUP_ID,
+      topics: [Topic.TokenLifecycle, Topic.Members, Topic.TokenUsage],
+      topicPrefix: config.KAFKA_TOPIC_PREFIX,
+      fromBeginning: true,
+      handle: (event) => this.record(event),
+    });
+  }
+
+  async onApplicationBootstrap(): Promise<void> {
+    await this.consumer.start();
+  }
+
+  async beforeApplicationShutdown(): Promise<void> {
+    await this.consumer.stop();
+  }
+
+  async record(event: LatchkeyEvent): Promise<void> {
+    const entry = toAuditEntry(event);
+    await this.dataSource.query(
+      `INSERT INTO audit_events (id, tenant_id, type, actor_id, token_id, subject_id, occurred_at, details)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8::jsonb)
+       ON CONFLICT (id) DO NOTHING`,
+      [
+        entry.id,
+        entry.tenantId,
+        entry.type,
+        entry.actorId,
+        entry.tokenId,
+        entry.subjectId,
+        entry.occurredAt,
+        JSON.stringify(entry.details),
+      ],
+    );
+  }
+}

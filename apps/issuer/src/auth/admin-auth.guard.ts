@@ -1,0 +1,34 @@
+import { type CanActivate, createParamDecorator, type ExecutionContext, Injectable } from '@nestjs/common';
+import type { Request } from 'express';
+import { MemberDirectory } from '../members/member-directory';
+import { AdminJwtVerifier } from './admin-jwt-verifier';
+import type { AdminPrincipal } from './admin-principal';
+
+type AuthenticatedRequest = Request & { principal?: AdminPrincipal };
+
+/**
+ * Every admin endpoint sits behind this guard. It verifies the identity provider's JWT, then signs the
+ * person in as a member (recorded on first sign-in): from then on Latchkey's member record decides
+ * the role, and a removed member is refused (403 MEMBER_REMOVED) whatever the JWT says.
+ */
+@Injectable()
+export class AdminAuthGuard implements CanActivate {
+  constructor(
+    private readonly verifier: AdminJwtVerifier,
+    private readonly members: MemberDirectory,
+  ) {}
+
+  async canActivate(context: ExecutionContext): Promise<boolean> {
+    const request = context.switchToHttp().getRequest<AuthenticatedRequest>();
+    const claimed = await this.verifier.verify(request.headers.authorization);
+    request.principal = await this.members.signIn(claimed);
+    return true;
+  }
+}
+
+/** The principal the guard authenticated. */
+export const CurrentAdmin = createParamDecorator((_: unknown, context: ExecutionContext): AdminPrincipal => {
+  const principal = context.switchToHttp().getRequest<AuthenticatedRequest>().principal;
+  if (!principal) throw new Error('CurrentAdmin used on a route without AdminAuthGuard');
+  return principal;
+});

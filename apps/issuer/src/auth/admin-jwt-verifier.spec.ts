@@ -1,0 +1,74 @@
+import { SignJWT } from 'jose';
+import { generateToken } from '@latchkey/token-format';
+import type { IssuerConfig } from '../config';
+import { AdminJwtVerifier } from './admin-jwt-verifier';
+import { AuthErrorCode } from './auth.errors';
+
+const secret = 'a-development-secret-of-at-least-32-chars';
+const verifier = new AdminJwtVerifier({ ADMIN_JWT_SECRET: secret } as IssuerConfig);
+
+function sign(claims: Record<string, unknown>, { key = secret, subject = 'alice', exp = '5m' } = {}) {
+  let jwt = new SignJWT(claims).setProtectedHeader({ alg: 'HS256' }).setIssuedAt();
+  if (subject) jwt = jwt.setSubject(subject);
+  if (exp) jwt = jwt.setExpirationTime(exp);
+  return jwt.sign(new TextEncoder().encode(key));
+}
+
+const valid = { tid: 'acme', role: 'admin', email: 'alice@acme.test', email_verified: true };
+
+describe('AdminJwtVerifier', () => {
+  it('turns a valid JWT into a principal', async () => {
+    await expect(verifier.verify(`Bearer ${await sign(valid)}`)).resolves.toEqual({
+      userId: 'alice',
+      tenantId: 'acme',
+      role: 'admin',
+      email: 'alice@acme.test',
+      emailVerified: true,
+    });
+  });
+
+  it('treats a missing email_verified as unverified', async () => {
+    const principal = await verifier.verify(`Bearer ${await sign({ tid: 'acme', role: 'member' })}`);
+    expect(principal).toMatchObject({ emailVerified: false, email: null, role: 'member' });
+  });
+
+  it.each([undefined, '', 'Basic abc', 'Bearer'])(
+    'asks for a bearer JWT when the header is %p',
+    async (header) => {
+      await expect(verifier.verify(header)).rejects.toMatchObject({
+        code: AuthErrorCode.Unauthenticated,
+        status: 401,
+      });
+    },
+  );
+
+  it('refuses API tokens: tokens cannot manage tokens', async () => {
+    await expect(verifier.verify(`Bearer ${generateToken().token}`)).rejects.toMatchObject({
+      code: AuthErrorCode.ApiTokenNotAccepted,
+    });
+  });
+
+  it.each([
+    ['signed with another key', () => sign(valid, { key: 'another-secret-that-is-long-enough-too' })],
+    ['expired', () => sign(valid, { exp: '-1m' })],
+    ['without exp', () => sign(valid, { exp: '' })],
+    ['without sub', () => sign(valid, { subject: '' })],
+    ['without tenant', () => sign({ role: 'admin' })],
+    ['with an unknown role', () => sign({ tid: 'acme', role: 'superuser' })],
+  ])('refuses a JWT %s', async (_label, make) => {
+    await expect(verifier.verify(`Bearer ${await make()}`)).rejects.toMatchObject({
+      code: AuthErrorCode.InvalidAdminToken,
+      status: 401,
+    });
+  });
+
+  it('refuses an unsigned JWT (alg none)', async () => {
+    const header = Buffer.from(JSON.stringify({ alg: 'none' })).toString('base64url');
+    const body = Buffer.from(
+      JSON.stringify({ ...valid, sub: 'alice', exp: Date.now() / 1000 + 60 }),
+    ).toString('base64url');
+    await expect(verifier.verify(`Bearer ${header}.${body}.`)).rejects.toMatchObject({
+      code: AuthErrorCode.InvalidAdminToken,
+    });
+  });
+});

@@ -1,0 +1,69 @@
+import { z } from 'zod';
+import { DEFAULT_SCOPE_CATALOG } from '@latchkey/contracts';
+import { env, loadConfig } from '@latchkey/service-runtime';
+import { parsePlanList, TENANT_PLANS } from './tenants/tenant-plan';
+
+const schema = z
+  .object({
+    ISSUER_PORT: env.port(3000, 'HTTP port of the admin API'),
+    DATABASE_URL: env.url('PostgreSQL connection string; the issuer owns the token tables'),
+    REDIS_URL: env.url('Redis connection string; revocations are written to the verifiers’ cache'),
+    REDIS_KEY_PREFIX: env.textWithDefault('latchkey:', 'namespace for every Redis key'),
+    KAFKA_BROKERS: env.brokers('comma-separated Kafka bootstrap brokers, e.g. 127.0.0.1:9092'),
+    KAFKA_TOPIC_PREFIX: env.textWithDefault('', 'namespace prepended to every topic name'),
+    ISSUER_KAFKA_CLIENT_ID: env.textWithDefault('latchkey-issuer', 'Kafka client id'),
+    ISSUER_KAFKA_GROUP_ID: env.textWithDefault('latchkey-issuer', 'consumer group for TokenUsed events'),
+    ISSUER_AUDIT_KAFKA_GROUP_ID: env.textWithDefault(
+      'latchkey-issuer-audit',
+      'consumer group that records every event in the audit log (reads each topic from the beginning)',
+    ),
+    ADMIN_JWT_SECRET: z
+      .string()
+      .min(32, 'must be at least 32 characters')
+      .optional()
+      .describe('HS256 secret for admin JWTs (development/test; use ADMIN_JWKS_URL in production)'),
+    ADMIN_JWKS_URL: z.url().optional().describe('JWKS URL of the organisation’s identity provider'),
+    ADMIN_JWT_ISSUER: z.string().optional().describe('expected `iss` of admin JWTs'),
+    ADMIN_JWT_AUDIENCE: z.string().optional().describe('expected `aud` of admin JWTs'),
+    OUTBOX_POLL_INTERVAL_MS: env.durationMs(250, 'how often the outbox relay looks for unpublished events'),
+    OUTBOX_BATCH_SIZE: env.positiveInt(100, 'events per Kafka batch from the outbox'),
+    OUTBOX_RETENTION_HOURS: env.positiveInt(168, 'how long published outbox rows are kept'),
+    TOKEN_CACHE_TTL_SECONDS: env.positiveInt(300, 'lifetime of a revocation entry in the verifiers’ cache'),
+    HTTP_BODY_LIMIT: env.textWithDefault('16kb', 'largest accepted JSON body'),
+    TOKEN_SCOPE_CATALOG: env.scopeCatalog(DEFAULT_SCOPE_CATALOG),
+    MAX_TOKENS_PER_TENANT: env.positiveInt(1000, 'most live (active, unexpired) tokens one tenant may hold'),
+    AGENT_TOKEN_DEFAULT_EXPIRY_DAYS: env.positiveInt(
+      90,
+      'expiry of agent tokens created without one (seed 002: 90 days)',
+    ),
+    API_ACCESS_PLANS: z
+      .string()
+      .default('team,enterprise')
+      .transform((text, ctx) => {
+        try {
+          return parsePlanList(text);
+        } catch (error) {
+          ctx.addIssue((error as Error).message);
+          return z.NEVER;
+        }
+      })
+      .describe(`comma-separated plans that include API access (of ${TENANT_PLANS.join(', ')})`),
+    DEFAULT_TENANT_PLAN: z
+      .enum(TENANT_PLANS)
+      .default('team')
+      .describe('plan given to a tenant the first time the issuer sees it'),
+    LOG_LEVEL: env.logLevel(),
+  })
+  .refine((c) => c.ADMIN_JWT_SECRET !== undefined || c.ADMIN_JWKS_URL !== undefined, {
+    path: ['ADMIN_JWT_SECRET'],
+    message:
+      'set ADMIN_JWKS_URL (your identity provider) or ADMIN_JWT_SECRET (development) to authenticate admins',
+  });
+
+export type IssuerConfig = z.infer<typeof schema>;
+
+export function loadIssuerConfig(source: Record<string, string | undefined> = process.env): IssuerConfig {
+  return loadConfig(schema, source);
+}
+
+export const ISSUER_CONFIG = Symbol('ISSUER_CONFIG');

@@ -1,0 +1,51 @@
+import { DataSource, type DataSourceOptions } from 'typeorm';
+import { AuditEvent } from '../audit/audit-event.entity';
+import { Member } from '../members/member.entity';
+import { OutboxMessage } from '../outbox/outbox-message.entity';
+import { Tenant } from '../tenants/tenant.entity';
+import { Token } from '../tokens/token.entity';
+import { ProcessedEvent } from '../usage/processed-event.entity';
+import { InitialSchema1763900000000 } from './migrations/1763900000000-InitialSchema';
+import { TokenDescriptionAndLineage1763900000100 } from './migrations/1763900000100-TokenDescriptionAndLineage';
+import { TenantPlansAndPolicies1763900000200 } from './migrations/1763900000200-TenantPlansAndPolicies';
+import { Members1763900000300 } from './migrations/1763900000300-Members';
+import { AuditEvents1763900000400 } from './migrations/1763900000400-AuditEvents';
+import { TokenScopesResourcesPurpose1763900000500 } from './migrations/1763900000500-TokenScopesResourcesPurpose';
+import { TokenCreatorEmail1763900000600 } from './migrations/1763900000600-TokenCreatorEmail';
+
+export const ENTITIES = [Token, OutboxMessage, ProcessedEvent, Tenant, Member, AuditEvent];
+export const MIGRATIONS = [
+  InitialSchema1763900000000,
+  TokenDescriptionAndLineage1763900000100,
+  TenantPlansAndPolicies1763900000200,
+  Members1763900000300,
+  AuditEvents1763900000400,
+  TokenScopesResourcesPurpose1763900000500,
+  TokenCreatorEmail1763900000600,
+];
+
+/** Schema changes happen only through migrations; `synchronize` is never on. */
+export function dataSourceOptions(databaseUrl: string): DataSourceOptions {
+  return {
+    type: 'postgres',
+    url: databaseUrl,
+    entities: ENTITIES,
+    migrations: MIGRATIONS,
+    migrationsTableName: 'schema_migrations',
+    synchronize: false,
+    migrationsRun: false,
+    extra: { max: 10, application_name: 'latchkey-issuer' },
+  };
+}
+
+/** Applies pending migrations; returns the names of those applied. */
+export async function runMigrations(databaseUrl: string): Promise<string[]> {
+  const dataSource = new DataSource(dataSourceOptions(databaseUrl));
+  await dataSource.initialize();
+  try {
+    const applied = await dataSource.runMigrations({ transaction: 'each' });
+    return applied.map((m) => m.name);
+  } finally {
+    await dataSource.destroy();
+  }
+}

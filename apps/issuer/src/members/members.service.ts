@@ -1,0 +1,220 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { Brackets, DataSource, type EntityManager } from 'typeorm';
+import { createEvent, EventType, Topic } from '@latchkey/contracts';
+import type { AdminPrincipal, Role } from '../auth/admin-principal';
+import { ForbiddenRoleError, requireRole } from '../auth/roles';
+import { appendToOutbox } from '../outbox/outbox';
+import { OutboxRelay } from '../outbox/outbox-relay.service';
+import { Member, type MemberStatus } from './member.entity';
+import { MemberStateCache } from './member-state-cache';
+import { MemberError, MemberErrorCode } from './members.errors';
+
+const EVENT_SOURCE = 'latchkey/issuer';
+
+/** What the Members API shows of a member. */
+export interface MemberView {
+  userId: string;
+  email: string | null;
+  role: Role;
+  status: MemberStatus;
+  firstSeenAt: string;
+  lastSeenAt: string;
+}
+
+export function toMemberView(member: Member): MemberView {
+  return {
+    userId: member.userId,
+    email: member.email,
+    role: member.role,
+    status: member.status,
+    firstSeenAt: member.firstSeenAt.toISOString(),
+    lastSeenAt: member.lastSeenAt.toISOString(),
+  };
+}
+
+/** The facts the role rules look at. */
+export type MemberFacts = Pick<Member, 'userId' | 'role' | 'status'>;
+
+/** Only owners and admins manage members; members get 403 before anything is looked up. */
+export function assertMayManageMembers(actor: Pick<AdminPrincipal, 'role'>): void {
+  requireRole(actor, ['owner', 'admin'], 'manage members');
+}
+
+/**
+ * Whether `actor` may give `target` the role `newRole`, `activeOwners` being the tenant's active owners
+ * now (target included). Owners may change anyone else; admins only non-owners, and never to owner. The
+ * last active owner keeps the role, and nobody changes their own.
+ */
+export function assertMayChangeRole(
+  actor: MemberFacts,
+  target: MemberFacts,
+  newRole: Role,
+  activeOwners: number,
+): void {
+  assertMayChange(actor, target, newRole, activeOwners);
+}
+
+/** Whether `actor` may remove `target`: the same rules as a role change, and nobody removes themselves. */
+export function assertMayRemove(actor: MemberFacts, target: MemberFacts, activeOwners: number): void {
+  assertMayChange(actor, target, 'removed', activeOwners);
+}
+
+function assertMayChange(
+  actor: MemberFacts,
+  target: MemberFacts,
+  change: Role | 'removed',
+  activeOwners: number,
+): void {
+  assertMayManageMembers(actor);
+  if ((target.role === 'owner' || change === 'owner') && actor.role !== 'owner') {
+    throw new ForbiddenRoleError(
+      change === 'removed'
+        ? 'Only owners may remove an owner.'
+        : 'Only owners may grant or revoke the owner role.',
+    );
+  }
+  if (target.status === 'removed') {
+    throw new MemberError(
+      MemberErrorCode.AlreadyRemoved,
+      `${target.userId} was removed from this tenant and cannot be changed.`,
+    );
+  }
+  if (target.role === 'owner' && target.status === 'active' && change !== 'owner' && activeOwners <= 1) {
+    throw new MemberError(
+      MemberErrorCode.LastOwner,
+      `${target.userId} is the tenant's last owner. Make another member an owner first.`,
+    );
+  }
+  if (actor.userId === target.userId) {
+    throw change === 'removed'
+      ? new MemberError(MemberErrorCode.CannotRemoveSelf, 'You cannot remove yourself. Ask another owner.')
+      : new MemberError(
+          MemberErrorCode.CannotChangeOwnRole,
+          'You cannot change your own role. Ask another owner.',
+        );
+  }
+}
+
+/**
+ * A tenant's members: listed for owners and admins, who change roles and remove people. Every change
+ * reaches the verifiers' cache before commit (tokens act with their owner's current role at once) and
+ * is announced on the members topic.
+ */
+@Injectable()
+export class MembersService {
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly stateCache: MemberStateCache,
+    private readonly relay: OutboxRelay,
+  ) {}
+
+  async list(principal: AdminPrincipal): Promise<{ items: MemberView[] }> {
+    assertMayManageMembers(principal);
+    const members = await this.dataSource.getRepository(Member).find({
+      where: { tenantId: principal.tenantId },
+      order: { firstSeenAt: 'ASC', userId: 'ASC' },
+    });
+    return { items: members.map(toMemberView) };
+  }
+
+  changeRole(principal: AdminPrincipal, userId: string, role: Role): Promise<MemberView> {
+    return this.change(principal, userId, role);
+  }
+
+  async remove(principal: AdminPrincipal, userId: string): Promise<void> {
+    await this.change(principal, userId, 'removed');
+  }
+
+  private async change(
+    principal: AdminPrincipal,
+    userId: string,
+    change: Role | 'removed',
+  ): Promise<MemberView> {
+    assertMayManageMembers(principal);
+    const now = new Date();
+    const { member, changed } = await this.dataSource.transaction(async (manager) => {
+      const locked = await lockForChange(manager, principal.tenantId, [principal.userId, userId]);
+      const target = locked.find((m) => m.userId === userId);
+      if (!target) {
+        throw new MemberError(MemberErrorCode.NotFound, `No member ${userId} in your tenant.`);
+      }
+      // The actor's role as committed now, not as it was when the request was authenticated.
+      const actor = locked.find((m) => m.userId === principal.userId && m.status === 'active');
+      if (!actor) {
+        throw new MemberError(MemberErrorCode.Removed, 'You were removed from this tenant.');
+      }
+      const activeOwners = locked.filter((m) => m.role === 'owner' && m.status === 'active').length;
+      assertMayChange(actor, target, change, activeOwners);
+      if (change === target.role) return { member: target, changed: false };
+
+      const tenantId = target.tenantId;
+      if (change === 'removed') {
+        target.status = 'removed';
+        await manager.update(Member, { tenantId, userId }, { status: 'removed' });
+        await appendToOutbox(
+          manager,
+          Topic.Members,
+          createEvent(EventType.MemberRemoved, {
+            source: EVENT_SOURCE,
+            subject: userId,
+            tenantId,
+            time: now,
+            data: { userId, removedBy: principal.userId },
+          }),
+        );
+      } else {
+        const oldRole = target.role;
+        target.role = change;
+        await manager.update(Member, { tenantId, userId }, { role: change });
+        await appendToOutbox(
+          manager,
+          Topic.Members,
+          createEvent(EventType.MemberRoleChanged, {
+            source: EVENT_SOURCE,
+            subject: userId,
+            tenantId,
+            time: now,
+            data: { userId, oldRole, newRole: change, changedBy: principal.userId },
+          }),
+        );
+      }
+      await this.propagate(target);
+      return { member: target, changed: true };
+    });
+    if (changed) this.relay.nudge();
+    return toMemberView(member);
+  }
+
+  /** Writes the member's new state to the verifiers' cache; failing that, the transaction is undone. */
+  private async propagate(member: Member): Promise<void> {
+    try {
+      await this.stateCache.publish(member);
+    } catch {
+      throw new MemberError(
+        MemberErrorCode.ChangeUnavailable,
+        'The change could not be propagated to the verifiers, so nothing was changed. Try again.',
+      );
+    }
+  }
+}
+
+/**
+ * Locks the actor, the target and every active owner of the tenant, in user id order (so concurrent
+ * changes cannot deadlock): the owner count and both roles then hold until commit.
+ */
+function lockForChange(manager: EntityManager, tenantId: string, userIds: string[]): Promise<Member[]> {
+  return manager
+    .createQueryBuilder(Member, 'member')
+    .where('member.tenantId = :tenantId', { tenantId })
+    .andWhere(
+      new Brackets((q) =>
+        q
+          .where('member.userId IN (:...userIds)', { userIds })
+          .orWhere(`member.role = 'owner' AND member.status = 'active'`),
+      ),
+    )
+    .orderBy('member.userId', 'ASC')
+    .setLock('pessimistic_write')
+    .getMany();
+}

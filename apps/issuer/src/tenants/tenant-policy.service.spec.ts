@@ -1,0 +1,138 @@
+import { FORBIDDEN_ROLE } from '../auth/roles';
+import type { AdminPrincipal, Role } from '../auth/admin-principal';
+import type { IssuerConfig } from '../config';
+import type { Tenant } from './tenant.entity';
+import type { TenantPlan } from './tenant-plan';
+import {
+  evaluateIssuancePolicy,
+  type IssuancePolicy,
+  TenantPolicyService,
+  toTenantPolicyView,
+} from './tenant-policy.service';
+import { TenantErrorCode } from './tenants.errors';
+
+const now = new Date('2026-03-10T12:00:00.000Z');
+const days = (n: number) => new Date(now.getTime() + n * 86_400_000);
+const apiAccessPlans: TenantPlan[] = ['team', 'enterprise'];
+
+const policy = (overrides: Partial<IssuancePolicy> = {}): IssuancePolicy => ({
+  plan: 'team',
+  requireExpiry: false,
+  maxLifetimeDays: null,
+  ...overrides,
+});
+
+const evaluate = (tenant: IssuancePolicy, expiresAt: Date | null) =>
+  evaluateIssuancePolicy(tenant, expiresAt, now, apiAccessPlans);
+
+describe('evaluateIssuancePolicy', () => {
+  it('allows any expiry, never included, under the default policy of a paid plan', () => {
+    for (const expiresAt of [null, days(1), days(3650), days(100_000)]) {
+      expect(evaluate(policy(), expiresAt)).toBeNull();
+      expect(evaluate(policy({ plan: 'enterprise' }), expiresAt)).toBeNull();
+    }
+  });
+
+  it('asks a plan without API access to upgrade (402)', () => {
+    expect(evaluate(policy({ plan: 'free' }), days(30))).toMatchObject({
+      code: TenantErrorCode.UpgradeRequired,
+      status: 402,
+      detail: 'API access is not included in the free plan. Upgrade required.',
+    });
+  });
+
+  it('decides API access from the configured plans', () => {
+    expect(evaluateIssuancePolicy(policy({ plan: 'free' }), null, now, ['free'])).toBeNull();
+    expect(evaluateIssuancePolicy(policy({ plan: 'team' }), null, now, ['enterprise'])).toMatchObject({
+      code: TenantErrorCode.UpgradeRequired,
+      detail: 'API access is not included in the team plan. Upgrade required.',
+    });
+  });
+
+  it('reports the missing upgrade before any policy violation', () => {
+    const strict = policy({ plan: 'free', requireExpiry: true, maxLifetimeDays: 1 });
+    expect(evaluate(strict, null)?.code).toBe(TenantErrorCode.UpgradeRequired);
+  });
+
+  it('refuses a token that never expires when the policy requires an expiry (422)', () => {
+    expect(evaluate(policy({ requireExpiry: true }), null)).toMatchObject({
+      code: TenantErrorCode.PolicyExpiryRequired,
+      status: 422,
+    });
+  });
+
+  it('accepts any expiry when the policy only requires one', () => {
+    expect(evaluate(policy({ requireExpiry: true }), days(3650))).toBeNull();
+  });
+
+  it('allows a lifetime of exactly maxLifetimeDays', () => {
+    expect(evaluate(policy({ maxLifetimeDays: 60 }), days(60))).toBeNull();
+    expect(evaluate(policy({ maxLifetimeDays: 1 }), days(1))).toBeNull();
+  });
+
+  it('refuses one second more than maxLifetimeDays, naming the maximum (422)', () => {
+    const error = evaluate(policy({ maxLifetimeDays: 60 }), new Date(days(60).getTime() + 1000));
+    expect(error).toMatchObject({
+      code: TenantErrorCode.PolicyMaxLifetimeExceeded,
+      status: 422,
+      extensions: { maxLifetimeDays: 60 },
+    });
+    expect(error?.detail).toContain('60 days');
+  });
+
+  it('refuses a token that never expires when a maximum lifetime is set', () => {
+    expect(evaluate(policy({ maxLifetimeDays: 3650 }), null)?.code).toBe(
+      TenantErrorCode.PolicyMaxLifetimeExceeded,
+    );
+  });
+
+  it('names the missing expiry first when both rules apply to "never"', () => {
+    expect(evaluate(policy({ requireExpiry: true, maxLifetimeDays: 30 }), null)?.code).toBe(
+      TenantErrorCode.PolicyExpiryRequired,
+    );
+  });
+});
+
+describe('toTenantPolicyView', () => {
+  it('shows the plan, whether it includes API access, and the policy', () => {
+    const tenant = { id: 'acme', plan: 'free', requireExpiry: true, maxLifetimeDays: 90 } as Tenant;
+    expect(toTenantPolicyView(tenant, apiAccessPlans)).toEqual({
+      plan: 'free',
+      apiAccess: false,
+      requireExpiry: true,
+      maxLifetimeDays: 90,
+    });
+  });
+});
+
+describe('TenantPolicyService roles', () => {
+  // The role is checked before any database access: no data source is needed to refuse.
+  const service = new TenantPolicyService(
+    undefined as never,
+    { API_ACCESS_PLANS: apiAccessPlans, DEFAULT_TENANT_PLAN: 'team' } as IssuerConfig,
+  );
+  const as = (role: Role): AdminPrincipal => ({
+    userId: 'u',
+    tenantId: 'acme',
+    role,
+    email: null,
+    emailVerified: true,
+  });
+
+  it('lets members neither read nor change the policy', async () => {
+    await expect(service.view(as('member'))).rejects.toMatchObject({
+      code: FORBIDDEN_ROLE,
+      status: 403,
+    });
+    await expect(service.update(as('member'), { requireExpiry: true })).rejects.toMatchObject({
+      code: FORBIDDEN_ROLE,
+    });
+  });
+
+  it('lets admins read but not change the policy', async () => {
+    await expect(service.update(as('admin'), { maxLifetimeDays: 30 })).rejects.toMatchObject({
+      code: FORBIDDEN_ROLE,
+      status: 403,
+    });
+  });
+});

@@ -1,0 +1,110 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
+import type { AdminPrincipal } from '../auth/admin-principal';
+import { requireRole } from '../auth/roles';
+import { ISSUER_CONFIG, type IssuerConfig } from '../config';
+import type { UpdateTenantPolicyDto } from './dto/update-tenant-policy.dto';
+import { Tenant } from './tenant.entity';
+import type { TenantPlan } from './tenant-plan';
+import { findOrCreateTenant } from './tenant-records';
+import { TenantError, TenantErrorCode } from './tenants.errors';
+
+const DAY_MS = 24 * 60 * 60 * 1000;
+
+/** What `GET /v1/tenant/policy` shows. */
+export interface TenantPolicyView {
+  plan: TenantPlan;
+  apiAccess: boolean;
+  requireExpiry: boolean;
+  maxLifetimeDays: number | null;
+}
+
+export type IssuancePolicy = Pick<Tenant, 'plan' | 'requireExpiry' | 'maxLifetimeDays'>;
+
+/**
+ * Whether a token expiring at `expiresAt` (null: never) may be issued now under the tenant's plan and
+ * policy: null if it may, otherwise the error to answer. A lifetime of exactly `maxLifetimeDays` is allowed.
+ */
+export function evaluateIssuancePolicy(
+  tenant: IssuancePolicy,
+  expiresAt: Date | null,
+  now: Date,
+  apiAccessPlans: readonly TenantPlan[],
+): TenantError | null {
+  if (!apiAccessPlans.includes(tenant.plan)) {
+    return new TenantError(
+      TenantErrorCode.UpgradeRequired,
+      `API access is not included in the ${tenant.plan} plan. Upgrade required.`,
+      { plan: tenant.plan },
+    );
+  }
+  if (tenant.requireExpiry && expiresAt === null) {
+    return new TenantError(
+      TenantErrorCode.PolicyExpiryRequired,
+      'Your organisation requires every token to expire. Choose an expiry date.',
+    );
+  }
+  const maxDays = tenant.maxLifetimeDays;
+  if (maxDays !== null && (expiresAt === null || expiresAt.getTime() - now.getTime() > maxDays * DAY_MS)) {
+    return new TenantError(
+      TenantErrorCode.PolicyMaxLifetimeExceeded,
+      `Your organisation allows tokens to live at most ${maxDays} days. Choose an expiry within ${maxDays} days.`,
+      { maxLifetimeDays: maxDays },
+    );
+  }
+  return null;
+}
+
+export function toTenantPolicyView(tenant: Tenant, apiAccessPlans: readonly TenantPlan[]): TenantPolicyView {
+  return {
+    plan: tenant.plan,
+    apiAccess: apiAccessPlans.includes(tenant.plan),
+    requireExpiry: tenant.requireExpiry,
+    maxLifetimeDays: tenant.maxLifetimeDays,
+  };
+}
+
+/** A tenant's plan and token policy, and the check token issuance must pass. */
+@Injectable()
+export class TenantPolicyService {
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    @Inject(ISSUER_CONFIG) private readonly config: IssuerConfig,
+  ) {}
+
+  /**
+   * Throws UPGRADE_REQUIRED (402) when the tenant's plan has no API access, POLICY_EXPIRY_REQUIRED or
+   * POLICY_MAX_LIFETIME_EXCEEDED (422) when the expiry breaks the owners' policy.
+   */
+  async assertMayIssue(tenantId: string, expiresAt: Date | null, now: Date): Promise<void> {
+    const tenant = await this.tenant(tenantId);
+    const violation = evaluateIssuancePolicy(tenant, expiresAt, now, this.config.API_ACCESS_PLANS);
+    if (violation) throw violation;
+  }
+
+  async view(principal: AdminPrincipal): Promise<TenantPolicyView> {
+    requireRole(principal, ['owner', 'admin'], 'see the tenant policy');
+    return toTenantPolicyView(await this.tenant(principal.tenantId), this.config.API_ACCESS_PLANS);
+  }
+
+  /** Changes only the fields given; `maxLifetimeDays: null` removes the limit. Never the plan. */
+  async update(principal: AdminPrincipal, changes: UpdateTenantPolicyDto): Promise<TenantPolicyView> {
+    requireRole(principal, ['owner'], 'change the tenant policy');
+    const id = principal.tenantId;
+    await this.tenant(id);
+    const set: QueryDeepPartialEntity<Tenant> = {};
+    if (changes.requireExpiry !== undefined) set.requireExpiry = changes.requireExpiry;
+    if (changes.maxLifetimeDays !== undefined) set.maxLifetimeDays = changes.maxLifetimeDays;
+    if (Object.keys(set).length > 0) {
+      await this.dataSource.getRepository(Tenant).update({ id }, { ...set, updatedAt: () => 'now()' });
+    }
+    const tenant = await this.dataSource.getRepository(Tenant).findOneByOrFail({ id });
+    return toTenantPolicyView(tenant, this.config.API_ACCESS_PLANS);
+  }
+
+  private tenant(id: string): Promise<Tenant> {
+    return findOrCreateTenant(this.dataSource.manager, id, this.config.DEFAULT_TENANT_PLAN);
+  }
+}

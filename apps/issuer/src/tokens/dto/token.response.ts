@@ -1,0 +1,139 @@
+import { ApiProperty } from '@nestjs/swagger';
+import { TOKEN_PURPOSES, type TokenPurpose } from '../token.entity';
+import type { AgeWarning, TokenStatus, TokenView } from '../token-view';
+import type { CreatedToken, ReplacedToken, TokenPage } from '../tokens.service';
+import { TOKEN_STATUSES } from './list-tokens.query';
+
+/*
+ * The response shapes of the tokens API, for the OpenAPI document only: the service returns the plain
+ * objects of token-view.ts and tokens.service.ts, and `implements` keeps these classes in step with them.
+ */
+
+/** Every age warning, spelled out so that the compiler notices a new one. */
+const AGE_WARNINGS = Object.keys({
+  none: true,
+  older_than_6_months: true,
+  older_than_1_year: true,
+  expired: true,
+} satisfies Record<AgeWarning, true>);
+
+/** A fake token: obviously not one, and not shaped like one either (the real ones are 52 characters). */
+const EXAMPLE_TOKEN = 'lk_EXAMPLE_not_a_real_token';
+
+type TokenCreator = TokenView['createdBy'];
+
+export class TokenCreatorResponse implements TokenCreator {
+  @ApiProperty({ description: 'User id (`sub`) of the person who created the token.', example: 'alice' })
+  id!: string;
+
+  @ApiProperty({
+    type: String,
+    nullable: true,
+    description: 'Their email when the token was created.',
+    example: 'alice@example.com',
+  })
+  email!: string | null;
+}
+
+export class TokenResponse implements TokenView {
+  @ApiProperty({ format: 'uuid', example: '0f4b6c1e-2d3a-4b5c-8d9e-0a1b2c3d4e5f' })
+  id!: string;
+
+  @ApiProperty({ example: 'prod-main-app' })
+  name!: string;
+
+  @ApiProperty({ type: String, nullable: true, example: 'Main app, EU region' })
+  description!: string | null;
+
+  @ApiProperty({
+    description: 'The first 8 characters of the token, to recognise it; not a secret.',
+    example: 'lk_EXAMP',
+  })
+  keyPrefix!: string;
+
+  @ApiProperty({ type: TokenCreatorResponse })
+  createdBy!: TokenCreatorResponse;
+
+  @ApiProperty({ format: 'date-time', example: '2026-11-23T14:00:00.000Z' })
+  createdAt!: string;
+
+  @ApiProperty({
+    type: String,
+    format: 'date-time',
+    nullable: true,
+    description: 'Reported by the verifiers at most once a minute per token.',
+    example: null,
+  })
+  lastUsedAt!: string | null;
+
+  @ApiProperty({
+    type: String,
+    format: 'date-time',
+    nullable: true,
+    description: 'null: never expires.',
+    example: '2027-02-21T14:00:00.000Z',
+  })
+  expiresAt!: string | null;
+
+  @ApiProperty({ enum: TOKEN_STATUSES, example: 'active' })
+  status!: TokenStatus;
+
+  @ApiProperty({ type: 'integer', minimum: 0, description: 'Successful verifications.', example: 0 })
+  usageCount!: number;
+
+  @ApiProperty({
+    type: [String],
+    description: 'Catalog scopes, or `*`: everything its owner can do.',
+    example: ['*'],
+  })
+  scopes!: string[];
+
+  @ApiProperty({ type: [String], description: 'Resource ids it is restricted to; empty: none.', example: [] })
+  resources!: string[];
+
+  @ApiProperty({ enum: TOKEN_PURPOSES, example: 'integration' })
+  purpose!: TokenPurpose;
+
+  @ApiProperty({
+    type: 'object',
+    properties: {},
+    nullable: true,
+    description: 'Scheduled renewal with a callback; null while it is off, as for every token today.',
+    example: null,
+  })
+  autoRenewal!: null;
+
+  @ApiProperty({
+    enum: AGE_WARNINGS,
+    description: 'For the list view: older than 6 months or a year (revoked tokens: `none`).',
+    example: 'none',
+  })
+  ageWarning!: AgeWarning;
+}
+
+export class TokenPageResponse implements TokenPage {
+  @ApiProperty({ type: [TokenResponse] })
+  items!: TokenResponse[];
+
+  @ApiProperty({ type: 'integer', minimum: 1, example: 1 })
+  page!: number;
+
+  @ApiProperty({ type: 'integer', minimum: 1, example: 15 })
+  pageSize!: number;
+
+  @ApiProperty({ type: 'integer', minimum: 0, description: 'Matching tokens on all pages.', example: 1 })
+  total!: number;
+}
+
+export class CreatedTokenResponse extends TokenResponse implements CreatedToken {
+  @ApiProperty({
+    description: 'The plaintext token: shown in this response only, never again. Store it now.',
+    example: EXAMPLE_TOKEN,
+  })
+  token!: string;
+}
+
+export class ReplacedTokenResponse extends CreatedTokenResponse implements ReplacedToken {
+  @ApiProperty({ type: TokenResponse, description: 'The old token, with its new end (`expiresAt`).' })
+  replaced!: TokenResponse;
+}

@@ -1,0 +1,82 @@
+import { Check, Column, Entity, Index, PrimaryColumn } from 'typeorm';
+
+/** Postgres bigint arrives as a string; usage counts stay far below 2^53. */
+const bigintAsNumber = { to: (value: number) => value, from: (value: string | null) => Number(value ?? 0) };
+
+export type StoredTokenStatus = 'active' | 'revoked';
+
+export const TOKEN_PURPOSES = ['integration', 'agent'] as const;
+export type TokenPurpose = (typeof TOKEN_PURPOSES)[number];
+
+/** A token record. The issuer owns this table; verifiers read it, never write it. */
+@Entity({ name: 'tokens' })
+@Check('tokens_status_check', `"status" IN ('active', 'revoked')`)
+@Check('tokens_purpose_check', `"purpose" IN ('integration', 'agent')`)
+@Check('tokens_revocation_check', `("status" = 'revoked') = ("revoked_at" IS NOT NULL)`)
+@Index('tokens_tenant_created_idx', ['tenantId', 'createdAt'])
+@Index('tokens_tenant_status_idx', ['tenantId', 'status'])
+export class Token {
+  @PrimaryColumn('uuid')
+  id!: string;
+
+  @Column('text', { name: 'tenant_id' })
+  tenantId!: string;
+
+  @Column('varchar', { length: 128 })
+  name!: string;
+
+  @Column('varchar', { length: 1024, nullable: true })
+  description!: string | null;
+
+  /** First 8 characters of the token: identifies it without exposing the secret. */
+  @Column('varchar', { name: 'key_prefix', length: 8 })
+  keyPrefix!: string;
+
+  /** Hex SHA-256 of the token. The plaintext is never stored. */
+  @Index('tokens_token_hash_key', { unique: true })
+  @Column('char', { name: 'token_hash', length: 64 })
+  tokenHash!: string;
+
+  @Column('text', { name: 'created_by' })
+  createdBy!: string;
+
+  /** The creator's email when the token was issued. */
+  @Column('text', { name: 'created_by_email', nullable: true })
+  createdByEmail!: string | null;
+
+  @Column('timestamptz', { name: 'created_at' })
+  createdAt!: Date;
+
+  @Column('timestamptz', { name: 'expires_at', nullable: true })
+  expiresAt!: Date | null;
+
+  @Column('varchar', { length: 16 })
+  status!: StoredTokenStatus;
+
+  @Column('timestamptz', { name: 'revoked_at', nullable: true })
+  revokedAt!: Date | null;
+
+  @Column('text', { name: 'revoked_by', nullable: true })
+  revokedBy!: string | null;
+
+  @Column('timestamptz', { name: 'last_used_at', nullable: true })
+  lastUsedAt!: Date | null;
+
+  @Column('bigint', { name: 'usage_count', default: 0, transformer: bigintAsNumber })
+  usageCount!: number;
+
+  /** `*` (everything the owner can do) or catalog scopes such as `projects:read`. */
+  @Column('text', { array: true, default: () => "'{*}'" })
+  scopes!: string[];
+
+  /** Resource ids the token is restricted to; empty means no restriction. */
+  @Column('text', { array: true, default: () => "'{}'" })
+  resources!: string[];
+
+  @Column('varchar', { length: 16, default: 'integration' })
+  purpose!: TokenPurpose;
+
+  /** The token this one replaced by rotation or renewal, if any. */
+  @Column('uuid', { name: 'replaces_token_id', nullable: true })
+  replacesTokenId!: string | null;
+}

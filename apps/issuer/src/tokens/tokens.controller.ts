@@ -1,0 +1,170 @@
+import {
+  Body,
+  Controller,
+  Get,
+  HttpCode,
+  Param,
+  Patch,
+  ParseUUIDPipe,
+  Post,
+  Query,
+  UseGuards,
+} from '@nestjs/common';
+import {
+  ApiBearerAuth,
+  ApiCreatedResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiParam,
+  ApiTags,
+} from '@nestjs/swagger';
+import { AdminAuthGuard, CurrentAdmin } from '../auth/admin-auth.guard';
+import type { AdminPrincipal } from '../auth/admin-principal';
+import { ApiProblems } from '../openapi';
+import { CreateTokenDto } from './dto/create-token.dto';
+import { ListTokensQuery } from './dto/list-tokens.query';
+import { RenewTokenDto } from './dto/renew-token.dto';
+import { RotateTokenDto } from './dto/rotate-token.dto';
+import {
+  CreatedTokenResponse,
+  ReplacedTokenResponse,
+  TokenPageResponse,
+  TokenResponse,
+} from './dto/token.response';
+import { UpdateTokenDto } from './dto/update-token.dto';
+import type { TokenView } from './token-view';
+import { type CreatedToken, type ReplacedToken, type TokenPage, TokensService } from './tokens.service';
+import { TokenError, TokenErrorCode } from './tokens.errors';
+
+/** A malformed id cannot name a token: answer 404 like any other unknown id. */
+const tokenId = new ParseUUIDPipe({
+  version: undefined,
+  exceptionFactory: () => new TokenError(TokenErrorCode.NotFound, 'No such token in your tenant.'),
+});
+
+const ApiTokenIdParam = (): MethodDecorator =>
+  ApiParam({
+    name: 'id',
+    format: 'uuid',
+    description: 'The token id (a malformed id is 404 like an unknown one).',
+  });
+
+@ApiTags('tokens')
+@ApiBearerAuth()
+@ApiProblems(401, 403)
+@Controller('v1/tokens')
+@UseGuards(AdminAuthGuard)
+export class TokensController {
+  constructor(private readonly tokens: TokensService) {}
+
+  @ApiOperation({
+    summary: 'Create a token',
+    description:
+      'The response carries the plaintext `token`, once. Errors: 400 `EXPIRY_CONFLICT`, `EXPIRY_IN_PAST`, ' +
+      '`UNKNOWN_SCOPE`; 402 `UPGRADE_REQUIRED`; 403 `EMAIL_NOT_VERIFIED`, `SCOPE_NOT_GRANTED`; 422 ' +
+      '`POLICY_EXPIRY_REQUIRED`, `POLICY_MAX_LIFETIME_EXCEEDED`, `TOKEN_LIMIT_REACHED`.',
+  })
+  @ApiCreatedResponse({ type: CreatedTokenResponse, description: 'The new token, with its plaintext.' })
+  @ApiProblems(400, 402, 413, 415, 422)
+  @Post()
+  @HttpCode(201)
+  create(@CurrentAdmin() admin: AdminPrincipal, @Body() body: CreateTokenDto): Promise<CreatedToken> {
+    return this.tokens.create(admin, body);
+  }
+
+  @ApiOperation({
+    summary: 'List tokens',
+    description:
+      "Owners and admins see the tenant's tokens, members only their own. Newest first, 15 a page.",
+  })
+  @ApiOkResponse({ type: TokenPageResponse, description: 'One page of tokens.' })
+  @ApiProblems(400)
+  @Get()
+  list(@CurrentAdmin() admin: AdminPrincipal, @Query() query: ListTokensQuery): Promise<TokenPage> {
+    return this.tokens.list(admin, query);
+  }
+
+  @ApiOperation({ summary: 'Show a token' })
+  @ApiTokenIdParam()
+  @ApiOkResponse({ type: TokenResponse, description: 'The token (never its secret).' })
+  @ApiProblems(404)
+  @Get(':id')
+  get(@CurrentAdmin() admin: AdminPrincipal, @Param('id', tokenId) id: string): Promise<TokenView> {
+    return this.tokens.get(admin, id);
+  }
+
+  @ApiOperation({
+    summary: "Edit a token's description",
+    description:
+      'Only the description is editable. Errors: 400 `NOTHING_TO_UPDATE`; 422 `TOKEN_FIELD_IMMUTABLE` ' +
+      '(name, expiry, scopes, resources and purpose are fixed: revoke the token and create a new one).',
+  })
+  @ApiTokenIdParam()
+  @ApiOkResponse({ type: TokenResponse, description: 'The token, edited.' })
+  @ApiProblems(400, 404, 413, 415, 422)
+  @Patch(':id')
+  update(
+    @CurrentAdmin() admin: AdminPrincipal,
+    @Param('id', tokenId) id: string,
+    @Body() body: UpdateTokenDto,
+  ): Promise<TokenView> {
+    return this.tokens.update(admin, id, body);
+  }
+
+  @ApiOperation({
+    summary: 'Rotate a token',
+    description:
+      'A new secret and id with the same settings and lifetime; the old secret keeps working for the grace ' +
+      'period. Errors: 402 `UPGRADE_REQUIRED`; 403 `EMAIL_NOT_VERIFIED`; 409 `TOKEN_REVOKED`, ' +
+      '`TOKEN_EXPIRED`; 422 `POLICY_EXPIRY_REQUIRED`, `POLICY_MAX_LIFETIME_EXCEEDED`, `TOKEN_LIMIT_REACHED`; ' +
+      '503 `REVOCATION_UNAVAILABLE`.',
+  })
+  @ApiTokenIdParam()
+  @ApiCreatedResponse({ type: ReplacedTokenResponse, description: 'The new token, with its plaintext.' })
+  @ApiProblems(400, 402, 404, 409, 413, 415, 422, 503)
+  @Post(':id/rotate')
+  @HttpCode(201)
+  rotate(
+    @CurrentAdmin() admin: AdminPrincipal,
+    @Param('id', tokenId) id: string,
+    @Body() body: RotateTokenDto,
+  ): Promise<ReplacedToken> {
+    return this.tokens.rotate(admin, id, body.oldTokenExpiresIn);
+  }
+
+  @ApiOperation({
+    summary: 'Renew a token',
+    description:
+      "A new token under a new name with the old one's settings and lifetime; the old one ends when you " +
+      'say. Errors: 400 `END_IN_PAST`; 402 `UPGRADE_REQUIRED`; 403 `EMAIL_NOT_VERIFIED`; 409 ' +
+      '`TOKEN_REVOKED`, `TOKEN_EXPIRED`; 422 `CANNOT_EXTEND_TOKEN`, `POLICY_EXPIRY_REQUIRED`, ' +
+      '`POLICY_MAX_LIFETIME_EXCEEDED`, `TOKEN_LIMIT_REACHED`; 503 `REVOCATION_UNAVAILABLE`.',
+  })
+  @ApiTokenIdParam()
+  @ApiCreatedResponse({ type: ReplacedTokenResponse, description: 'The new token, with its plaintext.' })
+  @ApiProblems(400, 402, 404, 409, 413, 415, 422, 503)
+  @Post(':id/renew')
+  @HttpCode(201)
+  renew(
+    @CurrentAdmin() admin: AdminPrincipal,
+    @Param('id', tokenId) id: string,
+    @Body() body: RenewTokenDto,
+  ): Promise<ReplacedToken> {
+    return this.tokens.renew(admin, id, body);
+  }
+
+  @ApiOperation({
+    summary: 'Revoke a token',
+    description:
+      'Irreversible; once this returns, no verifier accepts the token. Errors: 409 `TOKEN_ALREADY_REVOKED`; ' +
+      '503 `REVOCATION_UNAVAILABLE` (nothing was changed).',
+  })
+  @ApiTokenIdParam()
+  @ApiOkResponse({ type: TokenResponse, description: 'The token, now revoked.' })
+  @ApiProblems(404, 409, 503)
+  @Post(':id/revoke')
+  @HttpCode(200)
+  revoke(@CurrentAdmin() admin: AdminPrincipal, @Param('id', tokenId) id: string): Promise<TokenView> {
+    return this.tokens.revoke(admin, id);
+  }
+}

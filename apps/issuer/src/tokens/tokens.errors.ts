@@ -1,0 +1,43 @@
+import { DomainError } from '@latchkey/service-runtime';
+
+export enum TokenErrorCode {
+  NotFound = 'TOKEN_NOT_FOUND',
+  AlreadyRevoked = 'TOKEN_ALREADY_REVOKED',
+  Revoked = 'TOKEN_REVOKED',
+  Expired = 'TOKEN_EXPIRED',
+  ExpiryConflict = 'EXPIRY_CONFLICT',
+  ExpiryInPast = 'EXPIRY_IN_PAST',
+  EndInPast = 'END_IN_PAST',
+  CannotExtend = 'CANNOT_EXTEND_TOKEN',
+  FieldImmutable = 'TOKEN_FIELD_IMMUTABLE',
+  NothingToUpdate = 'NOTHING_TO_UPDATE',
+  RevocationUnavailable = 'REVOCATION_UNAVAILABLE',
+  EmailNotVerified = 'EMAIL_NOT_VERIFIED',
+  UnknownScope = 'UNKNOWN_SCOPE',
+  ScopeNotGranted = 'SCOPE_NOT_GRANTED',
+  LimitReached = 'TOKEN_LIMIT_REACHED',
+}
+
+const STATUS: Record<TokenErrorCode, number> = {
+  [TokenErrorCode.NotFound]: 404,
+  [TokenErrorCode.AlreadyRevoked]: 409,
+  [TokenErrorCode.Revoked]: 409,
+  [TokenErrorCode.Expired]: 409,
+  [TokenErrorCode.ExpiryConflict]: 400,
+  [TokenErrorCode.ExpiryInPast]: 400,
+  [TokenErrorCode.EndInPast]: 400,
+  [TokenErrorCode.CannotExtend]: 422,
+  [TokenErrorCode.FieldImmutable]: 422,
+  [TokenErrorCode.NothingToUpdate]: 400,
+  [TokenErrorCode.RevocationUnavailable]: 503,
+  [TokenErrorCode.EmailNotVerified]: 403,
+  [TokenErrorCode.UnknownScope]: 400,
+  [TokenErrorCode.ScopeNotGranted]: 403,
+  [TokenErrorCode.LimitReached]: 422,
+};
+
+export class TokenError extends DomainError {
+  constructor(code: TokenErrorCode, detail: string, extensions: Record<string, unknown> = {}) {
+    super(code, STATUS[code], detail, extensions);
+  }
+}
