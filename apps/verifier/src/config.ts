@@ -1,0 +1,43 @@
+import { hostname } from 'node:os';
+import { DEFAULT_SCOPE_CATALOG } from '@latchkey/contracts';
+import { env, loadConfig } from '@latchkey/service-runtime';
+import { z } from 'zod';
+
+const verifierConfigSchema = z.object({
+  DATABASE_URL: env.url('Postgres connection URL; the verifier only reads the issuer-owned tokens table'),
+  REDIS_URL: env.url('Redis connection URL for the shared token-state cache'),
+  REDIS_KEY_PREFIX: env.textWithDefault('latchkey:', 'namespace for Redis keys, shared with the issuer'),
+  KAFKA_BROKERS: env.brokers('comma-separated Kafka bootstrap brokers, e.g. 127.0.0.1:9092'),
+  KAFKA_TOPIC_PREFIX: env.textWithDefault('', 'namespace for Kafka topic names, e.g. `staging.`'),
+  VERIFIER_KAFKA_CLIENT_ID: env.textWithDefault('latchkey-verifier', 'Kafka client id'),
+  VERIFIER_HTTP_PORT: env.port(
+    3001,
+    'HTTP port for POST /v1/verify, /health and /ready; 0 picks a free port',
+  ),
+  VERIFIER_GRPC_URL: env.textWithDefault(
+    '0.0.0.0:50051',
+    'host:port the gRPC TokenVerifier service binds to',
+  ),
+  TOKEN_CACHE_TTL_SECONDS: env.positiveInt(300, 'how long a known token state stays cached in Redis'),
+  NEGATIVE_CACHE_TTL_SECONDS: env.positiveInt(30, 'how long an unknown token hash stays cached in Redis'),
+  USAGE_FLUSH_INTERVAL_MS: env.durationMs(
+    60_000,
+    'how often aggregated usage is published (one TokenUsed per token)',
+  ),
+  VERIFIER_INSTANCE_ID: env.textWithDefault(
+    `${hostname()}-${process.pid}`,
+    'names this instance in TokenUsed events',
+  ),
+  TOKEN_SCOPE_CATALOG: env.scopeCatalog(DEFAULT_SCOPE_CATALOG),
+  LOG_LEVEL: env.logLevel(),
+});
+
+export type VerifierConfig = z.infer<typeof verifierConfigSchema>;
+
+/** Injection token for the validated VerifierConfig. */
+export const VERIFIER_CONFIG = Symbol('VERIFIER_CONFIG');
+
+/** Validates the verifier's environment; throws a ConfigError naming every bad or missing variable. */
+export function loadVerifierConfig(source: Record<string, string | undefined>): VerifierConfig {
+  return loadConfig(verifierConfigSchema, source);
+}

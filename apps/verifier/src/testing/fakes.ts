@@ -1,0 +1,154 @@
+/*
+ * In-memory stand-ins for the verifier's ports, for unit specs. Not part of the build.
+ */
+import type { OwnerDirectory, OwnerStanding } from '../verification/owner-directory';
+import { randomUUID } from 'node:crypto';
+import type { CachedTokenState, TokenUsedEvent } from '@latchkey/contracts';
+import type { UsageEventSink } from '../usage/usage-event-sink';
+import type { TokenStateCache } from '../verification/token-state-cache';
+import type { TokenStore } from '../verification/token-store';
+
+type FoundState = Extract<CachedTokenState, { found: true }>;
+
+export class InMemoryTokenStateCache implements TokenStateCache {
+  readonly entries = new Map<string, { state: CachedTokenState; ttlSeconds: number }>();
+  readonly calls: Array<'get' | 'putIfAbsent'> = [];
+  down = false;
+
+  get(tokenHash: string): Promise<CachedTokenState | null> {
+    this.calls.push('get');
+    if (this.down) return Promise.reject(new Error('connect ECONNREFUSED 127.0.0.1:6379'));
+    return Promise.resolve(this.entries.get(tokenHash)?.state ?? null);
+  }
+
+  putIfAbsent(tokenHash: string, state: CachedTokenState, ttlSeconds: number): Promise<boolean> {
+    this.calls.push('putIfAbsent');
+    if (this.down) return Promise.reject(new Error('connect ECONNREFUSED 127.0.0.1:6379'));
+    if (this.entries.has(tokenHash)) return Promise.resolve(false);
+    this.entries.set(tokenHash, { state, ttlSeconds });
+    return Promise.resolve(true);
+  }
+}
+
+export class InMemoryTokenStore implements TokenStore {
+  readonly records = new Map<string, CachedTokenState>();
+  lookups = 0;
+  down = false;
+  /** Runs during a lookup, before it answers: to simulate what happens meanwhile. */
+  duringLookup: () => void = () => undefined;
+
+  findByHash(tokenHash: string): Promise<CachedTokenState> {
+    this.lookups += 1;
+    this.duringLookup();
+    if (this.down) return Promise.reject(new Error('connect ECONNREFUSED 127.0.0.1:5432'));
+    return Promise.resolve(this.records.get(tokenHash) ?? { found: false });
+  }
+}
+
+export class FakeUsageEventSink implements UsageEventSink {
+  readonly published: TokenUsedEvent[][] = [];
+  prepareCalls = 0;
+  failingPrepares = 0;
+  failingPublishes = 0;
+  closed = false;
+  /** Runs during a publish, before it answers. */
+  duringPublish: () => void = () => undefined;
+
+  prepare(): Promise<void> {
+    this.prepareCalls += 1;
+    if (this.failingPrepares > 0) {
+      this.failingPrepares -= 1;
+      return Promise.reject(new Error('broker not reachable'));
+    }
+    return Promise.resolve();
+  }
+
+  publish(events: readonly TokenUsedEvent[]): Promise<void> {
+    this.duringPublish();
+    if (this.failingPublishes > 0) {
+      this.failingPublishes -= 1;
+      return Promise.reject(new Error('leader not available'));
+    }
+    this.published.push([...events]);
+    return Promise.resolve();
+  }
+
+  close(): Promise<void> {
+    this.closed = true;
+    return Promise.resolve();
+  }
+
+  get events(): TokenUsedEvent[] {
+    return this.published.flat();
+  }
+}
+
+/** `aTokenState().revoked().expiringAt(date).build()` */
+export function aTokenState(): TokenStateBuilder {
+  return new TokenStateBuilder();
+}
+
+export class TokenStateBuilder {
+  private state: FoundState = {
+    found: true,
+    tokenId: randomUUID(),
+    tenantId: randomUUID(),
+    ownerId: 'user-7',
+    revoked: false,
+    expiresAt: null,
+    scopes: ['*'],
+    resources: [],
+  };
+
+  scoped(...scopes: string[]): this {
+    this.state = { ...this.state, scopes };
+    return this;
+  }
+
+  restrictedTo(...resources: string[]): this {
+    this.state = { ...this.state, resources };
+    return this;
+  }
+
+  revoked(): this {
+    this.state = { ...this.state, revoked: true };
+    return this;
+  }
+
+  expiringAt(when: Date): this {
+    this.state = { ...this.state, expiresAt: when.toISOString() };
+    return this;
+  }
+
+  build(): FoundState {
+    return { ...this.state };
+  }
+}
+
+/** A clock that stands still until told to move. */
+export class ManualClock {
+  private current: Date;
+
+  constructor(start = new Date('2030-01-01T00:00:00.000Z')) {
+    this.current = start;
+  }
+
+  readonly now = (): Date => new Date(this.current);
+
+  advance(ms: number): void {
+    this.current = new Date(this.current.getTime() + ms);
+  }
+}
+
+/** Owners by `${tenantId}/${userId}`; unknown owners are active admins unless set otherwise. */
+export class InMemoryOwnerDirectory implements OwnerDirectory {
+  readonly standings = new Map<string, OwnerStanding>();
+
+  set(tenantId: string, userId: string, standing: OwnerStanding): void {
+    this.standings.set(`${tenantId}/${userId}`, standing);
+  }
+
+  standing(tenantId: string, userId: string): Promise<OwnerStanding> {
+    return Promise.resolve(this.standings.get(`${tenantId}/${userId}`) ?? { active: true, role: 'admin' });
+  }
+}

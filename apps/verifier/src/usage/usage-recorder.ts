@@ -1,0 +1,149 @@
+import { Inject, Injectable, Logger, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
+import { createEvent, EventType, type TokenUsedEvent } from '@latchkey/contracts';
+import { VERIFIER_CONFIG, type VerifierConfig } from '../config';
+import { USAGE_EVENT_SINK, type UsageEventSink } from './usage-event-sink';
+
+export const USAGE_EVENT_SOURCE = 'latchkey/verifier';
+
+export type UsageSettings = Pick<VerifierConfig, 'USAGE_FLUSH_INTERVAL_MS' | 'VERIFIER_INSTANCE_ID'>;
+
+interface PendingUsage {
+  tenantId: string;
+  count: number;
+  /** Epoch milliseconds. */
+  lastUsedAt: number;
+}
+
+/**
+ * Counts successful verifications in memory and publishes one TokenUsed summary per token per flush
+ * interval, so the hot path never waits for Kafka. A failed publish puts its counts back for the next
+ * flush; a clean shutdown flushes once more, so no count is lost unless Kafka is down at that moment.
+ */
+@Injectable()
+export class UsageRecorder implements OnModuleInit, OnApplicationShutdown {
+  private readonly logger = new Logger(UsageRecorder.name);
+  private pending = new Map<string, PendingUsage>();
+  private timer: NodeJS.Timeout | undefined;
+  private prepared = false;
+  /** Flushes run one after another; a timer tick is skipped while one is queued or running. */
+  private flushes: Promise<void> = Promise.resolve();
+  private flushesQueued = 0;
+
+  constructor(
+    @Inject(USAGE_EVENT_SINK) private readonly sink: UsageEventSink,
+    @Inject(VERIFIER_CONFIG) private readonly settings: UsageSettings,
+  ) {}
+
+  record(tokenId: string, tenantId: string, at: Date): void {
+    const entry = this.pending.get(tokenId);
+    if (entry === undefined) {
+      this.pending.set(tokenId, { tenantId, count: 1, lastUsedAt: at.getTime() });
+      return;
+    }
+    entry.count += 1;
+    entry.lastUsedAt = Math.max(entry.lastUsedAt, at.getTime());
+  }
+
+  /** Publishes everything recorded so far. Never rejects: what could not be published stays pending. */
+  flush(): Promise<void> {
+    this.flushesQueued += 1;
+    const run = this.flushes
+      .then(() => this.publishPending())
+      .catch((error: unknown) => this.logger.error(`usage flush failed: ${messageOf(error)}`))
+      .finally(() => {
+        this.flushesQueued -= 1;
+      });
+    this.flushes = run;
+    return run;
+  }
+
+  async onModuleInit(): Promise<void> {
+    // Topics first, so no publish races their creation. A broker that is down must not stop verification:
+    // the recorder keeps counting and prepares again before the next publish.
+    await this.prepare();
+    this.timer = setInterval(() => this.onTick(), this.settings.USAGE_FLUSH_INTERVAL_MS);
+    this.timer.unref();
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    clearInterval(this.timer);
+    this.timer = undefined;
+    await this.flush();
+    const unpublished = [...this.pending.values()].reduce((sum, usage) => sum + usage.count, 0);
+    if (unpublished > 0) {
+      this.logger.error(
+        `shutting down with ${unpublished} unpublished verification(s) of ${this.pending.size} token(s)`,
+      );
+    }
+    await this.sink
+      .close()
+      .catch((error: unknown) => this.logger.warn(`closing the usage sink: ${messageOf(error)}`));
+  }
+
+  private onTick(): void {
+    if (this.flushesQueued > 0) return;
+    void this.flush();
+  }
+
+  private async prepare(): Promise<boolean> {
+    if (this.prepared) return true;
+    try {
+      await this.sink.prepare();
+      this.prepared = true;
+      return true;
+    } catch (error) {
+      this.logger.warn(`usage sink not ready, will retry before the next publish: ${messageOf(error)}`);
+      return false;
+    }
+  }
+
+  private async publishPending(): Promise<void> {
+    if (this.pending.size === 0) return;
+    if (!(await this.prepare())) return;
+    const batch = this.pending;
+    this.pending = new Map();
+    try {
+      const events = this.toEvents(batch);
+      await this.sink.publish(events);
+      this.logger.debug(`published usage of ${batch.size} token(s)`);
+    } catch (error) {
+      this.requeue(batch);
+      this.logger.warn(
+        `could not publish usage of ${batch.size} token(s), retrying next flush: ${messageOf(error)}`,
+      );
+    }
+  }
+
+  private toEvents(batch: ReadonlyMap<string, PendingUsage>): TokenUsedEvent[] {
+    return [...batch].map(([tokenId, usage]) =>
+      createEvent(EventType.TokenUsed, {
+        source: USAGE_EVENT_SOURCE,
+        subject: tokenId,
+        tenantId: usage.tenantId,
+        data: {
+          tokenId,
+          count: usage.count,
+          lastUsedAt: new Date(usage.lastUsedAt).toISOString(),
+          verifierInstance: this.settings.VERIFIER_INSTANCE_ID,
+        },
+      }),
+    );
+  }
+
+  /** Merges an unpublished batch back into what was recorded meanwhile. */
+  private requeue(batch: ReadonlyMap<string, PendingUsage>): void {
+    for (const [tokenId, usage] of batch) {
+      const newer = this.pending.get(tokenId);
+      if (newer === undefined) {
+        this.pending.set(tokenId, usage);
+        continue;
+      }
+      newer.count += usage.count;
+      newer.lastUsedAt = Math.max(newer.lastUsedAt, usage.lastUsedAt);
+    }
+  }
+}
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

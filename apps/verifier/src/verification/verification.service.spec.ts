@@ -1,0 +1,394 @@
+import { Logger, type LoggerService } from '@nestjs/common';
+import { type CachedTokenState, VerifyReason } from '@latchkey/contracts';
+import { generateToken } from '@latchkey/token-format';
+import {
+  aTokenState,
+  InMemoryOwnerDirectory,
+  InMemoryTokenStateCache,
+  InMemoryTokenStore,
+  ManualClock,
+} from '../testing/fakes';
+import type { TokenStateCache } from './token-state-cache';
+import type { TokenStore } from './token-store';
+import { VerificationError, VerificationErrorCode } from './verification.errors';
+import { judge, VerificationService } from './verification.service';
+
+const CATALOG = ['projects:read', 'projects:write', 'tasks:read', 'tasks:write'];
+const settings = {
+  TOKEN_CACHE_TTL_SECONDS: 300,
+  NEGATIVE_CACHE_TTL_SECONDS: 30,
+  TOKEN_SCOPE_CATALOG: CATALOG,
+};
+
+class CapturingLogger implements LoggerService {
+  readonly lines: string[] = [];
+  log(message: unknown): void {
+    this.lines.push(JSON.stringify(message));
+  }
+  error(message: unknown): void {
+    this.lines.push(JSON.stringify(message));
+  }
+  warn(message: unknown): void {
+    this.lines.push(JSON.stringify(message));
+  }
+  debug(message: unknown): void {
+    this.lines.push(JSON.stringify(message));
+  }
+  verbose(message: unknown): void {
+    this.lines.push(JSON.stringify(message));
+  }
+}
+
+describe('VerificationService', () => {
+  let cache: InMemoryTokenStateCache;
+  let owners: InMemoryOwnerDirectory;
+  let store: InMemoryTokenStore;
+  let usage: { record: jest.Mock<void, [string, string, Date]> };
+  let clock: ManualClock;
+  let logs: CapturingLogger;
+  let service: VerificationService;
+
+  beforeEach(() => {
+    cache = new InMemoryTokenStateCache();
+    store = new InMemoryTokenStore();
+    usage = { record: jest.fn<void, [string, string, Date]>() };
+    clock = new ManualClock();
+    logs = new CapturingLogger();
+    Logger.overrideLogger(logs);
+    owners = new InMemoryOwnerDirectory();
+    service = new VerificationService(cache, store, usage, settings, clock.now, owners);
+  });
+
+  afterAll(() => {
+    Logger.overrideLogger(new Logger());
+  });
+
+  /** A fresh token whose record Postgres holds. */
+  function issued(state: CachedTokenState = aTokenState().build()): { token: string; hash: string } {
+    const { token, hash } = generateToken();
+    store.records.set(hash, state);
+    return { token, hash };
+  }
+
+  describe('a malformed token', () => {
+    it.each([
+      ['an empty string', ''],
+      ['another vendor’s key', 'sk_live_0123456789abcdef'],
+      ['a truncated token', generateToken().token.slice(0, -1)],
+      ['a token with a wrong checksum', flipLastCharacter(generateToken().token)],
+    ])('is refused as MALFORMED without any cache, database or usage call: %s', async (_case, candidate) => {
+      const untouchableCache: TokenStateCache = {
+        get: jest.fn(() => Promise.reject(new Error('the cache must not be read'))),
+        putIfAbsent: jest.fn(() => Promise.reject(new Error('the cache must not be written'))),
+      };
+      const untouchableStore: TokenStore = {
+        findByHash: jest.fn(() => Promise.reject(new Error('the database must not be read'))),
+      };
+      const isolated = new VerificationService(
+        untouchableCache,
+        untouchableStore,
+        usage,
+        settings,
+        clock.now,
+        owners,
+      );
+
+      const verdict = await isolated.verify(candidate);
+
+      expect(verdict).toEqual({
+        valid: false,
+        reason: VerifyReason.Malformed,
+        tokenId: null,
+        tenantId: null,
+        ownerId: null,
+        expiresAt: null,
+        effectivePermissions: [],
+        resources: [],
+      });
+      expect(untouchableCache.get).not.toHaveBeenCalled();
+      expect(untouchableCache.putIfAbsent).not.toHaveBeenCalled();
+      expect(untouchableStore.findByHash).not.toHaveBeenCalled();
+      expect(usage.record).not.toHaveBeenCalled();
+    });
+  });
+
+  it('accepts a cached token without reading Postgres and records its use', async () => {
+    const state = aTokenState()
+      .expiringAt(new Date(clock.now().getTime() + 60_000))
+      .build();
+    const { token, hash } = generateToken();
+    cache.entries.set(hash, { state, ttlSeconds: 300 });
+
+    const verdict = await service.verify(token);
+
+    expect(verdict).toEqual({
+      valid: true,
+      reason: VerifyReason.Ok,
+      tokenId: state.tokenId,
+      tenantId: state.tenantId,
+      ownerId: state.ownerId,
+      expiresAt: state.expiresAt,
+      effectivePermissions: CATALOG,
+      resources: [],
+    });
+    expect(store.lookups).toBe(0);
+    expect(usage.record).toHaveBeenCalledWith(state.tokenId, state.tenantId, clock.now());
+  });
+
+  it('on a cache miss reads Postgres and fills the cache only if absent, for the token TTL', async () => {
+    const state = aTokenState().build();
+    const { token, hash } = issued(state);
+
+    const verdict = await service.verify(token);
+
+    expect(verdict.reason).toBe(VerifyReason.Ok);
+    expect(store.lookups).toBe(1);
+    expect(cache.calls).toEqual(['get', 'putIfAbsent']);
+    expect(cache.entries.get(hash)).toEqual({ state, ttlSeconds: 300 });
+  });
+
+  it('answers the second verification from the cache', async () => {
+    const { token } = issued();
+
+    await service.verify(token);
+    await service.verify(token);
+
+    expect(store.lookups).toBe(1);
+    expect(usage.record).toHaveBeenCalledTimes(2);
+  });
+
+  it('refuses an unknown token as NOT_FOUND and caches that for the negative TTL', async () => {
+    const { token, hash } = generateToken();
+
+    const verdict = await service.verify(token);
+
+    expect(verdict).toEqual({
+      valid: false,
+      reason: VerifyReason.NotFound,
+      tokenId: null,
+      tenantId: null,
+      ownerId: null,
+      expiresAt: null,
+      effectivePermissions: [],
+      resources: [],
+    });
+    expect(cache.entries.get(hash)).toEqual({ state: { found: false }, ttlSeconds: 30 });
+    expect(usage.record).not.toHaveBeenCalled();
+  });
+
+  it('rejects a revoked token whose tombstone is cached, even though Postgres still says active', async () => {
+    const active = aTokenState().build();
+    const { token, hash } = issued(active);
+    cache.entries.set(hash, { state: { ...active, revoked: true }, ttlSeconds: 300 });
+
+    const verdict = await service.verify(token);
+
+    expect(verdict).toMatchObject({ valid: false, reason: VerifyReason.Revoked, tokenId: active.tokenId });
+    expect(store.lookups).toBe(0);
+    expect(usage.record).not.toHaveBeenCalled();
+  });
+
+  it('never overwrites a tombstone written while Postgres was being read, and honours it', async () => {
+    const active = aTokenState().build();
+    const { token, hash } = issued(active);
+    const tombstone = { state: { ...active, revoked: true }, ttlSeconds: 300 };
+    store.duringLookup = () => cache.entries.set(hash, tombstone);
+
+    const verdict = await service.verify(token);
+
+    expect(verdict.reason).toBe(VerifyReason.Revoked);
+    expect(cache.entries.get(hash)).toBe(tombstone);
+    expect(usage.record).not.toHaveBeenCalled();
+  });
+
+  it('rejects a token revoked in Postgres', async () => {
+    const { token } = issued(aTokenState().revoked().build());
+
+    expect((await service.verify(token)).reason).toBe(VerifyReason.Revoked);
+  });
+
+  it('rejects a token whose expiry has come', async () => {
+    const { token } = issued(aTokenState().expiringAt(clock.now()).build());
+
+    const verdict = await service.verify(token);
+
+    expect(verdict).toMatchObject({
+      valid: false,
+      reason: VerifyReason.Expired,
+      expiresAt: clock.now().toISOString(),
+    });
+    expect(usage.record).not.toHaveBeenCalled();
+  });
+
+  it('accepts a cached token until its expiry, then rejects it as EXPIRED', async () => {
+    const { token } = issued(
+      aTokenState()
+        .expiringAt(new Date(clock.now().getTime() + 1_000))
+        .build(),
+    );
+
+    expect((await service.verify(token)).reason).toBe(VerifyReason.Ok);
+    clock.advance(1_000);
+    expect((await service.verify(token)).reason).toBe(VerifyReason.Expired);
+  });
+
+  it('reports revocation rather than expiry when a token is both', async () => {
+    const { token } = issued(aTokenState().revoked().expiringAt(new Date(0)).build());
+
+    expect((await service.verify(token)).reason).toBe(VerifyReason.Revoked);
+  });
+
+  it('falls back to Postgres when Redis is down, without writing the cache', async () => {
+    const state = aTokenState().build();
+    const { token } = issued(state);
+    cache.down = true;
+
+    const verdict = await service.verify(token);
+
+    expect(verdict).toMatchObject({ valid: true, reason: VerifyReason.Ok, tokenId: state.tokenId });
+    expect(store.lookups).toBe(1);
+    expect(cache.calls).toEqual(['get']);
+    expect(logs.lines.some((line) => line.includes('token-state cache unavailable'))).toBe(true);
+  });
+
+  it('still refuses a revoked token from Postgres when Redis is down', async () => {
+    const { token } = issued(aTokenState().revoked().build());
+    cache.down = true;
+
+    expect((await service.verify(token)).reason).toBe(VerifyReason.Revoked);
+  });
+
+  it('fails with VERIFIER_UNAVAILABLE rather than answering when Redis and Postgres are both down', async () => {
+    const { token } = issued();
+    cache.down = true;
+    store.down = true;
+
+    const failure = await service.verify(token).catch((error: unknown) => error);
+
+    expect(failure).toBeInstanceOf(VerificationError);
+    expect(failure).toMatchObject({ code: VerificationErrorCode.Unavailable, status: 503 });
+    expect(usage.record).not.toHaveBeenCalled();
+  });
+
+  it('fails with VERIFIER_UNAVAILABLE on a cache miss while Postgres is down', async () => {
+    const { token, hash } = issued();
+    store.down = true;
+
+    await expect(service.verify(token)).rejects.toMatchObject({ code: VerificationErrorCode.Unavailable });
+    expect(cache.entries.has(hash)).toBe(false);
+  });
+
+  it('answers from Postgres but does not cache a read slower than the TTL', async () => {
+    const { token, hash } = issued();
+    store.duringLookup = () => clock.advance(settings.TOKEN_CACHE_TTL_SECONDS * 1000);
+
+    const verdict = await service.verify(token);
+
+    expect(verdict.reason).toBe(VerifyReason.Ok);
+    expect(cache.entries.has(hash)).toBe(false);
+  });
+
+  it('still answers when filling the cache fails', async () => {
+    const { token } = issued();
+    cache.putIfAbsent = () => Promise.reject(new Error('Command timed out'));
+
+    expect((await service.verify(token)).reason).toBe(VerifyReason.Ok);
+  });
+
+  it('never logs the token or its hash', async () => {
+    const known = issued();
+    const unknown = generateToken();
+    const revoked = issued(aTokenState().revoked().build());
+    await service.verify(known.token);
+    await service.verify(unknown.token);
+    await service.verify(revoked.token);
+    cache.down = true;
+    const uncached = issued();
+    await service.verify(uncached.token);
+    store.down = true;
+    await service.verify(uncached.token).catch(() => undefined);
+
+    expect(logs.lines.length).toBeGreaterThan(0);
+    const written = logs.lines.join('\n');
+    for (const secret of [known, unknown, revoked, uncached].flatMap(({ token, hash }) => [token, hash])) {
+      expect(written).not.toContain(secret);
+    }
+  });
+
+  describe('permissions, evaluated at use time', () => {
+    it('answers the token scopes cut down to the owner’s current role', async () => {
+      const state = aTokenState().scoped('projects:read', 'projects:write').build();
+      const { token } = issued(state);
+      expect(await service.verify(token)).toMatchObject({
+        valid: true,
+        effectivePermissions: ['projects:read', 'projects:write'],
+      });
+      owners.set(state.tenantId, state.ownerId, { active: true, role: 'member' });
+      const downgraded = await service.verify(token, { requiredScopes: ['projects:write'] });
+      expect(downgraded).toMatchObject({
+        valid: false,
+        reason: VerifyReason.InsufficientScope,
+        effectivePermissions: ['projects:read'],
+      });
+      expect(await service.verify(token, { requiredScopes: ['projects:read'] })).toMatchObject({
+        valid: true,
+      });
+    });
+
+    it('lets "*" inherit everything the owner can do', async () => {
+      const { token } = issued(aTokenState().build());
+      expect((await service.verify(token)).effectivePermissions).toEqual(CATALOG);
+    });
+
+    it('refuses every token of a removed owner, and records no usage', async () => {
+      const state = aTokenState().build();
+      const { token } = issued(state);
+      owners.set(state.tenantId, state.ownerId, { active: false });
+      expect(await service.verify(token)).toMatchObject({ valid: false, reason: VerifyReason.OwnerInactive });
+      expect(usage.record).not.toHaveBeenCalled();
+    });
+
+    it('keeps a resource-restricted token to its resources', async () => {
+      const { token } = issued(aTokenState().restrictedTo('project-1').build());
+      expect(await service.verify(token, { resource: 'project-1' })).toMatchObject({
+        valid: true,
+        resources: ['project-1'],
+      });
+      expect(await service.verify(token, { resource: 'project-2' })).toMatchObject({
+        valid: false,
+        reason: VerifyReason.ResourceForbidden,
+      });
+      const { token: open } = issued(aTokenState().build());
+      expect(await service.verify(open, { resource: 'project-2' })).toMatchObject({ valid: true });
+    });
+
+    it('gives no verdict when the owner directory cannot be read', async () => {
+      const { token } = issued();
+      jest.spyOn(owners, 'standing').mockRejectedValue(new Error('down'));
+      await expect(service.verify(token)).rejects.toMatchObject({ code: VerificationErrorCode.Unavailable });
+    });
+  });
+});
+
+describe('judge', () => {
+  const now = new Date('2030-01-01T00:00:00.000Z');
+
+  it('treats an expiry it cannot read as passed', () => {
+    const state = { ...aTokenState().build(), expiresAt: 'not a date' };
+
+    expect(judge(state, now).reason).toBe(VerifyReason.Expired);
+  });
+
+  it('accepts a token that never expires', () => {
+    expect(judge(aTokenState().build(), now)).toMatchObject({
+      valid: true,
+      reason: VerifyReason.Ok,
+      expiresAt: null,
+    });
+  });
+});
+
+function flipLastCharacter(token: string): string {
+  const last = token.at(-1);
+  return token.slice(0, -1) + (last === 'a' ? 'b' : 'a');
+}

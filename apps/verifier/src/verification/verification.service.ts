@@ -1,0 +1,193 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import {
+  type CachedTokenState,
+  effectivePermissions,
+  VerifyReason,
+  type VerifyResponse,
+} from '@latchkey/contracts';
+import { hashToken, parseToken } from '@latchkey/token-format';
+import { CLOCK, type Clock } from '../clock';
+import { VERIFIER_CONFIG, type VerifierConfig } from '../config';
+import { UsageRecorder } from '../usage/usage-recorder';
+import { OWNER_DIRECTORY, type OwnerDirectory, type OwnerStanding } from './owner-directory';
+import { TOKEN_STATE_CACHE, type TokenStateCache } from './token-state-cache';
+import { TOKEN_STORE, type TokenStore } from './token-store';
+import { VerificationError } from './verification.errors';
+
+export type VerificationSettings = Pick<
+  VerifierConfig,
+  'TOKEN_CACHE_TTL_SECONDS' | 'NEGATIVE_CACHE_TTL_SECONDS' | 'TOKEN_SCOPE_CATALOG'
+>;
+
+/** What the caller's operation needs, beyond a valid token. */
+export interface VerifyNeeds {
+  requiredScopes?: readonly string[];
+  resource?: string;
+}
+
+/**
+ * Answers "is this token valid?". Only a verdict it could check is ever given: when neither the cache
+ * nor Postgres answers, the call fails instead. Tokens and their hashes are never logged.
+ */
+@Injectable()
+export class VerificationService {
+  private readonly logger = new Logger(VerificationService.name);
+
+  constructor(
+    @Inject(TOKEN_STATE_CACHE) private readonly cache: TokenStateCache,
+    @Inject(TOKEN_STORE) private readonly store: TokenStore,
+    @Inject(UsageRecorder) private readonly usage: Pick<UsageRecorder, 'record'>,
+    @Inject(VERIFIER_CONFIG) private readonly settings: VerificationSettings,
+    @Inject(CLOCK) private readonly clock: Clock,
+    @Inject(OWNER_DIRECTORY) private readonly owners: OwnerDirectory,
+  ) {}
+
+  async verify(candidate: string, needs: VerifyNeeds = {}): Promise<VerifyResponse> {
+    const parsed = parseToken(candidate);
+    if (!parsed.ok) {
+      this.logger.debug({ msg: 'token refused', reason: VerifyReason.Malformed, failure: parsed.failure });
+      return refusal(VerifyReason.Malformed);
+    }
+
+    const state = await this.lookUp(hashToken(parsed.token));
+    const now = this.clock();
+    let verdict = judge(state, now);
+    if (verdict.valid && state.found) {
+      verdict = authorize(state, await this.standingOf(state), needs, this.settings.TOKEN_SCOPE_CATALOG);
+    }
+    if (verdict.valid && state.found) this.usage.record(state.tokenId, state.tenantId, now);
+    this.logger.debug({
+      msg: verdict.valid ? 'token accepted' : 'token refused',
+      reason: verdict.reason,
+      tokenId: verdict.tokenId,
+    });
+    return verdict;
+  }
+
+  private async standingOf(state: { tenantId: string; ownerId: string }): Promise<OwnerStanding> {
+    try {
+      return await this.owners.standing(state.tenantId, state.ownerId);
+    } catch (error) {
+      this.logger.error(`owner directory unavailable, refusing to answer: ${messageOf(error)}`);
+      throw VerificationError.unavailable();
+    }
+  }
+
+  /** Cache first; on a miss (or a cache failure) Postgres, then fill the cache without overwriting. */
+  private async lookUp(tokenHash: string): Promise<CachedTokenState> {
+    let cacheUsable = true;
+    try {
+      const cached = await this.cache.get(tokenHash);
+      if (cached !== null) return cached;
+    } catch (error) {
+      cacheUsable = false;
+      this.logger.warn(`token-state cache unavailable, reading Postgres: ${messageOf(error)}`);
+    }
+
+    const started = this.clock().getTime();
+    let state: CachedTokenState;
+    try {
+      state = await this.store.findByHash(tokenHash);
+    } catch (error) {
+      this.logger.error(`token store unavailable, refusing to answer: ${messageOf(error)}`);
+      throw VerificationError.unavailable();
+    }
+    const elapsedMs = this.clock().getTime() - started;
+
+    if (!cacheUsable) return state;
+    const ttlSeconds = state.found
+      ? this.settings.TOKEN_CACHE_TTL_SECONDS
+      : this.settings.NEGATIVE_CACHE_TTL_SECONDS;
+    // A read slower than the entry's lifetime may predate changes the cache has already seen and forgotten.
+    if (elapsedMs >= ttlSeconds * 1000) return state;
+    return this.fill(tokenHash, state, ttlSeconds);
+  }
+
+  /**
+   * Adds the entry unless one appeared meanwhile. If one did (typically the issuer's revocation tombstone,
+   * written before its revoke commits), that entry is the newer truth and wins over what was just read.
+   */
+  private async fill(
+    tokenHash: string,
+    state: CachedTokenState,
+    ttlSeconds: number,
+  ): Promise<CachedTokenState> {
+    try {
+      if (await this.cache.putIfAbsent(tokenHash, state, ttlSeconds)) return state;
+      return (await this.cache.get(tokenHash)) ?? state;
+    } catch (error) {
+      this.logger.warn(`could not fill the token-state cache: ${messageOf(error)}`);
+      return state;
+    }
+  }
+}
+
+/** Revocation wins over expiry; an expiry that cannot be read counts as passed. */
+export function judge(state: CachedTokenState, now: Date): VerifyResponse {
+  if (!state.found) return refusal(VerifyReason.NotFound);
+  const identity = identityOf(state);
+  if (state.revoked) return { valid: false, reason: VerifyReason.Revoked, ...identity };
+  if (state.expiresAt !== null && !(Date.parse(state.expiresAt) > now.getTime())) {
+    return { valid: false, reason: VerifyReason.Expired, ...identity };
+  }
+  return { valid: true, reason: VerifyReason.Ok, ...identity };
+}
+
+/**
+ * A live token acts for its owner as the owner stands *now* (seeds 000–002): a removed owner's tokens stop,
+ * and the token's scopes are cut down to what the owner's current role allows. Then the caller's needs.
+ */
+export function authorize(
+  state: FoundTokenState,
+  owner: OwnerStanding,
+  needs: VerifyNeeds,
+  catalog: readonly string[],
+): VerifyResponse {
+  const identity = identityOf(state);
+  if (!owner.active) return { valid: false, reason: VerifyReason.OwnerInactive, ...identity };
+  const granted = {
+    ...identity,
+    effectivePermissions: effectivePermissions(state.scopes, owner.role, catalog),
+  };
+  if (
+    needs.resource !== undefined &&
+    state.resources.length > 0 &&
+    !state.resources.includes(needs.resource)
+  ) {
+    return { valid: false, reason: VerifyReason.ResourceForbidden, ...granted };
+  }
+  if ((needs.requiredScopes ?? []).some((scope) => !granted.effectivePermissions.includes(scope))) {
+    return { valid: false, reason: VerifyReason.InsufficientScope, ...granted };
+  }
+  return { valid: true, reason: VerifyReason.Ok, ...granted };
+}
+
+type FoundTokenState = Extract<CachedTokenState, { found: true }>;
+
+function identityOf(state: FoundTokenState) {
+  return {
+    tokenId: state.tokenId,
+    tenantId: state.tenantId,
+    ownerId: state.ownerId,
+    expiresAt: state.expiresAt,
+    effectivePermissions: [] as string[],
+    resources: state.resources,
+  };
+}
+
+function refusal(reason: VerifyReason.Malformed | VerifyReason.NotFound): VerifyResponse {
+  return {
+    valid: false,
+    reason,
+    tokenId: null,
+    tenantId: null,
+    ownerId: null,
+    expiresAt: null,
+    effectivePermissions: [],
+    resources: [],
+  };
+}
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
