@@ -1,0 +1,3 @@
+export * from './callback-url';
+export * from './forbidden-addresses';
+export * from './pinned-lookup';
