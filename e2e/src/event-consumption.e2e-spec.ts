@@ -1,0 +1,125 @@
+import { Kafka, logLevel, type Producer } from 'kafkajs';
+import request from 'supertest';
+import { createEvent, EventType, Topic, topicName } from '@latchkey/contracts';
+import { toMessage } from '@latchkey/messaging';
+import { waitFor } from '@latchkey/testing';
+import { startSystem, type RunningSystem } from './support/system';
+
+/** A verifier's usage summary, as it would publish it. */
+function tokenUsed(tokenId: string, tenantId: string, count: number) {
+  return createEvent(EventType.TokenUsed, {
+    source: 'latchkey/verifier',
+    subject: tokenId,
+    tenantId,
+    data: { tokenId, count, lastUsedAt: new Date().toISOString(), verifierInstance: 'e2e' },
+  });
+}
+
+/** Consumers apply each event once, and set aside what they cannot parse, with the reason. */
+describe('event consumption', () => {
+  let system: RunningSystem;
+  let producer: Producer;
+  let kafka: Kafka;
+  const prefix = process.env.KAFKA_TOPIC_PREFIX ?? '';
+
+  beforeAll(async () => {
+    system = await startSystem();
+    kafka = new Kafka({
+      clientId: 'e2e',
+      brokers: (process.env.KAFKA_BROKERS ?? '').split(','),
+      logLevel: logLevel.NOTHING,
+    });
+    producer = kafka.producer();
+    await producer.connect();
+  });
+
+  afterAll(async () => {
+    await producer?.disconnect();
+    await system?.close();
+  });
+
+  /** Polls the admin API until the token's usageCount reaches `atLeast`; returns the count seen. */
+  const usageOnceAtLeast = (admin: string, tokenId: string, atLeast: number, what: string) =>
+    waitFor(
+      async () => {
+        const res = await request(system.issuer.url).get(`/v1/tokens/${tokenId}`).set('Authorization', admin);
+        return res.body.usageCount >= atLeast ? (res.body.usageCount as number) : undefined;
+      },
+      { what },
+    );
+
+  it('applies a redelivered TokenUsed event once', async () => {
+    const admin = await system.adminAuth({ tenantId: 'dupes', userId: 'dan', role: 'admin' });
+    const { body } = await request(system.issuer.url)
+      .post('/v1/tokens')
+      .set('Authorization', admin)
+      .send({ name: 'd' });
+    const event = tokenUsed(body.id, 'dupes', 7);
+    const marker = tokenUsed(body.id, 'dupes', 1);
+    // The same event three times, then a different one: once the marker is applied, so were the others.
+    await producer.send({
+      topic: topicName(Topic.TokenUsage, prefix),
+      messages: [toMessage(event), toMessage(event), toMessage(event), toMessage(marker)],
+    });
+    const usage = await usageOnceAtLeast(admin, body.id, 8, 'the usage events to be applied');
+    expect(usage).toBe(8);
+  });
+
+  it('ignores usage claimed for a token of another tenant', async () => {
+    const admin = await system.adminAuth({ tenantId: 'victim', userId: 'vic', role: 'admin' });
+    const { body } = await request(system.issuer.url)
+      .post('/v1/tokens')
+      .set('Authorization', admin)
+      .send({ name: 'v' });
+    const forged = tokenUsed(body.id, 'attacker', 50);
+    const marker = tokenUsed(body.id, 'victim', 1);
+    await producer.send({
+      topic: topicName(Topic.TokenUsage, prefix),
+      messages: [toMessage(forged), toMessage(marker)],
+    });
+    const usage = await usageOnceAtLeast(admin, body.id, 1, 'the marker event to be applied');
+    expect(usage).toBe(1);
+  });
+
+  it('sends a message that does not parse to the dead-letter topic with the reason', async () => {
+    const dlq = kafka.consumer({ groupId: `dlq-${process.env.LATCHKEY_TEST_RUN_ID}` });
+    const seen: { value: string; reason: string; group: string }[] = [];
+    await dlq.connect();
+    await dlq.subscribe({ topic: topicName(Topic.DeadLetter, prefix), fromBeginning: true });
+    await dlq.run({
+      eachMessage: ({ message }) => {
+        seen.push({
+          value: message.value?.toString() ?? '',
+          reason: message.headers?.['dlq-reason']?.toString() ?? '',
+          group: message.headers?.['dlq-consumer-group']?.toString() ?? '',
+        });
+        return Promise.resolve();
+      },
+    });
+    try {
+      await producer.send({
+        topic: topicName(Topic.TokenUsage, prefix),
+        // One key, so one partition: the dead letters keep this order.
+        messages: [
+          { key: 'garbage', value: '{"type":"not an event"' },
+          { key: 'garbage', value: JSON.stringify({ id: 'nope' }) },
+        ],
+      });
+      // Every consumer group of the topic sets them aside on its own: usage tracking and the audit log.
+      const byGroup = (prefixOfGroup: string) => seen.filter((d) => d.group.startsWith(prefixOfGroup));
+      const usage = await waitFor(() => (byGroup('issuer-').length >= 2 ? byGroup('issuer-') : undefined), {
+        what: 'two dead letters from usage tracking',
+      });
+      expect(usage.map((d) => d.value)).toEqual(['{"type":"not an event"', JSON.stringify({ id: 'nope' })]);
+      expect(usage[0].reason).toMatch(/^not JSON/);
+      expect(usage[1].reason).toMatch(/^bad envelope/);
+      const audit = await waitFor(() => (byGroup('audit-').length >= 2 ? byGroup('audit-') : undefined), {
+        what: 'two dead letters from the audit log',
+      });
+      expect(audit.map((d) => d.reason)).toEqual([usage[0].reason, usage[1].reason]);
+      expect(seen).toHaveLength(4);
+    } finally {
+      await dlq.disconnect();
+    }
+  });
+});

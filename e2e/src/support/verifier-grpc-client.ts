@@ -1,0 +1,42 @@
+import * as grpc from '@grpc/grpc-js';
+import * as protoLoader from '@grpc/proto-loader';
+import { type GrpcVerifyResponse, VERIFIER_PROTO_PATH } from '@latchkey/contracts';
+
+type VerifyCall = (
+  request: { token: string; requiredScopes?: string[]; resource?: string },
+  options: { deadline: Date },
+  callback: (error: grpc.ServiceError | null, response: GrpcVerifyResponse) => void,
+) => void;
+
+/** Calls latchkey.verifier.v1.TokenVerifier/Verify the way an internal service would. */
+export class VerifierGrpcClient {
+  private readonly client: grpc.Client & { Verify: VerifyCall };
+
+  constructor(address: string) {
+    const definition = protoLoader.loadSync(VERIFIER_PROTO_PATH, { keepCase: false, defaults: true });
+    const pkg = grpc.loadPackageDefinition(definition) as unknown as {
+      latchkey: { verifier: { v1: { TokenVerifier: grpc.ServiceClientConstructor } } };
+    };
+    this.client = new pkg.latchkey.verifier.v1.TokenVerifier(
+      address,
+      grpc.credentials.createInsecure(),
+    ) as unknown as grpc.Client & { Verify: VerifyCall };
+  }
+
+  verify(
+    token: string,
+    needs: { requiredScopes?: string[]; resource?: string } = {},
+  ): Promise<GrpcVerifyResponse> {
+    return new Promise((resolve, reject) => {
+      this.client.Verify(
+        { token, ...needs },
+        { deadline: new Date(Date.now() + 5_000) },
+        (error, response) => (error ? reject(error) : resolve(response)),
+      );
+    });
+  }
+
+  close(): void {
+    this.client.close();
+  }
+}
