@@ -1,0 +1,159 @@
+#!/usr/bin/env bash
+# `npm start`: everything needed to run Latchkey on this machine, from a fresh clone. Idempotent.
+#
+#   1. npm install (honouring package-lock.json), when node_modules is missing or older than the lock
+#   2. .env from .env.example when missing, with a generated ADMIN_JWT_SECRET when it has none
+#   3. Postgres, Redis, Kafka via infra/infra.sh up
+#   4. build (tsc -b tsconfig.build.json), then the issuer's database migrations
+#   5. issuer, verifier, worker in the background (logs .local/logs/<app>.log, pids .local/pids/<app>.pid),
+#      each reused when already running, and waited for until GET /health answers
+#
+# Configuration, strongest first: variables exported in the environment, then .env, then the
+# addresses infra/infra.sh provides. START_TIMEOUT (default 90 s) bounds the wait for each service.
+# `npm stop` stops the services and whatever infra.sh started.
+set -euo pipefail
+
+LOG_TAG=start
+# shellcheck source-path=SCRIPTDIR source=lib.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+cd "$repo"
+
+start_timeout="${START_TIMEOUT:-90}"
+
+# ---------------------------------------------------------------------------- 1. dependencies
+command -v npm >/dev/null 2>&1 || die "npm is missing: install Node.js 24 (https://nodejs.org) and run npm start again"
+if [[ ! -d node_modules || ! -f node_modules/.package-lock.json || package-lock.json -nt node_modules/.package-lock.json ]]; then
+  log "installing dependencies"
+  npm install --no-audit --no-fund >&2
+  hash -r # node_modules/.bin/node (Node 24) now comes first on PATH
+fi
+node_major="$(node -p 'process.versions.node.split(".")[0]')"
+((node_major >= 24)) || die "Node.js 24 is required, found $(node -v) at $(command -v node); run npm install (the node devDependency provides it)"
+
+# ---------------------------------------------------------------------------- 2. .env
+if [[ ! -f .env ]]; then
+  if [[ -f .env.example ]]; then
+    log "creating .env from .env.example"
+    cp .env.example .env
+  else
+    log "creating .env"
+    printf '# Local settings for npm start (not committed). KEY=VALUE per line.\n' >.env
+  fi
+  chmod 600 .env
+fi
+if [[ -z "$(dotenv_get .env ADMIN_JWT_SECRET)" ]]; then
+  log "generating ADMIN_JWT_SECRET into .env"
+  secret="$(node -e "console.log(require('crypto').randomBytes(32).toString('hex'))")"
+  tmp="$(mktemp .env.XXXXXX)"
+  # Replace an empty ADMIN_JWT_SECRET= line, or append one. The secret travels in the environment,
+  # never on a command line, and is never printed.
+  SECRET="$secret" awk '
+    /^[[:space:]]*(export[[:space:]]+)?ADMIN_JWT_SECRET[[:space:]]*=/ { if (!done) { print "ADMIN_JWT_SECRET=" ENVIRON["SECRET"]; done = 1 }; next }
+    { print }
+    END { if (!done) print "ADMIN_JWT_SECRET=" ENVIRON["SECRET"] }
+  ' .env >"$tmp"
+  chmod 600 "$tmp"
+  mv "$tmp" .env
+  unset secret
+fi
+load_dotenv .env
+
+# ---------------------------------------------------------------------------- 3. infrastructure
+infra_out="$(bash infra/infra.sh up)"
+while IFS= read -r line; do
+  case "$line" in
+    DATABASE_URL=* | REDIS_URL=* | KAFKA_BROKERS=*) export "${line?}" ;;
+  esac
+done <<<"$infra_out"
+for v in DATABASE_URL REDIS_URL KAFKA_BROKERS; do
+  [[ -n "${!v:-}" ]] || die "infra/infra.sh up did not provide $v"
+done
+
+# ---------------------------------------------------------------------------- 4. build, migrate
+log "building (tsc -b tsconfig.build.json)"
+npx --no -- tsc -b tsconfig.build.json >&2 || die "the build failed (npx tsc -b tsconfig.build.json)"
+for app in "${APPS[@]}"; do
+  [[ -f "$(app_main "$app")" ]] || die "$(app_main "$app") is missing after the build"
+done
+
+migrate_js=""
+for candidate in apps/issuer/dist/cli/migrate.js apps/issuer/dist/migrate.js; do
+  if [[ -f "$candidate" ]]; then migrate_js="$candidate"; break; fi
+done
+[[ -n "$migrate_js" ]] || die "the issuer's migration entry point is missing (apps/issuer/dist/cli/migrate.js)"
+log "running database migrations ($migrate_js)"
+node "$migrate_js" >&2 || die "database migrations failed (node $migrate_js)"
+
+# ---------------------------------------------------------------------------- 5. services
+mkdir -p "$logs" "$pids"
+if command -v setsid >/dev/null 2>&1; then detach=(setsid); else detach=(nohup); fi
+
+for app in "${APPS[@]}"; do
+  port="$(app_port "$app")"
+  if pid="$(app_pid "$app")"; then
+    log "$app is already running (pid $pid); npm stop first to restart it with new code or settings"
+    continue
+  fi
+  rm -f "$(pid_file "$app")"
+  if port_open "$port"; then
+    die "port $port (for $app) is already in use by another process; stop it, or set a different port in .env"
+  fi
+  log "starting $app on :$port (log $(log_file "$app"))"
+  printf '\n==== %s start ====\n' "$(date -u +%Y-%m-%dT%H:%M:%SZ)" >>"$(log_file "$app")"
+  # Its own session, so that Ctrl-C in this terminal does not reach it; the child records its own pid
+  # (exec keeps it), whatever setsid does about forking.
+  # shellcheck disable=SC2016 # $$, $1 and $2 belong to the inner shell
+  "${detach[@]}" bash -c 'echo $$ >"$1"; exec node "$2"' start-"$app" "$(pid_file "$app")" "$(app_main "$app")" \
+    </dev/null >>"$(log_file "$app")" 2>&1 &
+  for _ in $(seq 1 50); do
+    [[ -s "$(pid_file "$app")" ]] && break
+    sleep 0.1
+  done
+done
+
+# The service's log since its last start (at most 40 lines).
+log_tail() {
+  awk '/^==== .* start ====$/ { buf = "" } { buf = buf $0 "\n" } END { printf "%s", buf }' "$(log_file "$1")" 2>/dev/null |
+    tail -n 40 >&2 || true
+}
+
+wait_healthy() {
+  local app="$1" port deadline
+  port="$(app_port "$app")"
+  deadline=$((SECONDS + start_timeout))
+  until http_ok "http://127.0.0.1:$port/health"; do
+    if ! app_pid "$app" >/dev/null; then
+      log "$app exited during start-up; last lines of $(log_file "$app"):"
+      log_tail "$app"
+      return 1
+    fi
+    if ((SECONDS > deadline)); then
+      log "$app did not answer GET http://127.0.0.1:$port/health within ${start_timeout}s; last lines of $(log_file "$app"):"
+      log_tail "$app"
+      return 1
+    fi
+    sleep 0.5
+  done
+}
+
+failed=0
+for app in "${APPS[@]}"; do
+  if wait_healthy "$app"; then
+    log "$app is up (pid $(app_pid "$app" || echo '?'))"
+  else
+    failed=1
+  fi
+done
+if ((failed)); then die "not every service started; fix the error above, then npm start again (npm stop stops the rest)"; fi
+
+cat <<EOF
+
+Latchkey is running:
+  issuer    http://localhost:$(app_port issuer)     admin REST API        log .local/logs/issuer.log
+  verifier  http://localhost:$(app_port verifier)     gRPC ${VERIFIER_GRPC_URL:-localhost:50051}   log .local/logs/verifier.log
+  worker    http://localhost:$(app_port worker)     health/readiness      log .local/logs/worker.log
+  (each service: GET /health, GET /ready)
+
+An admin JWT for the issuer:  npm run dev:jwt -- --tenant acme --user alice --role admin
+Stop everything:              npm stop
+EOF

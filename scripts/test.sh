@@ -1,0 +1,60 @@
+#!/usr/bin/env bash
+# The whole test suite from a fresh clone (`npm test`): installs dependencies if needed, then type-checks,
+# lints, builds, and runs the unit and end-to-end tests. The end-to-end tests bring up Postgres, Redis
+# and Kafka themselves (see e2e/src/support/global-setup.ts). Ends with one line: "N passed, N failed".
+set -euo pipefail
+repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$repo"
+export PATH="$repo/node_modules/.bin:$PATH" NX_DAEMON=false NX_NO_CLOUD=true NX_TUI=false
+
+if [[ ! -x node_modules/.bin/jest ]]; then
+  npm install --no-audit --no-fund
+fi
+
+results="$repo/.local/test-results"
+rm -rf "$results" && mkdir -p "$results"
+
+step() {
+  local name=$1; shift
+  local started=$SECONDS
+  printf '\n=== %s\n' "$name"
+  if ! "$@"; then
+    printf '=== %s: FAILED (%ss)\n' "$name" $((SECONDS - started))
+    return 1
+  fi
+  printf '=== %s: ok (%ss)\n' "$name" $((SECONDS - started))
+}
+
+step "node $(node --version)" true
+step typecheck tsc -p tsconfig.json --noEmit
+step lint bash -c 'nx show projects >/dev/null && eslint . --max-warnings 0 && prettier --check "apps/**/*.ts" "libs/**/*.ts" "e2e/**/*.ts" >/dev/null'
+step build tsc -b tsconfig.build.json
+
+status=0
+step unit jest --selectProjects unit --json --outputFile "$results/unit.json" || status=1
+if [[ $status -eq 0 ]]; then
+  # A hard limit, so a hung run fails with its output instead of running into CI's own limit; --forceExit
+  # because a leaked handle must not hold a finished run (services are killed on exit, see service-process.ts).
+  step e2e timeout --kill-after=30s "${E2E_TIME_LIMIT:-45m}" \
+    jest --selectProjects e2e --runInBand --forceExit --json --outputFile "$results/e2e.json" || status=1
+fi
+
+# Judge by the result files too: Jest can exit 0 when its global setup fails, having run nothing.
+node -e '
+  const fs = require("fs");
+  let passed = 0, failed = 0, skipped = 0, problems = [];
+  for (const suite of ["unit", "e2e"]) {
+    const file = `${process.argv[1]}/${suite}.json`;
+    if (!fs.existsSync(file)) { problems.push(`${suite}: no results (did not run)`); continue; }
+    const r = JSON.parse(fs.readFileSync(file, "utf8"));
+    passed += r.numPassedTests;
+    failed += r.numFailedTests + r.numRuntimeErrorTestSuites;
+    skipped += r.numPendingTests + r.numTodoTests;
+    if (!r.success) problems.push(`${suite}: failed`);
+    if (r.numTotalTests === 0) problems.push(`${suite}: ran no test`);
+  }
+  for (const p of problems) console.error(p);
+  console.log(`\ntests: ${passed} passed, ${failed} failed, ${skipped} skipped`);
+  process.exit(problems.length > 0 ? 1 : 0);
+' "$results" || status=1
+exit $status
