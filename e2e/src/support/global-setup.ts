@@ -36,6 +36,8 @@ export default async function globalSetup(): Promise<void> {
     KAFKA_TOPIC_PREFIX: `test-${runId}.`,
     REDIS_KEY_PREFIX: `latchkey-test-${runId}:`,
     ADMIN_JWT_SECRET: randomBytes(32).toString('hex'),
+    INTERNAL_API_SECRET: randomBytes(32).toString('hex'),
+    SIGNING_SECRET_ENCRYPTION_KEY: randomBytes(32).toString('base64'),
     LATCHKEY_TEST_RUN_ID: runId,
     LATCHKEY_INFRA_SOURCE: infrastructure.source,
   });

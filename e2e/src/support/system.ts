@@ -43,6 +43,8 @@ export async function startSystem(options: SystemOptions = {}): Promise<RunningS
     OUTBOX_POLL_INTERVAL_MS: '100',
     ...options.env,
     ISSUER_PORT: String(issuerPort),
+    ISSUER_PUBLIC_URL: `http://127.0.0.1:${issuerPort}`,
+    ISSUER_INTERNAL_URL: `http://127.0.0.1:${issuerPort}`,
     VERIFIER_HTTP_PORT: String(verifierPort),
     VERIFIER_GRPC_URL: `127.0.0.1:${grpcPort}`,
     VERIFIER_INSTANCE_ID: `verifier-${runId}-${n}`,

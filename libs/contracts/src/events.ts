@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
+import { autoRenewalSchedule, RENEWAL_REASONS } from './renewals';
 
 /**
  * One envelope for every event, with CloudEvents 1.0 attribute names. Payloads evolve additively;
@@ -31,6 +32,10 @@ export const tokenCreatedData = z.object({
   scopes: z.array(z.string()).optional(),
   resources: z.array(z.string()).optional(),
   purpose: z.enum(['integration', 'agent']).optional(),
+  /** The creator's email at creation, for expiry reminders. */
+  createdByEmail: z.string().nullable().optional(),
+  /** Auto-renewal settings and the first due time; null or absent when the token does not auto-renew. */
+  autoRenewal: autoRenewalSchedule.nullable().optional(),
 });
 
 export const tokenRevokedData = z.object({
@@ -43,7 +48,11 @@ export const tokenUpdatedData = z.object({
   tokenId: z.uuid(),
   updatedBy: z.string(),
   /** The editable fields that changed, with their new values. */
-  changes: z.object({ description: z.string().nullable().optional() }),
+  changes: z.object({
+    description: z.string().nullable().optional(),
+    /** New auto-renewal settings with the next due time; null when auto-renewal was switched off. */
+    autoRenewal: autoRenewalSchedule.nullable().optional(),
+  }),
 });
 
 export const tokenRenewedData = z.object({
@@ -51,6 +60,8 @@ export const tokenRenewedData = z.object({
   newTokenId: z.uuid(),
   oldTokenEndsAt: isoTime,
   renewedBy: z.string(),
+  /** Absent in events written before auto-renewal existed: read as `manual`. */
+  reason: z.enum(RENEWAL_REASONS).optional(),
 });
 
 export const tokenUsedData = z.object({

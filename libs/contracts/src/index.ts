@@ -3,3 +3,4 @@ export * from './permissions';
 export * from './token-state';
 export * from './topics';
 export * from './verification';
+export * from './renewals';

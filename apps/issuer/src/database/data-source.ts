@@ -1,6 +1,9 @@
 import { DataSource, type DataSourceOptions } from 'typeorm';
 import { AuditEvent } from '../audit/audit-event.entity';
 import { Member } from '../members/member.entity';
+import { RenewalAttempt } from '../renewals/renewal-attempt.entity';
+import { RenewalOffer } from '../renewals/renewal-offer.entity';
+import { SigningSecret } from '../signing-secrets/signing-secret.entity';
 import { OutboxMessage } from '../outbox/outbox-message.entity';
 import { Tenant } from '../tenants/tenant.entity';
 import { Token } from '../tokens/token.entity';
@@ -12,8 +15,19 @@ import { Members1763900000300 } from './migrations/1763900000300-Members';
 import { AuditEvents1763900000400 } from './migrations/1763900000400-AuditEvents';
 import { TokenScopesResourcesPurpose1763900000500 } from './migrations/1763900000500-TokenScopesResourcesPurpose';
 import { TokenCreatorEmail1763900000600 } from './migrations/1763900000600-TokenCreatorEmail';
+import { AutoRenewal1763900000700 } from './migrations/1763900000700-AutoRenewal';
 
-export const ENTITIES = [Token, OutboxMessage, ProcessedEvent, Tenant, Member, AuditEvent];
+export const ENTITIES = [
+  Token,
+  OutboxMessage,
+  ProcessedEvent,
+  Tenant,
+  Member,
+  AuditEvent,
+  SigningSecret,
+  RenewalOffer,
+  RenewalAttempt,
+];
 export const MIGRATIONS = [
   InitialSchema1763900000000,
   TokenDescriptionAndLineage1763900000100,
@@ -22,6 +36,7 @@ export const MIGRATIONS = [
   AuditEvents1763900000400,
   TokenScopesResourcesPurpose1763900000500,
   TokenCreatorEmail1763900000600,
+  AutoRenewal1763900000700,
 ];
 
 /** Schema changes happen only through migrations; `synchronize` is never on. */

@@ -12,6 +12,7 @@ export type TokenPurpose = (typeof TOKEN_PURPOSES)[number];
 @Entity({ name: 'tokens' })
 @Check('tokens_status_check', `"status" IN ('active', 'revoked')`)
 @Check('tokens_purpose_check', `"purpose" IN ('integration', 'agent')`)
+@Check('tokens_renewal_check', `("renewal_every_days" IS NULL) = ("renewal_callback_url" IS NULL)`)
 @Check('tokens_revocation_check', `("status" = 'revoked') = ("revoked_at" IS NOT NULL)`)
 @Index('tokens_tenant_created_idx', ['tenantId', 'createdAt'])
 @Index('tokens_tenant_status_idx', ['tenantId', 'status'])
@@ -79,4 +80,23 @@ export class Token {
   /** The token this one replaced by rotation or renewal, if any. */
   @Column('uuid', { name: 'replaces_token_id', nullable: true })
   replacesTokenId!: string | null;
+
+  /** The successor that replaced this token (rotation, renewal or auto-renewal), if any. */
+  @Column('uuid', { name: 'replaced_by_token_id', nullable: true })
+  replacedByTokenId!: string | null;
+
+  /** Auto-renewal (seed 003): renew every this many days; null when off. Set together with the callback URL. */
+  @Column('integer', { name: 'renewal_every_days', nullable: true })
+  renewalEveryDays!: number | null;
+
+  @Column('text', { name: 'renewal_callback_url', nullable: true })
+  renewalCallbackUrl!: string | null;
+
+  /** Who is told by mail that the token was renewed (or that its callback keeps failing). */
+  @Column('text', { name: 'renewal_mail_recipient', nullable: true })
+  renewalMailRecipient!: string | null;
+
+  /** When the next renewal offer is due; null when auto-renewal is off or the token was renewed. */
+  @Column('timestamptz', { name: 'renewal_next_at', nullable: true })
+  renewalNextAt!: Date | null;
 }
