@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { parseAllowList } from '@latchkey/callback-safety';
 import { DEFAULT_SCOPE_CATALOG } from '@latchkey/contracts';
 import { env, loadConfig } from '@latchkey/service-runtime';
 import { parsePlanList, TENANT_PLANS } from './tenants/tenant-plan';
@@ -52,6 +53,54 @@ const schema = z
       .enum(TENANT_PLANS)
       .default('team')
       .describe('plan given to a tenant the first time the issuer sees it'),
+    INTERNAL_API_SECRET: z
+      .string()
+      .min(32, 'must be at least 32 characters')
+      .describe(
+        'bearer secret the worker presents to the internal API (/internal/v1); share it with the worker only',
+      ),
+    SIGNING_SECRET_ENCRYPTION_KEY: z
+      .string()
+      .refine((text) => Buffer.from(text, 'base64').length === 32, 'must be 32 bytes in base64')
+      .transform((text) => Buffer.from(text, 'base64'))
+      .describe(
+        'AES-256-GCM key (32 bytes, base64) that encrypts the tenants’ callback signing secrets at rest',
+      ),
+    ISSUER_PUBLIC_URL: env.textWithDefault(
+      'http://127.0.0.1:3000',
+      'public base URL of the issuer; renewal callbacks name its redeem endpoint',
+    ),
+    CALLBACK_ALLOW_LIST: z
+      .string()
+      .default('')
+      .transform((text, ctx) => {
+        try {
+          return parseAllowList(text);
+        } catch (error) {
+          ctx.addIssue((error as Error).message);
+          return z.NEVER;
+        }
+      })
+      .describe(
+        'development/tests only: local callback receivers allowed past the SSRF guard (origins or host:port)',
+      ),
+    RENEWAL_DAY_MS: env.durationMs(86_400_000, 'length of one "day" of auto-renewal periods (everyDays)'),
+    RENEWAL_REDEEM_WINDOW_MS: env.durationMs(
+      7_200_000,
+      'how long a renewal key can be redeemed (seed 003: 2 h)',
+    ),
+    RENEWAL_RECALLBACK_DELAY_MS: env.durationMs(
+      86_400_000,
+      'after an unredeemed window, when the next callback with a new key is due (seed 003: 24 h)',
+    ),
+    RENEWAL_OLD_TOKEN_GRACE_MS: env.durationMs(
+      86_400_000,
+      'how long the old token stays valid once its renewal key is redeemed (seed 003: 24 h)',
+    ),
+    SIGNING_SECRET_ROTATION_GRACE_MS: env.durationMs(
+      86_400_000,
+      'how long a rotated signing secret keeps signing callbacks beside the new one',
+    ),
     LOG_LEVEL: env.logLevel(),
   })
   .refine((c) => c.ADMIN_JWT_SECRET !== undefined || c.ADMIN_JWKS_URL !== undefined, {
