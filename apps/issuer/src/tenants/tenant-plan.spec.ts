@@ -16,6 +16,8 @@ describe('plan lists', () => {
       REDIS_URL: 'redis://127.0.0.1:6379',
       KAFKA_BROKERS: '127.0.0.1:9092',
       ADMIN_JWT_SECRET: 'a-development-secret-of-at-least-32-chars',
+      INTERNAL_API_SECRET: 'an-internal-secret-of-at-least-32-chars',
+      SIGNING_SECRET_ENCRYPTION_KEY: Buffer.alloc(32, 7).toString('base64'),
     };
 
     it('gives API access to team and enterprise, and new tenants the team plan, by default', () => {
