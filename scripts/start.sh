@@ -2,7 +2,8 @@
 # `npm start`: everything needed to run Latchkey on this machine, from a fresh clone. Idempotent.
 #
 #   1. npm install (honouring package-lock.json), when node_modules is missing or older than the lock
-#   2. .env from .env.example when missing, with a generated ADMIN_JWT_SECRET when it has none
+#   2. .env from .env.example when missing, with generated ADMIN_JWT_SECRET, INTERNAL_API_SECRET and
+#      SIGNING_SECRET_ENCRYPTION_KEY when it has none
 #   3. Postgres, Redis, Kafka via infra/infra.sh up
 #   4. build (tsc -b tsconfig.build.json), then the issuer's database migrations
 #   5. issuer, verifier, worker in the background (logs .local/logs/<app>.log, pids .local/pids/<app>.pid),
@@ -41,21 +42,29 @@ if [[ ! -f .env ]]; then
   fi
   chmod 600 .env
 fi
-if [[ -z "$(dotenv_get .env ADMIN_JWT_SECRET)" ]]; then
-  log "generating ADMIN_JWT_SECRET into .env"
-  secret="$(node -e "console.log(require('crypto').randomBytes(32).toString('hex'))")"
+# Writes KEY=<32 random bytes, hex or base64> into .env when .env gives KEY no value: an empty KEY= line
+# is replaced, otherwise one is appended. The secret travels in the environment, never on a command
+# line, and is never printed. An existing value is never replaced (SIGNING_SECRET_ENCRYPTION_KEY
+# decrypts what is already stored).
+generate_secret_into_dotenv() {
+  local key="$1" encoding="$2" secret tmp
+  [[ -z "$(dotenv_get .env "$key")" ]] || return 0
+  log "generating $key into .env"
+  secret="$(node -e "console.log(require('crypto').randomBytes(32).toString(process.argv[1]))" "$encoding")"
   tmp="$(mktemp .env.XXXXXX)"
-  # Replace an empty ADMIN_JWT_SECRET= line, or append one. The secret travels in the environment,
-  # never on a command line, and is never printed.
-  SECRET="$secret" awk '
-    /^[[:space:]]*(export[[:space:]]+)?ADMIN_JWT_SECRET[[:space:]]*=/ { if (!done) { print "ADMIN_JWT_SECRET=" ENVIRON["SECRET"]; done = 1 }; next }
+  KEY="$key" SECRET="$secret" awk '
+    BEGIN { pattern = "^[[:space:]]*(export[[:space:]]+)?" ENVIRON["KEY"] "[[:space:]]*=" }
+    $0 ~ pattern { if (!done) { print ENVIRON["KEY"] "=" ENVIRON["SECRET"]; done = 1 }; next }
     { print }
-    END { if (!done) print "ADMIN_JWT_SECRET=" ENVIRON["SECRET"] }
+    END { if (!done) print ENVIRON["KEY"] "=" ENVIRON["SECRET"] }
   ' .env >"$tmp"
   chmod 600 "$tmp"
   mv "$tmp" .env
   unset secret
-fi
+}
+generate_secret_into_dotenv ADMIN_JWT_SECRET hex
+generate_secret_into_dotenv INTERNAL_API_SECRET hex
+generate_secret_into_dotenv SIGNING_SECRET_ENCRYPTION_KEY base64
 load_dotenv .env
 
 # ---------------------------------------------------------------------------- 3. infrastructure

@@ -87,7 +87,8 @@ export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
     .setVersion(issuerVersion())
     .setDescription(
       'The admin API of the Latchkey issuer: create, list, edit, rotate, renew and revoke API tokens, ' +
-        "set the tenant's token policy, manage members and read the audit log. A token's plaintext " +
+        "set up their auto-renewal, manage the tenant's token policy and callback signing secrets, " +
+        "manage members and read the audit log. A token's plaintext " +
         'appears once, in the response that creates it, and never again. Every error is RFC 9457 ' +
         '`application/problem+json` with a stable `code` to branch on.',
     )

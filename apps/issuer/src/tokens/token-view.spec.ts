@@ -1,4 +1,5 @@
-import { ageWarning, tokenStatus } from './token-view';
+import { Token } from './token.entity';
+import { ageWarning, toInternalTokenState, tokenStatus, toTokenView } from './token-view';
 
 const now = new Date('2026-11-23T12:00:00.000Z');
 const token = (
@@ -34,5 +35,85 @@ describe('token status and age warning', () => {
     const revoked = token('2020-01-01T00:00:00Z', { status: 'revoked', expiresAt: '2021-01-01T00:00:00Z' });
     expect(tokenStatus(revoked, now)).toBe('revoked');
     expect(ageWarning(revoked, now)).toBe('none');
+  });
+});
+
+describe('token view', () => {
+  const record = (extra: Partial<Token> = {}): Token =>
+    Object.assign(new Token(), {
+      id: '0f4b6c1e-2d3a-4b5c-8d9e-0a1b2c3d4e5f',
+      tenantId: 'acme',
+      name: 'crm',
+      description: null,
+      keyPrefix: 'lk_abcde',
+      tokenHash: 'f'.repeat(64),
+      createdBy: 'alice',
+      createdByEmail: 'alice@acme.test',
+      createdAt: new Date('2026-11-01T00:00:00.000Z'),
+      expiresAt: null,
+      status: 'active',
+      revokedAt: null,
+      revokedBy: null,
+      lastUsedAt: null,
+      usageCount: 3,
+      scopes: ['*'],
+      resources: [],
+      purpose: 'integration',
+      replacesTokenId: null,
+      replacedByTokenId: null,
+      renewalEveryDays: null,
+      renewalCallbackUrl: null,
+      renewalMailRecipient: null,
+      renewalNextAt: null,
+      ...extra,
+    });
+  const renewing = {
+    renewalEveryDays: 30,
+    renewalCallbackUrl: 'https://hooks.example.com/renewals',
+    renewalMailRecipient: 'ops@acme.test',
+    renewalNextAt: new Date('2026-12-01T00:00:00.000Z'),
+  };
+
+  it('shows no auto-renewal while it is off, and never the hash', () => {
+    const view = toTokenView(record(), now);
+    expect(view.autoRenewal).toBeNull();
+    expect(JSON.stringify(view)).not.toContain('f'.repeat(64));
+  });
+
+  it('shows the auto-renewal settings and when the next renewal is due', () => {
+    expect(toTokenView(record(renewing), now).autoRenewal).toEqual({
+      everyDays: 30,
+      callbackUrl: 'https://hooks.example.com/renewals',
+      mailRecipient: 'ops@acme.test',
+      nextRenewalAt: '2026-12-01T00:00:00.000Z',
+    });
+  });
+
+  it('shows nothing due once the token was replaced or revoked', () => {
+    const replaced = record({ ...renewing, renewalNextAt: null, replacedByTokenId: 'b'.repeat(8) });
+    expect(toTokenView(replaced, now).autoRenewal).toMatchObject({ everyDays: 30, nextRenewalAt: null });
+  });
+
+  it('gives the worker the state it schedules by', () => {
+    expect(toInternalTokenState(record(renewing), now)).toEqual({
+      id: '0f4b6c1e-2d3a-4b5c-8d9e-0a1b2c3d4e5f',
+      tenantId: 'acme',
+      name: 'crm',
+      status: 'active',
+      expiresAt: null,
+      createdBy: 'alice',
+      createdByEmail: 'alice@acme.test',
+      autoRenewal: {
+        everyDays: 30,
+        callbackUrl: 'https://hooks.example.com/renewals',
+        mailRecipient: 'ops@acme.test',
+        nextRenewalAt: '2026-12-01T00:00:00.000Z',
+      },
+      replacedByTokenId: null,
+    });
+    const revoked = record({ ...renewing, status: 'revoked', revokedAt: now, renewalNextAt: null });
+    expect(toInternalTokenState(revoked, now)).toMatchObject({ status: 'revoked', autoRenewal: null });
+    const expired = record({ expiresAt: new Date('2026-11-20T00:00:00.000Z') });
+    expect(toInternalTokenState(expired, now).status).toBe('expired');
   });
 });

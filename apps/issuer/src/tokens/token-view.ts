@@ -1,9 +1,20 @@
+import type { InternalTokenState } from '@latchkey/contracts';
+import { type AutoRenewalColumns, autoRenewalScheduleOf, autoRenewalSettingsOf } from './auto-renewal';
 import type { Token, TokenPurpose } from './token.entity';
 
 export type TokenStatus = 'active' | 'revoked' | 'expired';
 
 /** How old a token is, for the list view (seed 003): orange after 6 months, red after a year. */
 export type AgeWarning = 'none' | 'older_than_6_months' | 'older_than_1_year' | 'expired';
+
+/** A token's auto-renewal (seed 003) as the admin API shows it. */
+export interface TokenAutoRenewalView {
+  everyDays: number;
+  callbackUrl: string;
+  mailRecipient: string | null;
+  /** When the next renewal is due; null once the token was replaced or revoked (nothing is scheduled). */
+  nextRenewalAt: string | null;
+}
 
 /** What the admin API shows of a token: never the secret, never its hash. */
 export interface TokenView {
@@ -21,8 +32,8 @@ export interface TokenView {
   scopes: string[];
   resources: string[];
   purpose: TokenPurpose;
-  /** Scheduled renewal with a callback (seed 003); null while it is off, as for every token today. */
-  autoRenewal: null;
+  /** Scheduled renewal with a callback (seed 003); null while it is off. */
+  autoRenewal: TokenAutoRenewalView | null;
   ageWarning: AgeWarning;
 }
 
@@ -63,7 +74,28 @@ export function toTokenView(token: Token, now = new Date()): TokenView {
     scopes: token.scopes,
     resources: token.resources,
     purpose: token.purpose,
-    autoRenewal: null,
+    autoRenewal: autoRenewalView(token),
     ageWarning: ageWarning(token, now),
+  };
+}
+
+export function autoRenewalView(token: AutoRenewalColumns): TokenAutoRenewalView | null {
+  const settings = autoRenewalSettingsOf(token);
+  if (settings === null) return null;
+  return { ...settings, nextRenewalAt: token.renewalNextAt?.toISOString() ?? null };
+}
+
+/** The token as the worker sees it (`GET /internal/v1/tokens/:id`). */
+export function toInternalTokenState(token: Token, now = new Date()): InternalTokenState {
+  return {
+    id: token.id,
+    tenantId: token.tenantId,
+    name: token.name,
+    status: tokenStatus(token, now),
+    expiresAt: token.expiresAt?.toISOString() ?? null,
+    createdBy: token.createdBy,
+    createdByEmail: token.createdByEmail,
+    autoRenewal: autoRenewalScheduleOf(token),
+    replacedByTokenId: token.replacedByTokenId,
   };
 }

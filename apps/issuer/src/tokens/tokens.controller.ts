@@ -61,11 +61,13 @@ export class TokensController {
     summary: 'Create a token',
     description:
       'The response carries the plaintext `token`, once. Errors: 400 `EXPIRY_CONFLICT`, `EXPIRY_IN_PAST`, ' +
-      '`UNKNOWN_SCOPE`; 402 `UPGRADE_REQUIRED`; 403 `EMAIL_NOT_VERIFIED`, `SCOPE_NOT_GRANTED`; 422 ' +
-      '`POLICY_EXPIRY_REQUIRED`, `POLICY_MAX_LIFETIME_EXCEEDED`, `TOKEN_LIMIT_REACHED`.',
+      '`UNKNOWN_SCOPE`, `CALLBACK_URL_REFUSED` (with a `reason`); 402 `UPGRADE_REQUIRED`; 403 ' +
+      '`EMAIL_NOT_VERIFIED`, `SCOPE_NOT_GRANTED`; 409 `SIGNING_SECRET_REQUIRED` (auto-renewal needs a ' +
+      'signing secret: `POST /v1/tenant/signing-secrets`); 422 `POLICY_EXPIRY_REQUIRED`, ' +
+      '`POLICY_MAX_LIFETIME_EXCEEDED`, `TOKEN_LIMIT_REACHED`.',
   })
   @ApiCreatedResponse({ type: CreatedTokenResponse, description: 'The new token, with its plaintext.' })
-  @ApiProblems(400, 402, 413, 415, 422)
+  @ApiProblems(400, 402, 409, 413, 415, 422)
   @Post()
   @HttpCode(201)
   create(@CurrentAdmin() admin: AdminPrincipal, @Body() body: CreateTokenDto): Promise<CreatedToken> {
@@ -94,14 +96,17 @@ export class TokensController {
   }
 
   @ApiOperation({
-    summary: "Edit a token's description",
+    summary: "Edit a token's description and auto-renewal",
     description:
-      'Only the description is editable. Errors: 400 `NOTHING_TO_UPDATE`; 422 `TOKEN_FIELD_IMMUTABLE` ' +
-      '(name, expiry, scopes, resources and purpose are fixed: revoke the token and create a new one).',
+      'The description and `autoRenewal` (its period, callback URL and mail recipient; null switches it ' +
+      'off) are editable. Errors: 400 `NOTHING_TO_UPDATE`, `CALLBACK_URL_REFUSED` (with a `reason`); 409 ' +
+      '`SIGNING_SECRET_REQUIRED`, and for auto-renewal on a dead token `TOKEN_REVOKED`, `TOKEN_EXPIRED`, ' +
+      '`TOKEN_REPLACED`; 422 `TOKEN_FIELD_IMMUTABLE` (name, expiry, scopes, resources and purpose are ' +
+      'fixed: revoke the token and create a new one).',
   })
   @ApiTokenIdParam()
   @ApiOkResponse({ type: TokenResponse, description: 'The token, edited.' })
-  @ApiProblems(400, 404, 413, 415, 422)
+  @ApiProblems(400, 404, 409, 413, 415, 422)
   @Patch(':id')
   update(
     @CurrentAdmin() admin: AdminPrincipal,
@@ -114,8 +119,8 @@ export class TokensController {
   @ApiOperation({
     summary: 'Rotate a token',
     description:
-      'A new secret and id with the same settings and lifetime; the old secret keeps working for the grace ' +
-      'period. Errors: 402 `UPGRADE_REQUIRED`; 403 `EMAIL_NOT_VERIFIED`; 409 `TOKEN_REVOKED`, ' +
+      'A new secret and id with the same settings (auto-renewal included), lifetime and creator; the old ' +
+      'secret keeps working for the grace period. Errors: 402 `UPGRADE_REQUIRED`; 403 `EMAIL_NOT_VERIFIED`; 409 `TOKEN_REVOKED`, ' +
       '`TOKEN_EXPIRED`; 422 `POLICY_EXPIRY_REQUIRED`, `POLICY_MAX_LIFETIME_EXCEEDED`, `TOKEN_LIMIT_REACHED`; ' +
       '503 `REVOCATION_UNAVAILABLE`.',
   })
@@ -135,8 +140,8 @@ export class TokensController {
   @ApiOperation({
     summary: 'Renew a token',
     description:
-      "A new token under a new name with the old one's settings and lifetime; the old one ends when you " +
-      'say. Errors: 400 `END_IN_PAST`; 402 `UPGRADE_REQUIRED`; 403 `EMAIL_NOT_VERIFIED`; 409 ' +
+      "A new token under a new name with the old one's settings (auto-renewal included), lifetime and " +
+      'creator; the old one ends when you say. Errors: 400 `END_IN_PAST`; 402 `UPGRADE_REQUIRED`; 403 `EMAIL_NOT_VERIFIED`; 409 ' +
       '`TOKEN_REVOKED`, `TOKEN_EXPIRED`; 422 `CANNOT_EXTEND_TOKEN`, `POLICY_EXPIRY_REQUIRED`, ' +
       '`POLICY_MAX_LIFETIME_EXCEEDED`, `TOKEN_LIMIT_REACHED`; 503 `REVOCATION_UNAVAILABLE`.',
   })
@@ -156,7 +161,8 @@ export class TokensController {
   @ApiOperation({
     summary: 'Revoke a token',
     description:
-      'Irreversible; once this returns, no verifier accepts the token. Errors: 409 `TOKEN_ALREADY_REVOKED`; ' +
+      'Irreversible; once this returns, no verifier accepts the token and its pending auto-renewals are ' +
+      'cancelled. Errors: 409 `TOKEN_ALREADY_REVOKED`; ' +
       '503 `REVOCATION_UNAVAILABLE` (nothing was changed).',
   })
   @ApiTokenIdParam()

@@ -16,6 +16,9 @@ export enum TokenErrorCode {
   UnknownScope = 'UNKNOWN_SCOPE',
   ScopeNotGranted = 'SCOPE_NOT_GRANTED',
   LimitReached = 'TOKEN_LIMIT_REACHED',
+  Replaced = 'TOKEN_REPLACED',
+  CallbackUrlRefused = 'CALLBACK_URL_REFUSED',
+  SigningSecretRequired = 'SIGNING_SECRET_REQUIRED',
 }
 
 const STATUS: Record<TokenErrorCode, number> = {
@@ -34,6 +37,9 @@ const STATUS: Record<TokenErrorCode, number> = {
   [TokenErrorCode.UnknownScope]: 400,
   [TokenErrorCode.ScopeNotGranted]: 403,
   [TokenErrorCode.LimitReached]: 422,
+  [TokenErrorCode.Replaced]: 409,
+  [TokenErrorCode.CallbackUrlRefused]: 400,
+  [TokenErrorCode.SigningSecretRequired]: 409,
 };
 
 export class TokenError extends DomainError {

@@ -2,13 +2,35 @@ import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { randomUUID } from 'node:crypto';
 import { DataSource, type EntityManager, type FindOptionsWhere } from 'typeorm';
-import { ALL_SCOPES, createEvent, EventType, rolePermissions, Topic } from '@latchkey/contracts';
+import {
+  ALL_SCOPES,
+  type AutoRenewalSettings,
+  createEvent,
+  type EventDataByType,
+  EventType,
+  type InternalTokenState,
+  type RenewalReason,
+  rolePermissions,
+  Topic,
+} from '@latchkey/contracts';
 import { generateToken } from '@latchkey/token-format';
 import { type AdminPrincipal, canSeeAllTenantTokens } from '../auth/admin-principal';
 import { ISSUER_CONFIG, type IssuerConfig } from '../config';
 import { appendToOutbox } from '../outbox/outbox';
 import { OutboxRelay } from '../outbox/outbox-relay.service';
+import { RenewalOffer } from '../renewals/renewal-offer.entity';
+import { SigningSecretsService } from '../signing-secrets/signing-secrets.service';
 import { TenantPolicyService } from '../tenants/tenant-policy.service';
+import {
+  type AutoRenewalColumns,
+  applyAutoRenewal,
+  assertCallbackUrlAllowed,
+  autoRenewalScheduleOf,
+  autoRenewalSettingsOf,
+  NO_AUTO_RENEWAL,
+  sameAutoRenewal,
+} from './auto-renewal';
+import type { AutoRenewalDto } from './dto/auto-renewal.dto';
 import type { CreateTokenDto } from './dto/create-token.dto';
 import type { ListTokensQuery } from './dto/list-tokens.query';
 import type { RenewTokenDto } from './dto/renew-token.dto';
@@ -17,7 +39,7 @@ import { IMMUTABLE_TOKEN_FIELDS, type UpdateTokenDto } from './dto/update-token.
 import { resolveExpiry } from './expiry';
 import { Token, type TokenPurpose } from './token.entity';
 import { TokenStateCache } from './token-state-cache';
-import { tokenStatus, toTokenView, type TokenView } from './token-view';
+import { tokenStatus, toInternalTokenState, toTokenView, type TokenView } from './token-view';
 import { TokenError, TokenErrorCode } from './tokens.errors';
 
 export const EVENT_SOURCE = 'latchkey/issuer';
@@ -46,6 +68,26 @@ export interface ReplacedToken extends CreatedToken {
   replaced: TokenView;
 }
 
+/**
+ * How a token is replaced by its successor (`replaceInTransaction`): the successor's name and
+ * description, when the old token ends, why, and who did it (an admin's user id, or the service that
+ * redeemed an auto-renewal).
+ */
+export interface ReplacementPlan {
+  name: string;
+  description: string | null;
+  oldEndsAt: Date;
+  reason: RenewalReason;
+  actorId: string;
+}
+
+/** Who a new token belongs to: the admin creating it, or for a successor the old token's creator. */
+interface TokenOwner {
+  tenantId: string;
+  userId: string;
+  email: string | null;
+}
+
 interface NewTokenFields {
   name: string;
   description: string | null;
@@ -54,7 +96,10 @@ interface NewTokenFields {
   resources: string[];
   purpose: TokenPurpose;
   replacesTokenId: string | null;
+  autoRenewal: AutoRenewalSettings | null;
 }
+
+type TokenChanges = EventDataByType[EventType.TokenUpdated]['changes'];
 
 const DAY_MS = 86_400_000;
 
@@ -65,6 +110,7 @@ export class TokensService {
     private readonly stateCache: TokenStateCache,
     private readonly relay: OutboxRelay,
     private readonly policies: TenantPolicyService,
+    private readonly signingSecrets: SigningSecretsService,
     @Inject(ISSUER_CONFIG) private readonly config: IssuerConfig,
   ) {}
 
@@ -84,11 +130,15 @@ export class TokensService {
       resources: request.resources ?? [],
       purpose,
       replacesTokenId: null,
+      autoRenewal: null,
     };
     // The plan and the tenant's policy (seed 004) decide whether this token may exist at all.
     await this.policies.assertMayIssue(principal.tenantId, fields.expiresAt, now);
+    if (request.autoRenewal) {
+      fields.autoRenewal = await this.acceptAutoRenewal(principal.tenantId, request.autoRenewal, now);
+    }
     const created = await this.dataSource.transaction((manager) =>
-      this.issue(manager, principal, fields, now),
+      this.issue(manager, ownerOf(principal), fields, now),
     );
     this.relay.nudge();
     return created;
@@ -159,12 +209,23 @@ export class TokensService {
   }
 
   async get(principal: AdminPrincipal, id: string): Promise<TokenView> {
-    const token = await this.dataSource.getRepository(Token).findOneBy({ ...this.visibleTo(principal), id });
-    if (!token) throw notFound(id);
-    return toTokenView(token);
+    return toTokenView(await this.findVisible(principal, id));
   }
 
-  /** Edits what may change after creation: the description (seed 003). Everything else is fixed (seed 000). */
+  /**
+   * The token as the worker needs it (`GET /internal/v1/tokens/:id`), whatever its tenant: the internal
+   * API is for Latchkey's own services only.
+   */
+  async internalState(id: string): Promise<InternalTokenState> {
+    const token = await this.dataSource.getRepository(Token).findOneBy({ id });
+    if (!token) throw new TokenError(TokenErrorCode.NotFound, `No token ${id}.`);
+    return toInternalTokenState(token);
+  }
+
+  /**
+   * Edits what may change after creation (seed 003): the description and auto-renewal with its mail
+   * recipient. Everything else is fixed (seed 000). Only what actually changed is written and announced.
+   */
   async update(principal: AdminPrincipal, id: string, request: UpdateTokenDto): Promise<TokenView> {
     const immutable = IMMUTABLE_TOKEN_FIELDS.filter((field) => request[field] !== undefined);
     if (immutable.length > 0) {
@@ -174,15 +235,42 @@ export class TokensService {
         { fields: immutable },
       );
     }
-    if (request.description === undefined) {
-      throw new TokenError(TokenErrorCode.NothingToUpdate, 'Send at least one editable field: description.');
+    if (request.description === undefined && request.autoRenewal === undefined) {
+      throw new TokenError(
+        TokenErrorCode.NothingToUpdate,
+        'Send at least one editable field: description, autoRenewal.',
+      );
     }
     const now = new Date();
-    const description = request.description;
-    const token = await this.dataSource.transaction(async (manager) => {
+    let autoRenewal: AutoRenewalSettings | null | undefined;
+    if (request.autoRenewal === null) {
+      autoRenewal = null;
+    } else if (request.autoRenewal !== undefined) {
+      // A token that cannot get auto-renewal is refused before its callback URL is resolved.
+      assertMayAutoRenew(await this.findVisible(principal, id), now);
+      autoRenewal = await this.acceptAutoRenewal(principal.tenantId, request.autoRenewal, now);
+    }
+    const { token, changed } = await this.dataSource.transaction(async (manager) => {
       const record = await this.lockVisible(manager, principal, id);
-      record.description = description;
-      await manager.update(Token, { id }, { description });
+      const changes: TokenChanges = {};
+      const set: Partial<Pick<Token, 'description' | keyof AutoRenewalColumns>> = {};
+      if (request.description !== undefined && request.description !== record.description) {
+        set.description = request.description;
+        changes.description = request.description;
+      }
+      if (autoRenewal !== undefined) {
+        if (autoRenewal !== null) assertMayAutoRenew(record, now);
+        const next = applyAutoRenewal(record, autoRenewal, now, this.config.RENEWAL_DAY_MS);
+        if (!sameAutoRenewal(record, next)) {
+          Object.assign(set, next);
+          changes.autoRenewal = autoRenewalScheduleOf(next);
+          // Switched off: a renewal key already handed out must not renew the token any more.
+          if (autoRenewal === null) await cancelPendingOffers(manager, id, now);
+        }
+      }
+      if (Object.keys(set).length === 0) return { token: record, changed: false };
+      Object.assign(record, set);
+      await manager.update(Token, { id }, set);
       await appendToOutbox(
         manager,
         Topic.TokenLifecycle,
@@ -191,18 +279,45 @@ export class TokensService {
           subject: id,
           tenantId: record.tenantId,
           time: now,
-          data: { tokenId: id, updatedBy: principal.userId, changes: { description } },
+          data: { tokenId: id, updatedBy: principal.userId, changes },
         }),
       );
-      return record;
+      return { token: record, changed: true };
     });
-    this.relay.nudge();
+    if (changed) this.relay.nudge();
     return toTokenView(token, now);
   }
 
   /**
+   * Checks auto-renewal settings before they are saved: the callback URL must pass the SSRF guard
+   * (400 CALLBACK_URL_REFUSED) and the tenant must have a signing secret to sign callbacks with
+   * (409 SIGNING_SECRET_REQUIRED).
+   */
+  private async acceptAutoRenewal(
+    tenantId: string,
+    request: AutoRenewalDto,
+    now: Date,
+  ): Promise<AutoRenewalSettings> {
+    const settings: AutoRenewalSettings = {
+      everyDays: request.everyDays,
+      callbackUrl: request.callbackUrl,
+      mailRecipient: request.mailRecipient ?? null,
+    };
+    await assertCallbackUrlAllowed(settings.callbackUrl, { allowList: this.config.CALLBACK_ALLOW_LIST });
+    if (!(await this.signingSecrets.hasSigningSecret(tenantId, now))) {
+      throw new TokenError(
+        TokenErrorCode.SigningSecretRequired,
+        'Auto-renewal callbacks are signed with your tenant’s signing secret, and it has none yet. ' +
+          'Create one at POST /v1/tenant/signing-secrets, then try again.',
+      );
+    }
+    return settings;
+  }
+
+  /**
    * Irreversible. The verifiers' cache learns of the revocation before the transaction commits, so the
-   * very next verification anywhere answers REVOKED once this returns.
+   * very next verification anywhere answers REVOKED once this returns. Pending renewals are cancelled in
+   * the same transaction: a renewal key handed out earlier stops working at the same moment.
    */
   async revoke(principal: AdminPrincipal, id: string): Promise<TokenView> {
     const now = new Date();
@@ -217,7 +332,13 @@ export class TokensService {
       record.status = 'revoked';
       record.revokedAt = now;
       record.revokedBy = principal.userId;
-      await manager.update(Token, { id }, { status: 'revoked', revokedAt: now, revokedBy: principal.userId });
+      record.renewalNextAt = null;
+      await manager.update(
+        Token,
+        { id },
+        { status: 'revoked', revokedAt: now, revokedBy: principal.userId, renewalNextAt: null },
+      );
+      await cancelPendingOffers(manager, id, now);
       await appendToOutbox(
         manager,
         Topic.TokenLifecycle,
@@ -241,7 +362,7 @@ export class TokensService {
    * grace period, never past its own expiry, so integrations can switch over without an outage.
    */
   rotate(principal: AdminPrincipal, id: string, grace: RotationGrace): Promise<ReplacedToken> {
-    return this.replace(principal, id, (old, now) => ({
+    return this.replace(principal, id, 'rotation', (old, now) => ({
       name: old.name,
       description: old.description,
       oldEndsAt: earliest(old.expiresAt, new Date(now.getTime() + GRACE_MS[grace])),
@@ -250,7 +371,7 @@ export class TokensService {
 
   /** A new token with the given name; the old one ends at the time the admin chose (seed 003). */
   renew(principal: AdminPrincipal, id: string, request: RenewTokenDto): Promise<ReplacedToken> {
-    return this.replace(principal, id, (old, now) => {
+    return this.replace(principal, id, 'manual', (old, now) => {
       if (request.oldTokenEndsAt.getTime() < now.getTime() - 1_000) {
         throw new TokenError(TokenErrorCode.EndInPast, 'oldTokenEndsAt cannot be in the past.');
       }
@@ -269,14 +390,11 @@ export class TokensService {
     });
   }
 
-  /**
-   * Issues the successor of a live token in one transaction: the new token keeps the old one's
-   * lifetime (a token that never expired still never does), the old one gets its new end, and the
-   * verifiers' cache learns that end before commit, so it holds at once everywhere.
-   */
+  /** An admin's rotation or renewal of a live token they can see, in one transaction. */
   private async replace(
     principal: AdminPrincipal,
     id: string,
+    reason: Extract<RenewalReason, 'manual' | 'rotation'>,
     plan: (old: Token, now: Date) => { name: string; description: string | null; oldEndsAt: Date },
   ): Promise<ReplacedToken> {
     requireVerifiedEmail(principal);
@@ -290,68 +408,104 @@ export class TokensService {
           `This token is ${status} and cannot be renewed or rotated. Create a new token instead.`,
         );
       }
-      const { name, description, oldEndsAt } = plan(old, now);
-      const lifetime = old.expiresAt === null ? null : old.expiresAt.getTime() - old.createdAt.getTime();
-      const expiresAt = lifetime === null ? null : new Date(now.getTime() + lifetime);
-      // A successor is a new token: today's plan and policy apply to it, as on creation.
-      await this.policies.assertMayIssue(principal.tenantId, expiresAt, now);
-      const created = await this.issue(
+      const replaced = await this.replaceInTransaction(
         manager,
-        principal,
-        {
-          name,
-          description,
-          expiresAt,
-          scopes: old.scopes,
-          resources: old.resources,
-          purpose: old.purpose,
-          replacesTokenId: old.id,
-        },
+        old,
+        { ...plan(old, now), reason, actorId: principal.userId },
         now,
       );
-      old.expiresAt = oldEndsAt;
-      await manager.update(Token, { id: old.id }, { expiresAt: oldEndsAt });
-      await appendToOutbox(
-        manager,
-        Topic.TokenLifecycle,
-        createEvent(EventType.TokenRenewed, {
-          source: EVENT_SOURCE,
-          subject: old.id,
-          tenantId: old.tenantId,
-          time: now,
-          data: {
-            oldTokenId: old.id,
-            newTokenId: created.id,
-            oldTokenEndsAt: oldEndsAt.toISOString(),
-            renewedBy: principal.userId,
-          },
-        }),
-      );
-      await this.propagate(old);
-      return { ...created, replaced: toTokenView(old, now) };
+      // The successor carries the auto-renewal on: a renewal key still open for the old token must not
+      // issue a second successor.
+      await cancelPendingOffers(manager, old.id, now);
+      return replaced;
     });
     this.relay.nudge();
     return result;
   }
 
+  /**
+   * Issues the successor of a live token in the caller's transaction; the caller has locked `old`
+   * (SELECT … FOR UPDATE), checked that it is active, and nudges the outbox relay after commit.
+   *
+   * The successor belongs to the old token's creator (same tenant, scopes, resources and purpose) and
+   * keeps the old one's lifetime from `now` (a token that never expired still never does); today's plan
+   * and policy apply to it as on creation. It takes over the auto-renewal settings, with its first
+   * renewal due `everyDays` from now. The old token gets its new end and points to its successor; the
+   * verifiers' cache learns that end before commit, so it holds at once everywhere. TokenCreated and
+   * TokenRenewed (with `plan.reason`) go to the outbox.
+   */
+  async replaceInTransaction(
+    manager: EntityManager,
+    old: Token,
+    plan: ReplacementPlan,
+    now: Date,
+  ): Promise<ReplacedToken> {
+    const lifetime = old.expiresAt === null ? null : old.expiresAt.getTime() - old.createdAt.getTime();
+    const expiresAt = lifetime === null ? null : new Date(now.getTime() + lifetime);
+    // A successor is a new token: today's plan and policy apply to it, as on creation.
+    await this.policies.assertMayIssue(old.tenantId, expiresAt, now);
+    const created = await this.issue(
+      manager,
+      { tenantId: old.tenantId, userId: old.createdBy, email: old.createdByEmail },
+      {
+        name: plan.name,
+        description: plan.description,
+        expiresAt,
+        scopes: old.scopes,
+        resources: old.resources,
+        purpose: old.purpose,
+        replacesTokenId: old.id,
+        autoRenewal: autoRenewalSettingsOf(old),
+      },
+      now,
+    );
+    old.expiresAt = plan.oldEndsAt;
+    old.replacedByTokenId = created.id;
+    old.renewalNextAt = null;
+    await manager.update(
+      Token,
+      { id: old.id },
+      { expiresAt: plan.oldEndsAt, replacedByTokenId: created.id, renewalNextAt: null },
+    );
+    await appendToOutbox(
+      manager,
+      Topic.TokenLifecycle,
+      createEvent(EventType.TokenRenewed, {
+        source: EVENT_SOURCE,
+        subject: old.id,
+        tenantId: old.tenantId,
+        time: now,
+        data: {
+          oldTokenId: old.id,
+          newTokenId: created.id,
+          oldTokenEndsAt: plan.oldEndsAt.toISOString(),
+          renewedBy: plan.actorId,
+          reason: plan.reason,
+        },
+      }),
+    );
+    await this.propagate(old);
+    return { ...created, replaced: toTokenView(old, now) };
+  }
+
   /** Inserts a fresh token and its TokenCreated event in the caller's transaction. */
   private async issue(
     manager: EntityManager,
-    principal: AdminPrincipal,
+    owner: TokenOwner,
     fields: NewTokenFields,
     now: Date,
   ): Promise<CreatedToken> {
-    await this.assertBelowLimit(manager, principal.tenantId, now);
+    await this.assertBelowLimit(manager, owner.tenantId, now);
     const secret = generateToken();
     const record = manager.create(Token, {
       id: randomUUID(),
-      tenantId: principal.tenantId,
+      tenantId: owner.tenantId,
       name: fields.name,
       description: fields.description,
       keyPrefix: secret.keyPrefix,
       tokenHash: secret.hash,
-      createdBy: principal.userId,
-      createdByEmail: principal.email,
+      createdBy: owner.userId,
+      createdByEmail: owner.email,
       createdAt: now,
       expiresAt: fields.expiresAt,
       scopes: fields.scopes,
@@ -363,6 +517,8 @@ export class TokensService {
       lastUsedAt: null,
       usageCount: 0,
       replacesTokenId: fields.replacesTokenId,
+      replacedByTokenId: null,
+      ...applyAutoRenewal(NO_AUTO_RENEWAL, fields.autoRenewal, now, this.config.RENEWAL_DAY_MS),
     });
     // A copy: insert() writes the database defaults it reads back (raw) into the object it is given.
     await manager.insert(Token, { ...record });
@@ -384,6 +540,8 @@ export class TokensService {
           scopes: record.scopes,
           resources: record.resources,
           purpose: record.purpose,
+          createdByEmail: record.createdByEmail,
+          autoRenewal: autoRenewalScheduleOf(record),
         },
       }),
     );
@@ -409,6 +567,12 @@ export class TokensService {
         { limit },
       );
     }
+  }
+
+  private async findVisible(principal: AdminPrincipal, id: string): Promise<Token> {
+    const token = await this.dataSource.getRepository(Token).findOneBy({ ...this.visibleTo(principal), id });
+    if (!token) throw notFound(id);
+    return token;
   }
 
   private async lockVisible(manager: EntityManager, principal: AdminPrincipal, id: string): Promise<Token> {
@@ -438,6 +602,33 @@ export class TokensService {
       ? { tenantId: principal.tenantId }
       : { tenantId: principal.tenantId, createdBy: principal.userId };
   }
+}
+
+function ownerOf(principal: AdminPrincipal): TokenOwner {
+  return { tenantId: principal.tenantId, userId: principal.userId, email: principal.email };
+}
+
+/** Auto-renewal can be set only on a live token that has not been replaced yet (409 otherwise). */
+function assertMayAutoRenew(token: Token, now: Date): void {
+  const status = tokenStatus(token, now);
+  if (status !== 'active') {
+    throw new TokenError(
+      status === 'revoked' ? TokenErrorCode.Revoked : TokenErrorCode.Expired,
+      `This token is ${status}; it cannot be renewed automatically. Create a new token instead.`,
+    );
+  }
+  if (token.replacedByTokenId !== null) {
+    throw new TokenError(
+      TokenErrorCode.Replaced,
+      `This token has been replaced by ${token.replacedByTokenId}; set auto-renewal on that token instead.`,
+      { replacedByTokenId: token.replacedByTokenId },
+    );
+  }
+}
+
+/** Closes the token's open renewal offers: their redeem keys stop working when this commits. */
+async function cancelPendingOffers(manager: EntityManager, tokenId: string, now: Date): Promise<void> {
+  await manager.update(RenewalOffer, { tokenId, status: 'pending' }, { status: 'cancelled', closedAt: now });
 }
 
 function earliest(expiry: Date | null, end: Date): Date {

@@ -7,13 +7,16 @@ import {
   IsDate,
   IsIn,
   IsNotEmpty,
+  IsObject,
   IsOptional,
   IsString,
   Matches,
   MaxLength,
+  ValidateNested,
 } from 'class-validator';
 import { TOKEN_PURPOSES, type TokenPurpose } from '../token.entity';
 import { EXPIRY_CHOICES, type ExpiryChoice } from '../expiry';
+import { AutoRenewalDto } from './auto-renewal.dto';
 import { Trimmed } from './trimmed';
 
 /** A catalog scope (`<resource>:read|write`) or `*`. */
@@ -126,4 +129,19 @@ export class CreateTokenDto {
   @IsOptional()
   @IsIn(TOKEN_PURPOSES)
   purpose?: TokenPurpose;
+
+  /** Renew the token on a schedule and hand the renewed token to a callback (seed 003). */
+  @ApiPropertyOptional({
+    type: AutoRenewalDto,
+    nullable: true,
+    description:
+      'Renew the token every `everyDays` days and hand the renewed token to `callbackUrl` through a signed ' +
+      'callback. Needs a signing secret (409 `SIGNING_SECRET_REQUIRED`: create one at ' +
+      '`POST /v1/tenant/signing-secrets`). Omitted or null: no auto-renewal.',
+  })
+  @IsOptional()
+  @IsObject()
+  @ValidateNested()
+  @Type(() => AutoRenewalDto)
+  autoRenewal?: AutoRenewalDto | null;
 }

@@ -1,6 +1,6 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { TOKEN_PURPOSES, type TokenPurpose } from '../token.entity';
-import type { AgeWarning, TokenStatus, TokenView } from '../token-view';
+import type { AgeWarning, TokenAutoRenewalView, TokenStatus, TokenView } from '../token-view';
 import type { CreatedToken, ReplacedToken, TokenPage } from '../tokens.service';
 import { TOKEN_STATUSES } from './list-tokens.query';
 
@@ -33,6 +33,34 @@ export class TokenCreatorResponse implements TokenCreator {
     example: 'alice@example.com',
   })
   email!: string | null;
+}
+
+export class TokenAutoRenewalResponse implements TokenAutoRenewalView {
+  @ApiProperty({ type: 'integer', minimum: 1, description: 'Renewed every this many days.', example: 30 })
+  everyDays!: number;
+
+  @ApiProperty({
+    description: 'Where the signed renewal callback is POSTed.',
+    example: 'https://hooks.example.com/latchkey/renewals',
+  })
+  callbackUrl!: string;
+
+  @ApiProperty({
+    type: String,
+    nullable: true,
+    description: 'Who is told by mail that the token was renewed.',
+    example: 'integrations@example.com',
+  })
+  mailRecipient!: string | null;
+
+  @ApiProperty({
+    type: String,
+    format: 'date-time',
+    nullable: true,
+    description: 'When the next renewal is due; null once the token was replaced or revoked.',
+    example: '2026-12-23T14:00:00.000Z',
+  })
+  nextRenewalAt!: string | null;
 }
 
 export class TokenResponse implements TokenView {
@@ -95,13 +123,11 @@ export class TokenResponse implements TokenView {
   purpose!: TokenPurpose;
 
   @ApiProperty({
-    type: 'object',
-    properties: {},
+    type: TokenAutoRenewalResponse,
     nullable: true,
-    description: 'Scheduled renewal with a callback; null while it is off, as for every token today.',
-    example: null,
+    description: 'Scheduled renewal with a signed callback; null while it is off.',
   })
-  autoRenewal!: null;
+  autoRenewal!: TokenAutoRenewalResponse | null;
 
   @ApiProperty({
     enum: AGE_WARNINGS,

@@ -1,11 +1,21 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
-import { Allow, IsOptional, IsString, MaxLength, ValidateIf } from 'class-validator';
+import { Type } from 'class-transformer';
+import {
+  Allow,
+  IsObject,
+  IsOptional,
+  IsString,
+  MaxLength,
+  ValidateIf,
+  ValidateNested,
+} from 'class-validator';
+import { AutoRenewalDto } from './auto-renewal.dto';
 import { Trimmed } from './trimmed';
 
 /**
- * `PATCH /v1/tokens/:id`: only the description is editable here (seed 003). The fields fixed at
- * creation are listed so that a request naming them gets a clear answer ("revoke and create a new
- * token", seed 000) instead of a generic unknown-field error.
+ * `PATCH /v1/tokens/:id`: the description and auto-renewal (with its mail recipient) are editable
+ * (seed 003). The fields fixed at creation are listed so that a request naming them gets a clear answer
+ * ("revoke and create a new token", seed 000) instead of a generic unknown-field error.
  */
 export class UpdateTokenDto {
   /** A new description; null clears it. */
@@ -14,8 +24,9 @@ export class UpdateTokenDto {
     nullable: true,
     maxLength: 1024,
     description:
-      'A new description (trimmed); null clears it. The only editable field: naming `name`, `expiresIn`, ' +
-      '`expiresAt`, `scopes`, `resources` or `purpose` is 422 `TOKEN_FIELD_IMMUTABLE`.',
+      'A new description (trimmed); null clears it. Only the description and `autoRenewal` are editable: ' +
+      'naming `name`, `expiresIn`, `expiresAt`, `scopes`, `resources` or `purpose` is 422 ' +
+      '`TOKEN_FIELD_IMMUTABLE`.',
     example: 'Main app, EU region',
   })
   @IsOptional()
@@ -24,6 +35,21 @@ export class UpdateTokenDto {
   @IsString()
   @MaxLength(1024)
   description?: string | null;
+
+  /** New auto-renewal settings (replacing the old ones); null switches auto-renewal off. */
+  @ApiPropertyOptional({
+    type: AutoRenewalDto,
+    nullable: true,
+    description:
+      'New auto-renewal settings, replacing the previous ones; null switches auto-renewal off. The next ' +
+      'renewal is rescheduled when auto-renewal is switched on or `everyDays` changes. Needs a signing ' +
+      'secret (409 `SIGNING_SECRET_REQUIRED`); a revoked, expired or replaced token cannot get it (409).',
+  })
+  @IsOptional()
+  @IsObject()
+  @ValidateNested()
+  @Type(() => AutoRenewalDto)
+  autoRenewal?: AutoRenewalDto | null;
 
   @Allow() name?: unknown;
   @Allow() expiresIn?: unknown;
