@@ -8,9 +8,12 @@ import { createRedis, HealthModule, REDIS, RedisLifecycle, redisReadiness } from
 import { AuditModule } from './audit/audit.module';
 import { ISSUER_CONFIG, type IssuerConfig } from './config';
 import { dataSourceOptions } from './database/data-source';
+import { InternalModule } from './internal/internal.module';
 import { MembersModule } from './members/members.module';
 import { KAFKA, messagingProviders } from './messaging.providers';
 import { OutboxModule } from './outbox/outbox.module';
+import { RenewalsModule } from './renewals/renewals.module';
+import { SigningSecretsModule } from './signing-secrets/signing-secrets.module';
 import { TenantsModule } from './tenants/tenants.module';
 import { TokensModule } from './tokens/tokens.module';
 import { UsageModule } from './usage/usage.module';
@@ -57,6 +60,9 @@ export class IssuerModule {
         MembersModule,
         TenantsModule,
         TokensModule,
+        SigningSecretsModule,
+        InternalModule,
+        RenewalsModule,
         UsageModule,
         AuditModule,
       ],
