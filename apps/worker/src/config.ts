@@ -1,17 +1,93 @@
 import { z } from 'zod';
+import { parseAllowList } from '@latchkey/callback-safety';
 import { env, loadConfig } from '@latchkey/service-runtime';
 
-const schema = z.object({
-  WORKER_PORT: env.port(3002, 'HTTP port for /health and /ready'),
-  REDIS_URL: env.url('Redis connection string (job queues, de-duplication of events)'),
-  REDIS_KEY_PREFIX: env.textWithDefault('latchkey:', 'namespace for every Redis key'),
-  KAFKA_BROKERS: env.brokers('comma-separated Kafka bootstrap brokers, e.g. 127.0.0.1:9092'),
-  KAFKA_TOPIC_PREFIX: env.textWithDefault('', 'namespace prepended to every topic name'),
-  WORKER_KAFKA_CLIENT_ID: env.textWithDefault('latchkey-worker', 'Kafka client id'),
-  WORKER_KAFKA_GROUP_ID: env.textWithDefault('latchkey-worker', 'consumer group for token lifecycle events'),
-  PROCESSED_EVENT_TTL_SECONDS: env.positiveInt(7 * 24 * 3600, 'how long an applied event id is remembered'),
-  LOG_LEVEL: env.logLevel(),
-});
+const schema = z
+  .object({
+    WORKER_PORT: env.port(3002, 'HTTP port for /health and /ready'),
+    REDIS_URL: env.url('Redis connection string (job queues, de-duplication of events)'),
+    REDIS_KEY_PREFIX: env.textWithDefault('latchkey:', 'namespace for every Redis key'),
+    KAFKA_BROKERS: env.brokers('comma-separated Kafka bootstrap brokers, e.g. 127.0.0.1:9092'),
+    KAFKA_TOPIC_PREFIX: env.textWithDefault('', 'namespace prepended to every topic name'),
+    WORKER_KAFKA_CLIENT_ID: env.textWithDefault('latchkey-worker', 'Kafka client id'),
+    WORKER_KAFKA_GROUP_ID: env.textWithDefault(
+      'latchkey-worker',
+      'consumer group for token lifecycle events',
+    ),
+    PROCESSED_EVENT_TTL_SECONDS: env.positiveInt(7 * 24 * 3600, 'how long an applied event id is remembered'),
+
+    ISSUER_INTERNAL_URL: z
+      .url()
+      .default('http://127.0.0.1:3000')
+      .describe('base URL of the issuer’s internal API (/internal/v1), reachable from the worker only'),
+    INTERNAL_API_SECRET: z
+      .string()
+      .min(32, 'must be at least 32 characters')
+      .describe('bearer secret presented to the issuer’s internal API; the same value as the issuer’s'),
+    ISSUER_REQUEST_TIMEOUT_MS: env.durationMs(
+      5_000,
+      'how long one call to the issuer’s internal API may take',
+    ),
+
+    CALLBACK_ALLOW_LIST: z
+      .string()
+      .default('')
+      .transform((text, ctx) => {
+        try {
+          return parseAllowList(text);
+        } catch (error) {
+          ctx.addIssue((error as Error).message);
+          return z.NEVER;
+        }
+      })
+      .describe(
+        'development/tests only: local callback receivers allowed past the SSRF guard (origins or host:port)',
+      ),
+    CALLBACK_TIMEOUT_MS: env.durationMs(10_000, 'one callback attempt, connect to response, at most'),
+    CALLBACK_RETRY_BASE_MS: env.durationMs(30_000, 'first callback retry delay (exponential, full jitter)'),
+    CALLBACK_RETRY_MAX_MS: env.durationMs(900_000, 'longest delay between two callback attempts'),
+
+    SMTP_URL: z
+      .string()
+      .regex(/^smtps?:\/\/[^/?#]+/i, 'must be an smtp:// or smtps:// URL')
+      .default('smtp://127.0.0.1:1025')
+      .describe('SMTP server for notification mail, e.g. smtps://user:pass@mail.example.com:465'),
+    MAIL_FROM: env.textWithDefault('Latchkey <no-reply@latchkey.local>', 'sender of notification mail'),
+    EXPIRY_REMINDER_DAYS: z
+      .string()
+      .default('30,7,0')
+      .transform((text, ctx) => {
+        const entries = text
+          .split(',')
+          .map((entry) => entry.trim())
+          .filter(Boolean);
+        if (!entries.every((entry) => /^\d{1,4}$/.test(entry))) {
+          ctx.addIssue('must be a comma-separated list of whole numbers of days, e.g. 30,7,0');
+          return z.NEVER;
+        }
+        return [...new Set(entries.map(Number))].sort((a, b) => b - a);
+      })
+      .describe('days before expiry on which the creator of a token without auto-renewal is reminded'),
+    REMINDER_DAY_MS: env.durationMs(86_400_000, 'length of one "day" of EXPIRY_REMINDER_DAYS'),
+
+    WORKER_JOB_LOCK_MS: env.durationMs(30_000, 'job lock; a crashed worker’s jobs are retried after it'),
+    WORKER_STALLED_INTERVAL_MS: env.durationMs(30_000, 'how often jobs of crashed workers are looked for'),
+    WORKER_CONCURRENCY: env.positiveInt(10, 'jobs each queue processes at once'),
+    WORKER_JOB_RETRY_BASE_MS: env.durationMs(
+      5_000,
+      'first retry delay of a job that met a transient failure (issuer down, SMTP down)',
+    ),
+    WORKER_JOB_RETRY_MAX_MS: env.durationMs(300_000, 'longest retry delay of such a job'),
+    LOG_LEVEL: env.logLevel(),
+  })
+  .refine((c) => c.CALLBACK_RETRY_MAX_MS >= c.CALLBACK_RETRY_BASE_MS, {
+    path: ['CALLBACK_RETRY_MAX_MS'],
+    message: 'must not be smaller than CALLBACK_RETRY_BASE_MS',
+  })
+  .refine((c) => c.WORKER_JOB_RETRY_MAX_MS >= c.WORKER_JOB_RETRY_BASE_MS, {
+    path: ['WORKER_JOB_RETRY_MAX_MS'],
+    message: 'must not be smaller than WORKER_JOB_RETRY_BASE_MS',
+  });
 
 export type WorkerConfig = z.infer<typeof schema>;
 

@@ -5,7 +5,10 @@ import { kafkaReadiness } from '@latchkey/messaging';
 import { createRedis, HealthModule, REDIS, RedisLifecycle, redisReadiness } from '@latchkey/service-runtime';
 import { WORKER_CONFIG, type WorkerConfig } from './config';
 import { KAFKA, kafkaProviders } from './kafka.provider';
-import { TokenLifecycleConsumer } from './lifecycle/token-lifecycle.consumer';
+import { LifecycleModule } from './lifecycle/lifecycle.module';
+import { MailModule } from './mail/mail.module';
+import { RemindersModule } from './reminders/reminders.module';
+import { RenewalsModule } from './renewals/renewals.module';
 
 @Module({})
 export class WorkerModule {
@@ -23,8 +26,12 @@ export class WorkerModule {
           inject: [REDIS, KAFKA],
           useFactory: (redis: Redis, kafka: Kafka) => [redisReadiness(redis), kafkaReadiness(kafka)],
         }),
+        LifecycleModule,
+        RenewalsModule,
+        RemindersModule,
+        MailModule,
       ],
-      providers: [...infrastructure, RedisLifecycle, TokenLifecycleConsumer],
+      providers: [...infrastructure, RedisLifecycle],
       exports: [WORKER_CONFIG, REDIS, KAFKA],
     };
   }

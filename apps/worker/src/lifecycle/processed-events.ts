@@ -1,8 +1,10 @@
 import type Redis from 'ioredis';
 
 /**
- * Remembers which events a consumer has applied, so a redelivered event is skipped. `claim` is atomic
- * (SET NX); `release` undoes a claim when applying the event failed, so the redelivery is applied.
+ * Remembers which events a consumer has applied, so a redelivered event is skipped. An event is
+ * remembered only after it was applied: a crash in between means it is applied again on redelivery,
+ * which is safe because applying one is idempotent (deterministic job ids, idempotent removals). Two
+ * deliveries applied at the same time are safe for the same reason.
  */
 export class ProcessedEvents {
   constructor(
@@ -11,12 +13,12 @@ export class ProcessedEvents {
     private readonly ttlSeconds: number,
   ) {}
 
-  async claim(consumer: string, eventId: string): Promise<boolean> {
-    return (await this.redis.set(this.key(consumer, eventId), '1', 'EX', this.ttlSeconds, 'NX')) === 'OK';
+  async has(consumer: string, eventId: string): Promise<boolean> {
+    return (await this.redis.exists(this.key(consumer, eventId))) === 1;
   }
 
-  async release(consumer: string, eventId: string): Promise<void> {
-    await this.redis.del(this.key(consumer, eventId));
+  async remember(consumer: string, eventId: string): Promise<void> {
+    await this.redis.set(this.key(consumer, eventId), '1', 'EX', this.ttlSeconds);
   }
 
   private key(consumer: string, eventId: string): string {

@@ -12,13 +12,18 @@ import { EventConsumer } from '@latchkey/messaging';
 import { InjectRedis } from '@latchkey/service-runtime';
 import { WORKER_CONFIG, type WorkerConfig } from '../config';
 import { KAFKA } from '../kafka.provider';
+import { JobQueues } from '../queues/job-queues';
+import { planLifecycleJobs } from './lifecycle-jobs';
 import { ProcessedEvents } from './processed-events';
 
 const CONSUMER_NAME = 'worker.token-lifecycle';
 
 /**
- * Follows token lifecycle events (created, revoked, renewed), once each. This is where renewal
- * scheduling and expiry reminders attach; today it records what it saw.
+ * Follows token lifecycle events, once each, and turns them into queue work: renewals when they are
+ * due, expiry reminders, renewal mail, and removal of a revoked token's pending jobs.
+ *
+ * Handling an event touches only Redis (never the issuer), so events do not wait on the issuer. If Redis
+ * fails, the handler throws: the consumer does not commit the offset and delivers the event again.
  */
 @Injectable()
 export class TokenLifecycleConsumer implements OnApplicationBootstrap, BeforeApplicationShutdown {
@@ -28,8 +33,9 @@ export class TokenLifecycleConsumer implements OnApplicationBootstrap, BeforeApp
 
   constructor(
     @Inject(KAFKA) kafka: Kafka,
-    @Inject(WORKER_CONFIG) config: WorkerConfig,
+    @Inject(WORKER_CONFIG) private readonly config: WorkerConfig,
     @InjectRedis() redis: Redis,
+    private readonly queues: JobQueues,
   ) {
     this.processed = new ProcessedEvents(redis, config.REDIS_KEY_PREFIX, config.PROCESSED_EVENT_TTL_SECONDS);
     this.consumer = new EventConsumer(kafka, {
@@ -50,20 +56,28 @@ export class TokenLifecycleConsumer implements OnApplicationBootstrap, BeforeApp
   }
 
   async handle(event: LatchkeyEvent): Promise<void> {
-    if (!(await this.processed.claim(CONSUMER_NAME, event.id))) {
+    if (await this.processed.has(CONSUMER_NAME, event.id)) {
       this.logger.debug(`skipping redelivered event ${event.id}`);
       return;
     }
-    try {
-      this.logger.log({
-        msg: 'token lifecycle event',
-        type: event.type,
-        tokenId: event.subject,
-        tenantId: event.tenantId,
-      });
-    } catch (error) {
-      await this.processed.release(CONSUMER_NAME, event.id);
-      throw error;
+    const plan = planLifecycleJobs(event, Date.now(), {
+      days: this.config.EXPIRY_REMINDER_DAYS,
+      dayMs: this.config.REMINDER_DAY_MS,
+    });
+    let removed = 0;
+    for (const cancellation of plan.cancel) {
+      removed += await this.queues.cancelPending(cancellation.tokenId, cancellation.queues, cancellation);
     }
+    for (const request of plan.enqueue) await this.queues.enqueue(request);
+    await this.processed.remember(CONSUMER_NAME, event.id);
+    this.logger.log({
+      msg: 'token lifecycle event applied',
+      type: event.type,
+      eventId: event.id,
+      tokenId: event.subject,
+      tenantId: event.tenantId,
+      jobsAdded: plan.enqueue.map((request) => request.jobId),
+      jobsRemoved: removed,
+    });
   }
 }

@@ -1,0 +1,175 @@
+import { z } from 'zod';
+import {
+  autoRenewalSchedule,
+  type CallbackAttemptReport,
+  type CallbackDelivery,
+  INTERNAL_API_PREFIX,
+  type InternalTokenState,
+  type RenewalOffer,
+} from '@latchkey/contracts';
+
+/**
+ * What a call to the issuer's internal API came to:
+ * - `ok`: the answer, validated;
+ * - `refused`: a final no (409 with a `RenewalRefusal` code, or another 4xx that a retry cannot fix);
+ * - `not-found`: 404, final;
+ * - `transient`: network error, timeout, 5xx, 408/429, or 401/403 (a credential an operator can fix):
+ *   retry later.
+ */
+export type IssuerResult<T> =
+  | { kind: 'ok'; value: T }
+  | { kind: 'refused'; status: number; code: string; detail: string | null }
+  | { kind: 'not-found' }
+  | { kind: 'transient'; error: string };
+
+export interface IssuerClientOptions {
+  baseUrl: string;
+  secret: string;
+  timeoutMs: number;
+  fetch?: typeof fetch;
+}
+
+const time = z.string().refine((text) => !Number.isNaN(Date.parse(text)), 'not a time');
+
+const tokenStateSchema: z.ZodType<InternalTokenState> = z.object({
+  id: z.string(),
+  tenantId: z.string(),
+  name: z.string(),
+  status: z.enum(['active', 'revoked', 'expired']),
+  expiresAt: time.nullable(),
+  createdBy: z.string(),
+  createdByEmail: z.string().nullable(),
+  autoRenewal: autoRenewalSchedule.nullable(),
+  replacedByTokenId: z.string().nullable(),
+});
+
+const renewalOfferSchema: z.ZodType<RenewalOffer> = z.object({
+  id: z.string().min(1),
+  tokenId: z.string(),
+  tenantId: z.string(),
+  status: z.enum(['pending', 'redeemed', 'expired', 'cancelled']),
+  createdAt: time,
+  windowEndsAt: time,
+  nextRenewalAt: time,
+});
+
+const callbackDeliverySchema: z.ZodType<CallbackDelivery> = z.object({
+  attemptId: z.string().min(1),
+  offerId: z.string(),
+  tokenId: z.string(),
+  url: z.string(),
+  body: z.string(),
+  headers: z.record(z.string(), z.string()),
+  windowEndsAt: time,
+});
+
+const problemSchema = z.object({ code: z.string().optional(), detail: z.string().optional() });
+
+/** The worker's side of the issuer's internal API (`/internal/v1`, bearer INTERNAL_API_SECRET). */
+export class IssuerClient {
+  private readonly baseUrl: string;
+  private readonly fetch: typeof fetch;
+
+  constructor(private readonly options: IssuerClientOptions) {
+    this.baseUrl = options.baseUrl.replace(/\/+$/, '') + INTERNAL_API_PREFIX;
+    this.fetch = options.fetch ?? fetch;
+  }
+
+  getToken(tokenId: string): Promise<IssuerResult<InternalTokenState>> {
+    return this.call('GET', `/tokens/${encodeURIComponent(tokenId)}`, undefined, tokenStateSchema);
+  }
+
+  /** 201 opens an offer, 200 returns the one already open for this `dueAt`. */
+  openRenewalOffer(tokenId: string, dueAt: string): Promise<IssuerResult<RenewalOffer>> {
+    return this.call(
+      'POST',
+      `/tokens/${encodeURIComponent(tokenId)}/renewal-offers`,
+      { dueAt },
+      renewalOfferSchema,
+    );
+  }
+
+  /** A freshly signed callback with a new redeem key, ready to send as is. */
+  requestDelivery(offerId: string): Promise<IssuerResult<CallbackDelivery>> {
+    return this.call(
+      'POST',
+      `/renewal-offers/${encodeURIComponent(offerId)}/deliveries`,
+      {},
+      callbackDeliverySchema,
+    );
+  }
+
+  reportAttempt(attemptId: string, report: CallbackAttemptReport): Promise<IssuerResult<void>> {
+    return this.call('PUT', `/renewal-attempts/${encodeURIComponent(attemptId)}`, report, undefined);
+  }
+
+  private async call<T>(
+    method: 'GET' | 'POST' | 'PUT',
+    path: string,
+    body: unknown,
+    schema: z.ZodType<T> | undefined,
+  ): Promise<IssuerResult<T>> {
+    let response: Response;
+    let text: string;
+    try {
+      response = await this.fetch(this.baseUrl + path, {
+        method,
+        headers: {
+          authorization: `Bearer ${this.options.secret}`,
+          accept: 'application/json, application/problem+json',
+          ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+        },
+        body: body === undefined ? undefined : JSON.stringify(body),
+        redirect: 'manual',
+        signal: AbortSignal.timeout(this.options.timeoutMs),
+      });
+      text = await response.text();
+    } catch (error) {
+      return {
+        kind: 'transient',
+        error: `${method} ${path}: ${describeFetchError(error, this.options.timeoutMs)}`,
+      };
+    }
+    const { status } = response;
+    if (status >= 200 && status < 300) {
+      if (schema === undefined) return { kind: 'ok', value: undefined as T };
+      const parsed = schema.safeParse(parseJson(text));
+      if (!parsed.success) {
+        return { kind: 'transient', error: `${method} ${path}: malformed answer (${status})` };
+      }
+      return { kind: 'ok', value: parsed.data };
+    }
+    const problem = problemSchema.safeParse(parseJson(text));
+    const code = (problem.success ? problem.data.code : undefined) ?? `HTTP_${status}`;
+    const detail = (problem.success ? problem.data.detail : undefined) ?? null;
+    if (status === 404) return { kind: 'not-found' };
+    if (status === 401 || status === 403) {
+      return {
+        kind: 'transient',
+        error: `${method} ${path}: ${status} ${code} (is INTERNAL_API_SECRET the issuer's?)`,
+      };
+    }
+    if (status === 408 || status === 429 || status >= 500 || status < 400) {
+      return { kind: 'transient', error: `${method} ${path}: HTTP ${status} ${code}` };
+    }
+    return { kind: 'refused', status, code, detail };
+  }
+}
+
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}
+
+function describeFetchError(error: unknown, timeoutMs: number): string {
+  // Duck-typed: fetch's errors may come from another realm than this module's Error.
+  const { name, message, cause } = (error ?? {}) as { name?: unknown; message?: unknown; cause?: unknown };
+  if (name === 'TimeoutError') return `timeout after ${timeoutMs} ms`;
+  const code = (cause ?? {}) as { code?: unknown; message?: unknown };
+  if (typeof code.code === 'string') return code.code;
+  if (typeof code.message === 'string') return code.message.slice(0, 200);
+  return typeof message === 'string' ? message.slice(0, 200) : 'request failed';
+}

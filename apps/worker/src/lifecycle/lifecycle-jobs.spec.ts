@@ -1,0 +1,164 @@
+import { createEvent, EventType, type LatchkeyEvent } from '@latchkey/contracts';
+import { planLifecycleJobs } from './lifecycle-jobs';
+
+const DAY = 86_400_000;
+const now = Date.parse('2025-05-01T12:00:00Z');
+const reminders = { days: [30, 7, 0], dayMs: DAY };
+const tokenId = '0b7c6f5e-2a1d-4c3b-9e8f-7a6b5c4d3e2f';
+const newTokenId = '5f4e3d2c-1b0a-4a9b-8c7d-6e5f4a3b2c1d';
+const schedule = {
+  everyDays: 30,
+  callbackUrl: 'https://receiver.example.com/renewals',
+  mailRecipient: 'ops@example.com',
+  nextRenewalAt: '2025-05-31T12:00:00.000Z',
+};
+
+function event<T extends EventType>(
+  type: T,
+  data: Parameters<typeof createEvent<T>>[1]['data'],
+): LatchkeyEvent {
+  return createEvent(type, {
+    source: 'latchkey/issuer',
+    subject: tokenId,
+    tenantId: 'acme',
+    data,
+  }) as LatchkeyEvent;
+}
+
+const created = (fields: {
+  autoRenewal?: typeof schedule | null;
+  expiresAt?: string | null;
+  email?: string | null;
+}) =>
+  event(EventType.TokenCreated, {
+    tokenId,
+    name: 'ci',
+    keyPrefix: 'lk_abcde',
+    createdBy: 'u1',
+    createdAt: '2025-05-01T12:00:00.000Z',
+    expiresAt: fields.expiresAt ?? null,
+    createdByEmail: fields.email === undefined ? 'dev@example.com' : fields.email,
+    autoRenewal: fields.autoRenewal,
+  });
+
+describe('planLifecycleJobs', () => {
+  it('schedules the first renewal of an auto-renewing token at its nextRenewalAt', () => {
+    const plan = planLifecycleJobs(
+      created({ autoRenewal: schedule, expiresAt: '2025-08-01T00:00:00Z' }),
+      now,
+      reminders,
+    );
+    expect(plan.cancel).toEqual([]);
+    expect(plan.enqueue).toEqual([
+      {
+        queue: 'renewal-due',
+        jobId: `due.${tokenId}.${Date.parse(schedule.nextRenewalAt)}`,
+        data: { tokenId, dueAt: schedule.nextRenewalAt },
+        runAt: Date.parse(schedule.nextRenewalAt),
+        tokenId,
+      },
+    ]);
+  });
+
+  it('schedules expiry reminders for a token without auto-renewal', () => {
+    const plan = planLifecycleJobs(created({ expiresAt: '2025-06-15T08:00:00.000Z' }), now, reminders);
+    expect(plan.enqueue.map((job) => job.jobId)).toEqual([
+      `reminder.${tokenId}.30.${Date.parse('2025-06-15T08:00:00Z')}`,
+      `reminder.${tokenId}.7.${Date.parse('2025-06-15T08:00:00Z')}`,
+      `reminder.${tokenId}.0.${Date.parse('2025-06-15T08:00:00Z')}`,
+    ]);
+  });
+
+  it('schedules nothing for a token that never expires, or whose creator has no email', () => {
+    expect(planLifecycleJobs(created({}), now, reminders).enqueue).toEqual([]);
+    expect(
+      planLifecycleJobs(created({ expiresAt: '2025-06-15T08:00:00Z', email: null }), now, reminders).enqueue,
+    ).toEqual([]);
+  });
+
+  it('plans the same jobs for the same event, so a redelivery adds nothing', () => {
+    const once = created({ autoRenewal: schedule });
+    expect(planLifecycleJobs(once, now, reminders)).toEqual(planLifecycleJobs(once, now + 60_000, reminders));
+  });
+
+  it('reschedules the renewal when auto-renewal settings change, dropping the stale due job', () => {
+    const plan = planLifecycleJobs(
+      event(EventType.TokenUpdated, { tokenId, updatedBy: 'u1', changes: { autoRenewal: schedule } }),
+      now,
+      reminders,
+    );
+    const dueId = `due.${tokenId}.${Date.parse(schedule.nextRenewalAt)}`;
+    expect(plan.cancel).toEqual([{ tokenId, queues: ['renewal-due'], keep: [dueId] }]);
+    expect(plan.enqueue.map((job) => job.jobId)).toEqual([dueId]);
+  });
+
+  it('cancels pending renewal work and plans reminders when auto-renewal is switched off', () => {
+    const off = event(EventType.TokenUpdated, { tokenId, updatedBy: 'u1', changes: { autoRenewal: null } });
+    const plan = planLifecycleJobs(off, now, reminders);
+    expect(plan.cancel).toEqual([{ tokenId, queues: ['renewal-due', 'renewal-callback'] }]);
+    expect(plan.enqueue).toEqual([
+      {
+        queue: 'expiry-reminder',
+        jobId: `reminder-plan.${tokenId}.${off.id}`,
+        data: { kind: 'plan', tokenId },
+        runAt: now,
+        tokenId,
+      },
+    ]);
+  });
+
+  it('ignores an update that does not touch auto-renewal', () => {
+    const plan = planLifecycleJobs(
+      event(EventType.TokenUpdated, { tokenId, updatedBy: 'u1', changes: { description: 'x' } }),
+      now,
+      reminders,
+    );
+    expect(plan).toEqual({ cancel: [], enqueue: [] });
+  });
+
+  it('queues the renewed mail once per renewal, for auto-renewals only', () => {
+    const renewed = (reason?: 'manual' | 'auto-renewal') =>
+      planLifecycleJobs(
+        event(EventType.TokenRenewed, {
+          oldTokenId: tokenId,
+          newTokenId,
+          oldTokenEndsAt: '2025-05-02T12:00:00.000Z',
+          renewedBy: 'u1',
+          reason,
+        }),
+        now,
+        reminders,
+      );
+    expect(renewed('auto-renewal').enqueue).toEqual([
+      {
+        queue: 'mail',
+        jobId: `mail.renewed.${tokenId}.${newTokenId}`,
+        data: {
+          kind: 'renewed',
+          oldTokenId: tokenId,
+          newTokenId,
+          oldTokenEndsAt: '2025-05-02T12:00:00.000Z',
+        },
+        runAt: now,
+        tokenId: null,
+      },
+    ]);
+    expect(renewed('manual').enqueue).toEqual([]);
+    expect(renewed(undefined).enqueue).toEqual([]);
+    expect(renewed('manual').cancel).toEqual([
+      { tokenId, queues: ['renewal-due', 'renewal-callback', 'expiry-reminder'], forget: true },
+    ]);
+  });
+
+  it('removes every pending job of a revoked token', () => {
+    const plan = planLifecycleJobs(
+      event(EventType.TokenRevoked, { tokenId, revokedBy: 'u1', revokedAt: '2025-05-01T12:00:00.000Z' }),
+      now,
+      reminders,
+    );
+    expect(plan).toEqual({
+      cancel: [{ tokenId, queues: ['renewal-due', 'renewal-callback', 'expiry-reminder'], forget: true }],
+      enqueue: [],
+    });
+  });
+});

@@ -1,0 +1,88 @@
+import { EventType, type LatchkeyEvent } from '@latchkey/contracts';
+import { jobIds } from '../queues/job-ids';
+import { type JobRequest, WorkerQueue } from '../queues/worker-queues';
+import { reminderJobs, type ReminderSettings } from '../reminders/reminder-plan';
+import { renewalDue } from '../renewals/renewal-jobs';
+
+/** Remove a token's jobs that have not started yet from these queues. */
+export interface JobCancellation {
+  tokenId: string;
+  queues: WorkerQueue[];
+  /** Job ids to leave in place. */
+  keep?: string[];
+  /** Drop the token's job index afterwards: nothing will be scheduled for it again. */
+  forget?: boolean;
+}
+
+/** What one lifecycle event asks of the queues: cancellations first, then additions. */
+export interface LifecyclePlan {
+  cancel: JobCancellation[];
+  enqueue: JobRequest[];
+}
+
+const NOTHING: LifecyclePlan = { cancel: [], enqueue: [] };
+const TOKEN_WORK = [WorkerQueue.RenewalDue, WorkerQueue.RenewalCallback, WorkerQueue.ExpiryReminder];
+
+/**
+ * Turns a token lifecycle event into queue work. Every job id is deterministic, so applying the same
+ * event twice adds nothing the second time; removing jobs is idempotent too.
+ */
+export function planLifecycleJobs(
+  event: LatchkeyEvent,
+  now: number,
+  reminders: ReminderSettings,
+): LifecyclePlan {
+  switch (event.type) {
+    case EventType.TokenCreated: {
+      const { tokenId, autoRenewal, expiresAt, createdByEmail } = event.data;
+      if (autoRenewal) return { cancel: [], enqueue: [renewalDue(tokenId, autoRenewal.nextRenewalAt)] };
+      if (expiresAt === null || !createdByEmail) return NOTHING;
+      return { cancel: [], enqueue: reminderJobs(tokenId, expiresAt, now, reminders) };
+    }
+    case EventType.TokenUpdated: {
+      const { tokenId, changes } = event.data;
+      if (changes.autoRenewal === undefined) return NOTHING;
+      if (changes.autoRenewal === null) {
+        // Auto-renewal switched off: the token now gets expiry reminders, planned from its current state.
+        return {
+          cancel: [{ tokenId, queues: [WorkerQueue.RenewalDue, WorkerQueue.RenewalCallback] }],
+          enqueue: [
+            {
+              queue: WorkerQueue.ExpiryReminder,
+              jobId: jobIds.reminderPlan(tokenId, event.id),
+              data: { kind: 'plan', tokenId },
+              runAt: now,
+              tokenId,
+            },
+          ],
+        };
+      }
+      const due = renewalDue(tokenId, changes.autoRenewal.nextRenewalAt);
+      // A changed schedule makes the previous due time stale; the issuer would refuse it anyway.
+      return { cancel: [{ tokenId, queues: [WorkerQueue.RenewalDue], keep: [due.jobId] }], enqueue: [due] };
+    }
+    case EventType.TokenRenewed: {
+      const { oldTokenId, newTokenId, oldTokenEndsAt, reason } = event.data;
+      const cancel: JobCancellation[] = [{ tokenId: oldTokenId, queues: TOKEN_WORK, forget: true }];
+      if (reason !== 'auto-renewal') return { cancel, enqueue: [] };
+      return {
+        cancel,
+        enqueue: [
+          {
+            queue: WorkerQueue.Mail,
+            jobId: jobIds.mail('renewed', oldTokenId, newTokenId),
+            data: { kind: 'renewed', oldTokenId, newTokenId, oldTokenEndsAt },
+            runAt: now,
+            tokenId: null,
+          },
+        ],
+      };
+    }
+    case EventType.TokenRevoked:
+      return { cancel: [{ tokenId: event.data.tokenId, queues: TOKEN_WORK, forget: true }], enqueue: [] };
+    case EventType.TokenUsed:
+    case EventType.MemberRoleChanged:
+    case EventType.MemberRemoved:
+      return NOTHING;
+  }
+}

@@ -1,0 +1,89 @@
+import { type MailFacts, renderMail } from './mail-templates';
+
+const SECRET_SHAPED = /lk_|lkr_|lksig_/;
+const token = 'lk_' + 'A'.repeat(43) + 'B'.repeat(6);
+const redeemKey = 'lkr_' + 'c'.repeat(43);
+const signingSecret = 'lksig_' + 'd'.repeat(43);
+const callbackBody = JSON.stringify({ type: 'token.renewal_available', key: redeemKey });
+
+const renewed: MailFacts = {
+  kind: 'renewed',
+  tokenName: 'CI deploys',
+  oldTokenId: '0b7c6f5e-2a1d-4c3b-9e8f-7a6b5c4d3e2f',
+  oldTokenEndsAt: '2025-03-02T10:00:00.000Z',
+  newTokenId: '5f4e3d2c-1b0a-4a9b-8c7d-6e5f4a3b2c1d',
+  newTokenExpiresAt: '2025-06-01T10:00:00.000Z',
+};
+const callbackFailed: MailFacts = {
+  kind: 'callback-failed',
+  tokenName: 'CI deploys',
+  tokenId: '0b7c6f5e-2a1d-4c3b-9e8f-7a6b5c4d3e2f',
+  windowEndsAt: '2025-03-01T12:00:00.000Z',
+  nextRenewalAt: '2025-03-02T10:00:00.000Z',
+  lastError: 'HTTP 503',
+};
+const reminder = (days: number): MailFacts => ({
+  kind: 'expiry-reminder',
+  tokenName: 'CI deploys',
+  tokenId: '0b7c6f5e-2a1d-4c3b-9e8f-7a6b5c4d3e2f',
+  days,
+  expiresAt: '2025-03-08T10:00:00.000Z',
+});
+
+describe('renderMail', () => {
+  it('tells the recipient a token was renewed, with both ids and both ends', () => {
+    const mail = renderMail(renewed);
+    expect(mail.subject).toBe('Your API token "CI deploys" was renewed');
+    expect(mail.text).toContain('0b7c6f5e-2a1d-4c3b-9e8f-7a6b5c4d3e2f');
+    expect(mail.text).toContain('5f4e3d2c-1b0a-4a9b-8c7d-6e5f4a3b2c1d');
+    expect(mail.text).toContain('stays valid until 2025-03-02 10:00:00 UTC');
+    expect(mail.text).toContain('expires 2025-06-01 10:00:00 UTC');
+  });
+
+  it('tells the recipient a callback is failing, when the next one comes and what to check', () => {
+    const mail = renderMail(callbackFailed);
+    expect(mail.subject).toBe('Renewal callback for "CI deploys" is failing');
+    expect(mail.text).toContain('Last error: HTTP 503');
+    expect(mail.text).toContain('at 2025-03-02 10:00:00 UTC');
+    expect(mail.text).toContain('/apiAccessTokens/requestRenewedToken');
+  });
+
+  it('says how many days are left, or that the token expires today', () => {
+    expect(renderMail(reminder(7)).subject).toBe('Your API token "CI deploys" expires in 7 days');
+    expect(renderMail(reminder(1)).subject).toBe('Your API token "CI deploys" expires in 1 day');
+    expect(renderMail(reminder(0)).subject).toBe('Your API token "CI deploys" expires today');
+    expect(renderMail(reminder(0)).text).toContain('expires today, at 2025-03-08 10:00:00 UTC');
+  });
+
+  it('interpolates only the allowed fields: secrets in other fields never reach the mail', () => {
+    const smuggled = {
+      token,
+      key: redeemKey,
+      redeemKey,
+      signingSecret,
+      secret: signingSecret,
+      body: callbackBody,
+    };
+    for (const facts of [renewed, callbackFailed, reminder(7), reminder(0)]) {
+      const mail = renderMail({ ...facts, ...smuggled });
+      expect(mail).toEqual(renderMail(facts));
+      expect(`${mail.subject}\n${mail.text}`).not.toMatch(SECRET_SHAPED);
+    }
+  });
+
+  it('masks anything shaped like a secret even in a field it shows', () => {
+    const facts = {
+      ...callbackFailed,
+      tokenName: `leaked ${token}`,
+      lastError: `got ${redeemKey} ${signingSecret}`,
+    };
+    const mail = renderMail(facts);
+    expect(`${mail.subject}\n${mail.text}`).not.toMatch(SECRET_SHAPED);
+    expect(mail.subject).toBe('Renewal callback for "leaked [redacted]" is failing');
+  });
+
+  it('keeps the subject on one line whatever the token name holds', () => {
+    const mail = renderMail({ ...renewed, tokenName: 'evil\r\nBcc: someone@example.com' });
+    expect(mail.subject).not.toMatch(/[\r\n]/);
+  });
+});

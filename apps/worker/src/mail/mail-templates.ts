@@ -1,0 +1,126 @@
+import { REDEEM_PATH } from '@latchkey/contracts';
+
+/**
+ * Notification mail, plain text. Each template receives only the facts it shows, picked field by field
+ * from issuer data: token names and ids, times, and short failure descriptions. A mail never carries a
+ * token, a redeem key, a signing secret or a callback body; as a second line of defence, anything
+ * shaped like one of them is masked.
+ */
+export type MailFacts =
+  | {
+      kind: 'renewed';
+      tokenName: string;
+      oldTokenId: string;
+      oldTokenEndsAt: string;
+      newTokenId: string;
+      newTokenExpiresAt: string | null;
+    }
+  | {
+      kind: 'callback-failed';
+      tokenName: string;
+      tokenId: string;
+      windowEndsAt: string;
+      nextRenewalAt: string | null;
+      lastError: string | null;
+    }
+  | {
+      kind: 'expiry-reminder';
+      tokenName: string;
+      tokenId: string;
+      days: number;
+      expiresAt: string;
+    };
+
+export interface RenderedMail {
+  subject: string;
+  text: string;
+}
+
+const SECRET_SHAPED = /\b(?:lk|lkr|lksig)_[A-Za-z0-9_-]+/g;
+const SIGNATURE = '— Latchkey\nThis is an automatic message about API tokens of your organisation.';
+
+export function renderMail(facts: MailFacts): RenderedMail {
+  const rendered = render(facts);
+  return { subject: mask(oneLine(rendered.subject)), text: mask(rendered.text) };
+}
+
+function render(facts: MailFacts): RenderedMail {
+  switch (facts.kind) {
+    case 'renewed': {
+      const name = displayName(facts.tokenName);
+      return {
+        subject: `Your API token "${name}" was renewed`,
+        text: [
+          `The API token "${name}" was renewed automatically: its callback receiver redeemed the renewal.`,
+          '',
+          `Previous token: ${facts.oldTokenId}`,
+          `  stays valid until ${formatTime(facts.oldTokenEndsAt)}, then expires.`,
+          `New token:      ${facts.newTokenId}`,
+          `  ${facts.newTokenExpiresAt === null ? 'does not expire' : `expires ${formatTime(facts.newTokenExpiresAt)}`}.`,
+          '',
+          'Nothing needs to be done if the systems using this token now use the renewed one.',
+          'If you did not expect this renewal, review the token and revoke it in the admin console.',
+          '',
+          SIGNATURE,
+        ].join('\n'),
+      };
+    }
+    case 'callback-failed': {
+      const name = displayName(facts.tokenName);
+      return {
+        subject: `Renewal callback for "${name}" is failing`,
+        text: [
+          `The renewal callback for the API token "${name}" (${facts.tokenId}) could not be delivered`,
+          `to its receiver within the redeem window, which ends at ${formatTime(facts.windowEndsAt)}.`,
+          ...(facts.lastError === null ? [] : [`Last error: ${oneLine(facts.lastError).slice(0, 200)}`]),
+          '',
+          facts.nextRenewalAt === null
+            ? 'Latchkey will send a new callback with a new key later.'
+            : `Latchkey will send a new callback with a new key at ${formatTime(facts.nextRenewalAt)}.`,
+          'Please check that the receiver at the token’s callback URL is reachable over HTTPS, answers',
+          `with a 2xx status, and redeems the key at ${REDEEM_PATH} within the redeem window.`,
+          'The current token keeps working until it expires.',
+          '',
+          SIGNATURE,
+        ].join('\n'),
+      };
+    }
+    case 'expiry-reminder': {
+      const name = displayName(facts.tokenName);
+      const when = facts.days === 0 ? 'today' : facts.days === 1 ? 'in 1 day' : `in ${facts.days} days`;
+      return {
+        subject: `Your API token "${name}" expires ${when}`,
+        text: [
+          `The API token "${name}" (${facts.tokenId}) expires ${when}, at ${formatTime(facts.expiresAt)}.`,
+          'After that, every request made with it is refused.',
+          '',
+          'If it is still in use, create a new token (or renew this one) in the admin console and',
+          'replace it in the systems that use it before then. Tokens with auto-renewal are renewed',
+          'for you; you can switch it on for this token in the admin console.',
+          '',
+          SIGNATURE,
+        ].join('\n'),
+      };
+    }
+  }
+}
+
+/** `2025-03-01 14:00:00 UTC` */
+export function formatTime(iso: string): string {
+  const time = new Date(iso);
+  if (Number.isNaN(time.getTime())) return 'an unknown time';
+  return `${time.toISOString().slice(0, 19).replace('T', ' ')} UTC`;
+}
+
+function displayName(name: string): string {
+  const clean = oneLine(name);
+  return clean.length > 120 ? `${clean.slice(0, 119)}…` : clean;
+}
+
+function oneLine(text: string): string {
+  return text.replace(/[\u0000-\u001f\u007f\u2028\u2029]+/g, ' ').trim();
+}
+
+function mask(text: string): string {
+  return text.replace(SECRET_SHAPED, '[redacted]');
+}

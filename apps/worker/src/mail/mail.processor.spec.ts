@@ -1,0 +1,120 @@
+import { Logger } from '@nestjs/common';
+import type { InternalTokenState } from '@latchkey/contracts';
+import type { IssuerClient, IssuerResult } from '../issuer/issuer-client';
+import type { JobQueues } from '../queues/job-queues';
+import type { MailJob } from '../queues/worker-queues';
+import { MailProcessor } from './mail.processor';
+import type { MailTransport, OutgoingMail } from './mail-transport';
+
+const oldTokenId = '0b7c6f5e-2a1d-4c3b-9e8f-7a6b5c4d3e2f';
+const newTokenId = '5f4e3d2c-1b0a-4a9b-8c7d-6e5f4a3b2c1d';
+const future = new Date(Date.now() + 10 * 86_400_000).toISOString();
+
+const state = (id: string, overrides: Partial<InternalTokenState> = {}): InternalTokenState => ({
+  id,
+  tenantId: 'acme',
+  name: 'CI deploys',
+  status: 'active',
+  expiresAt: future,
+  createdBy: 'u1',
+  createdByEmail: 'creator@example.com',
+  autoRenewal: {
+    everyDays: 30,
+    callbackUrl: 'https://receiver.example.com/cb?auth=lksig_notreallyasecretbutshaped',
+    mailRecipient: 'ops@example.com',
+    nextRenewalAt: future,
+  },
+  replacedByTokenId: null,
+  ...overrides,
+});
+
+describe('MailProcessor', () => {
+  beforeAll(() => {
+    Logger.overrideLogger(false);
+  });
+  afterAll(() => {
+    Logger.overrideLogger(new Logger());
+  });
+
+  let tokens: Map<string, IssuerResult<InternalTokenState>>;
+  let sent: OutgoingMail[];
+  let send: jest.Mock<Promise<void>, [OutgoingMail]>;
+  let processor: MailProcessor;
+
+  beforeEach(() => {
+    tokens = new Map();
+    sent = [];
+    send = jest.fn((mail: OutgoingMail) => Promise.resolve(void sent.push(mail)));
+    processor = new MailProcessor(
+      {
+        getToken: (id: string) => Promise.resolve(tokens.get(id) ?? { kind: 'not-found' }),
+      } as unknown as IssuerClient,
+      {} as JobQueues,
+      { send } as unknown as MailTransport,
+    );
+  });
+
+  const run = (data: MailJob, id = 'mail.x') => processor.process({ data, id });
+
+  it('sends the renewed mail to the renewal mail recipient', async () => {
+    tokens.set(oldTokenId, { kind: 'ok', value: state(oldTokenId) });
+    tokens.set(newTokenId, { kind: 'ok', value: state(newTokenId) });
+    const data: MailJob = { kind: 'renewed', oldTokenId, newTokenId, oldTokenEndsAt: future };
+    await expect(run(data, `mail.renewed.${oldTokenId}.${newTokenId}`)).resolves.toBe('sent');
+    expect(sent).toEqual([
+      {
+        to: 'ops@example.com',
+        subject: 'Your API token "CI deploys" was renewed',
+        text: expect.stringContaining(newTokenId),
+        messageId: `<mail.renewed.${oldTokenId}.${newTokenId}@latchkey.worker>`,
+      },
+    ]);
+    expect(sent[0].text).not.toMatch(/lk_|lkr_|lksig_|receiver\.example\.com/);
+  });
+
+  it('skips a renewed mail when there is no recipient', async () => {
+    const none = { autoRenewal: null };
+    tokens.set(oldTokenId, { kind: 'ok', value: state(oldTokenId, none) });
+    tokens.set(newTokenId, { kind: 'ok', value: state(newTokenId, none) });
+    await expect(run({ kind: 'renewed', oldTokenId, newTokenId, oldTokenEndsAt: future })).resolves.toBe(
+      'skipped',
+    );
+    expect(send).not.toHaveBeenCalled();
+  });
+
+  it('does not tell about a failing callback of a revoked token', async () => {
+    tokens.set(oldTokenId, { kind: 'ok', value: state(oldTokenId, { status: 'revoked' }) });
+    const data: MailJob = {
+      kind: 'callback-failed',
+      tokenId: oldTokenId,
+      offerId: 'o1',
+      windowEndsAt: future,
+      nextRenewalAt: null,
+      lastError: 'HTTP 503',
+    };
+    await expect(run(data)).resolves.toBe('skipped');
+  });
+
+  it('sends an expiry reminder to the creator only while it still applies', async () => {
+    const data: MailJob = { kind: 'expiry-reminder', tokenId: oldTokenId, days: 7, expiresAt: future };
+    tokens.set(oldTokenId, { kind: 'ok', value: state(oldTokenId, { autoRenewal: null }) });
+    await expect(run(data)).resolves.toBe('sent');
+    expect(sent[0]).toMatchObject({
+      to: 'creator@example.com',
+      subject: 'Your API token "CI deploys" expires in 7 days',
+    });
+
+    tokens.set(oldTokenId, { kind: 'ok', value: state(oldTokenId) });
+    await expect(run(data)).resolves.toBe('skipped');
+  });
+
+  it('fails (to be retried) when the issuer or the SMTP server is away', async () => {
+    const data: MailJob = { kind: 'expiry-reminder', tokenId: oldTokenId, days: 0, expiresAt: future };
+    tokens.set(oldTokenId, { kind: 'transient', error: 'ECONNREFUSED' });
+    await expect(run(data)).rejects.toThrow('ECONNREFUSED');
+
+    tokens.set(oldTokenId, { kind: 'ok', value: state(oldTokenId, { autoRenewal: null }) });
+    send.mockRejectedValueOnce(new Error('connect ECONNREFUSED 127.0.0.1:1025'));
+    await expect(run(data)).rejects.toThrow('ECONNREFUSED');
+  });
+});

@@ -1,0 +1,121 @@
+import { Injectable, Logger, type OnModuleInit } from '@nestjs/common';
+import type { Job } from 'bullmq';
+import type { InternalTokenState } from '@latchkey/contracts';
+import { IssuerClient } from '../issuer/issuer-client';
+import { JobQueues } from '../queues/job-queues';
+import { type MailJob, WorkerQueue } from '../queues/worker-queues';
+import { reminderStillApplies } from '../reminders/reminder-plan';
+import { type MailFacts, renderMail } from './mail-templates';
+import { MailTransport } from './mail-transport';
+
+export type MailOutcome = 'sent' | 'skipped';
+
+type Resolved = { to: string; facts: MailFacts } | { skip: string };
+
+/**
+ * Sends one notification mail. The job names the tokens; the recipient and the names are read from the
+ * issuer at send time, so a mail goes to the current recipient and is dropped when it no longer applies.
+ * An unreachable issuer or SMTP server fails the job, which is retried with backoff.
+ */
+@Injectable()
+export class MailProcessor implements OnModuleInit {
+  private readonly logger = new Logger(MailProcessor.name);
+
+  constructor(
+    private readonly issuer: IssuerClient,
+    private readonly queues: JobQueues,
+    private readonly transport: MailTransport,
+  ) {}
+
+  /** Workers start with the module, without waiting for the Kafka consumer to join its group. */
+  onModuleInit(): void {
+    this.queues.work(WorkerQueue.Mail, (job) => this.process(job));
+  }
+
+  async process(job: Pick<Job<MailJob>, 'data' | 'id'>): Promise<MailOutcome> {
+    const resolved = await this.resolve(job.data);
+    if ('skip' in resolved) {
+      this.logger.log({ msg: 'mail skipped', kind: job.data.kind, jobId: job.id, reason: resolved.skip });
+      return 'skipped';
+    }
+    const { subject, text } = renderMail(resolved.facts);
+    await this.transport.send({
+      to: resolved.to,
+      subject,
+      text,
+      messageId: `<${job.id ?? `${job.data.kind}-${Date.now()}`}@latchkey.worker>`,
+    });
+    this.logger.log({ msg: 'mail sent', kind: job.data.kind, jobId: job.id });
+    return 'sent';
+  }
+
+  private async resolve(data: MailJob): Promise<Resolved> {
+    switch (data.kind) {
+      case 'renewed': {
+        const old = await this.tokenState(data.oldTokenId);
+        if (old === undefined) return { skip: 'the renewed token is unknown' };
+        const successor = await this.tokenState(data.newTokenId);
+        const to = old.autoRenewal?.mailRecipient ?? successor?.autoRenewal?.mailRecipient;
+        if (!to) return { skip: 'the token has no renewal mail recipient' };
+        return {
+          to,
+          facts: {
+            kind: 'renewed',
+            tokenName: old.name,
+            oldTokenId: old.id,
+            oldTokenEndsAt: data.oldTokenEndsAt,
+            newTokenId: data.newTokenId,
+            newTokenExpiresAt: successor?.expiresAt ?? null,
+          },
+        };
+      }
+      case 'callback-failed': {
+        const token = await this.tokenState(data.tokenId);
+        if (token === undefined || token.status !== 'active')
+          return { skip: 'the token is no longer active' };
+        const to = token.autoRenewal?.mailRecipient;
+        if (!to) return { skip: 'the token has no renewal mail recipient' };
+        return {
+          to,
+          facts: {
+            kind: 'callback-failed',
+            tokenName: token.name,
+            tokenId: token.id,
+            windowEndsAt: data.windowEndsAt,
+            nextRenewalAt: data.nextRenewalAt,
+            lastError: data.lastError,
+          },
+        };
+      }
+      case 'expiry-reminder': {
+        const token = await this.tokenState(data.tokenId);
+        if (token === undefined || !reminderStillApplies(token, data.expiresAt) || !token.createdByEmail) {
+          return { skip: 'the reminder no longer applies' };
+        }
+        return {
+          to: token.createdByEmail,
+          facts: {
+            kind: 'expiry-reminder',
+            tokenName: token.name,
+            tokenId: token.id,
+            days: data.days,
+            expiresAt: data.expiresAt,
+          },
+        };
+      }
+    }
+  }
+
+  private async tokenState(tokenId: string): Promise<InternalTokenState | undefined> {
+    const answer = await this.issuer.getToken(tokenId);
+    switch (answer.kind) {
+      case 'ok':
+        return answer.value;
+      case 'not-found':
+      case 'refused':
+        return undefined;
+      case 'transient':
+        throw new Error(`reading the token failed: ${answer.error}`);
+    }
+  }
+}

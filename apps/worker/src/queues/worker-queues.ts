@@ -1,0 +1,77 @@
+/*
+ * ┌──────────────────────────────────────────────────────────────────────────────────────────────┐
+ * │ FROZEN. Queue names, job id shapes and job payloads are stored in Redis with jobs that may    │
+ * │ wait for weeks. Changing one needs a migration plan: add the new shape, accept both, drain.   │
+ * │ Payloads evolve additively (new optional fields only).                                       │
+ * └──────────────────────────────────────────────────────────────────────────────────────────────┘
+ *
+ * Only the worker produces and consumes these queues, so they live here rather than in libs/contracts.
+ * Jobs carry ids and times only: never a token, a redeem key, a signing secret or a callback body.
+ */
+export enum WorkerQueue {
+  /** Ask the issuer to open a renewal offer when a token's renewal is due. */
+  RenewalDue = 'renewal-due',
+  /** Deliver one offer's signed callback, retrying inside its redeem window. */
+  RenewalCallback = 'renewal-callback',
+  /** Plan and gate expiry reminders for tokens without auto-renewal. */
+  ExpiryReminder = 'expiry-reminder',
+  /** Render and send one notification mail. */
+  Mail = 'mail',
+}
+
+export const ALL_WORKER_QUEUES: readonly WorkerQueue[] = Object.values(WorkerQueue);
+
+export interface RenewalDueJob {
+  tokenId: string;
+  /** The `nextRenewalAt` this job was scheduled for; the issuer refuses a stale one. */
+  dueAt: string;
+}
+
+export interface RenewalCallbackJob {
+  offerId: string;
+  tokenId: string;
+  windowEndsAt: string;
+  /** When the issuer will try again if this offer is not redeemed (for the failure mail). */
+  nextRenewalAt?: string;
+}
+
+export type ExpiryReminderJob =
+  /** Read the token's state and schedule its reminders (after auto-renewal was switched off). */
+  | { kind: 'plan'; tokenId: string }
+  /** Remind the creator that the token expires in `days` days, if it still does at `expiresAt`. */
+  | { kind: 'send'; tokenId: string; days: number; expiresAt: string };
+
+export type MailJob =
+  | { kind: 'renewed'; oldTokenId: string; newTokenId: string; oldTokenEndsAt: string }
+  | {
+      kind: 'callback-failed';
+      tokenId: string;
+      offerId: string;
+      windowEndsAt: string;
+      nextRenewalAt: string | null;
+      /** Our own short description of the last failure (`HTTP 503`, `ECONNREFUSED`, a refusal code). */
+      lastError: string | null;
+    }
+  | { kind: 'expiry-reminder'; tokenId: string; days: number; expiresAt: string };
+
+export type MailKind = MailJob['kind'];
+
+export interface JobDataByQueue {
+  [WorkerQueue.RenewalDue]: RenewalDueJob;
+  [WorkerQueue.RenewalCallback]: RenewalCallbackJob;
+  [WorkerQueue.ExpiryReminder]: ExpiryReminderJob;
+  [WorkerQueue.Mail]: MailJob;
+}
+
+/** One job to add: to which queue, under which deterministic id, to run when. */
+export type JobRequest = {
+  [Q in WorkerQueue]: {
+    queue: Q;
+    jobId: string;
+    data: JobDataByQueue[Q];
+    /** Epoch milliseconds; a time in the past runs at once. */
+    runAt: number;
+    /** The token the job is about, so revoking it can remove the job while it waits. */
+    tokenId: string | null;
+  };
+}[WorkerQueue];

@@ -1,0 +1,92 @@
+import { Inject, Injectable, Logger, type OnModuleInit } from '@nestjs/common';
+import type { Job } from 'bullmq';
+import type { InternalTokenState } from '@latchkey/contracts';
+import { WORKER_CONFIG, type WorkerConfig } from '../config';
+import { IssuerClient } from '../issuer/issuer-client';
+import { jobIds } from '../queues/job-ids';
+import { JobQueues } from '../queues/job-queues';
+import { type ExpiryReminderJob, WorkerQueue } from '../queues/worker-queues';
+import { reminderJobs, reminderStillApplies } from './reminder-plan';
+
+export type ReminderOutcome = 'planned' | 'mail-queued' | 'not-applicable';
+
+/**
+ * Expiry reminders for tokens without auto-renewal. `plan` reads a token's state and schedules its
+ * reminders; `send` checks, at reminder time, that the token still expires then (not revoked, renewed,
+ * switched to auto-renewal or given another expiry) and queues the mail to its creator.
+ */
+@Injectable()
+export class ExpiryReminderProcessor implements OnModuleInit {
+  private readonly logger = new Logger(ExpiryReminderProcessor.name);
+
+  constructor(
+    private readonly issuer: IssuerClient,
+    private readonly queues: JobQueues,
+    @Inject(WORKER_CONFIG) private readonly config: WorkerConfig,
+  ) {}
+
+  /** Workers start with the module, without waiting for the Kafka consumer to join its group. */
+  onModuleInit(): void {
+    this.queues.work(WorkerQueue.ExpiryReminder, (job) => this.process(job));
+  }
+
+  async process(job: Pick<Job<ExpiryReminderJob>, 'data'>): Promise<ReminderOutcome> {
+    const { data } = job;
+    const state = await this.tokenState(data.tokenId);
+    switch (data.kind) {
+      case 'plan': {
+        if (
+          state === undefined ||
+          state.expiresAt === null ||
+          !reminderStillApplies(state, state.expiresAt)
+        ) {
+          return 'not-applicable';
+        }
+        const planned = reminderJobs(state.id, state.expiresAt, Date.now(), {
+          days: this.config.EXPIRY_REMINDER_DAYS,
+          dayMs: this.config.REMINDER_DAY_MS,
+        });
+        for (const request of planned) await this.queues.enqueue(request);
+        this.logger.log({
+          msg: 'expiry reminders planned',
+          tokenId: state.id,
+          jobs: planned.map((p) => p.jobId),
+        });
+        return 'planned';
+      }
+      case 'send': {
+        if (state === undefined || !reminderStillApplies(state, data.expiresAt)) {
+          this.logger.debug(`expiry reminder for ${data.tokenId} no longer applies`);
+          return 'not-applicable';
+        }
+        await this.queues.enqueue({
+          queue: WorkerQueue.Mail,
+          jobId: jobIds.mail('expiry-reminder', data.tokenId, data.days, Date.parse(data.expiresAt)),
+          data: {
+            kind: 'expiry-reminder',
+            tokenId: data.tokenId,
+            days: data.days,
+            expiresAt: data.expiresAt,
+          },
+          runAt: Date.now(),
+          tokenId: null,
+        });
+        return 'mail-queued';
+      }
+    }
+  }
+
+  /** The token's state, undefined when the issuer does not know it; throws (retry) when it is away. */
+  private async tokenState(tokenId: string): Promise<InternalTokenState | undefined> {
+    const answer = await this.issuer.getToken(tokenId);
+    switch (answer.kind) {
+      case 'ok':
+        return answer.value;
+      case 'not-found':
+      case 'refused':
+        return undefined;
+      case 'transient':
+        throw new Error(`reading the token failed: ${answer.error}`);
+    }
+  }
+}
