@@ -1,14 +1,15 @@
 import request from 'supertest';
 import { freePort, signAdminJwt, type AdminClaims } from '@latchkey/testing';
-import { ServiceProcess } from './service-process';
+import { ServiceProcess, type ServiceName } from './service-process';
 import { VerifierGrpcClient } from './verifier-grpc-client';
 
 let systems = 0;
 
 export interface RunningSystem {
-  issuer: ServiceProcess;
-  verifier: ServiceProcess;
-  worker: ServiceProcess;
+  /** The current process of each service: `restart` replaces it. */
+  readonly issuer: ServiceProcess;
+  readonly verifier: ServiceProcess;
+  readonly worker: ServiceProcess;
   grpc: VerifierGrpcClient;
   /** Environment the services were started with (per-system consumer groups included). */
   env: Record<string, string | undefined>;
@@ -16,6 +17,11 @@ export interface RunningSystem {
   adminAuth(claims: AdminClaims): Promise<string>;
   /** POST /v1/verify on the verifier's HTTP twin. */
   verifyHttp(token: unknown): request.Test;
+  /**
+   * Stops one service (gracefully; at once if it was killed or has crashed) and starts it again on the
+   * same port with the same environment and consumer groups; resolves with the new process once ready.
+   */
+  restart(name: ServiceName): Promise<ServiceProcess>;
   close(): Promise<void>;
 }
 
@@ -50,15 +56,22 @@ export async function startSystem(options: SystemOptions = {}): Promise<RunningS
     VERIFIER_INSTANCE_ID: `verifier-${runId}-${n}`,
     WORKER_PORT: String(workerPort),
   };
-  const started = await Promise.allSettled([
-    ServiceProcess.start('issuer', issuerPort, {
+  const ports: Record<ServiceName, number> = {
+    issuer: issuerPort,
+    verifier: verifierPort,
+    worker: workerPort,
+  };
+  const serviceEnv: Record<ServiceName, Record<string, string | undefined>> = {
+    issuer: {
       ...env,
       ISSUER_KAFKA_GROUP_ID: `issuer-${runId}-${n}`,
       ISSUER_AUDIT_KAFKA_GROUP_ID: `audit-${runId}-${n}`,
-    }),
-    ServiceProcess.start('verifier', verifierPort, env),
-    ServiceProcess.start('worker', workerPort, { ...env, WORKER_KAFKA_GROUP_ID: `worker-${runId}-${n}` }),
-  ]);
+    },
+    verifier: env,
+    worker: { ...env, WORKER_KAFKA_GROUP_ID: `worker-${runId}-${n}` },
+  };
+  const start = (name: ServiceName) => ServiceProcess.start(name, ports[name], serviceEnv[name]);
+  const started = await Promise.allSettled([start('issuer'), start('verifier'), start('worker')]);
   const failed = started.filter((result) => result.status === 'rejected');
   if (failed.length > 0) {
     // Leave nothing running: a live child keeps the test process (and the whole run) from exiting.
@@ -69,19 +82,31 @@ export async function startSystem(options: SystemOptions = {}): Promise<RunningS
   const [issuer, verifier, worker] = started.map(
     (result) => (result as PromiseFulfilledResult<ServiceProcess>).value,
   );
+  const services: Record<ServiceName, ServiceProcess> = { issuer, verifier, worker };
   const grpc = new VerifierGrpcClient(`127.0.0.1:${grpcPort}`);
   const secret = process.env.ADMIN_JWT_SECRET ?? '';
   return {
-    issuer,
-    verifier,
-    worker,
+    get issuer() {
+      return services.issuer;
+    },
+    get verifier() {
+      return services.verifier;
+    },
+    get worker() {
+      return services.worker;
+    },
     grpc,
     env,
     adminAuth: async (claims) => `Bearer ${await signAdminJwt(secret, claims)}`,
-    verifyHttp: (token) => request(verifier.url).post('/v1/verify').send({ token }),
+    verifyHttp: (token) => request(services.verifier.url).post('/v1/verify').send({ token }),
+    restart: async (name) => {
+      await services[name].stop();
+      services[name] = await start(name);
+      return services[name];
+    },
     close: async () => {
       grpc.close();
-      await Promise.all([issuer.stop(), verifier.stop(), worker.stop()]);
+      await Promise.all(Object.values(services).map((service) => service.stop()));
     },
   };
 }
