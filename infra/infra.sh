@@ -110,14 +110,17 @@ compose() {
   else
     die "the Docker engine answers but Docker Compose is missing: install the compose plugin (docker-compose-plugin)"
   fi
-  # docker-compose.yml requires ADMIN_JWT_SECRET for the issuer, and Compose checks it even for
-  # commands that do not touch the issuer. Infra commands never start the issuer, so when no secret
-  # is set anywhere a placeholder lets them run; `docker compose up` of the issuer still refuses.
-  if [[ -z "${ADMIN_JWT_SECRET:-}" && -z "$(dotenv_get "$repo/.env" ADMIN_JWT_SECRET)" ]]; then
-    ADMIN_JWT_SECRET=unused-by-infra-services "${cmd[@]}" -f "$compose_file" "$@"
-  else
-    "${cmd[@]}" -f "$compose_file" "$@"
-  fi
+  # docker-compose.yml requires the services' secrets, and Compose checks them even for commands that
+  # do not touch the services. Infra commands never start them, so a placeholder stands in for each
+  # secret set nowhere; `docker compose up` of the services themselves still refuses.
+  local -a placeholders=()
+  local name
+  for name in ADMIN_JWT_SECRET INTERNAL_API_SECRET SIGNING_SECRET_ENCRYPTION_KEY; do
+    if [[ -z "${!name:-}" && -z "$(dotenv_get "$repo/.env" "$name")" ]]; then
+      placeholders+=("$name=unused-by-infra-services")
+    fi
+  done
+  env "${placeholders[@]}" "${cmd[@]}" -f "$compose_file" "$@"
 }
 
 docker_addr() {
