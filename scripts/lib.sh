@@ -95,14 +95,19 @@ dotenv_each() {
   done <"$file"
 }
 
-_dotenv_export() {
-  # A variable already exported with a value wins over .env.
-  if [[ -n "${!1:-}" ]]; then return; fi
-  export "$1=$2"
-}
+declare -A _dotenv_values=()
+_dotenv_collect() { _dotenv_values["$1"]="$2"; }
 
 # Exports every variable of a .env file that the environment does not already set.
-load_dotenv() { dotenv_each "$1" _dotenv_export; }
+load_dotenv() {
+  _dotenv_values=()
+  dotenv_each "$1" _dotenv_collect # the last line for a key wins, as in dotenv_get
+  local key
+  for key in "${!_dotenv_values[@]}"; do
+    # A variable already exported with a value wins over .env.
+    if [[ -z "${!key:-}" ]]; then export "$key=${_dotenv_values[$key]}"; fi
+  done
+}
 
 _dotenv_lookup_key=""
 _dotenv_lookup_value=""
