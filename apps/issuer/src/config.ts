@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { parseAllowList } from '@latchkey/callback-safety';
+import { callbackAllowListSetting } from '@latchkey/callback-safety';
 import { DEFAULT_SCOPE_CATALOG } from '@latchkey/contracts';
 import { env, loadConfig } from '@latchkey/service-runtime';
 import { parsePlanList, TENANT_PLANS } from './tenants/tenant-plan';
@@ -70,20 +70,7 @@ const schema = z
       'http://127.0.0.1:3000',
       'public base URL of the issuer; renewal callbacks name its redeem endpoint',
     ),
-    CALLBACK_ALLOW_LIST: z
-      .string()
-      .default('')
-      .transform((text, ctx) => {
-        try {
-          return parseAllowList(text);
-        } catch (error) {
-          ctx.addIssue((error as Error).message);
-          return z.NEVER;
-        }
-      })
-      .describe(
-        'development/tests only: local callback receivers allowed past the SSRF guard (origins or host:port)',
-      ),
+    CALLBACK_ALLOW_LIST: callbackAllowListSetting(),
     RENEWAL_DAY_MS: env.durationMs(86_400_000, 'length of one "day" of auto-renewal periods (everyDays)'),
     RENEWAL_REDEEM_WINDOW_MS: env.durationMs(
       7_200_000,

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { parseAllowList } from '@latchkey/callback-safety';
+import { callbackAllowListSetting } from '@latchkey/callback-safety';
 import { env, loadConfig } from '@latchkey/service-runtime';
 
 const schema = z
@@ -29,20 +29,7 @@ const schema = z
       'how long one call to the issuer’s internal API may take',
     ),
 
-    CALLBACK_ALLOW_LIST: z
-      .string()
-      .default('')
-      .transform((text, ctx) => {
-        try {
-          return parseAllowList(text);
-        } catch (error) {
-          ctx.addIssue((error as Error).message);
-          return z.NEVER;
-        }
-      })
-      .describe(
-        'development/tests only: local callback receivers allowed past the SSRF guard (origins or host:port)',
-      ),
+    CALLBACK_ALLOW_LIST: callbackAllowListSetting(),
     CALLBACK_TIMEOUT_MS: env.durationMs(10_000, 'one callback attempt, connect to response, at most'),
     CALLBACK_RETRY_BASE_MS: env.durationMs(30_000, 'first callback retry delay (exponential, full jitter)'),
     CALLBACK_RETRY_MAX_MS: env.durationMs(900_000, 'longest delay between two callback attempts'),

@@ -79,6 +79,23 @@ export class IssuerClient {
     return this.call('GET', `/tokens/${encodeURIComponent(tokenId)}`, undefined, tokenStateSchema);
   }
 
+  /**
+   * The token's current state for a job about to act on it: undefined when the issuer does not know it
+   * (or refuses), and a throw, so the job is retried, when the issuer cannot be reached.
+   */
+  async currentTokenState(tokenId: string): Promise<InternalTokenState | undefined> {
+    const answer = await this.getToken(tokenId);
+    switch (answer.kind) {
+      case 'ok':
+        return answer.value;
+      case 'not-found':
+      case 'refused':
+        return undefined;
+      case 'transient':
+        throw new Error(`reading the token failed: ${answer.error}`);
+    }
+  }
+
   /** 201 opens an offer, 200 returns the one already open for this `dueAt`. */
   openRenewalOffer(tokenId: string, dueAt: string): Promise<IssuerResult<RenewalOffer>> {
     return this.call(

@@ -1,6 +1,6 @@
 import { Logger } from '@nestjs/common';
 import type { InternalTokenState } from '@latchkey/contracts';
-import type { IssuerClient, IssuerResult } from '../issuer/issuer-client';
+import { IssuerClient, type IssuerResult } from '../issuer/issuer-client';
 import type { JobQueues } from '../queues/job-queues';
 import type { MailJob } from '../queues/worker-queues';
 import { MailProcessor } from './mail.processor';
@@ -46,9 +46,10 @@ describe('MailProcessor', () => {
     sent = [];
     send = jest.fn((mail: OutgoingMail) => Promise.resolve(void sent.push(mail)));
     processor = new MailProcessor(
-      {
+      // The real client's logic over a stubbed transport: only getToken is replaced.
+      Object.assign(Object.create(IssuerClient.prototype) as IssuerClient, {
         getToken: (id: string) => Promise.resolve(tokens.get(id) ?? { kind: 'not-found' }),
-      } as unknown as IssuerClient,
+      }),
       {} as JobQueues,
       { send } as unknown as MailTransport,
     );

@@ -1,6 +1,5 @@
 import { Injectable, Logger, type OnModuleInit } from '@nestjs/common';
 import type { Job } from 'bullmq';
-import type { InternalTokenState } from '@latchkey/contracts';
 import { IssuerClient } from '../issuer/issuer-client';
 import { JobQueues } from '../queues/job-queues';
 import { type MailJob, WorkerQueue } from '../queues/worker-queues';
@@ -52,9 +51,9 @@ export class MailProcessor implements OnModuleInit {
   private async resolve(data: MailJob): Promise<Resolved> {
     switch (data.kind) {
       case 'renewed': {
-        const old = await this.tokenState(data.oldTokenId);
+        const old = await this.issuer.currentTokenState(data.oldTokenId);
         if (old === undefined) return { skip: 'the renewed token is unknown' };
-        const successor = await this.tokenState(data.newTokenId);
+        const successor = await this.issuer.currentTokenState(data.newTokenId);
         const to = old.autoRenewal?.mailRecipient ?? successor?.autoRenewal?.mailRecipient;
         if (!to) return { skip: 'the token has no renewal mail recipient' };
         return {
@@ -70,7 +69,7 @@ export class MailProcessor implements OnModuleInit {
         };
       }
       case 'callback-failed': {
-        const token = await this.tokenState(data.tokenId);
+        const token = await this.issuer.currentTokenState(data.tokenId);
         if (token === undefined || token.status !== 'active')
           return { skip: 'the token is no longer active' };
         const to = token.autoRenewal?.mailRecipient;
@@ -88,7 +87,7 @@ export class MailProcessor implements OnModuleInit {
         };
       }
       case 'expiry-reminder': {
-        const token = await this.tokenState(data.tokenId);
+        const token = await this.issuer.currentTokenState(data.tokenId);
         if (token === undefined || !reminderStillApplies(token, data.expiresAt) || !token.createdByEmail) {
           return { skip: 'the reminder no longer applies' };
         }
@@ -103,19 +102,6 @@ export class MailProcessor implements OnModuleInit {
           },
         };
       }
-    }
-  }
-
-  private async tokenState(tokenId: string): Promise<InternalTokenState | undefined> {
-    const answer = await this.issuer.getToken(tokenId);
-    switch (answer.kind) {
-      case 'ok':
-        return answer.value;
-      case 'not-found':
-      case 'refused':
-        return undefined;
-      case 'transient':
-        throw new Error(`reading the token failed: ${answer.error}`);
     }
   }
 }

@@ -1,6 +1,5 @@
 import { Inject, Injectable, Logger, type OnModuleInit } from '@nestjs/common';
 import type { Job } from 'bullmq';
-import type { InternalTokenState } from '@latchkey/contracts';
 import { WORKER_CONFIG, type WorkerConfig } from '../config';
 import { IssuerClient } from '../issuer/issuer-client';
 import { jobIds } from '../queues/job-ids';
@@ -32,7 +31,7 @@ export class ExpiryReminderProcessor implements OnModuleInit {
 
   async process(job: Pick<Job<ExpiryReminderJob>, 'data'>): Promise<ReminderOutcome> {
     const { data } = job;
-    const state = await this.tokenState(data.tokenId);
+    const state = await this.issuer.currentTokenState(data.tokenId);
     switch (data.kind) {
       case 'plan': {
         if (
@@ -73,20 +72,6 @@ export class ExpiryReminderProcessor implements OnModuleInit {
         });
         return 'mail-queued';
       }
-    }
-  }
-
-  /** The token's state, undefined when the issuer does not know it; throws (retry) when it is away. */
-  private async tokenState(tokenId: string): Promise<InternalTokenState | undefined> {
-    const answer = await this.issuer.getToken(tokenId);
-    switch (answer.kind) {
-      case 'ok':
-        return answer.value;
-      case 'not-found':
-      case 'refused':
-        return undefined;
-      case 'transient':
-        throw new Error(`reading the token failed: ${answer.error}`);
     }
   }
 }
