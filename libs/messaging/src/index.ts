@@ -1,3 +1,4 @@
 export * from './event-consumer';
 export * from './event-publisher';
 export * from './kafka';
+export * from './hosted-event-consumer';

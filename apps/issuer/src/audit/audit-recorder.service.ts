@@ -1,14 +1,9 @@
-import {
-  type BeforeApplicationShutdown,
-  Inject,
-  Injectable,
-  type OnApplicationBootstrap,
-} from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { Kafka } from 'kafkajs';
 import { DataSource } from 'typeorm';
 import { EventType, type LatchkeyEvent, Topic } from '@latchkey/contracts';
-import { EventConsumer } from '@latchkey/messaging';
+import { EventConsumer, HostedEventConsumer } from '@latchkey/messaging';
 import { ISSUER_CONFIG, type IssuerConfig } from '../config';
 import { KAFKA } from '../messaging.providers';
 import type { AuditEvent, AuditEventType } from './audit-event.entity';
@@ -56,14 +51,15 @@ export function toAuditEntry(event: LatchkeyEvent): AuditEntry {
  * a redelivery changes nothing.
  */
 @Injectable()
-export class AuditRecorder implements OnApplicationBootstrap, BeforeApplicationShutdown {
-  private readonly consumer: EventConsumer;
+export class AuditRecorder extends HostedEventConsumer {
+  protected readonly consumer: EventConsumer;
 
   constructor(
     @Inject(KAFKA) kafka: Kafka,
     @Inject(ISSUER_CONFIG) config: IssuerConfig,
     @InjectDataSource() private readonly dataSource: DataSource,
   ) {
+    super();
     this.consumer = new EventConsumer(kafka, {
       groupId: config.ISSUER_AUDIT_KAFKA_GROUP_ID,
       topics: [Topic.TokenLifecycle, Topic.Members, Topic.TokenUsage],
@@ -71,14 +67,6 @@ export class AuditRecorder implements OnApplicationBootstrap, BeforeApplicationS
       fromBeginning: true,
       handle: (event) => this.record(event),
     });
-  }
-
-  async onApplicationBootstrap(): Promise<void> {
-    await this.consumer.start();
-  }
-
-  async beforeApplicationShutdown(): Promise<void> {
-    await this.consumer.stop();
   }
 
   async record(event: LatchkeyEvent): Promise<void> {

@@ -1,15 +1,9 @@
-import {
-  type BeforeApplicationShutdown,
-  Inject,
-  Injectable,
-  Logger,
-  type OnApplicationBootstrap,
-} from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { Kafka } from 'kafkajs';
 import { DataSource } from 'typeorm';
 import { EventType, type LatchkeyEvent, Topic, type TokenUsedEvent } from '@latchkey/contracts';
-import { EventConsumer } from '@latchkey/messaging';
+import { EventConsumer, HostedEventConsumer } from '@latchkey/messaging';
 import { ISSUER_CONFIG, type IssuerConfig } from '../config';
 import { KAFKA } from '../messaging.providers';
 
@@ -20,15 +14,16 @@ const CONSUMER_NAME = 'issuer.token-usage';
  * Each event is applied at most once: its id is recorded in the same transaction as the update.
  */
 @Injectable()
-export class UsageConsumer implements OnApplicationBootstrap, BeforeApplicationShutdown {
+export class UsageConsumer extends HostedEventConsumer {
   private readonly logger = new Logger(UsageConsumer.name);
-  private readonly consumer: EventConsumer;
+  protected readonly consumer: EventConsumer;
 
   constructor(
     @Inject(KAFKA) kafka: Kafka,
     @Inject(ISSUER_CONFIG) config: IssuerConfig,
     @InjectDataSource() private readonly dataSource: DataSource,
   ) {
+    super();
     this.consumer = new EventConsumer(kafka, {
       groupId: config.ISSUER_KAFKA_GROUP_ID,
       topics: [Topic.TokenUsage],
@@ -36,14 +31,6 @@ export class UsageConsumer implements OnApplicationBootstrap, BeforeApplicationS
       fromBeginning: true,
       handle: (event) => this.handle(event),
     });
-  }
-
-  async onApplicationBootstrap(): Promise<void> {
-    await this.consumer.start();
-  }
-
-  async beforeApplicationShutdown(): Promise<void> {
-    await this.consumer.stop();
   }
 
   async handle(event: LatchkeyEvent): Promise<void> {

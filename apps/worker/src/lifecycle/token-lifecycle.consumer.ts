@@ -1,14 +1,8 @@
-import {
-  type BeforeApplicationShutdown,
-  Inject,
-  Injectable,
-  Logger,
-  type OnApplicationBootstrap,
-} from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { Kafka } from 'kafkajs';
 import type Redis from 'ioredis';
 import { type LatchkeyEvent, Topic } from '@latchkey/contracts';
-import { EventConsumer } from '@latchkey/messaging';
+import { EventConsumer, HostedEventConsumer } from '@latchkey/messaging';
 import { InjectRedis } from '@latchkey/service-runtime';
 import { WORKER_CONFIG, type WorkerConfig } from '../config';
 import { KAFKA } from '../kafka.provider';
@@ -26,9 +20,9 @@ const CONSUMER_NAME = 'worker.token-lifecycle';
  * fails, the handler throws: the consumer does not commit the offset and delivers the event again.
  */
 @Injectable()
-export class TokenLifecycleConsumer implements OnApplicationBootstrap, BeforeApplicationShutdown {
+export class TokenLifecycleConsumer extends HostedEventConsumer {
   private readonly logger = new Logger(TokenLifecycleConsumer.name);
-  private readonly consumer: EventConsumer;
+  protected readonly consumer: EventConsumer;
   private readonly processed: ProcessedEvents;
 
   constructor(
@@ -37,6 +31,7 @@ export class TokenLifecycleConsumer implements OnApplicationBootstrap, BeforeApp
     @InjectRedis() redis: Redis,
     private readonly queues: JobQueues,
   ) {
+    super();
     this.processed = new ProcessedEvents(redis, config.REDIS_KEY_PREFIX, config.PROCESSED_EVENT_TTL_SECONDS);
     this.consumer = new EventConsumer(kafka, {
       groupId: config.WORKER_KAFKA_GROUP_ID,
@@ -45,14 +40,6 @@ export class TokenLifecycleConsumer implements OnApplicationBootstrap, BeforeApp
       fromBeginning: true,
       handle: (event) => this.handle(event),
     });
-  }
-
-  async onApplicationBootstrap(): Promise<void> {
-    await this.consumer.start();
-  }
-
-  async beforeApplicationShutdown(): Promise<void> {
-    await this.consumer.stop();
   }
 
   async handle(event: LatchkeyEvent): Promise<void> {
