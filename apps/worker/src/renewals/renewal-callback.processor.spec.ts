@@ -144,9 +144,14 @@ describe('RenewalCallbackProcessor', () => {
       kind: 'ok',
       value: delivery(`http://127.0.0.1:${port}/cb`, windowEndsAt),
     });
-    // After 10 failures the capped delay (60 s) almost surely lands after a window 5 s away.
-    const run = processor({ CALLBACK_RETRY_BASE_MS: '60000' }).process(job(windowEndsAt, 10));
-    await expect(run).rejects.toBeInstanceOf(UnrecoverableError);
+    // After 10 failures the ceiling is the 60 s cap; a jitter draw near its top lands after a window 5 s away.
+    const random = jest.spyOn(Math, 'random').mockReturnValue(0.99);
+    try {
+      const run = processor({ CALLBACK_RETRY_BASE_MS: '60000' }).process(job(windowEndsAt, 10));
+      await expect(run).rejects.toBeInstanceOf(UnrecoverableError);
+    } finally {
+      random.mockRestore();
+    }
     expect(enqueued).toEqual([
       expect.objectContaining({
         queue: 'mail',
