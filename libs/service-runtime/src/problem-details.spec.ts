@@ -2,8 +2,17 @@ import { type ArgumentsHost, BadRequestException, NotFoundException } from '@nes
 import { DomainError, ProblemDetailsFilter } from './problem-details';
 
 function run(exception: unknown) {
-  const sent: { status?: number; type?: string; body?: Record<string, unknown> } = {};
+  const sent: {
+    status?: number;
+    type?: string;
+    body?: Record<string, unknown>;
+    headers: Record<string, string>;
+  } = { headers: {} };
   const response = {
+    setHeader(name: string, value: string) {
+      sent.headers[name] = value;
+      return this;
+    },
     status(code: number) {
       sent.status = code;
       return this;
@@ -41,6 +50,24 @@ describe('ProblemDetailsFilter', () => {
       code: 'TOKEN_NOT_FOUND',
       instance: '/v1/tokens',
     });
+  });
+
+  it('answers a lock timeout as 503 DATABASE_BUSY with Retry-After, not 500', () => {
+    // What TypeORM throws when Postgres cancels a lock wait (lock_timeout): a QueryFailedError.
+    const lockTimeout = Object.assign(new Error('canceling statement due to lock timeout'), {
+      driverError: { code: '55P03', message: 'canceling statement due to lock timeout' },
+    });
+    const sent = run(lockTimeout);
+    expect(sent.status).toBe(503);
+    expect(sent.headers['Retry-After']).toBe('1');
+    expect(sent.body).toMatchObject({ code: 'DATABASE_BUSY', status: 503 });
+    expect(sent.body?.detail).toContain('Nothing was changed');
+  });
+
+  it('answers an exhausted pool as 503 DATABASE_BUSY', () => {
+    const sent = run(new Error('timeout exceeded when trying to connect'));
+    expect(sent.status).toBe(503);
+    expect(sent.body).toMatchObject({ code: 'DATABASE_BUSY' });
   });
 
   it('keeps every validation message', () => {

@@ -1,5 +1,6 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
 import type { Request, Response } from 'express';
+import { transientDatabaseFailure } from './database';
 
 /** A failure the caller can act on: a stable machine-readable code plus a human sentence. */
 export class DomainError extends Error {
@@ -40,6 +41,7 @@ export class ProblemDetailsFilter implements ExceptionFilter {
     const response = host.switchToHttp().getResponse<Response>();
     const problem = this.toProblem(exception);
     problem.instance = request.originalUrl?.split('?')[0];
+    if (problem.status === 503) response.setHeader('Retry-After', '1');
     response.status(problem.status).type('application/problem+json').send(JSON.stringify(problem));
   }
 
@@ -49,6 +51,16 @@ export class ProblemDetailsFilter implements ExceptionFilter {
     }
     if (exception instanceof HttpException) {
       return fromHttpException(exception);
+    }
+    const busy = transientDatabaseFailure(exception);
+    if (busy !== null) {
+      // A timeout, lock wait or lost connection: nothing was changed, and trying again shortly may work.
+      this.logger.warn(`database busy: ${busy} (${(exception as Error).message})`);
+      return problem(
+        503,
+        'DATABASE_BUSY',
+        `The request could not be completed because ${busy}. Nothing was changed; try again shortly.`,
+      );
     }
     this.logger.error(exception instanceof Error ? exception : String(exception));
     return problem(500, 'INTERNAL', 'An unexpected error occurred. It has been logged.');
