@@ -1,10 +1,12 @@
 import { hostname } from 'node:os';
 import { DEFAULT_SCOPE_CATALOG } from '@latchkey/contracts';
-import { env, loadConfig } from '@latchkey/service-runtime';
+import { databaseSettings, env, loadConfig } from '@latchkey/service-runtime';
 import { z } from 'zod';
 
 const verifierConfigSchema = z.object({
   DATABASE_URL: env.url('Postgres connection URL; the verifier only reads the issuer-owned tokens table'),
+  // A verification that cannot read Postgres quickly answers UNAVAILABLE rather than wait.
+  ...databaseSettings({ poolSize: 10, connectTimeoutMs: 2_000, statementTimeoutMs: 5_000 }),
   REDIS_URL: env.url('Redis connection URL for the shared token-state cache'),
   REDIS_KEY_PREFIX: env.textWithDefault('latchkey:', 'namespace for Redis keys, shared with the issuer'),
   KAFKA_BROKERS: env.brokers('comma-separated Kafka bootstrap brokers, e.g. 127.0.0.1:9092'),

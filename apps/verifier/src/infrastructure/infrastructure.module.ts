@@ -19,7 +19,7 @@ export class InfrastructureModule {
         { provide: VERIFIER_CONFIG, useValue: config },
         {
           provide: PG_POOL,
-          useFactory: () => createPostgresPool(config.DATABASE_URL, 'latchkey-verifier'),
+          useFactory: () => createPostgresPool(config.DATABASE_URL, 'latchkey-verifier', config),
         },
         PostgresLifecycle,
         {

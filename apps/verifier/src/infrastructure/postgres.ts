@@ -1,5 +1,5 @@
 import { Inject, Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
-import type { ReadinessCheck } from '@latchkey/service-runtime';
+import { type DatabaseSettings, postgresPoolOptions, type ReadinessCheck } from '@latchkey/service-runtime';
 import { Pool } from 'pg';
 
 export const PG_POOL = Symbol('PG_POOL');
@@ -8,16 +8,15 @@ export const PG_POOL = Symbol('PG_POOL');
  * A small pool for read-only lookups. Sessions default to read-only transactions: the issuer owns the
  * tokens table and the verifier must never write it, even by mistake.
  */
-export function createPostgresPool(connectionString: string, applicationName: string): Pool {
+export function createPostgresPool(
+  connectionString: string,
+  applicationName: string,
+  settings: DatabaseSettings,
+): Pool {
   const logger = new Logger('Postgres');
   const pool = new Pool({
     connectionString,
-    max: 10,
-    idleTimeoutMillis: 30_000,
-    connectionTimeoutMillis: 2_000,
-    query_timeout: 5_000,
-    statement_timeout: 5_000,
-    application_name: applicationName,
+    ...postgresPoolOptions(settings, applicationName),
     options: '-c default_transaction_read_only=on',
   });
   // An idle client losing its connection must not crash the process; the next query reconnects.
