@@ -1,13 +1,22 @@
 import { z } from 'zod';
 import { callbackAllowListSetting } from '@latchkey/callback-safety';
 import { DEFAULT_SCOPE_CATALOG } from '@latchkey/contracts';
-import { env, loadConfig } from '@latchkey/service-runtime';
+import { databaseSettings, env, loadConfig } from '@latchkey/service-runtime';
 import { parsePlanList, TENANT_PLANS } from './tenants/tenant-plan';
 
 const schema = z
   .object({
     ISSUER_PORT: env.port(3000, 'HTTP port of the admin API'),
     DATABASE_URL: env.url('PostgreSQL connection string; the issuer owns the token tables'),
+    ...databaseSettings({ poolSize: 10 }),
+    DATABASE_PRIORITY_POOL_SIZE: env.positiveInt(
+      2,
+      'connections reserved for revocations and member removals, so no other traffic can delay them',
+    ),
+    OUTBOX_PUBLISH_TRANSACTION_TIMEOUT_MS: env.durationMs(
+      120_000,
+      'how long the outbox relay may hold its transaction open while Kafka takes a batch',
+    ),
     REDIS_URL: env.url('Redis connection string; revocations are written to the verifiers’ cache'),
     REDIS_KEY_PREFIX: env.textWithDefault('latchkey:', 'namespace for every Redis key'),
     KAFKA_BROKERS: env.brokers('comma-separated Kafka bootstrap brokers, e.g. 127.0.0.1:9092'),

@@ -7,7 +7,7 @@ import { kafkaReadiness } from '@latchkey/messaging';
 import { createRedis, HealthModule, REDIS, RedisLifecycle, redisReadiness } from '@latchkey/service-runtime';
 import { AuditModule } from './audit/audit.module';
 import { ISSUER_CONFIG, type IssuerConfig } from './config';
-import { dataSourceOptions } from './database/data-source';
+import { dataSourceOptions, PRIORITY_DATA_SOURCE } from './database/data-source';
 import { InternalModule } from './internal/internal.module';
 import { MembersModule } from './members/members.module';
 import { KAFKA, messagingProviders } from './messaging.providers';
@@ -44,7 +44,16 @@ export class IssuerModule {
       imports: [
         IssuerInfrastructureModule.forRoot(config),
         TypeOrmModule.forRoot({
-          ...dataSourceOptions(config.DATABASE_URL),
+          ...dataSourceOptions(config.DATABASE_URL, config),
+          retryAttempts: 3,
+          retryDelay: 1000,
+        }),
+        // Revocations never queue behind renewals, redeems or listings: they have connections of their own.
+        TypeOrmModule.forRoot({
+          ...dataSourceOptions(config.DATABASE_URL, config, {
+            name: PRIORITY_DATA_SOURCE,
+            size: config.DATABASE_PRIORITY_POOL_SIZE,
+          }),
           retryAttempts: 3,
           retryDelay: 1000,
         }),

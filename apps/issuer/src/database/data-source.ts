@@ -1,4 +1,5 @@
 import { DataSource, type DataSourceOptions } from 'typeorm';
+import { type DatabaseSettings, postgresPoolOptions } from '@latchkey/service-runtime';
 import { AuditEvent } from '../audit/audit-event.entity';
 import { Member } from '../members/member.entity';
 import { RenewalAttempt } from '../renewals/renewal-attempt.entity';
@@ -16,6 +17,7 @@ import { AuditEvents1763900000400 } from './migrations/1763900000400-AuditEvents
 import { TokenScopesResourcesPurpose1763900000500 } from './migrations/1763900000500-TokenScopesResourcesPurpose';
 import { TokenCreatorEmail1763900000600 } from './migrations/1763900000600-TokenCreatorEmail';
 import { AutoRenewal1763900000700 } from './migrations/1763900000700-AutoRenewal';
+import { OneSuccessorPerToken1763900000800 } from './migrations/1763900000800-OneSuccessorPerToken';
 
 export const ENTITIES = [
   Token,
@@ -37,19 +39,35 @@ export const MIGRATIONS = [
   TokenScopesResourcesPurpose1763900000500,
   TokenCreatorEmail1763900000600,
   AutoRenewal1763900000700,
+  OneSuccessorPerToken1763900000800,
 ];
 
-/** Schema changes happen only through migrations; `synchronize` is never on. */
-export function dataSourceOptions(databaseUrl: string): DataSourceOptions {
+/** The name of the issuer's second, small pool (revocations and member removals only). */
+export const PRIORITY_DATA_SOURCE = 'priority';
+
+/**
+ * Schema changes happen only through migrations; `synchronize` is never on. With `settings`, every
+ * connection is bounded (pool checkout, statement, lock wait, idle transaction: see
+ * libs/service-runtime database.ts); `poolSize` overrides the main pool's size for a second pool.
+ */
+export function dataSourceOptions(
+  databaseUrl: string,
+  settings?: DatabaseSettings,
+  pool: { name?: string; size?: number } = {},
+): DataSourceOptions {
+  const applicationName = pool.name ? `latchkey-issuer-${pool.name}` : 'latchkey-issuer';
   return {
     type: 'postgres',
+    name: pool.name,
     url: databaseUrl,
     entities: ENTITIES,
     migrations: MIGRATIONS,
     migrationsTableName: 'schema_migrations',
     synchronize: false,
     migrationsRun: false,
-    extra: { max: 10, application_name: 'latchkey-issuer' },
+    extra: settings
+      ? postgresPoolOptions(settings, applicationName, pool.size)
+      : { max: pool.size ?? 10, application_name: applicationName },
   };
 }
 

@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { AuthModule } from '../auth/auth.module';
 import { OutboxModule } from '../outbox/outbox.module';
+import { MemberRemovalEffects } from './member-removal-effects';
 import { MemberStateCache } from './member-state-cache';
 import { MembersController } from './members.controller';
 import { MembersService } from './members.service';
@@ -12,6 +13,7 @@ import { MembersService } from './members.service';
 @Module({
   imports: [AuthModule, OutboxModule],
   controllers: [MembersController],
-  providers: [MembersService, MemberStateCache],
+  providers: [MembersService, MemberStateCache, MemberRemovalEffects],
+  exports: [MemberRemovalEffects],
 })
 export class MembersModule {}

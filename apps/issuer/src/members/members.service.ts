@@ -7,6 +7,7 @@ import { ForbiddenRoleError, requireRole } from '../auth/roles';
 import { appendToOutbox } from '../outbox/outbox';
 import { OutboxRelay } from '../outbox/outbox-relay.service';
 import { Member, type MemberStatus } from './member.entity';
+import { MemberRemovalEffects } from './member-removal-effects';
 import { MemberStateCache } from './member-state-cache';
 import { MemberError, MemberErrorCode } from './members.errors';
 
@@ -107,6 +108,7 @@ export class MembersService {
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly stateCache: MemberStateCache,
     private readonly relay: OutboxRelay,
+    private readonly removalEffects: MemberRemovalEffects,
   ) {}
 
   async list(principal: AdminPrincipal): Promise<{ items: MemberView[] }> {
@@ -152,6 +154,7 @@ export class MembersService {
       if (change === 'removed') {
         target.status = 'removed';
         await manager.update(Member, { tenantId, userId }, { status: 'removed' });
+        await this.removalEffects.apply(manager, { tenantId, userId, now });
         await appendToOutbox(
           manager,
           Topic.Members,

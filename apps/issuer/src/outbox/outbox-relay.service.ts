@@ -59,6 +59,10 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
   /** Publishes one batch; returns how many rows were published, or throws when Kafka refused them. */
   async publishBatch(): Promise<number> {
     const outcome = await this.dataSource.transaction(async (manager): Promise<BatchOutcome> => {
+      // This transaction stays open while Kafka takes the batch, by design: its own bound, not the pool's.
+      await manager.query(`SELECT set_config('idle_in_transaction_session_timeout', $1, true)`, [
+        String(this.config.OUTBOX_PUBLISH_TRANSACTION_TIMEOUT_MS),
+      ]);
       const [{ locked }] = await manager.query<[{ locked: boolean }]>(
         'SELECT pg_try_advisory_xact_lock($1) AS locked',
         [RELAY_LOCK_ID],

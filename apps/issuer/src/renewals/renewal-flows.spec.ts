@@ -6,6 +6,7 @@ import { REDEEM_KEY_PATTERN, RenewalRefusal } from '@latchkey/contracts';
 import type { IssuerConfig } from '../config';
 import type { OutboxRelay } from '../outbox/outbox-relay.service';
 import type { SigningSecretsService } from '../signing-secrets/signing-secrets.service';
+import { Member } from '../members/member.entity';
 import { Token } from '../tokens/token.entity';
 import type { TokensService } from '../tokens/tokens.service';
 import { generateRedeemKey } from './redeem-key';
@@ -53,6 +54,7 @@ function same(a: unknown, b: unknown): boolean {
 
 class InMemoryDatabase {
   tables = new Map<EntityTarget<ObjectLiteral>, Row[]>([
+    [Member, []],
     [Token, []],
     [RenewalOffer, []],
     [RenewalAttempt, []],
@@ -162,6 +164,12 @@ function aToken(changes: Partial<Token> = {}): Token {
 function setUp(token: Token = aToken()) {
   const db = new InMemoryDatabase();
   db.table(Token).push({ ...token });
+  db.table(Member).push({
+    tenantId: token.tenantId,
+    userId: token.createdBy,
+    role: 'admin',
+    status: 'active',
+  });
   const secrets = [generateSigningSecret(), generateSigningSecret()];
   const signingSecrets = { signingKeys: jest.fn(() => Promise.resolve([...secrets])) };
   const replaceInTransaction = jest.fn(
@@ -304,7 +312,8 @@ describe('a callback delivery', () => {
     for (const secret of world.secrets) {
       expect(verifySignature(delivery.body, signature, secret).ok).toBe(true);
     }
-    expect(world.signingSecrets.signingKeys).toHaveBeenCalledWith('acme', expect.any(Date));
+    // Read on the transaction's own connection: a second one while holding the offer's lock can deadlock.
+    expect(world.signingSecrets.signingKeys).toHaveBeenCalledWith('acme', expect.any(Date), world.db.manager);
 
     const [stored] = world.db.attempts();
     expect(stored).toMatchObject({ id: delivery.attemptId, offerId: offer.id, number: 1, outcome: null });

@@ -9,7 +9,7 @@ import { TokensService } from '../tokens/tokens.service';
 import { hashRedeemKey } from './redeem-key';
 import { RenewalAttempt } from './renewal-attempt.entity';
 import { RenewalOffer } from './renewal-offer.entity';
-import { closeOffer } from './renewal-records';
+import { closeOffer, ownerIsActive } from './renewal-records';
 import { isRenewable, oldTokenEnd, REDEEM_REFUSAL_DETAIL, redeemRefusal, windowEnded } from './renewal-rules';
 import { RenewalError, RenewalErrorCode } from './renewals.errors';
 
@@ -71,7 +71,7 @@ export class RenewalRedemptionService {
           if (offer.status === 'pending') await closeOffer(manager, offer.id, 'expired', now);
           return refusal(refused);
         }
-        if (!isRenewable(token, now)) {
+        if (!isRenewable(token, now) || !(await ownerIsActive(manager, token))) {
           await closeOffer(manager, offer.id, 'cancelled', now);
           return refusal(RenewalErrorCode.KeyCancelled);
         }

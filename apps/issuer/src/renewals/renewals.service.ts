@@ -14,7 +14,7 @@ import { Token } from '../tokens/token.entity';
 import { TokensService } from '../tokens/tokens.service';
 import { callbackBody, callbackHeaders, redeemUrl, signatureHeader } from './callback-delivery';
 import { generateRedeemKey } from './redeem-key';
-import { closeOffer } from './renewal-records';
+import { closeOffer, ownerIsActive } from './renewal-records';
 import { RenewalAttempt } from './renewal-attempt.entity';
 import { RenewalOffer } from './renewal-offer.entity';
 import { isRenewable, offerTimes, openOfferRefusal, windowEnded } from './renewal-rules';
@@ -61,6 +61,12 @@ export class RenewalsService {
         throw new RenewalError(
           refusal,
           'The token is revoked, expired, replaced, or does not auto-renew: it gets no renewal offer.',
+        );
+      }
+      if (!(await ownerIsActive(manager, token))) {
+        throw new RenewalError(
+          RenewalErrorCode.NotRenewable,
+          'The token’s owner was removed from the tenant: its tokens are refused, so it gets no renewal offer.',
         );
       }
       if (refusal === RenewalErrorCode.StaleSchedule) {
@@ -117,11 +123,15 @@ export class RenewalsService {
           return offerClosed('The offer’s redeem window has ended.');
         }
         const token = await manager.findOneByOrFail(Token, { id: offer.tokenId });
-        if (!isRenewable(token, now) || token.renewalCallbackUrl === null) {
+        if (
+          !isRenewable(token, now) ||
+          token.renewalCallbackUrl === null ||
+          !(await ownerIsActive(manager, token))
+        ) {
           await closeOffer(manager, offer.id, 'cancelled', now);
           return offerClosed('The token is no longer renewable.');
         }
-        const secrets = await this.signingSecrets.signingKeys(offer.tenantId, now);
+        const secrets = await this.signingSecrets.signingKeys(offer.tenantId, now, manager);
         if (secrets.length === 0) {
           // Thrown, so the transaction records nothing: once the tenant creates a secret, delivery works.
           throw new RenewalError(

@@ -94,10 +94,14 @@ export class SigningSecretsService {
   /**
    * The plaintext secrets that may sign a callback at `now`, newest first; empty when the tenant has
    * none. For signing only: never log or return them. Throws SigningSecretUnreadableError when a stored
-   * secret does not decrypt under the configured key.
+   * secret does not decrypt under the configured key. Inside a transaction, pass its `manager`.
    */
-  async signingKeys(tenantId: string, now: Date): Promise<string[]> {
-    const rows = await this.active(this.dataSource.manager, tenantId, now);
+  async signingKeys(
+    tenantId: string,
+    now: Date,
+    manager: EntityManager = this.dataSource.manager,
+  ): Promise<string[]> {
+    const rows = await this.active(manager, tenantId, now);
     return rows.map((row) =>
       openSigningSecret(this.config.SIGNING_SECRET_ENCRYPTION_KEY, row.id, row.ciphertext),
     );

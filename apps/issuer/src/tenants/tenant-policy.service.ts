@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
+import { DataSource, type EntityManager } from 'typeorm';
 import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
 import type { AdminPrincipal } from '../auth/admin-principal';
 import { requireRole } from '../auth/roles';
@@ -76,10 +76,16 @@ export class TenantPolicyService {
 
   /**
    * Throws UPGRADE_REQUIRED (402) when the tenant's plan has no API access, POLICY_EXPIRY_REQUIRED or
-   * POLICY_MAX_LIFETIME_EXCEEDED (422) when the expiry breaks the owners' policy.
+   * POLICY_MAX_LIFETIME_EXCEEDED (422) when the expiry breaks the owners' policy. Inside a transaction,
+   * pass its `manager`: the tenant is then read on the transaction's own connection.
    */
-  async assertMayIssue(tenantId: string, expiresAt: Date | null, now: Date): Promise<void> {
-    const tenant = await this.tenant(tenantId);
+  async assertMayIssue(
+    tenantId: string,
+    expiresAt: Date | null,
+    now: Date,
+    manager: EntityManager = this.dataSource.manager,
+  ): Promise<void> {
+    const tenant = await findOrCreateTenant(manager, tenantId, this.config.DEFAULT_TENANT_PLAN);
     const violation = evaluateIssuancePolicy(tenant, expiresAt, now, this.config.API_ACCESS_PLANS);
     if (violation) throw violation;
   }

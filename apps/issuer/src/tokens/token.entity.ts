@@ -16,6 +16,11 @@ export type TokenPurpose = (typeof TOKEN_PURPOSES)[number];
 @Check('tokens_revocation_check', `("status" = 'revoked') = ("revoked_at" IS NOT NULL)`)
 @Index('tokens_tenant_created_idx', ['tenantId', 'createdAt'])
 @Index('tokens_tenant_status_idx', ['tenantId', 'status'])
+// At most one successor per token (rotation, renewal, auto-renewal).
+@Index('tokens_one_successor_key', ['replacesTokenId'], {
+  unique: true,
+  where: '"replaces_token_id" IS NOT NULL',
+})
 export class Token {
   @PrimaryColumn('uuid')
   id!: string;

@@ -130,6 +130,7 @@ function setUp(options: { hasSigningSecret?: boolean } = {}) {
   };
   const service = new TokensService(
     db.dataSource as unknown as DataSource,
+    db.dataSource as unknown as DataSource,
     stateCache as unknown as TokenStateCache,
     relay as unknown as OutboxRelay,
     policies as unknown as TenantPolicyService,
@@ -185,7 +186,8 @@ describe('TokensService', () => {
         replaced: { id: old.id, expiresAt: oldEndsAt.toISOString() },
       });
       expect(replaced.token).toMatch(/^lk_/);
-      expect(policies.assertMayIssue).toHaveBeenCalledWith('acme', expect.any(Date), now);
+      // Read on the transaction's own connection: a second one while holding locks can deadlock the pool.
+      expect(policies.assertMayIssue).toHaveBeenCalledWith('acme', expect.any(Date), now, db.manager);
 
       const successor = db.tokens.get(replaced.id);
       expect(successor).toMatchObject({ tenantId: 'acme', createdBy: 'alice', replacesTokenId: old.id });
@@ -252,6 +254,40 @@ describe('TokensService', () => {
         reason: 'manual',
         renewedBy: 'carla',
       });
+    });
+  });
+
+  describe('a token already replaced', () => {
+    it.each(['rotate', 'renew'] as const)(
+      'cannot be %sd again (409 TOKEN_REPLACED): one token never becomes two',
+      async (action) => {
+        const { db, service } = setUp();
+        const successorId = '2e3f4a5b-6c7d-4e8f-9a0b-1c2d3e4f5a6b';
+        const old = db.add(aToken({ ...renewing, replacedByTokenId: successorId }));
+        const attempt =
+          action === 'rotate'
+            ? service.rotate(carla, old.id, '1h')
+            : service.renew(carla, old.id, { name: 'second', oldTokenEndsAt: now });
+        await expect(attempt).rejects.toMatchObject({
+          code: 'TOKEN_REPLACED',
+          status: 409,
+          extensions: { replacedByTokenId: successorId },
+        });
+        expect(db.eventsOf(EventType.TokenCreated)).toHaveLength(0);
+      },
+    );
+
+    it('is refused by the successor algorithm itself, whoever calls it', async () => {
+      const { db, service } = setUp();
+      const old = db.add(aToken({ replacedByTokenId: '2e3f4a5b-6c7d-4e8f-9a0b-1c2d3e4f5a6b' }));
+      await expect(
+        service.replaceInTransaction(
+          db.manager as unknown as EntityManager,
+          old,
+          { name: 'x', description: null, oldEndsAt: now, reason: 'auto-renewal', actorId: 'worker' },
+          now,
+        ),
+      ).rejects.toMatchObject({ code: 'TOKEN_REPLACED' });
     });
   });
 

@@ -16,6 +16,7 @@ import {
 import { generateToken } from '@latchkey/token-format';
 import { type AdminPrincipal, canSeeAllTenantTokens } from '../auth/admin-principal';
 import { ISSUER_CONFIG, type IssuerConfig } from '../config';
+import { PRIORITY_DATA_SOURCE } from '../database/data-source';
 import { appendToOutbox } from '../outbox/outbox';
 import { OutboxRelay } from '../outbox/outbox-relay.service';
 import { RenewalOffer } from '../renewals/renewal-offer.entity';
@@ -107,6 +108,8 @@ const DAY_MS = 86_400_000;
 export class TokensService {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
+    /** Revocations only: a small pool of their own, so no other traffic can make them wait. */
+    @InjectDataSource(PRIORITY_DATA_SOURCE) private readonly priority: DataSource,
     private readonly stateCache: TokenStateCache,
     private readonly relay: OutboxRelay,
     private readonly policies: TenantPolicyService,
@@ -321,7 +324,7 @@ export class TokensService {
    */
   async revoke(principal: AdminPrincipal, id: string): Promise<TokenView> {
     const now = new Date();
-    const token = await this.dataSource.transaction(async (manager) => {
+    const token = await this.priority.transaction(async (manager) => {
       const record = await this.lockVisible(manager, principal, id);
       if (record.status === 'revoked') {
         throw new TokenError(
@@ -401,13 +404,7 @@ export class TokensService {
     const now = new Date();
     const result = await this.dataSource.transaction(async (manager) => {
       const old = await this.lockVisible(manager, principal, id);
-      const status = tokenStatus(old, now);
-      if (status !== 'active') {
-        throw new TokenError(
-          status === 'revoked' ? TokenErrorCode.Revoked : TokenErrorCode.Expired,
-          `This token is ${status} and cannot be renewed or rotated. Create a new token instead.`,
-        );
-      }
+      assertReplaceable(old, now);
       const replaced = await this.replaceInTransaction(
         manager,
         old,
@@ -425,7 +422,10 @@ export class TokensService {
 
   /**
    * Issues the successor of a live token in the caller's transaction; the caller has locked `old`
-   * (SELECT … FOR UPDATE), checked that it is active, and nudges the outbox relay after commit.
+   * (SELECT … FOR UPDATE) and nudges the outbox relay after commit. A token has at most one successor:
+   * one already replaced, revoked or expired is refused (409), and since concurrent replacements queue on
+   * the row lock, only the first of them finds the token replaceable. Every read goes through `manager`:
+   * a second connection taken while this transaction holds its locks could deadlock the pool.
    *
    * The successor belongs to the old token's creator (same tenant, scopes, resources and purpose) and
    * keeps the old one's lifetime from `now` (a token that never expired still never does); today's plan
@@ -440,10 +440,11 @@ export class TokensService {
     plan: ReplacementPlan,
     now: Date,
   ): Promise<ReplacedToken> {
+    assertReplaceable(old, now);
     const lifetime = old.expiresAt === null ? null : old.expiresAt.getTime() - old.createdAt.getTime();
     const expiresAt = lifetime === null ? null : new Date(now.getTime() + lifetime);
     // A successor is a new token: today's plan and policy apply to it, as on creation.
-    await this.policies.assertMayIssue(old.tenantId, expiresAt, now);
+    await this.policies.assertMayIssue(old.tenantId, expiresAt, now, manager);
     const created = await this.issue(
       manager,
       { tenantId: old.tenantId, userId: old.createdBy, email: old.createdByEmail },
@@ -606,6 +607,27 @@ export class TokensService {
 
 function ownerOf(principal: AdminPrincipal): TokenOwner {
   return { tenantId: principal.tenantId, userId: principal.userId, email: principal.email };
+}
+
+/**
+ * Only a live token that has not been replaced yet gets a successor: rotating or renewing a token twice
+ * would leave two live tokens (each renewing itself) where there was one.
+ */
+function assertReplaceable(token: Token, now: Date): void {
+  const status = tokenStatus(token, now);
+  if (status !== 'active') {
+    throw new TokenError(
+      status === 'revoked' ? TokenErrorCode.Revoked : TokenErrorCode.Expired,
+      `This token is ${status} and cannot be renewed or rotated. Create a new token instead.`,
+    );
+  }
+  if (token.replacedByTokenId !== null) {
+    throw new TokenError(
+      TokenErrorCode.Replaced,
+      `This token has already been replaced by ${token.replacedByTokenId}; renew or rotate that token instead.`,
+      { replacedByTokenId: token.replacedByTokenId },
+    );
+  }
 }
 
 /** Auto-renewal can be set only on a live token that has not been replaced yet (409 otherwise). */

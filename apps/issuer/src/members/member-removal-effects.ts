@@ -1,0 +1,29 @@
+import { Injectable } from '@nestjs/common';
+import type { EntityManager } from 'typeorm';
+
+/** A member who has just been removed, inside the removal's transaction. */
+export interface MemberRemoval {
+  tenantId: string;
+  userId: string;
+  now: Date;
+}
+
+/** Something another feature must undo when a member leaves, written in the removal's own transaction. */
+export type MemberRemovalEffect = (manager: EntityManager, removal: MemberRemoval) => Promise<void>;
+
+/**
+ * Where other features (renewals) register what a removal means for them, so that the members feature
+ * depends on none of them: each effect runs in the removal's transaction, and a failing one undoes it.
+ */
+@Injectable()
+export class MemberRemovalEffects {
+  private readonly effects: MemberRemovalEffect[] = [];
+
+  register(effect: MemberRemovalEffect): void {
+    this.effects.push(effect);
+  }
+
+  async apply(manager: EntityManager, removal: MemberRemoval): Promise<void> {
+    for (const effect of this.effects) await effect(manager, removal);
+  }
+}
