@@ -106,7 +106,8 @@ export interface ReceivedRequest {
  * How an endpoint answers: a status code, a status with headers (e.g. a redirect), or `'hold'`: accept the
  * request and never answer it until `release()` (a receiver stuck mid-delivery).
  */
-export type Answer = number | { status: number; headers: Record<string, string> } | 'hold';
+export type Answer =
+  number | { status: number; headers: Record<string, string> } | { status: number; delayMs: number } | 'hold';
 
 interface Held {
   request: ReceivedRequest;
@@ -199,6 +200,15 @@ export class CallbackEndpoint {
         const index = this.held.findIndex((entry) => entry.response === response);
         if (index >= 0) this.held.splice(index, 1);
       });
+      return;
+    }
+    if (typeof answer === 'object' && 'delayMs' in answer) {
+      // A slow receiver: answers, but only after `delayMs`.
+      setTimeout(() => {
+        if (response.writableEnded || response.destroyed) return;
+        request.answeredWith = answer.status;
+        response.writeHead(answer.status).end();
+      }, answer.delayMs);
       return;
     }
     const { status, headers } = typeof answer === 'number' ? { status: answer, headers: {} } : answer;
