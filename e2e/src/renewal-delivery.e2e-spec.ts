@@ -90,7 +90,8 @@ describe('auto-renewal: callback delivery', () => {
     expect(offer.status).toBe('pending');
     expect(offer.deliveredAt).not.toBeNull();
 
-    // Delivered: no further attempt. Twice the longest backoff is when one would have come.
+    // Proving an absence: delivered, so no further attempt. Twice the longest backoff is when one would
+    // have come.
     await letTimePass(2 * TIMINGS.retryMax);
     expect(hook.callbacksFor(token.id)).toHaveLength(3);
 
