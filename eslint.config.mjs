@@ -1,5 +1,6 @@
 // @ts-check
 import nx from '@nx/eslint-plugin';
+import jest from 'eslint-plugin-jest';
 import prettier from 'eslint-config-prettier';
 import tseslint from 'typescript-eslint';
 
@@ -69,6 +70,31 @@ export default tseslint.config(
       '@typescript-eslint/no-unsafe-argument': 'off',
       '@typescript-eslint/no-unsafe-call': 'off',
       '@typescript-eslint/unbound-method': 'off',
+    },
+  },
+  {
+    // A test that cannot fail is a defect: no focused tests, every test asserts, no assertion hidden in a branch.
+    files: ['**/*.spec.ts', '**/*.e2e-spec.ts'],
+    plugins: { jest },
+    languageOptions: { globals: jest.environments.globals.globals },
+    rules: {
+      'jest/no-focused-tests': 'error',
+      'jest/no-conditional-expect': 'error',
+      'jest/expect-expect': [
+        'error',
+        {
+          // Jest's expect, our expect* helpers (expectNear, expectSentByLatchkey, ...), and supertest's
+          // `.expect(status, body)` on a request built by `request(...)` or one of our request helpers.
+          assertFunctionNames: [
+            'expect',
+            'expect*',
+            'request.**.expect',
+            'issuer.**.expect',
+            'verify.expect',
+            'verify.**.expect',
+          ],
+        },
+      ],
     },
   },
   prettier,

@@ -174,9 +174,20 @@ describe('admin API contract', () => {
     });
 
     it('lists newest first and shows no secrets', async () => {
-      const list = await issuer().get('/v1/tokens').set('Authorization', acme).expect(200);
+      // A tenant of its own: the list holds exactly the tokens made here, whatever ran before.
+      const lister = await system.adminAuth({ tenantId: 'listing-contract', userId: 'lena', role: 'admin' });
+      const made: { id: string; token: string }[] = [];
+      for (const name of ['oldest', 'middle', 'newest']) {
+        const res = await issuer().post('/v1/tokens').set('Authorization', lister).send({ name }).expect(201);
+        made.push(res.body as { id: string; token: string });
+      }
+      const list = await issuer().get('/v1/tokens').set('Authorization', lister).expect(200);
+      expect(list.body.items.map((t: { id: string }) => t.id)).toEqual(made.map((t) => t.id).reverse());
       const created = list.body.items.map((t: { createdAt: string }) => Date.parse(t.createdAt));
       expect(created).toEqual([...created].sort((a, b) => b - a));
+      for (const { token } of made) {
+        expect(JSON.stringify(list.body)).not.toContain(token);
+      }
       for (const item of list.body.items) {
         expect(Object.keys(item).sort()).toEqual(
           [

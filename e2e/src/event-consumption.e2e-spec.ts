@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { Kafka, logLevel, type Producer } from 'kafkajs';
 import request from 'supertest';
 import { createEvent, EventType, Topic, topicName } from '@latchkey/contracts';
@@ -82,14 +83,21 @@ describe('event consumption', () => {
   });
 
   it('sends a message that does not parse to the dead-letter topic with the reason', async () => {
-    const dlq = kafka.consumer({ groupId: `dlq-${process.env.LATCHKEY_TEST_RUN_ID}` });
+    // The dead-letter topic is the run's, shared by every spec: only the letters carrying this test's
+    // marker are counted.
+    const marker = randomUUID();
+    const notJson = `{"type":"not an event","marker":"${marker}"`;
+    const notAnEvent = JSON.stringify({ id: 'nope', marker });
+    const dlq = kafka.consumer({ groupId: `dlq-${process.env.LATCHKEY_TEST_RUN_ID}-${marker}` });
     const seen: { value: string; reason: string; group: string }[] = [];
     await dlq.connect();
     await dlq.subscribe({ topic: topicName(Topic.DeadLetter, prefix), fromBeginning: true });
     await dlq.run({
       eachMessage: ({ message }) => {
+        const value = message.value?.toString() ?? '';
+        if (!value.includes(marker)) return Promise.resolve();
         seen.push({
-          value: message.value?.toString() ?? '',
+          value,
           reason: message.headers?.['dlq-reason']?.toString() ?? '',
           group: message.headers?.['dlq-consumer-group']?.toString() ?? '',
         });
@@ -101,8 +109,8 @@ describe('event consumption', () => {
         topic: topicName(Topic.TokenUsage, prefix),
         // One key, so one partition: the dead letters keep this order.
         messages: [
-          { key: 'garbage', value: '{"type":"not an event"' },
-          { key: 'garbage', value: JSON.stringify({ id: 'nope' }) },
+          { key: marker, value: notJson },
+          { key: marker, value: notAnEvent },
         ],
       });
       // Every consumer group of the topic sets them aside on its own: usage tracking and the audit log.
@@ -110,7 +118,7 @@ describe('event consumption', () => {
       const usage = await waitFor(() => (byGroup('issuer-').length >= 2 ? byGroup('issuer-') : undefined), {
         what: 'two dead letters from usage tracking',
       });
-      expect(usage.map((d) => d.value)).toEqual(['{"type":"not an event"', JSON.stringify({ id: 'nope' })]);
+      expect(usage.map((d) => d.value)).toEqual([notJson, notAnEvent]);
       expect(usage[0].reason).toMatch(/^not JSON/);
       expect(usage[1].reason).toMatch(/^bad envelope/);
       const audit = await waitFor(() => (byGroup('audit-').length >= 2 ? byGroup('audit-') : undefined), {

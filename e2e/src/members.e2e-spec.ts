@@ -1,12 +1,20 @@
-import Redis from 'ioredis';
 import request from 'supertest';
-import { EventType, memberStateKey, Topic } from '@latchkey/contracts';
+import { DEFAULT_SCOPE_CATALOG, EventType, Topic } from '@latchkey/contracts';
 import { EventTap } from './support/event-tap';
 import { startSystem, type RunningSystem } from './support/system';
 
 type Role = 'owner' | 'admin' | 'member';
 
+/** What a member's token may do: read everything (a token acts as its owner stands now). */
+const MEMBER_PERMISSIONS = DEFAULT_SCOPE_CATALOG.filter((scope) => scope.endsWith(':read'));
+
 const TENANT = 'members-acme';
+
+interface Verdict {
+  valid: boolean;
+  reason: string;
+  effectivePermissions: string[];
+}
 
 /**
  * Members (issue 3): recorded at first sign-in, and from then on Latchkey's record, not the identity
@@ -16,17 +24,13 @@ const TENANT = 'members-acme';
 describe('members', () => {
   let system: RunningSystem;
   let tap: EventTap;
-  let redis: Redis;
 
   beforeAll(async () => {
     system = await startSystem();
     tap = await EventTap.start(Topic.Members);
-    redis = new Redis(process.env.REDIS_URL ?? '', { lazyConnect: true });
-    await redis.connect();
   });
 
   afterAll(async () => {
-    redis?.disconnect();
     await tap?.stop();
     await system?.close();
   });
@@ -40,10 +44,18 @@ describe('members', () => {
     await issuer().get('/v1/tokens').set('Authorization', auth).expect(200);
     return auth;
   };
-  const cachedState = async (userId: string, tenantId = TENANT) =>
-    JSON.parse(
-      (await redis.get(memberStateKey(process.env.REDIS_KEY_PREFIX ?? '', tenantId, userId))) ?? 'null',
-    ) as unknown;
+  /** A new API token of the person behind `auth`. */
+  const tokenOf = async (auth: string, body: Record<string, unknown>) =>
+    (await issuer().post('/v1/tokens').set('Authorization', auth).send(body).expect(201)).body
+      .token as string;
+  /** The verifier's verdict on `token`, as a caller needing `requiredScopes` would get it. */
+  const verdict = async (token: string, requiredScopes: string[] = []): Promise<Verdict> => {
+    const res = await request(system.verifier.url)
+      .post('/v1/verify')
+      .send({ token, requiredScopes })
+      .expect(200);
+    return res.body as Verdict;
+  };
 
   let olivia: string;
 
@@ -97,6 +109,12 @@ describe('members', () => {
   it('treats a demoted admin as a member at once, though their JWT still says admin', async () => {
     const alan = await signIn('alan', 'admin');
     await issuer().get('/v1/members').set('Authorization', alan).expect(200);
+    // The verifier has seen alan as an admin (and may keep that in its cache) before the change.
+    const alansToken = await tokenOf(alan, {
+      name: 'alan-writer',
+      scopes: ['projects:read', 'projects:write'],
+    });
+    expect(await verdict(alansToken, ['projects:write'])).toMatchObject({ valid: true, reason: 'OK' });
 
     const res = await issuer()
       .patch('/v1/members/alan')
@@ -104,7 +122,11 @@ describe('members', () => {
       .send({ role: 'member' })
       .expect(200);
     expect(res.body).toMatchObject({ userId: 'alan', role: 'member', status: 'active' });
-    expect(await cachedState('alan')).toEqual({ found: true, role: 'member', active: true });
+    expect(await verdict(alansToken, ['projects:write'])).toMatchObject({
+      valid: false,
+      reason: 'INSUFFICIENT_SCOPE',
+      effectivePermissions: ['projects:read'],
+    });
 
     const refused = await issuer().get('/v1/members').set('Authorization', alan).expect(403);
     expect(refused.body.code).toBe('FORBIDDEN_ROLE');
@@ -120,8 +142,10 @@ describe('members', () => {
 
   it('refuses a removed member everything (403 MEMBER_REMOVED)', async () => {
     const rita = await signIn('rita', 'admin');
+    const ritasToken = await tokenOf(rita, { name: 'rita-script' });
+    expect(await verdict(ritasToken)).toMatchObject({ valid: true, reason: 'OK' });
     await issuer().delete('/v1/members/rita').set('Authorization', olivia).expect(204);
-    expect(await cachedState('rita')).toEqual({ found: true, role: 'admin', active: false });
+    expect(await verdict(ritasToken)).toMatchObject({ valid: false, reason: 'OWNER_INACTIVE' });
 
     for (const call of [
       issuer().get('/v1/tokens').set('Authorization', rita),
@@ -147,7 +171,8 @@ describe('members', () => {
 
   it('lets admins set admin or member on non-owners, never grant or revoke owner', async () => {
     const adam = await signIn('adam', 'admin');
-    await signIn('max', 'member');
+    const maxsToken = await tokenOf(await signIn('max', 'member'), { name: 'max-script' });
+    expect((await verdict(maxsToken)).effectivePermissions).toEqual(MEMBER_PERMISSIONS);
     const patch = (userId: string, role: string) =>
       issuer().patch(`/v1/members/${userId}`).set('Authorization', adam).send({ role });
 
@@ -156,10 +181,13 @@ describe('members', () => {
     expect(
       (await issuer().delete('/v1/members/olivia').set('Authorization', adam).expect(403)).body.code,
     ).toBe('FORBIDDEN_ROLE');
-    expect(await cachedState('max')).toBeNull();
+    // Refused changes change nothing the verifier sees; accepted ones reach it before the call returns.
+    expect((await verdict(maxsToken)).effectivePermissions).toEqual(MEMBER_PERMISSIONS);
 
     expect((await patch('max', 'admin').expect(200)).body.role).toBe('admin');
+    expect((await verdict(maxsToken)).effectivePermissions).toEqual([...DEFAULT_SCOPE_CATALOG]);
     expect((await patch('max', 'member').expect(200)).body.role).toBe('member');
+    expect((await verdict(maxsToken)).effectivePermissions).toEqual(MEMBER_PERMISSIONS);
   });
 
   it('lets nobody change their own role or remove themselves', async () => {

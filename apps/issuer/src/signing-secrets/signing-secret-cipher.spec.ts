@@ -13,6 +13,16 @@ function flipped(sealed: string, index: number): string {
   return bytes.toString('base64');
 }
 
+/** The error `action` throws; fails the test when it returns instead. */
+function failureOf(action: () => unknown): Error {
+  try {
+    action();
+  } catch (error) {
+    return error as Error;
+  }
+  throw new Error('expected a failure, but it returned');
+}
+
 describe('signing secrets at rest', () => {
   const secret = generateSigningSecret();
 
@@ -54,14 +64,10 @@ describe('signing secrets at rest', () => {
     const sealed = sealSigningSecret(key, rowId, secret);
     const truncated = Buffer.from(sealed, 'base64').subarray(0, 28).toString('base64');
     expect(() => openSigningSecret(key, rowId, truncated)).toThrow(SigningSecretUnreadableError);
-    const tampered = flipped(sealed, 30);
-    try {
-      openSigningSecret(key, rowId, tampered);
-      throw new Error('expected a failure');
-    } catch (error) {
-      expect((error as Error).message).toContain(rowId);
-      expect((error as Error).message).not.toContain(secret);
-    }
+    const error = failureOf(() => openSigningSecret(key, rowId, flipped(sealed, 30)));
+    expect(error).toBeInstanceOf(SigningSecretUnreadableError);
+    expect(error.message).toContain(rowId);
+    expect(error.message).not.toContain(secret);
   });
 
   it('needs a 32-byte key', () => {
