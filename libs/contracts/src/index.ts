@@ -4,3 +4,4 @@ export * from './token-state';
 export * from './topics';
 export * from './verification';
 export * from './renewals';
+export * from './topic-of';
