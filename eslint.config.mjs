@@ -97,5 +97,32 @@ export default tseslint.config(
       ],
     },
   },
+  {
+    // The issuer's architecture: services and use cases never see the ORM. TypeORM is imported only by
+    // repositories, entities, migrations and the database wiring (and the operator CLI built on it).
+    files: ['apps/issuer/src/**/*.ts'],
+    ignores: [
+      'apps/issuer/src/**/*.repository.ts',
+      'apps/issuer/src/**/*.entity.ts',
+      'apps/issuer/src/database/**',
+      'apps/issuer/src/infrastructure/**',
+      'apps/issuer/src/cli/**',
+      'apps/issuer/src/issuer.module.ts',
+    ],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['typeorm', 'typeorm/*', '@nestjs/typeorm'],
+              message:
+                'Only repositories (*.repository.ts), entities, migrations and database/ may use TypeORM; go through a repository.',
+            },
+          ],
+        },
+      ],
+    },
+  },
   prettier,
 );

@@ -6,9 +6,11 @@ import type { DataSource } from 'typeorm';
 import { kafkaReadiness } from '@latchkey/messaging';
 import { createRedis, HealthModule, REDIS, RedisLifecycle, redisReadiness } from '@latchkey/service-runtime';
 import { AuditModule } from './audit/audit.module';
+import { AuthModule } from './auth/auth.module';
 import { ISSUER_CONFIG, type IssuerConfig } from './config';
 import { dataSourceOptions, PRIORITY_DATA_SOURCE } from './database/data-source';
 import { InternalModule } from './internal/internal.module';
+import { MemberDirectory } from './members/member-directory';
 import { MembersModule } from './members/members.module';
 import { KAFKA, messagingProviders } from './messaging.providers';
 import { OutboxModule } from './outbox/outbox.module';
@@ -66,6 +68,8 @@ export class IssuerModule {
           ],
         }),
         OutboxModule,
+        // Sign-in resolves the member record: the auth folder knows members only through this line.
+        AuthModule.forRoot({ imports: [MembersModule], use: MemberDirectory }),
         MembersModule,
         TenantsModule,
         TokensModule,

@@ -1,12 +1,11 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
 import type { Kafka } from 'kafkajs';
-import { DataSource } from 'typeorm';
 import { EventType, type LatchkeyEvent, Topic } from '@latchkey/contracts';
 import { EventConsumer, HostedEventConsumer } from '@latchkey/messaging';
 import { ISSUER_CONFIG, type IssuerConfig } from '../config';
 import { KAFKA } from '../messaging.providers';
 import type { AuditEvent, AuditEventType } from './audit-event.entity';
+import { AuditEventsRepository } from './audit-events.repository';
 
 /** An audit row as recorded; `recordedAt` is the database's clock. */
 export type AuditEntry = Omit<AuditEvent, 'recordedAt'>;
@@ -57,7 +56,7 @@ export class AuditRecorder extends HostedEventConsumer {
   constructor(
     @Inject(KAFKA) kafka: Kafka,
     @Inject(ISSUER_CONFIG) config: IssuerConfig,
-    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly entries: AuditEventsRepository,
   ) {
     super();
     this.consumer = new EventConsumer(kafka, {
@@ -70,21 +69,6 @@ export class AuditRecorder extends HostedEventConsumer {
   }
 
   async record(event: LatchkeyEvent): Promise<void> {
-    const entry = toAuditEntry(event);
-    await this.dataSource.query(
-      `INSERT INTO audit_events (id, tenant_id, type, actor_id, token_id, subject_id, occurred_at, details)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8::jsonb)
-       ON CONFLICT (id) DO NOTHING`,
-      [
-        entry.id,
-        entry.tenantId,
-        entry.type,
-        entry.actorId,
-        entry.tokenId,
-        entry.subjectId,
-        entry.occurredAt,
-        JSON.stringify(entry.details),
-      ],
-    );
+    await this.entries.append(toAuditEntry(event));
   }
 }

@@ -1,8 +1,14 @@
-import { type CanActivate, createParamDecorator, type ExecutionContext, Injectable } from '@nestjs/common';
+import {
+  type CanActivate,
+  createParamDecorator,
+  type ExecutionContext,
+  Inject,
+  Injectable,
+} from '@nestjs/common';
 import type { Request } from 'express';
-import { MemberDirectory } from '../members/member-directory';
 import { AdminJwtVerifier } from './admin-jwt-verifier';
 import type { AdminPrincipal } from './admin-principal';
+import { PRINCIPAL_DIRECTORY, type PrincipalDirectory } from './principal-directory';
 
 type AuthenticatedRequest = Request & { principal?: AdminPrincipal };
 
@@ -15,7 +21,7 @@ type AuthenticatedRequest = Request & { principal?: AdminPrincipal };
 export class AdminAuthGuard implements CanActivate {
   constructor(
     private readonly verifier: AdminJwtVerifier,
-    private readonly members: MemberDirectory,
+    @Inject(PRINCIPAL_DIRECTORY) private readonly members: PrincipalDirectory,
   ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {

@@ -3,7 +3,7 @@ import { DataSource } from 'typeorm';
 import { dataSourceOptions } from '../database/data-source';
 import { Tenant } from '../tenants/tenant.entity';
 import { isTenantPlan, parsePlanList, TENANT_PLANS, type TenantPlan } from '../tenants/tenant-plan';
-import { setTenantPlan } from '../tenants/tenant-records';
+import { setTenantPlan } from '../tenants/tenants.repository';
 
 const USAGE = `usage: node apps/issuer/dist/cli/tenant.js <command> --tenant <id> [options]
 

@@ -2,7 +2,7 @@ import { Controller, Get, Param, ParseUUIDPipe, UseGuards } from '@nestjs/common
 import { ApiExcludeController } from '@nestjs/swagger';
 import { INTERNAL_API_PREFIX, type InternalTokenState } from '@latchkey/contracts';
 import { TokenError, TokenErrorCode } from '../tokens/tokens.errors';
-import { TokensService } from '../tokens/tokens.service';
+import { TokenQueries } from '../tokens/token-queries';
 import { InternalApiGuard } from './internal-api.guard';
 
 /** A malformed id cannot name a token: 404 like any unknown id. */
@@ -19,7 +19,7 @@ const tokenId = new ParseUUIDPipe({
 @Controller(`${INTERNAL_API_PREFIX}/tokens`)
 @UseGuards(InternalApiGuard)
 export class InternalTokensController {
-  constructor(private readonly tokens: TokensService) {}
+  constructor(private readonly tokens: TokenQueries) {}
 
   @Get(':id')
   get(@Param('id', tokenId) id: string): Promise<InternalTokenState> {

@@ -1,36 +1,13 @@
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
 import type { AdminPrincipal } from '../auth/admin-principal';
-import type { Member } from './member.entity';
+import type { PrincipalDirectory } from '../auth/principal-directory';
 import { MemberError, MemberErrorCode } from './members.errors';
-
-type StoredMembership = Pick<Member, 'role' | 'status'>;
-
-/**
- * Records a member the first time they sign in and returns their stored role and status, in one
- * statement. The role comes from the JWT only on that first sign-in; afterwards the stored role wins and
- * is never touched here. Email and last-seen are refreshed at most once a minute, so most requests
- * write nothing; when the update is skipped, the second branch reads the row as it stands.
- */
-const SIGN_IN = `
-  WITH signed_in AS (
-    INSERT INTO "members" AS m ("tenant_id", "user_id", "email", "role", "status")
-    VALUES ($1, $2, $3, $4, 'active')
-    ON CONFLICT ("tenant_id", "user_id") DO UPDATE
-      SET "email" = COALESCE(EXCLUDED."email", m."email"), "last_seen_at" = now()
-      WHERE m."last_seen_at" < now() - interval '1 minute'
-    RETURNING m."role", m."status"
-  )
-  SELECT "role", "status" FROM signed_in
-  UNION ALL
-  SELECT "role", "status" FROM "members"
-  WHERE "tenant_id" = $1 AND "user_id" = $2 AND NOT EXISTS (SELECT 1 FROM signed_in)`;
+import { MembersRepository, type StoredMembership } from './members.repository';
 
 /** The members the admin API knows, as the guard needs them: who is signing in, and as what. */
 @Injectable()
-export class MemberDirectory {
-  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+export class MemberDirectory implements PrincipalDirectory {
+  constructor(private readonly members: MembersRepository) {}
 
   /**
    * The principal as Latchkey's member record has it: the stored role replaces the JWT's. Throws
@@ -48,11 +25,10 @@ export class MemberDirectory {
   }
 
   private async upsert(claimed: AdminPrincipal): Promise<StoredMembership> {
-    const params = [claimed.tenantId, claimed.userId, claimed.email, claimed.role];
     // A concurrent first sign-in may commit between the insert's conflict check and the statement's
     // snapshot; the row is then visible to the next statement.
     for (let attempt = 0; attempt < 2; attempt++) {
-      const [row] = await this.dataSource.query<StoredMembership[]>(SIGN_IN, params);
+      const row = await this.members.signIn(claimed);
       if (row) return row;
     }
     throw new Error(`member ${claimed.tenantId}/${claimed.userId} could be neither recorded nor read`);

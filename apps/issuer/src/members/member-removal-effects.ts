@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import type { EntityManager } from 'typeorm';
+import type { Tx } from '../database/transaction';
 
 /** A member who has just been removed, inside the removal's transaction. */
 export interface MemberRemoval {
@@ -9,7 +9,7 @@ export interface MemberRemoval {
 }
 
 /** Something another feature must undo when a member leaves, written in the removal's own transaction. */
-export type MemberRemovalEffect = (manager: EntityManager, removal: MemberRemoval) => Promise<void>;
+export type MemberRemovalEffect = (tx: Tx, removal: MemberRemoval) => Promise<void>;
 
 /**
  * Where other features (renewals) register what a removal means for them, so that the members feature
@@ -23,7 +23,7 @@ export class MemberRemovalEffects {
     this.effects.push(effect);
   }
 
-  async apply(manager: EntityManager, removal: MemberRemoval): Promise<void> {
-    for (const effect of this.effects) await effect(manager, removal);
+  async apply(tx: Tx, removal: MemberRemoval): Promise<void> {
+    for (const effect of this.effects) await effect(tx, removal);
   }
 }

@@ -1,19 +1,18 @@
 import { Module } from '@nestjs/common';
-import { AuthModule } from '../auth/auth.module';
-import { OutboxModule } from '../outbox/outbox.module';
 import { MemberRemovalEffects } from './member-removal-effects';
+import { MemberDirectory } from './member-directory';
 import { MemberStateCache } from './member-state-cache';
 import { MembersController } from './members.controller';
+import { MembersRepository } from './members.repository';
 import { MembersService } from './members.service';
 
 /**
- * The Members API (owners and admins). Sign-in itself records members through `MemberDirectory`, which
- * `AuthModule` provides to the guard, so this module depends on AuthModule and never the reverse.
+ * The Members API (owners and admins), and the member records behind sign-in: `MemberDirectory` is what
+ * the root module hands to `AuthModule.forRoot`, so the auth folder never depends on this one.
  */
 @Module({
-  imports: [AuthModule, OutboxModule],
   controllers: [MembersController],
-  providers: [MembersService, MemberStateCache, MemberRemovalEffects],
-  exports: [MemberRemovalEffects],
+  providers: [MembersService, MembersRepository, MemberStateCache, MemberRemovalEffects, MemberDirectory],
+  exports: [MemberRemovalEffects, MembersRepository, MemberDirectory],
 })
 export class MembersModule {}

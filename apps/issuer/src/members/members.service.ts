@@ -1,17 +1,13 @@
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { Brackets, DataSource, type EntityManager } from 'typeorm';
-import { createEvent, EventType, Topic } from '@latchkey/contracts';
+import { EventType } from '@latchkey/contracts';
 import type { AdminPrincipal, Role } from '../auth/admin-principal';
 import { ForbiddenRoleError, requireRole } from '../auth/roles';
-import { appendToOutbox } from '../outbox/outbox';
-import { OutboxRelay } from '../outbox/outbox-relay.service';
-import { Member, type MemberStatus } from './member.entity';
+import { UnitOfWork } from '../outbox/unit-of-work';
+import type { Member, MemberStatus } from './member.entity';
 import { MemberRemovalEffects } from './member-removal-effects';
 import { MemberStateCache } from './member-state-cache';
 import { MemberError, MemberErrorCode } from './members.errors';
-
-const EVENT_SOURCE = 'latchkey/issuer';
+import { MembersRepository } from './members.repository';
 
 /** What the Members API shows of a member. */
 export interface MemberView {
@@ -105,19 +101,15 @@ function assertMayChange(
 @Injectable()
 export class MembersService {
   constructor(
-    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly unitOfWork: UnitOfWork,
+    private readonly members: MembersRepository,
     private readonly stateCache: MemberStateCache,
-    private readonly relay: OutboxRelay,
     private readonly removalEffects: MemberRemovalEffects,
   ) {}
 
   async list(principal: AdminPrincipal): Promise<{ items: MemberView[] }> {
     assertMayManageMembers(principal);
-    const members = await this.dataSource.getRepository(Member).find({
-      where: { tenantId: principal.tenantId },
-      order: { firstSeenAt: 'ASC', userId: 'ASC' },
-    });
-    return { items: members.map(toMemberView) };
+    return { items: (await this.members.list(principal.tenantId)).map(toMemberView) };
   }
 
   changeRole(principal: AdminPrincipal, userId: string, role: Role): Promise<MemberView> {
@@ -135,57 +127,50 @@ export class MembersService {
   ): Promise<MemberView> {
     assertMayManageMembers(principal);
     const now = new Date();
-    const { member, changed } = await this.dataSource.transaction(async (manager) => {
-      const locked = await lockForChange(manager, principal.tenantId, [principal.userId, userId]);
-      const target = locked.find((m) => m.userId === userId);
-      if (!target) {
-        throw new MemberError(MemberErrorCode.NotFound, `No member ${userId} in your tenant.`);
-      }
-      // The actor's role as committed now, not as it was when the request was authenticated.
-      const actor = locked.find((m) => m.userId === principal.userId && m.status === 'active');
-      if (!actor) {
-        throw new MemberError(MemberErrorCode.Removed, 'You were removed from this tenant.');
-      }
-      const activeOwners = locked.filter((m) => m.role === 'owner' && m.status === 'active').length;
-      assertMayChange(actor, target, change, activeOwners);
-      if (change === target.role) return { member: target, changed: false };
+    // On the priority pool: a removal or demotion makes verdicts stricter, like a revocation.
+    const member = await this.unitOfWork.run(
+      async (tx) => {
+        const locked = await this.members.lockForChange(tx, principal.tenantId, [principal.userId, userId]);
+        const target = locked.find((m) => m.userId === userId);
+        if (!target) {
+          throw new MemberError(MemberErrorCode.NotFound, `No member ${userId} in your tenant.`);
+        }
+        // The actor's role as committed now, not as it was when the request was authenticated.
+        const actor = locked.find((m) => m.userId === principal.userId && m.status === 'active');
+        if (!actor) {
+          throw new MemberError(MemberErrorCode.Removed, 'You were removed from this tenant.');
+        }
+        const activeOwners = locked.filter((m) => m.role === 'owner' && m.status === 'active').length;
+        assertMayChange(actor, target, change, activeOwners);
+        if (change === target.role) return target;
 
-      const tenantId = target.tenantId;
-      if (change === 'removed') {
-        target.status = 'removed';
-        await manager.update(Member, { tenantId, userId }, { status: 'removed' });
-        await this.removalEffects.apply(manager, { tenantId, userId, now });
-        await appendToOutbox(
-          manager,
-          Topic.Members,
-          createEvent(EventType.MemberRemoved, {
-            source: EVENT_SOURCE,
+        const tenantId = target.tenantId;
+        if (change === 'removed') {
+          target.status = 'removed';
+          await this.members.markRemoved(tx, tenantId, userId);
+          await this.removalEffects.apply(tx, { tenantId, userId, now });
+          tx.emit(EventType.MemberRemoved, {
             subject: userId,
             tenantId,
             time: now,
             data: { userId, removedBy: principal.userId },
-          }),
-        );
-      } else {
-        const oldRole = target.role;
-        target.role = change;
-        await manager.update(Member, { tenantId, userId }, { role: change });
-        await appendToOutbox(
-          manager,
-          Topic.Members,
-          createEvent(EventType.MemberRoleChanged, {
-            source: EVENT_SOURCE,
+          });
+        } else {
+          const oldRole = target.role;
+          target.role = change;
+          await this.members.setRole(tx, tenantId, userId, change);
+          tx.emit(EventType.MemberRoleChanged, {
             subject: userId,
             tenantId,
             time: now,
             data: { userId, oldRole, newRole: change, changedBy: principal.userId },
-          }),
-        );
-      }
-      await this.propagate(target);
-      return { member: target, changed: true };
-    });
-    if (changed) this.relay.nudge();
+          });
+        }
+        tx.beforeCommit(() => this.propagate(target));
+        return target;
+      },
+      { priority: true },
+    );
     return toMemberView(member);
   }
 
@@ -200,24 +185,4 @@ export class MembersService {
       );
     }
   }
-}
-
-/**
- * Locks the actor, the target and every active owner of the tenant, in user id order (so concurrent
- * changes cannot deadlock): the owner count and both roles then hold until commit.
- */
-function lockForChange(manager: EntityManager, tenantId: string, userIds: string[]): Promise<Member[]> {
-  return manager
-    .createQueryBuilder(Member, 'member')
-    .where('member.tenantId = :tenantId', { tenantId })
-    .andWhere(
-      new Brackets((q) =>
-        q
-          .where('member.userId IN (:...userIds)', { userIds })
-          .orWhere(`member.role = 'owner' AND member.status = 'active'`),
-      ),
-    )
-    .orderBy('member.userId', 'ASC')
-    .setLock('pessimistic_write')
-    .getMany();
 }

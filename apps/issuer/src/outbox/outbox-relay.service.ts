@@ -5,26 +5,19 @@ import {
   Logger,
   type OnApplicationBootstrap,
 } from '@nestjs/common';
-import { DataSource } from 'typeorm';
 import type { LatchkeyEvent, Topic } from '@latchkey/contracts';
 import type { EventPublisher } from '@latchkey/messaging';
 import { ISSUER_CONFIG, type IssuerConfig } from '../config';
 import { EVENT_PUBLISHER } from '../messaging.providers';
+import { OutboxRepository, type PendingOutboxRow } from './outbox.repository';
 
-/** Only one relay publishes at a time (per database), which keeps each token's events in order. */
-const RELAY_LOCK_ID = 7_346_821_001;
 const MAX_BACKOFF_MS = 10_000;
 const CLEANUP_EVERY_MS = 60 * 60 * 1000;
 
-interface PendingRow {
-  id: string;
-  topic: Topic;
-  payload: LatchkeyEvent;
-}
-
 /**
  * Publishes outbox rows to Kafka in id order, in batches, and marks them published in the same
- * transaction that locked them. A failed send leaves them pending (with the error recorded) and is
+ * transaction that locked them (only one relay publishes at a time per database, which keeps each
+ * token's events in order). A failed send leaves them pending (with the error recorded) and is
  * retried with exponential backoff, so an event written while Kafka is down is delivered once it is back.
  */
 @Injectable()
@@ -36,7 +29,7 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
   private lastCleanup = 0;
 
   constructor(
-    private readonly dataSource: DataSource,
+    private readonly outbox: OutboxRepository,
     @Inject(EVENT_PUBLISHER) private readonly publisher: EventPublisher,
     @Inject(ISSUER_CONFIG) private readonly config: IssuerConfig,
   ) {}
@@ -58,42 +51,28 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
 
   /** Publishes one batch; returns how many rows were published, or throws when Kafka refused them. */
   async publishBatch(): Promise<number> {
-    const outcome = await this.dataSource.transaction(async (manager): Promise<BatchOutcome> => {
-      // This transaction stays open while Kafka takes the batch, by design: its own bound, not the pool's.
-      await manager.query(`SELECT set_config('idle_in_transaction_session_timeout', $1, true)`, [
-        String(this.config.OUTBOX_PUBLISH_TRANSACTION_TIMEOUT_MS),
-      ]);
-      const [{ locked }] = await manager.query<[{ locked: boolean }]>(
-        'SELECT pg_try_advisory_xact_lock($1) AS locked',
-        [RELAY_LOCK_ID],
-      );
-      if (!locked) return { published: 0 };
-      const rows = await manager.query<PendingRow[]>(
-        `SELECT id, topic, payload FROM outbox_messages WHERE published_at IS NULL ORDER BY id LIMIT $1`,
-        [this.config.OUTBOX_BATCH_SIZE],
-      );
-      if (rows.length === 0) return { published: 0 };
-      const ids = rows.map((r) => r.id);
-      try {
-        for (const [topic, events] of groupByTopic(rows)) {
-          await this.publisher.publish(topic, events);
+    // The transaction stays open while Kafka takes the batch, by design: it has its own idle bound.
+    const outcome = await this.outbox.withRelayLock(
+      this.config.OUTBOX_PUBLISH_TRANSACTION_TIMEOUT_MS,
+      async (tx): Promise<BatchOutcome> => {
+        const rows = await this.outbox.pending(tx, this.config.OUTBOX_BATCH_SIZE);
+        if (rows.length === 0) return { published: 0 };
+        const ids = rows.map((r) => r.id);
+        try {
+          for (const [topic, events] of groupByTopic(rows)) {
+            await this.publisher.publish(topic, events);
+          }
+        } catch (error) {
+          // Recorded in this transaction, which commits: the rows stay pending, with the failure on them.
+          const message = error instanceof Error ? error.message : String(error);
+          await this.outbox.markFailed(tx, ids, message);
+          return { published: 0, failure: new RelayError(rows.length, message) };
         }
-      } catch (error) {
-        // Recorded in this transaction, which commits: the rows stay pending, with the failure on them.
-        const message = error instanceof Error ? error.message : String(error);
-        await manager.query(
-          `UPDATE outbox_messages SET attempts = attempts + 1, last_error = $2 WHERE id = ANY($1::bigint[])`,
-          [ids, message.slice(0, 1000)],
-        );
-        return { published: 0, failure: new RelayError(rows.length, message) };
-      }
-      await manager.query(
-        `UPDATE outbox_messages SET published_at = now(), attempts = attempts + 1, last_error = NULL
-         WHERE id = ANY($1::bigint[])`,
-        [ids],
-      );
-      return { published: rows.length };
-    });
+        await this.outbox.markPublished(tx, ids);
+        return { published: rows.length };
+      },
+    );
+    if (outcome === null) return 0;
     if (outcome.failure) throw outcome.failure;
     return outcome.published;
   }
@@ -118,10 +97,7 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
   private async cleanupIfDue(): Promise<void> {
     if (Date.now() - this.lastCleanup < CLEANUP_EVERY_MS) return;
     this.lastCleanup = Date.now();
-    await this.dataSource.query(
-      `DELETE FROM outbox_messages WHERE published_at < now() - make_interval(hours => $1)`,
-      [this.config.OUTBOX_RETENTION_HOURS],
-    );
+    await this.outbox.deletePublishedBefore(this.config.OUTBOX_RETENTION_HOURS);
   }
 
   private sleep(ms: number): Promise<void> {
@@ -152,7 +128,7 @@ function backoff(failures: number): number {
   return base / 2 + Math.random() * (base / 2);
 }
 
-function groupByTopic(rows: PendingRow[]): Map<Topic, LatchkeyEvent[]> {
+function groupByTopic(rows: PendingOutboxRow[]): Map<Topic, LatchkeyEvent[]> {
   const groups = new Map<Topic, LatchkeyEvent[]>();
   for (const row of rows) {
     const list = groups.get(row.topic) ?? [];

@@ -1,5 +1,13 @@
-import { Module } from '@nestjs/common';
+import { Global, Module } from '@nestjs/common';
+import { TransactionRunner } from '../database/transaction';
 import { OutboxRelay } from './outbox-relay.service';
+import { OutboxRepository } from './outbox.repository';
+import { UnitOfWork } from './unit-of-work';
 
-@Module({ providers: [OutboxRelay], exports: [OutboxRelay] })
+/** The outbox and the unit of work every feature changes state through. */
+@Global()
+@Module({
+  providers: [OutboxRelay, OutboxRepository, TransactionRunner, UnitOfWork],
+  exports: [UnitOfWork, TransactionRunner],
+})
 export class OutboxModule {}

@@ -1,15 +1,12 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, Not } from 'typeorm';
 import { REDEEM_KEY_PATTERN } from '@latchkey/contracts';
 import { ISSUER_CONFIG, type IssuerConfig } from '../config';
-import { OutboxRelay } from '../outbox/outbox-relay.service';
-import { Token } from '../tokens/token.entity';
-import { TokensService } from '../tokens/tokens.service';
+import { MembersRepository } from '../members/members.repository';
+import { UnitOfWork } from '../outbox/unit-of-work';
+import { ReplaceToken } from '../tokens/replace-token';
+import { TokensRepository } from '../tokens/tokens.repository';
 import { hashRedeemKey } from './redeem-key';
-import { RenewalAttempt } from './renewal-attempt.entity';
-import { RenewalOffer } from './renewal-offer.entity';
-import { closeOffer, ownerIsActive } from './renewal-records';
+import { RenewalOffersRepository } from './renewal-offers.repository';
 import { isRenewable, oldTokenEnd, REDEEM_REFUSAL_DETAIL, redeemRefusal, windowEnded } from './renewal-rules';
 import { RenewalError, RenewalErrorCode } from './renewals.errors';
 
@@ -36,9 +33,11 @@ export interface RenewedToken {
 @Injectable()
 export class RenewalRedemptionService {
   constructor(
-    @InjectDataSource() private readonly dataSource: DataSource,
-    private readonly tokens: TokensService,
-    private readonly relay: OutboxRelay,
+    private readonly unitOfWork: UnitOfWork,
+    private readonly offers: RenewalOffersRepository,
+    private readonly tokens: TokensRepository,
+    private readonly members: MembersRepository,
+    private readonly replaceToken: ReplaceToken,
     @Inject(ISSUER_CONFIG) private readonly config: IssuerConfig,
   ) {}
 
@@ -51,68 +50,57 @@ export class RenewalRedemptionService {
     }
     const keyHash = hashRedeemKey(key);
     const now = new Date();
-    const outcome = await this.dataSource.transaction(
-      async (manager): Promise<RenewedToken | RenewalError> => {
-        const attempt = await manager.findOneBy(RenewalAttempt, { keyHash });
-        if (!attempt) return refusal(RenewalErrorCode.KeyUnknown);
-        const { tokenId } = await manager.findOneByOrFail(RenewalOffer, { id: attempt.offerId });
-        // The token before the offer, as on every renewal path; concurrent redeems queue here and only
-        // the first finds the offer still pending.
-        const token = await manager.findOneOrFail(Token, {
-          where: { id: tokenId },
-          lock: { mode: 'pessimistic_write' },
-        });
-        const offer = await manager.findOneOrFail(RenewalOffer, {
-          where: { id: attempt.offerId },
-          lock: { mode: 'pessimistic_write' },
-        });
-        const refused = redeemRefusal(offer, now);
-        if (refused !== null) {
-          if (offer.status === 'pending') await closeOffer(manager, offer.id, 'expired', now);
-          return refusal(refused);
-        }
-        if (!isRenewable(token, now) || !(await ownerIsActive(manager, token))) {
-          await closeOffer(manager, offer.id, 'cancelled', now);
-          return refusal(RenewalErrorCode.KeyCancelled);
-        }
-        const oldEndsAt = oldTokenEnd(token.expiresAt, now, this.config);
-        const renewed = await this.tokens.replaceInTransaction(
-          manager,
-          token,
-          {
-            name: token.name,
-            description: token.description,
-            oldEndsAt,
-            reason: 'auto-renewal',
-            actorId: AUTO_RENEWAL_ACTOR,
-          },
-          now,
-        );
-        await manager.update(
-          RenewalOffer,
-          { id: offer.id },
-          { status: 'redeemed', redeemedAt: now, newTokenId: renewed.id, closedAt: now },
-        );
-        // Whatever else was still open for the old token can no longer be redeemed.
-        const others = await manager.findBy(RenewalOffer, { tokenId, status: 'pending', id: Not(offer.id) });
-        for (const other of others) {
-          await closeOffer(manager, other.id, windowEnded(other, now) ? 'expired' : 'cancelled', now);
-        }
-        return {
-          token: renewed.token,
-          id: renewed.id,
-          name: renewed.name,
-          keyPrefix: renewed.keyPrefix,
-          expiresAt: renewed.expiresAt,
-          scopes: renewed.scopes,
-          resources: renewed.resources,
-          replaces: { id: token.id, endsAt: oldEndsAt.toISOString() },
-        };
-      },
-    );
+    const outcome = await this.unitOfWork.run(async (tx): Promise<RenewedToken | RenewalError> => {
+      const attempt = await this.offers.findAttemptByKeyHash(tx, keyHash);
+      if (!attempt) return refusal(RenewalErrorCode.KeyUnknown);
+      const unlocked = await this.offers.find(tx, attempt.offerId);
+      if (!unlocked) return refusal(RenewalErrorCode.KeyUnknown);
+      const tokenId = unlocked.tokenId;
+      // The token before the offer, as on every renewal path; concurrent redeems queue here and only
+      // the first finds the offer still pending.
+      const token = await this.tokens.lockById(tx, tokenId);
+      const offer = await this.offers.lock(tx, attempt.offerId);
+      if (!token || !offer) return refusal(RenewalErrorCode.KeyUnknown);
+      const refused = redeemRefusal(offer, now);
+      if (refused !== null) {
+        if (offer.status === 'pending') await this.offers.close(tx, offer.id, 'expired', now);
+        return refusal(refused);
+      }
+      if (!isRenewable(token, now) || !(await this.members.isActive(token.tenantId, token.createdBy, tx))) {
+        await this.offers.close(tx, offer.id, 'cancelled', now);
+        return refusal(RenewalErrorCode.KeyCancelled);
+      }
+      const oldEndsAt = oldTokenEnd(token.expiresAt, now, this.config);
+      const renewed = await this.replaceToken.replace(
+        tx,
+        token,
+        {
+          name: token.name,
+          description: token.description,
+          oldEndsAt,
+          reason: 'auto-renewal',
+          actorId: AUTO_RENEWAL_ACTOR,
+        },
+        now,
+      );
+      await this.offers.markRedeemed(tx, offer.id, renewed.id, now);
+      // Whatever else was still open for the old token can no longer be redeemed.
+      for (const other of await this.offers.otherPending(tx, tokenId, offer.id)) {
+        await this.offers.close(tx, other.id, windowEnded(other, now) ? 'expired' : 'cancelled', now);
+      }
+      return {
+        token: renewed.token,
+        id: renewed.id,
+        name: renewed.name,
+        keyPrefix: renewed.keyPrefix,
+        expiresAt: renewed.expiresAt,
+        scopes: renewed.scopes,
+        resources: renewed.resources,
+        replaces: { id: token.id, endsAt: oldEndsAt.toISOString() },
+      };
+    });
     // Refusals that record something (an offer closed) are thrown after their transaction committed.
     if (outcome instanceof RenewalError) throw outcome;
-    this.relay.nudge();
     return outcome;
   }
 }

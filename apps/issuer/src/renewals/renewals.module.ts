@@ -1,14 +1,14 @@
 import { Module, type OnModuleInit } from '@nestjs/common';
-import { AuthModule } from '../auth/auth.module';
 import { InternalModule } from '../internal/internal.module';
 import { MembersModule } from '../members/members.module';
 import { MemberRemovalEffects } from '../members/member-removal-effects';
-import { OutboxModule } from '../outbox/outbox.module';
 import { SigningSecretsModule } from '../signing-secrets/signing-secrets.module';
+import { TokenRenewalStops } from '../tokens/token-renewal-stops';
 import { TokensModule } from '../tokens/tokens.module';
+import { TokensRepository } from '../tokens/tokens.repository';
 import { InternalRenewalsController } from './internal-renewals.controller';
 import { RedeemController } from './redeem.controller';
-import { stopRenewalsOfRemovedOwner } from './renewal-records';
+import { RenewalOffersRepository } from './renewal-offers.repository';
 import { RenewalRedemptionService } from './renewal-redemption.service';
 import { RenewalsService } from './renewals.service';
 import { TokenRenewalsController } from './token-renewals.controller';
@@ -18,15 +18,25 @@ import { TokenRenewalsController } from './token-renewals.controller';
  * public redeem endpoint, and the admin's view of a token's renewals.
  */
 @Module({
-  imports: [AuthModule, InternalModule, MembersModule, OutboxModule, SigningSecretsModule, TokensModule],
+  imports: [InternalModule, MembersModule, SigningSecretsModule, TokensModule],
   controllers: [InternalRenewalsController, RedeemController, TokenRenewalsController],
-  providers: [RenewalsService, RenewalRedemptionService],
+  providers: [RenewalsService, RenewalRedemptionService, RenewalOffersRepository],
 })
 export class RenewalsModule implements OnModuleInit {
-  constructor(private readonly memberRemovalEffects: MemberRemovalEffects) {}
+  constructor(
+    private readonly offers: RenewalOffersRepository,
+    private readonly tokens: TokensRepository,
+    private readonly tokenRenewalStops: TokenRenewalStops,
+    private readonly memberRemovalEffects: MemberRemovalEffects,
+  ) {}
 
-  /** A removed owner's tokens get no more renewals (their verifications answer OWNER_INACTIVE). */
   onModuleInit(): void {
-    this.memberRemovalEffects.register(stopRenewalsOfRemovedOwner);
+    // A token revoked, replaced or switched off: its pending offers' keys stop working with the change.
+    this.tokenRenewalStops.register((tx, tokenId, now) => this.offers.cancelPendingOfToken(tx, tokenId, now));
+    // A removed owner's tokens are refused everywhere (OWNER_INACTIVE): they get no more renewals.
+    this.memberRemovalEffects.register(async (tx, { tenantId, userId, now }) => {
+      await this.offers.cancelPendingOfOwner(tx, tenantId, userId, now);
+      await this.tokens.clearScheduleOfOwner(tx, tenantId, userId);
+    });
   }
 }

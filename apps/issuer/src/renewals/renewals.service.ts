@@ -1,7 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
 import { randomUUID } from 'node:crypto';
-import { DataSource, type EntityManager, In, IsNull, LessThanOrEqual } from 'typeorm';
 import type {
   CallbackAttemptReport,
   CallbackDelivery,
@@ -9,14 +7,16 @@ import type {
 } from '@latchkey/contracts';
 import type { AdminPrincipal } from '../auth/admin-principal';
 import { ISSUER_CONFIG, type IssuerConfig } from '../config';
+import { type Tx, TransactionRunner } from '../database/transaction';
+import { MembersRepository } from '../members/members.repository';
 import { SigningSecretsService } from '../signing-secrets/signing-secrets.service';
-import { Token } from '../tokens/token.entity';
-import { TokensService } from '../tokens/tokens.service';
+import { TokenQueries } from '../tokens/token-queries';
+import { TokensRepository } from '../tokens/tokens.repository';
 import { callbackBody, callbackHeaders, redeemUrl, signatureHeader } from './callback-delivery';
 import { generateRedeemKey } from './redeem-key';
-import { closeOffer, ownerIsActive } from './renewal-records';
-import { RenewalAttempt } from './renewal-attempt.entity';
-import { RenewalOffer } from './renewal-offer.entity';
+import type { RenewalAttempt } from './renewal-attempt.entity';
+import type { RenewalOffer } from './renewal-offer.entity';
+import { RenewalOffersRepository } from './renewal-offers.repository';
 import { isRenewable, offerTimes, openOfferRefusal, windowEnded } from './renewal-rules';
 import { type RenewalHistory, toRenewalHistory, toRenewalOfferAnswer } from './renewal-view';
 import { RenewalError, RenewalErrorCode } from './renewals.errors';
@@ -35,8 +35,11 @@ export interface OpenedOffer {
 @Injectable()
 export class RenewalsService {
   constructor(
-    @InjectDataSource() private readonly dataSource: DataSource,
-    private readonly tokens: TokensService,
+    private readonly transactions: TransactionRunner,
+    private readonly offers: RenewalOffersRepository,
+    private readonly tokens: TokensRepository,
+    private readonly tokenQueries: TokenQueries,
+    private readonly members: MembersRepository,
     private readonly signingSecrets: SigningSecretsService,
     @Inject(ISSUER_CONFIG) private readonly config: IssuerConfig,
   ) {}
@@ -48,13 +51,10 @@ export class RenewalsService {
    */
   openOffer(tokenId: string, dueAt: Date): Promise<OpenedOffer> {
     const now = new Date();
-    return this.dataSource.transaction(async (manager) => {
-      const token = await manager.findOne(Token, {
-        where: { id: tokenId },
-        lock: { mode: 'pessimistic_write' },
-      });
+    return this.transactions.run(async (tx) => {
+      const token = await this.tokens.lockById(tx, tokenId);
       if (!token) throw new RenewalError(RenewalErrorCode.TokenNotFound, `No token ${tokenId}.`);
-      const existing = await manager.findOneBy(RenewalOffer, { tokenId, dueAt });
+      const existing = await this.offers.findByDue(tx, tokenId, dueAt);
       if (existing) return { offer: toRenewalOfferAnswer(existing, now), created: false };
       const refusal = openOfferRefusal(token, dueAt, now);
       if (refusal === RenewalErrorCode.NotRenewable) {
@@ -63,7 +63,7 @@ export class RenewalsService {
           'The token is revoked, expired, replaced, or does not auto-renew: it gets no renewal offer.',
         );
       }
-      if (!(await ownerIsActive(manager, token))) {
+      if (!(await this.members.isActive(token.tenantId, token.createdBy, tx))) {
         throw new RenewalError(
           RenewalErrorCode.NotRenewable,
           'The token’s owner was removed from the tenant: its tokens are refused, so it gets no renewal offer.',
@@ -76,11 +76,7 @@ export class RenewalsService {
           { nextRenewalAt: token.renewalNextAt?.toISOString() ?? null },
         );
       }
-      await manager.update(
-        RenewalOffer,
-        { tokenId, status: 'pending', windowEndsAt: LessThanOrEqual(now) },
-        { status: 'expired', closedAt: now },
-      );
+      await this.offers.expireLapsed(tx, tokenId, now);
       const { windowEndsAt, nextRenewalAt } = offerTimes(now, this.config);
       const offer: RenewalOffer = {
         id: randomUUID(),
@@ -96,8 +92,8 @@ export class RenewalsService {
         closedAt: null,
         newTokenId: null,
       };
-      await manager.insert(RenewalOffer, { ...offer });
-      await manager.update(Token, { id: tokenId }, { renewalNextAt: nextRenewalAt });
+      await this.offers.insert(tx, offer);
+      await this.tokens.update(tx, tokenId, { renewalNextAt: nextRenewalAt });
       return { offer: toRenewalOfferAnswer(offer, now), created: true };
     });
   }
@@ -108,58 +104,54 @@ export class RenewalsService {
    */
   async deliver(offerId: string): Promise<CallbackDelivery> {
     const now = new Date();
-    const outcome = await this.dataSource.transaction(
-      async (manager): Promise<CallbackDelivery | RenewalError> => {
-        const offer = await manager.findOne(RenewalOffer, {
-          where: { id: offerId },
-          lock: { mode: 'pessimistic_write' },
-        });
-        if (!offer) {
-          throw new RenewalError(RenewalErrorCode.OfferNotFound, `No renewal offer ${offerId}.`);
-        }
-        if (offer.status !== 'pending') return offerClosed(`The offer is ${offer.status}.`);
-        if (windowEnded(offer, now)) {
-          await closeOffer(manager, offer.id, 'expired', now);
-          return offerClosed('The offer’s redeem window has ended.');
-        }
-        const token = await manager.findOneByOrFail(Token, { id: offer.tokenId });
-        if (
-          !isRenewable(token, now) ||
-          token.renewalCallbackUrl === null ||
-          !(await ownerIsActive(manager, token))
-        ) {
-          await closeOffer(manager, offer.id, 'cancelled', now);
-          return offerClosed('The token is no longer renewable.');
-        }
-        const secrets = await this.signingSecrets.signingKeys(offer.tenantId, now, manager);
-        if (secrets.length === 0) {
-          // Thrown, so the transaction records nothing: once the tenant creates a secret, delivery works.
-          throw new RenewalError(
-            RenewalErrorCode.SigningSecretRequired,
-            'The tenant has no callback signing secret, so no callback can be signed.',
-          );
-        }
-        const attempt = await this.newAttempt(manager, offer.id, now);
-        const body = callbackBody({
-          deliveryId: attempt.id,
-          offerId: offer.id,
-          tokenId: offer.tokenId,
-          key: attempt.key,
-          redeemBy: offer.windowEndsAt.toISOString(),
-          redeemUrl: redeemUrl(this.config.ISSUER_PUBLIC_URL),
-        });
-        const signature = signatureHeader(body, secrets, Math.floor(now.getTime() / 1000));
-        return {
-          attemptId: attempt.id,
-          offerId: offer.id,
-          tokenId: offer.tokenId,
-          url: token.renewalCallbackUrl,
-          body,
-          headers: callbackHeaders(signature, attempt.id),
-          windowEndsAt: offer.windowEndsAt.toISOString(),
-        };
-      },
-    );
+    const outcome = await this.transactions.run(async (tx): Promise<CallbackDelivery | RenewalError> => {
+      const offer = await this.offers.lock(tx, offerId);
+      if (!offer) {
+        throw new RenewalError(RenewalErrorCode.OfferNotFound, `No renewal offer ${offerId}.`);
+      }
+      if (offer.status !== 'pending') return offerClosed(`The offer is ${offer.status}.`);
+      if (windowEnded(offer, now)) {
+        await this.offers.close(tx, offer.id, 'expired', now);
+        return offerClosed('The offer’s redeem window has ended.');
+      }
+      const token = await this.tokens.findById(offer.tokenId, tx);
+      if (
+        !token ||
+        !isRenewable(token, now) ||
+        token.renewalCallbackUrl === null ||
+        !(await this.members.isActive(token.tenantId, token.createdBy, tx))
+      ) {
+        await this.offers.close(tx, offer.id, 'cancelled', now);
+        return offerClosed('The token is no longer renewable.');
+      }
+      const secrets = await this.signingSecrets.signingKeys(offer.tenantId, now, tx);
+      if (secrets.length === 0) {
+        // Thrown, so the transaction records nothing: once the tenant creates a secret, delivery works.
+        throw new RenewalError(
+          RenewalErrorCode.SigningSecretRequired,
+          'The tenant has no callback signing secret, so no callback can be signed.',
+        );
+      }
+      const attempt = await this.newAttempt(tx, offer.id, now);
+      const body = callbackBody({
+        deliveryId: attempt.id,
+        offerId: offer.id,
+        tokenId: offer.tokenId,
+        key: attempt.key,
+        redeemBy: offer.windowEndsAt.toISOString(),
+        redeemUrl: redeemUrl(this.config.ISSUER_PUBLIC_URL),
+      });
+      const signature = signatureHeader(body, secrets, Math.floor(now.getTime() / 1000));
+      return {
+        attemptId: attempt.id,
+        offerId: offer.id,
+        tokenId: offer.tokenId,
+        url: token.renewalCallbackUrl,
+        body,
+        headers: callbackHeaders(signature, attempt.id),
+        windowEndsAt: offer.windowEndsAt.toISOString(),
+      };
+    });
     // Refusals that record something (an offer closed) are thrown after their transaction committed.
     if (outcome instanceof RenewalError) throw outcome;
     return outcome;
@@ -168,62 +160,31 @@ export class RenewalsService {
   /** Records what happened to an attempt; reporting again overwrites. */
   async report(attemptId: string, report: CallbackAttemptReport): Promise<void> {
     const now = new Date();
-    await this.dataSource.transaction(async (manager) => {
-      const attempt = await manager.findOneBy(RenewalAttempt, { id: attemptId });
+    await this.transactions.run(async (tx) => {
+      const attempt = await this.offers.findAttempt(tx, attemptId);
       if (!attempt) {
         throw new RenewalError(RenewalErrorCode.AttemptNotFound, `No renewal attempt ${attemptId}.`);
       }
-      await manager.update(
-        RenewalAttempt,
-        { id: attemptId },
-        {
-          finishedAt: now,
-          outcome: report.outcome,
-          statusCode: report.statusCode,
-          durationMs: report.durationMs,
-          error: report.error,
-        },
-      );
-      if (report.outcome === 'delivered') {
-        await manager.update(
-          RenewalOffer,
-          { id: attempt.offerId, deliveredAt: IsNull() },
-          { deliveredAt: now },
-        );
-      }
+      await this.offers.recordAttempt(tx, attempt, report, now);
     });
   }
 
   /** The token's renewal offers and their attempts, for whoever may see the token. */
   async history(principal: AdminPrincipal, tokenId: string): Promise<RenewalHistory> {
     // Answers 404 for a token the principal may not see, exactly as GET /v1/tokens/:id does.
-    await this.tokens.get(principal, tokenId);
-    const offers = await this.dataSource.getRepository(RenewalOffer).find({
-      where: { tokenId },
-      order: { createdAt: 'DESC', id: 'ASC' },
-    });
-    const attempts =
-      offers.length === 0
-        ? []
-        : await this.dataSource.getRepository(RenewalAttempt).find({
-            where: { offerId: In(offers.map((o) => o.id)) },
-            order: { number: 'ASC' },
-          });
+    await this.tokenQueries.get(principal, tokenId);
+    const { offers, attempts } = await this.offers.history(tokenId);
     return toRenewalHistory(offers, attempts, new Date());
   }
 
   /** Numbers the attempt after the offer's last one; the caller holds the offer's lock. */
-  private async newAttempt(
-    manager: EntityManager,
-    offerId: string,
-    now: Date,
-  ): Promise<{ id: string; key: string }> {
-    const last = await manager.maximum(RenewalAttempt, 'number', { offerId });
+  private async newAttempt(tx: Tx, offerId: string, now: Date): Promise<{ id: string; key: string }> {
+    const number = await this.offers.nextAttemptNumber(tx, offerId);
     const { key, hash } = generateRedeemKey();
     const attempt: RenewalAttempt = {
       id: randomUUID(),
       offerId,
-      number: (last ?? 0) + 1,
+      number,
       keyHash: hash,
       startedAt: now,
       finishedAt: null,
@@ -232,7 +193,7 @@ export class RenewalsService {
       durationMs: null,
       error: null,
     };
-    await manager.insert(RenewalAttempt, { ...attempt });
+    await this.offers.insertAttempt(tx, attempt);
     return { id: attempt.id, key };
   }
 }

@@ -1,6 +1,6 @@
 import { Module } from '@nestjs/common';
-import { AuthModule } from '../auth/auth.module';
 import { SigningSecretsController } from './signing-secrets.controller';
+import { SigningSecretsRepository } from './signing-secrets.repository';
 import { SigningSecretsService } from './signing-secrets.service';
 
 /**
@@ -8,9 +8,8 @@ import { SigningSecretsService } from './signing-secrets.service';
  * renewal deliveries the secrets to sign with, `hasSigningSecret` lets tokens require one for auto-renewal.
  */
 @Module({
-  imports: [AuthModule],
   controllers: [SigningSecretsController],
-  providers: [SigningSecretsService],
+  providers: [SigningSecretsService, SigningSecretsRepository],
   exports: [SigningSecretsService],
 })
 export class SigningSecretsModule {}

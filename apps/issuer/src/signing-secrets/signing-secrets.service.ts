@@ -1,13 +1,13 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
 import { randomUUID } from 'node:crypto';
-import { DataSource, type EntityManager, In, IsNull } from 'typeorm';
 import { generateSigningSecret } from '@latchkey/callback-signing';
 import type { AdminPrincipal } from '../auth/admin-principal';
 import { requireRole } from '../auth/roles';
 import { ISSUER_CONFIG, type IssuerConfig } from '../config';
+import type { Tx } from '../database/transaction';
 import { openSigningSecret, sealSigningSecret } from './signing-secret-cipher';
-import { SigningSecret } from './signing-secret.entity';
+import type { SigningSecret } from './signing-secret.entity';
+import { SigningSecretsRepository } from './signing-secrets.repository';
 
 /** How many leading characters of a secret are kept in clear to tell secrets apart (`lksig_` + 6). */
 export const SECRET_PREFIX_LENGTH = 12;
@@ -41,7 +41,7 @@ export interface CreatedSigningSecret {
 @Injectable()
 export class SigningSecretsService {
   constructor(
-    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly secrets: SigningSecretsRepository,
     @Inject(ISSUER_CONFIG) private readonly config: IssuerConfig,
   ) {}
 
@@ -53,19 +53,17 @@ export class SigningSecretsService {
     const secret = generateSigningSecret();
     const secretPrefix = secret.slice(0, SECRET_PREFIX_LENGTH);
     const ciphertext = sealSigningSecret(this.config.SIGNING_SECRET_ENCRYPTION_KEY, id, secret);
-    return this.dataSource.transaction(async (manager) => {
-      // One rotation at a time per tenant: two concurrent ones would both retire the same secret.
-      await manager.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`signing-secrets:${tenantId}`]);
+    // One rotation at a time per tenant: two concurrent ones would both retire the same secret.
+    return this.secrets.withRotationLock(tenantId, async (tx) => {
       const now = new Date();
-      const current = await manager.find(SigningSecret, {
-        where: { tenantId, retiresAt: IsNull() },
-        order: { createdAt: 'DESC', id: 'ASC' },
-      });
+      const current = await this.secrets.current(tx, tenantId);
       const retiresAt = new Date(now.getTime() + this.config.SIGNING_SECRET_ROTATION_GRACE_MS);
-      if (current.length > 0) {
-        await manager.update(SigningSecret, { id: In(current.map((row) => row.id)) }, { retiresAt });
-      }
-      await manager.insert(SigningSecret, {
+      await this.secrets.retire(
+        tx,
+        current.map((row) => row.id),
+        retiresAt,
+      );
+      await this.secrets.insert(tx, {
         id,
         tenantId,
         secretPrefix,
@@ -87,21 +85,17 @@ export class SigningSecretsService {
   /** The secrets that sign now (the current one and rotated ones not yet retired), newest first. */
   async list(principal: AdminPrincipal): Promise<{ items: SigningSecretView[] }> {
     requireRole(principal, ['owner', 'admin'], 'see the callback signing secrets');
-    const rows = await this.active(this.dataSource.manager, principal.tenantId, new Date());
+    const rows = await this.secrets.active(principal.tenantId, new Date());
     return { items: rows.map(toSigningSecretView) };
   }
 
   /**
    * The plaintext secrets that may sign a callback at `now`, newest first; empty when the tenant has
    * none. For signing only: never log or return them. Throws SigningSecretUnreadableError when a stored
-   * secret does not decrypt under the configured key. Inside a transaction, pass its `manager`.
+   * secret does not decrypt under the configured key. Inside a transaction, pass it.
    */
-  async signingKeys(
-    tenantId: string,
-    now: Date,
-    manager: EntityManager = this.dataSource.manager,
-  ): Promise<string[]> {
-    const rows = await this.active(manager, tenantId, now);
+  async signingKeys(tenantId: string, now: Date, tx?: Tx): Promise<string[]> {
+    const rows = await this.secrets.active(tenantId, now, tx);
     return rows.map((row) =>
       openSigningSecret(this.config.SIGNING_SECRET_ENCRYPTION_KEY, row.id, row.ciphertext),
     );
@@ -109,26 +103,7 @@ export class SigningSecretsService {
 
   /** Whether the tenant has a secret that may sign at `now` (auto-renewal needs one). */
   hasSigningSecret(tenantId: string, now: Date): Promise<boolean> {
-    return this.activeQuery(this.dataSource.manager, tenantId, now).getExists();
-  }
-
-  private active(manager: EntityManager, tenantId: string, now: Date): Promise<SigningSecret[]> {
-    return (
-      this.activeQuery(manager, tenantId, now)
-        // The current secret first, then the most recently rotated ones.
-        .orderBy('secret.retiresAt IS NULL', 'DESC')
-        .addOrderBy('secret.createdAt', 'DESC')
-        .addOrderBy('secret.id', 'ASC')
-        .getMany()
-    );
-  }
-
-  private activeQuery(manager: EntityManager, tenantId: string, now: Date) {
-    return manager
-      .getRepository(SigningSecret)
-      .createQueryBuilder('secret')
-      .where('secret.tenantId = :tenantId', { tenantId })
-      .andWhere('(secret.retiresAt IS NULL OR secret.retiresAt > :now)', { now });
+    return this.secrets.hasActive(tenantId, now);
   }
 }
 

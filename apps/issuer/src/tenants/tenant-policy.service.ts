@@ -1,14 +1,12 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, type EntityManager } from 'typeorm';
-import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
 import type { AdminPrincipal } from '../auth/admin-principal';
 import { requireRole } from '../auth/roles';
 import { ISSUER_CONFIG, type IssuerConfig } from '../config';
+import type { Tx } from '../database/transaction';
 import type { UpdateTenantPolicyDto } from './dto/update-tenant-policy.dto';
 import { Tenant } from './tenant.entity';
 import type { TenantPlan } from './tenant-plan';
-import { findOrCreateTenant } from './tenant-records';
+import { type TenantPolicyChanges, TenantsRepository } from './tenants.repository';
 import { TenantError, TenantErrorCode } from './tenants.errors';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
@@ -70,22 +68,17 @@ export function toTenantPolicyView(tenant: Tenant, apiAccessPlans: readonly Tena
 @Injectable()
 export class TenantPolicyService {
   constructor(
-    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly tenants: TenantsRepository,
     @Inject(ISSUER_CONFIG) private readonly config: IssuerConfig,
   ) {}
 
   /**
    * Throws UPGRADE_REQUIRED (402) when the tenant's plan has no API access, POLICY_EXPIRY_REQUIRED or
    * POLICY_MAX_LIFETIME_EXCEEDED (422) when the expiry breaks the owners' policy. Inside a transaction,
-   * pass its `manager`: the tenant is then read on the transaction's own connection.
+   * pass it: the tenant is then read on the transaction's own connection.
    */
-  async assertMayIssue(
-    tenantId: string,
-    expiresAt: Date | null,
-    now: Date,
-    manager: EntityManager = this.dataSource.manager,
-  ): Promise<void> {
-    const tenant = await findOrCreateTenant(manager, tenantId, this.config.DEFAULT_TENANT_PLAN);
+  async assertMayIssue(tenantId: string, expiresAt: Date | null, now: Date, tx?: Tx): Promise<void> {
+    const tenant = await this.tenants.findOrCreate(tenantId, this.config.DEFAULT_TENANT_PLAN, tx);
     const violation = evaluateIssuancePolicy(tenant, expiresAt, now, this.config.API_ACCESS_PLANS);
     if (violation) throw violation;
   }
@@ -100,17 +93,14 @@ export class TenantPolicyService {
     requireRole(principal, ['owner'], 'change the tenant policy');
     const id = principal.tenantId;
     await this.tenant(id);
-    const set: QueryDeepPartialEntity<Tenant> = {};
+    const set: TenantPolicyChanges = {};
     if (changes.requireExpiry !== undefined) set.requireExpiry = changes.requireExpiry;
     if (changes.maxLifetimeDays !== undefined) set.maxLifetimeDays = changes.maxLifetimeDays;
-    if (Object.keys(set).length > 0) {
-      await this.dataSource.getRepository(Tenant).update({ id }, { ...set, updatedAt: () => 'now()' });
-    }
-    const tenant = await this.dataSource.getRepository(Tenant).findOneByOrFail({ id });
-    return toTenantPolicyView(tenant, this.config.API_ACCESS_PLANS);
+    if (Object.keys(set).length > 0) await this.tenants.updatePolicy(id, set);
+    return toTenantPolicyView(await this.tenant(id), this.config.API_ACCESS_PLANS);
   }
 
   private tenant(id: string): Promise<Tenant> {
-    return findOrCreateTenant(this.dataSource.manager, id, this.config.DEFAULT_TENANT_PLAN);
+    return this.tenants.findOrCreate(id, this.config.DEFAULT_TENANT_PLAN);
   }
 }

@@ -1,13 +1,12 @@
 import { Module } from '@nestjs/common';
-import { AuthModule } from '../auth/auth.module';
 import { TenantPolicyController } from './tenant-policy.controller';
 import { TenantPolicyService } from './tenant-policy.service';
+import { TenantsRepository } from './tenants.repository';
 
 /** Tenant plans (operator) and token policies (owners). Token issuance calls `assertMayIssue`. */
 @Module({
-  imports: [AuthModule],
   controllers: [TenantPolicyController],
-  providers: [TenantPolicyService],
+  providers: [TenantPolicyService, TenantsRepository],
   exports: [TenantPolicyService],
 })
 export class TenantsModule {}

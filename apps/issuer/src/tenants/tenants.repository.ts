@@ -1,12 +1,32 @@
-import type { EntityManager } from 'typeorm';
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import type { DataSource, EntityManager } from 'typeorm';
+import { managerOf, type Tx } from '../database/transaction';
 import { Tenant } from './tenant.entity';
 import type { TenantPlan } from './tenant-plan';
+
+export type TenantPolicyChanges = Partial<Pick<Tenant, 'requireExpiry' | 'maxLifetimeDays'>>;
+
+/** The `tenants` table: plans (set by the operator) and token policies (set by owners). */
+@Injectable()
+export class TenantsRepository {
+  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+
+  /** The tenant, created with `defaultPlan` the first time it is seen; inside `tx` when given. */
+  findOrCreate(id: string, defaultPlan: TenantPlan, tx?: Tx): Promise<Tenant> {
+    return findOrCreateTenant(managerOf(tx, this.dataSource), id, defaultPlan);
+  }
+
+  async updatePolicy(id: string, changes: TenantPolicyChanges): Promise<void> {
+    await this.dataSource.getRepository(Tenant).update({ id }, { ...changes, updatedAt: () => 'now()' });
+  }
+}
 
 /**
  * The tenant row, created with `defaultPlan` if this is the first time the tenant is seen. Concurrent
  * first calls are safe: the insert ignores a row another call created in the meantime.
  */
-export async function findOrCreateTenant(
+async function findOrCreateTenant(
   manager: EntityManager,
   id: string,
   defaultPlan: TenantPlan,

@@ -33,7 +33,12 @@ import {
 } from './dto/token.response';
 import { UpdateTokenDto } from './dto/update-token.dto';
 import type { TokenView } from './token-view';
-import { type CreatedToken, type ReplacedToken, type TokenPage, TokensService } from './tokens.service';
+import { CreateToken } from './create-token';
+import { ReplaceToken, type ReplacedToken } from './replace-token';
+import { RevokeToken } from './revoke-token';
+import type { CreatedToken } from './token-issuance';
+import { TokenQueries, type TokenPage } from './token-queries';
+import { UpdateToken } from './update-token';
 import { TokenError, TokenErrorCode } from './tokens.errors';
 
 /** A malformed id cannot name a token: answer 404 like any other unknown id. */
@@ -55,7 +60,13 @@ const ApiTokenIdParam = (): MethodDecorator =>
 @Controller('v1/tokens')
 @UseGuards(AdminAuthGuard)
 export class TokensController {
-  constructor(private readonly tokens: TokensService) {}
+  constructor(
+    private readonly queries: TokenQueries,
+    private readonly createToken: CreateToken,
+    private readonly updateToken: UpdateToken,
+    private readonly replaceToken: ReplaceToken,
+    private readonly revokeToken: RevokeToken,
+  ) {}
 
   @ApiOperation({
     summary: 'Create a token',
@@ -71,7 +82,7 @@ export class TokensController {
   @Post()
   @HttpCode(201)
   create(@CurrentAdmin() admin: AdminPrincipal, @Body() body: CreateTokenDto): Promise<CreatedToken> {
-    return this.tokens.create(admin, body);
+    return this.createToken.execute(admin, body);
   }
 
   @ApiOperation({
@@ -83,7 +94,7 @@ export class TokensController {
   @ApiProblems(400)
   @Get()
   list(@CurrentAdmin() admin: AdminPrincipal, @Query() query: ListTokensQuery): Promise<TokenPage> {
-    return this.tokens.list(admin, query);
+    return this.queries.list(admin, query);
   }
 
   @ApiOperation({ summary: 'Show a token' })
@@ -92,7 +103,7 @@ export class TokensController {
   @ApiProblems(404)
   @Get(':id')
   get(@CurrentAdmin() admin: AdminPrincipal, @Param('id', tokenId) id: string): Promise<TokenView> {
-    return this.tokens.get(admin, id);
+    return this.queries.get(admin, id);
   }
 
   @ApiOperation({
@@ -113,7 +124,7 @@ export class TokensController {
     @Param('id', tokenId) id: string,
     @Body() body: UpdateTokenDto,
   ): Promise<TokenView> {
-    return this.tokens.update(admin, id, body);
+    return this.updateToken.execute(admin, id, body);
   }
 
   @ApiOperation({
@@ -134,7 +145,7 @@ export class TokensController {
     @Param('id', tokenId) id: string,
     @Body() body: RotateTokenDto,
   ): Promise<ReplacedToken> {
-    return this.tokens.rotate(admin, id, body.oldTokenExpiresIn);
+    return this.replaceToken.rotate(admin, id, body.oldTokenExpiresIn);
   }
 
   @ApiOperation({
@@ -155,7 +166,7 @@ export class TokensController {
     @Param('id', tokenId) id: string,
     @Body() body: RenewTokenDto,
   ): Promise<ReplacedToken> {
-    return this.tokens.renew(admin, id, body);
+    return this.replaceToken.renew(admin, id, body);
   }
 
   @ApiOperation({
@@ -171,6 +182,6 @@ export class TokensController {
   @Post(':id/revoke')
   @HttpCode(200)
   revoke(@CurrentAdmin() admin: AdminPrincipal, @Param('id', tokenId) id: string): Promise<TokenView> {
-    return this.tokens.revoke(admin, id);
+    return this.revokeToken.execute(admin, id);
   }
 }

@@ -1,20 +1,38 @@
 import { Module } from '@nestjs/common';
-import { AuthModule } from '../auth/auth.module';
-import { OutboxModule } from '../outbox/outbox.module';
 import { SigningSecretsModule } from '../signing-secrets/signing-secrets.module';
 import { TenantsModule } from '../tenants/tenants.module';
+import { AutoRenewalAcceptance } from './accept-auto-renewal';
+import { CreateToken } from './create-token';
+import { ReplaceToken } from './replace-token';
+import { RevokeToken } from './revoke-token';
+import { TokenIssuance } from './token-issuance';
+import { TokenQueries } from './token-queries';
+import { TokenRenewalStops } from './token-renewal-stops';
 import { TokenStateCache } from './token-state-cache';
 import { TokensController } from './tokens.controller';
-import { TokensService } from './tokens.service';
+import { TokensRepository } from './tokens.repository';
+import { UpdateToken } from './update-token';
 
 /**
- * The admin API for tokens. Exports `TokensService` (successors via `replaceInTransaction`, the internal
- * token state) and `TokenStateCache` for the renewals and internal API modules.
+ * The admin API for tokens, one use case per file over one repository. Exports what other features
+ * build on: `ReplaceToken` (the successor algorithm, for renewals), `TokenQueries` (the internal API),
+ * `TokensRepository` and `TokenRenewalStops` (where renewals registers what a token's end cancels).
  */
 @Module({
-  imports: [AuthModule, OutboxModule, TenantsModule, SigningSecretsModule],
+  imports: [TenantsModule, SigningSecretsModule],
   controllers: [TokensController],
-  providers: [TokensService, TokenStateCache],
-  exports: [TokensService, TokenStateCache],
+  providers: [
+    TokensRepository,
+    TokenStateCache,
+    TokenIssuance,
+    TokenRenewalStops,
+    AutoRenewalAcceptance,
+    CreateToken,
+    UpdateToken,
+    RevokeToken,
+    ReplaceToken,
+    TokenQueries,
+  ],
+  exports: [ReplaceToken, TokenQueries, TokensRepository, TokenRenewalStops, TokenStateCache],
 })
 export class TokensModule {}

@@ -1,10 +1,11 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
 import type { Kafka } from 'kafkajs';
-import { DataSource } from 'typeorm';
 import { EventType, type LatchkeyEvent, Topic, type TokenUsedEvent } from '@latchkey/contracts';
 import { EventConsumer, HostedEventConsumer } from '@latchkey/messaging';
 import { ISSUER_CONFIG, type IssuerConfig } from '../config';
+import { TransactionRunner } from '../database/transaction';
+import { TokensRepository } from '../tokens/tokens.repository';
+import { ProcessedEventsRepository } from './processed-events.repository';
 import { KAFKA } from '../messaging.providers';
 
 const CONSUMER_NAME = 'issuer.token-usage';
@@ -21,7 +22,9 @@ export class UsageConsumer extends HostedEventConsumer {
   constructor(
     @Inject(KAFKA) kafka: Kafka,
     @Inject(ISSUER_CONFIG) config: IssuerConfig,
-    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly transactions: TransactionRunner,
+    private readonly processed: ProcessedEventsRepository,
+    private readonly tokens: TokensRepository,
   ) {
     super();
     this.consumer = new EventConsumer(kafka, {
@@ -39,21 +42,15 @@ export class UsageConsumer extends HostedEventConsumer {
   }
 
   async apply(event: TokenUsedEvent): Promise<void> {
-    await this.dataSource.transaction(async (manager) => {
-      const fresh = await manager.query<unknown[]>(
-        `INSERT INTO processed_events (consumer, event_id) VALUES ($1, $2)
-         ON CONFLICT DO NOTHING RETURNING event_id`,
-        [CONSUMER_NAME, event.id],
-      );
-      if (fresh.length === 0) return;
-      const [, updated] = await manager.query<[unknown, number]>(
-        `UPDATE tokens
-            SET usage_count = usage_count + $1,
-                last_used_at = GREATEST(COALESCE(last_used_at, $2::timestamptz), $2::timestamptz)
-          WHERE id = $3 AND tenant_id = $4`,
-        [event.data.count, event.data.lastUsedAt, event.data.tokenId, event.tenantId],
-      );
-      if (updated === 0) {
+    await this.transactions.run(async (tx) => {
+      if (!(await this.processed.markProcessed(tx, CONSUMER_NAME, event.id))) return;
+      const known = await this.tokens.recordUsage(tx, {
+        tokenId: event.data.tokenId,
+        tenantId: event.tenantId,
+        count: event.data.count,
+        lastUsedAt: event.data.lastUsedAt,
+      });
+      if (!known) {
         this.logger.warn(
           `TokenUsed ${event.id} names token ${event.data.tokenId} unknown in tenant; ignored`,
         );

@@ -1,7 +1,9 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { TOKEN_PURPOSES, type TokenPurpose } from '../token.entity';
 import type { AgeWarning, TokenAutoRenewalView, TokenStatus, TokenView } from '../token-view';
-import type { CreatedToken, ReplacedToken, TokenPage } from '../tokens.service';
+import type { ReplacedToken } from '../replace-token';
+import type { CreatedToken } from '../token-issuance';
+import type { TokenPage } from '../token-queries';
 import { TOKEN_STATUSES } from './list-tokens.query';
 
 /*

@@ -1,0 +1,53 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { ALL_SCOPES } from '@latchkey/contracts';
+import type { AdminPrincipal } from '../auth/admin-principal';
+import { ISSUER_CONFIG, type IssuerConfig } from '../config';
+import { UnitOfWork } from '../outbox/unit-of-work';
+import { TenantPolicyService } from '../tenants/tenant-policy.service';
+import { AutoRenewalAcceptance } from './accept-auto-renewal';
+import type { CreateTokenDto } from './dto/create-token.dto';
+import { resolveExpiry } from './expiry';
+import { type CreatedToken, type NewTokenFields, TokenIssuance } from './token-issuance';
+import { DAY_MS, grantableScopes, requireVerifiedEmail } from './token-rules';
+
+/**
+ * `POST /v1/tokens`: a new token for the admin (seeds 000–004). The plan and the tenant's policy decide
+ * whether it may exist; the plaintext is in the answer, once.
+ */
+@Injectable()
+export class CreateToken {
+  constructor(
+    private readonly unitOfWork: UnitOfWork,
+    private readonly issuance: TokenIssuance,
+    private readonly policies: TenantPolicyService,
+    private readonly autoRenewal: AutoRenewalAcceptance,
+    @Inject(ISSUER_CONFIG) private readonly config: IssuerConfig,
+  ) {}
+
+  async execute(principal: AdminPrincipal, request: CreateTokenDto): Promise<CreatedToken> {
+    requireVerifiedEmail(principal);
+    const now = new Date();
+    const purpose = request.purpose ?? 'integration';
+    const agentDefault =
+      purpose === 'agent' && request.expiresIn === undefined && request.expiresAt === undefined
+        ? new Date(now.getTime() + this.config.AGENT_TOKEN_DEFAULT_EXPIRY_DAYS * DAY_MS)
+        : undefined;
+    const fields: NewTokenFields = {
+      name: request.name,
+      description: request.description ?? null,
+      expiresAt: agentDefault ?? resolveExpiry(request, now),
+      scopes: grantableScopes(principal, request.scopes ?? [ALL_SCOPES], this.config.TOKEN_SCOPE_CATALOG),
+      resources: request.resources ?? [],
+      purpose,
+      replacesTokenId: null,
+      autoRenewal: null,
+    };
+    // The plan and the tenant's policy (seed 004) decide whether this token may exist at all.
+    await this.policies.assertMayIssue(principal.tenantId, fields.expiresAt, now);
+    if (request.autoRenewal) {
+      fields.autoRenewal = await this.autoRenewal.accept(principal.tenantId, request.autoRenewal, now);
+    }
+    const owner = { tenantId: principal.tenantId, userId: principal.userId, email: principal.email };
+    return this.unitOfWork.run((tx) => this.issuance.issue(tx, owner, fields, now));
+  }
+}

@@ -1,0 +1,61 @@
+import { Injectable } from '@nestjs/common';
+import { EventType } from '@latchkey/contracts';
+import type { AdminPrincipal } from '../auth/admin-principal';
+import { UnitOfWork } from '../outbox/unit-of-work';
+import { TokenIssuance } from './token-issuance';
+import { TokenRenewalStops } from './token-renewal-stops';
+import { scopeOf, tokenNotFound } from './token-rules';
+import { toTokenView, type TokenView } from './token-view';
+import { TokenError, TokenErrorCode } from './tokens.errors';
+import { TokensRepository } from './tokens.repository';
+
+/**
+ * `POST /v1/tokens/:id/revoke`, irreversible. The verifiers' cache learns of the revocation before the
+ * transaction commits, so the very next verification anywhere answers REVOKED once this returns. Pending
+ * renewals stop in the same transaction: a renewal key handed out earlier stops working at the same
+ * moment. Runs on the priority pool, so no other traffic can make it wait for a connection.
+ */
+@Injectable()
+export class RevokeToken {
+  constructor(
+    private readonly unitOfWork: UnitOfWork,
+    private readonly tokens: TokensRepository,
+    private readonly issuance: TokenIssuance,
+    private readonly renewalStops: TokenRenewalStops,
+  ) {}
+
+  async execute(principal: AdminPrincipal, id: string): Promise<TokenView> {
+    const now = new Date();
+    const token = await this.unitOfWork.run(
+      async (tx) => {
+        const record = await this.tokens.lockVisible(tx, scopeOf(principal), id);
+        if (!record) throw tokenNotFound(id);
+        if (record.status === 'revoked') {
+          throw new TokenError(
+            TokenErrorCode.AlreadyRevoked,
+            'This token is already revoked. Revocation cannot be undone.',
+          );
+        }
+        const changes = {
+          status: 'revoked' as const,
+          revokedAt: now,
+          revokedBy: principal.userId,
+          renewalNextAt: null,
+        };
+        Object.assign(record, changes);
+        await this.tokens.update(tx, id, changes);
+        await this.renewalStops.apply(tx, id, now);
+        tx.emit(EventType.TokenRevoked, {
+          subject: id,
+          tenantId: record.tenantId,
+          time: now,
+          data: { tokenId: id, revokedBy: principal.userId, revokedAt: now.toISOString() },
+        });
+        this.issuance.propagateBeforeCommit(tx, record);
+        return record;
+      },
+      { priority: true },
+    );
+    return toTokenView(token, now);
+  }
+}

@@ -1,0 +1,122 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
+import { type AutoRenewalSettings, EventType } from '@latchkey/contracts';
+import { generateToken } from '@latchkey/token-format';
+import { ISSUER_CONFIG, type IssuerConfig } from '../config';
+import type { UnitOfWorkTx } from '../outbox/unit-of-work';
+import { applyAutoRenewal, autoRenewalScheduleOf, NO_AUTO_RENEWAL } from './auto-renewal';
+import { Token, type TokenPurpose } from './token.entity';
+import { TokenStateCache } from './token-state-cache';
+import { toTokenView, type TokenView } from './token-view';
+import { TokenError, TokenErrorCode } from './tokens.errors';
+import { TokensRepository } from './tokens.repository';
+
+export interface CreatedToken extends TokenView {
+  /** The plaintext token. Returned once, in the create response, and never again. */
+  token: string;
+}
+
+/** Who a new token belongs to: the admin creating it, or for a successor the old token's creator. */
+export interface TokenOwner {
+  tenantId: string;
+  userId: string;
+  email: string | null;
+}
+
+export interface NewTokenFields {
+  name: string;
+  description: string | null;
+  expiresAt: Date | null;
+  scopes: string[];
+  resources: string[];
+  purpose: TokenPurpose;
+  replacesTokenId: string | null;
+  autoRenewal: AutoRenewalSettings | null;
+}
+
+/**
+ * Brings a token into existence inside a unit of work (creation and every successor): the tenant's
+ * limit, a fresh secret of which only the hash is kept, the row and its TokenCreated event. Also the one
+ * way a changed token reaches the verifiers' cache.
+ */
+@Injectable()
+export class TokenIssuance {
+  constructor(
+    private readonly tokens: TokensRepository,
+    private readonly stateCache: TokenStateCache,
+    @Inject(ISSUER_CONFIG) private readonly config: IssuerConfig,
+  ) {}
+
+  async issue(tx: UnitOfWorkTx, owner: TokenOwner, fields: NewTokenFields, now: Date): Promise<CreatedToken> {
+    const live = await this.tokens.lockTenantAndCountLive(tx, owner.tenantId, now);
+    const limit = this.config.MAX_TOKENS_PER_TENANT;
+    if (live >= limit) {
+      throw new TokenError(
+        TokenErrorCode.LimitReached,
+        `Your tenant has ${live} live tokens, the most allowed (${limit}). Revoke unused tokens first.`,
+        { limit },
+      );
+    }
+    const secret = generateToken();
+    const record = Object.assign(new Token(), {
+      id: randomUUID(),
+      tenantId: owner.tenantId,
+      name: fields.name,
+      description: fields.description,
+      keyPrefix: secret.keyPrefix,
+      tokenHash: secret.hash,
+      createdBy: owner.userId,
+      createdByEmail: owner.email,
+      createdAt: now,
+      expiresAt: fields.expiresAt,
+      scopes: fields.scopes,
+      resources: fields.resources,
+      purpose: fields.purpose,
+      status: 'active',
+      revokedAt: null,
+      revokedBy: null,
+      lastUsedAt: null,
+      usageCount: 0,
+      replacesTokenId: fields.replacesTokenId,
+      replacedByTokenId: null,
+      ...applyAutoRenewal(NO_AUTO_RENEWAL, fields.autoRenewal, now, this.config.RENEWAL_DAY_MS),
+    } satisfies Partial<Token>);
+    await this.tokens.insert(tx, record);
+    tx.emit(EventType.TokenCreated, {
+      subject: record.id,
+      tenantId: record.tenantId,
+      time: now,
+      data: {
+        tokenId: record.id,
+        name: record.name,
+        keyPrefix: record.keyPrefix,
+        createdBy: record.createdBy,
+        createdAt: now.toISOString(),
+        expiresAt: record.expiresAt?.toISOString() ?? null,
+        scopes: record.scopes,
+        resources: record.resources,
+        purpose: record.purpose,
+        createdByEmail: record.createdByEmail,
+        autoRenewal: autoRenewalScheduleOf(record),
+      },
+    });
+    return { ...toTokenView(record, now), token: secret.token };
+  }
+
+  /**
+   * Writes the token's new state to the verifiers' cache just before the unit of work commits; if that
+   * fails, nothing is committed (503): a stricter state is visible on every verifier once the call returns.
+   */
+  propagateBeforeCommit(tx: UnitOfWorkTx, token: Token): void {
+    tx.beforeCommit(async () => {
+      try {
+        await this.stateCache.publish(token);
+      } catch {
+        throw new TokenError(
+          TokenErrorCode.RevocationUnavailable,
+          'The change could not be propagated to the verifiers, so nothing was changed. Try again.',
+        );
+      }
+    });
+  }
+}

@@ -1,0 +1,157 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import type { DataSource, FindOptionsWhere } from 'typeorm';
+import { managerOf, type Tx } from '../database/transaction';
+import type { ListTokensQuery } from './dto/list-tokens.query';
+import { Token } from './token.entity';
+
+/** Which tokens a caller may see: a tenant's, or only those one person created. */
+export interface TokenScope {
+  tenantId: string;
+  createdBy?: string;
+}
+
+export type TokenChanges = Partial<
+  Pick<
+    Token,
+    | 'description'
+    | 'status'
+    | 'revokedAt'
+    | 'revokedBy'
+    | 'expiresAt'
+    | 'replacedByTokenId'
+    | 'renewalEveryDays'
+    | 'renewalCallbackUrl'
+    | 'renewalMailRecipient'
+    | 'renewalNextAt'
+  >
+>;
+
+/** The `tokens` table: the only code that reads or writes it (the verifier reads it on its own). */
+@Injectable()
+export class TokensRepository {
+  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+
+  findVisible(scope: TokenScope, id: string): Promise<Token | null> {
+    return this.dataSource.getRepository(Token).findOneBy({ ...where(scope), id });
+  }
+
+  findById(id: string, tx?: Tx): Promise<Token | null> {
+    return managerOf(tx, this.dataSource).findOneBy(Token, { id });
+  }
+
+  /** The token, locked (SELECT … FOR UPDATE) until the transaction ends; null if not in scope. */
+  lockVisible(tx: Tx, scope: TokenScope, id: string): Promise<Token | null> {
+    return managerOf(tx, this.dataSource).findOne(Token, {
+      where: { ...where(scope), id },
+      lock: { mode: 'pessimistic_write' },
+    });
+  }
+
+  lockById(tx: Tx, id: string): Promise<Token | null> {
+    return managerOf(tx, this.dataSource).findOne(Token, {
+      where: { id },
+      lock: { mode: 'pessimistic_write' },
+    });
+  }
+
+  /** One page of the tokens in scope, filtered and sorted as asked, and how many match in all. */
+  async page(
+    scope: TokenScope,
+    query: ListTokensQuery,
+    now: Date,
+  ): Promise<{ tokens: Token[]; total: number }> {
+    const builder = this.dataSource.getRepository(Token).createQueryBuilder('token').where(where(scope));
+    if (query.name) {
+      builder.andWhere(`token.name ILIKE :name ESCAPE '\\'`, { name: `%${escapeLike(query.name)}%` });
+    }
+    if (query.purpose) {
+      builder.andWhere('token.purpose = :purpose', { purpose: query.purpose });
+    }
+    switch (query.status) {
+      case undefined:
+        break;
+      case 'revoked':
+        builder.andWhere(`token.status = 'revoked'`);
+        break;
+      case 'expired':
+        builder.andWhere(`token.status = 'active' AND token.expiresAt <= :now`, { now });
+        break;
+      case 'active':
+        builder.andWhere(`token.status = 'active' AND (token.expiresAt IS NULL OR token.expiresAt > :now)`, {
+          now,
+        });
+        break;
+    }
+    const direction = query.order === 'asc' ? 'ASC' : 'DESC';
+    const [tokens, total] = await builder
+      .orderBy(query.sort === 'name' ? 'LOWER(token.name)' : 'token.createdAt', direction)
+      .addOrderBy('token.id', 'ASC')
+      .skip((query.page - 1) * query.pageSize)
+      .take(query.pageSize)
+      .getManyAndCount();
+    return { tokens, total };
+  }
+
+  async insert(tx: Tx, token: Token): Promise<void> {
+    // A copy: insert() writes the database defaults it reads back (raw) into the object it is given.
+    await managerOf(tx, this.dataSource).insert(Token, { ...token });
+  }
+
+  async update(tx: Tx, id: string, changes: TokenChanges): Promise<void> {
+    await managerOf(tx, this.dataSource).update(Token, { id }, changes);
+  }
+
+  /**
+   * The tenant's live (active, unexpired) tokens, counted under a per-tenant lock held until the
+   * transaction ends: concurrent creations in one tenant then count and insert one after the other.
+   */
+  async lockTenantAndCountLive(tx: Tx, tenantId: string, now: Date): Promise<number> {
+    const manager = managerOf(tx, this.dataSource);
+    await manager.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`tokens:${tenantId}`]);
+    const [{ live }] = await manager.query<[{ live: number }]>(
+      `SELECT count(*)::int AS live FROM tokens
+        WHERE tenant_id = $1 AND status = 'active' AND (expires_at IS NULL OR expires_at > $2)`,
+      [tenantId, now],
+    );
+    return live;
+  }
+
+  /**
+   * Adds verified uses to a token of the tenant (`lastUsedAt` only moves forward); false when the tenant
+   * has no such token.
+   */
+  async recordUsage(
+    tx: Tx,
+    usage: { tokenId: string; tenantId: string; count: number; lastUsedAt: string },
+  ): Promise<boolean> {
+    const [, updated] = await managerOf(tx, this.dataSource).query<[unknown, number]>(
+      `UPDATE tokens
+          SET usage_count = usage_count + $1,
+              last_used_at = GREATEST(COALESCE(last_used_at, $2::timestamptz), $2::timestamptz)
+        WHERE id = $3 AND tenant_id = $4`,
+      [usage.count, usage.lastUsedAt, usage.tokenId, usage.tenantId],
+    );
+    return updated > 0;
+  }
+
+  /** Clears the renewal schedule of every token `userId` owns in the tenant (a removed member's). */
+  async clearScheduleOfOwner(tx: Tx, tenantId: string, userId: string): Promise<void> {
+    await managerOf(tx, this.dataSource).query(
+      `UPDATE tokens SET renewal_next_at = NULL
+        WHERE tenant_id = $1 AND created_by = $2 AND renewal_next_at IS NOT NULL`,
+      [tenantId, userId],
+    );
+  }
+}
+
+function where(scope: TokenScope): FindOptionsWhere<Token> {
+  return scope.createdBy === undefined
+    ? { tenantId: scope.tenantId }
+    : { tenantId: scope.tenantId, createdBy: scope.createdBy };
+}
+
+/** Makes a user-typed filter match literally in LIKE (no wildcards of its own). */
+function escapeLike(text: string): string {
+  return text.replace(/[\\%_]/g, (c) => `\\${c}`);
+}
