@@ -3,9 +3,8 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import type { Kafka } from 'kafkajs';
 import { DataSource } from 'typeorm';
 import { EventType, type LatchkeyEvent, Topic } from '@latchkey/contracts';
-import { EventConsumer, HostedEventConsumer } from '@latchkey/messaging';
+import { EventConsumer, HostedEventConsumer, KAFKA } from '@latchkey/messaging';
 import { ISSUER_CONFIG, type IssuerConfig } from '../config';
-import { KAFKA } from '../messaging.providers';
 import type { AuditEvent, AuditEventType } from './audit-event.entity';
 
 /** An audit row as recorded; `recordedAt` is the database's clock. */

@@ -3,9 +3,8 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import type { Kafka } from 'kafkajs';
 import { DataSource } from 'typeorm';
 import { EventType, type LatchkeyEvent, Topic, type TokenUsedEvent } from '@latchkey/contracts';
-import { EventConsumer, HostedEventConsumer } from '@latchkey/messaging';
+import { EventConsumer, HostedEventConsumer, KAFKA } from '@latchkey/messaging';
 import { ISSUER_CONFIG, type IssuerConfig } from '../config';
-import { KAFKA } from '../messaging.providers';
 
 const CONSUMER_NAME = 'issuer.token-usage';
 
