@@ -62,7 +62,8 @@ describe('issuer architecture', () => {
   it('appends outbox rows and wakes the relay only in outbox/', () => {
     const outside = files.filter(
       ({ path, text }) =>
-        !path.startsWith('outbox/') && /insert\(\s*OutboxMessage|\.nudge\(|OutboxRelay|OutboxRepository/.test(text),
+        !path.startsWith('outbox/') &&
+        /insert\(\s*OutboxMessage|\.nudge\(|OutboxRelay|OutboxRepository/.test(text),
     );
     expect(outside.map((f) => f.path)).toEqual([]);
   });

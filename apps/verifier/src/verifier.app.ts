@@ -12,8 +12,8 @@ export const JSON_BODY_LIMIT = '16kb';
 
 /**
  * Builds and initialises the verifier (HTTP + gRPC on config.VERIFIER_GRPC_URL). Module init has run
- * (Kafka topics ensured) when this resolves; the caller then does
- * `await app.startAllMicroservices(); await app.listen(config.VERIFIER_HTTP_PORT)` and `app.close()` at the end.
+ * (the usage recorder has tried to create the Kafka topics) when this resolves; `runService` (main.ts)
+ * then starts gRPC and HTTP, and closes the app on SIGTERM.
  */
 export async function createVerifierApp(config: VerifierConfig): Promise<INestApplication> {
   const logger = new JsonLogger('verifier', config.LOG_LEVEL);

@@ -1,6 +1,5 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import type { VerifierConfig } from './config';
-import { verifierHealthModule } from './health/verifier-health.module';
 import { InfrastructureModule } from './infrastructure/infrastructure.module';
 import { UsageModule } from './usage/usage.module';
 import { VerificationModule } from './verification/verification.module';
@@ -10,12 +9,7 @@ export class VerifierModule {
   static forRoot(config: VerifierConfig): DynamicModule {
     return {
       module: VerifierModule,
-      imports: [
-        InfrastructureModule.forRoot(config),
-        verifierHealthModule(),
-        VerificationModule,
-        UsageModule,
-      ],
+      imports: [InfrastructureModule.forRoot(config), VerificationModule, UsageModule],
     };
   }
 }

@@ -1,4 +1,5 @@
 export * from './events';
+export * from './internal-api';
 export * from './permissions';
 export * from './token-state';
 export * from './topics';

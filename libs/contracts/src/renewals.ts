@@ -12,13 +12,12 @@ import { z } from 'zod';
  *   redeem key (the issuer keeps only the key's hash and the tenant's signing secret never leaves it),
  *   sends it, and reports the outcome;
  * - the third party redeems the key at the issuer's public `REDEEM_PATH`.
+ *
+ * The worker's calls and the issuer's answers are in internal-api.ts.
  */
 
 /** The public redeem endpoint (seed 003: `/apiAccessTokens/requestRenewedToken`). */
 export const REDEEM_PATH = '/apiAccessTokens/requestRenewedToken';
-
-/** Prefix of the issuer's service-to-service API, authenticated with `Authorization: Bearer <INTERNAL_API_SECRET>`. */
-export const INTERNAL_API_PREFIX = '/internal/v1';
 
 /** Redeem keys: `lkr_` + 43 base64url characters (256 random bits). Only their SHA-256 is stored. */
 export const REDEEM_KEY_PREFIX = 'lkr_';
@@ -42,62 +41,6 @@ export type AutoRenewalSchedule = z.infer<typeof autoRenewalSchedule>;
 export const RENEWAL_REASONS = ['manual', 'rotation', 'auto-renewal'] as const;
 export type RenewalReason = (typeof RENEWAL_REASONS)[number];
 
-/** `GET /internal/v1/tokens/:id`: the token as the worker needs it for scheduling and mail. */
-export interface InternalTokenState {
-  id: string;
-  tenantId: string;
-  name: string;
-  status: 'active' | 'revoked' | 'expired';
-  expiresAt: string | null;
-  createdBy: string;
-  createdByEmail: string | null;
-  autoRenewal: AutoRenewalSchedule | null;
-  /** The successor's id once the token has been renewed, rotated or auto-renewed. */
-  replacedByTokenId: string | null;
-}
-
-/** `POST /internal/v1/tokens/:id/renewal-offers` body. */
-export interface OpenRenewalOfferRequest {
-  /** The `nextRenewalAt` the worker was scheduled for; a different value is stale (409). */
-  dueAt: string;
-}
-
-export type RenewalOfferStatus = 'pending' | 'redeemed' | 'expired' | 'cancelled';
-
-/** The answer to opening an offer (201 new, 200 the same offer again for the same `dueAt`). */
-export interface RenewalOffer {
-  id: string;
-  tokenId: string;
-  tenantId: string;
-  status: RenewalOfferStatus;
-  createdAt: string;
-  /** The redeem window's end (seed 003: 2 hours). */
-  windowEndsAt: string;
-  /** When a new offer is due if this one is not redeemed (seed 003: 24 hours later). */
-  nextRenewalAt: string;
-}
-
-/** 409 answers of the internal API carry one of these codes: the worker drops the job, no retry. */
-export enum RenewalRefusal {
-  NotRenewable = 'TOKEN_NOT_RENEWABLE',
-  StaleSchedule = 'RENEWAL_SCHEDULE_STALE',
-  OfferClosed = 'RENEWAL_OFFER_CLOSED',
-}
-
-/**
- * `POST /internal/v1/renewal-offers/:offerId/deliveries`: one delivery attempt, signed and ready to send.
- * Send exactly `body` (the signature covers these bytes) with `headers`, to `url`, without redirects.
- */
-export interface CallbackDelivery {
-  attemptId: string;
-  offerId: string;
-  tokenId: string;
-  url: string;
-  body: string;
-  headers: Record<string, string>;
-  windowEndsAt: string;
-}
-
 /** The JSON body of a renewal callback, as the third party receives it. */
 export interface RenewalCallbackBody {
   type: 'token.renewal_available';
@@ -109,16 +52,4 @@ export interface RenewalCallbackBody {
   key: string;
   redeemBy: string;
   redeemUrl: string;
-}
-
-export const CALLBACK_OUTCOMES = ['delivered', 'failed', 'blocked'] as const;
-export type CallbackOutcome = (typeof CALLBACK_OUTCOMES)[number];
-
-/** `PUT /internal/v1/renewal-attempts/:attemptId` body: what happened when the worker sent it. */
-export interface CallbackAttemptReport {
-  outcome: CallbackOutcome;
-  statusCode: number | null;
-  durationMs: number;
-  /** A short description of the failure (timeout, connection refused, HTTP 503, SSRF refusal…). */
-  error: string | null;
 }

@@ -1,42 +1,131 @@
-import type { MEMBER_ROLES } from './events';
+import { z } from 'zod';
+import { MEMBER_ROLES } from './events';
+
+/*
+ * The entries of the verifiers' shared Redis cache. The issuer writes them (overwriting) on every change
+ * that must take effect at once, before its transaction commits; verifiers only ever add missing entries
+ * (SET NX). Both sides read and write these bytes, so the shapes below are a wire format: change them
+ * additively only. See docs/architecture.md.
+ */
+
+const isoTime = z.iso.datetime({ offset: true });
 
 /**
- * The verifier's cache entry for one token, keyed by the token's SHA-256. The issuer owns token records
- * and writes this entry itself on every state change that must take effect at once (revocation), before
- * its transaction commits; verifiers only ever add missing entries (SET NX). See docs/architecture.md.
+ * The cache entry for one token, keyed by the token's SHA-256. Field order is the byte order
+ * `JSON.stringify` writes: build entries with `toCachedTokenState`, never by hand.
  */
-export type CachedTokenState =
-  | { found: false }
-  | {
-      found: true;
-      tokenId: string;
-      tenantId: string;
-      ownerId: string;
-      revoked: boolean;
-      /** ISO 8601 or null for never. */
-      expiresAt: string | null;
-      /** `*` or catalog scopes; see permissions.ts. */
-      scopes: string[];
-      /** Resource ids the token is restricted to; empty means none. */
-      resources: string[];
-    };
+export const cachedTokenState = z.discriminatedUnion('found', [
+  z.object({ found: z.literal(false) }),
+  z.object({
+    found: z.literal(true),
+    tokenId: z.string().min(1),
+    tenantId: z.string().min(1),
+    ownerId: z.string(),
+    revoked: z.boolean(),
+    /** ISO 8601 or null for never. */
+    expiresAt: isoTime.nullable(),
+    /** `*` or catalog scopes; see permissions.ts. */
+    scopes: z.array(z.string()),
+    /** Resource ids the token is restricted to; empty means none. */
+    resources: z.array(z.string()),
+  }),
+]);
+export type CachedTokenState = z.infer<typeof cachedTokenState>;
+
+/**
+ * The token columns a cache entry is made of: the issuer's `Token` entity has them, and so has the
+ * verifier's read-only row (selected under these names).
+ */
+export interface TokenStateColumns {
+  id: string;
+  tenantId: string;
+  createdBy: string;
+  status: string;
+  expiresAt: Date | string | null;
+  scopes: string[];
+  resources: string[];
+}
+
+/** The one way to build a token's cache entry, in the issuer and in the verifier alike. */
+export function toCachedTokenState(token: TokenStateColumns): CachedTokenState {
+  const expiresAt = token.expiresAt ?? null;
+  return {
+    found: true,
+    tokenId: String(token.id),
+    tenantId: String(token.tenantId),
+    ownerId: String(token.createdBy),
+    revoked: token.status === 'revoked',
+    // toISOString throws on an invalid date: a lookup fails rather than answering from a bad record.
+    expiresAt: expiresAt === null ? null : new Date(expiresAt).toISOString(),
+    scopes: token.scopes,
+    resources: token.resources,
+  };
+}
 
 export function tokenStateKey(redisPrefix: string, tokenHash: string): string {
   return `${redisPrefix}token:${tokenHash}`;
 }
 
 /**
- * The verifier's cache entry for one member of a tenant: the person a token acts for. The issuer writes it
- * (overwriting) inside a role change or removal, before commit, so tokens follow their owner's role at
- * once; verifiers only add missing entries (SET NX). `found: false` means Latchkey has no such member.
+ * The cache entry for one member of a tenant: the person a token acts for. The issuer writes it inside a
+ * role change or removal, so tokens follow their owner's role at once. `found: false` means Latchkey has
+ * no such member.
  */
-export interface CachedMemberState {
-  found: boolean;
-  role: (typeof MEMBER_ROLES)[number] | null;
+export const cachedMemberState = z.object({
+  found: z.boolean(),
+  role: z.enum(MEMBER_ROLES).nullable(),
   /** False once the member was removed from the tenant. */
-  active: boolean;
+  active: z.boolean(),
+});
+export type CachedMemberState = z.infer<typeof cachedMemberState>;
+
+/** The member columns a cache entry is made of. */
+export interface MemberStateColumns {
+  role: (typeof MEMBER_ROLES)[number];
+  status: string;
 }
+
+/** The entry for a known member; `UNKNOWN_MEMBER_STATE` is the one for anyone else. */
+export function toCachedMemberState(member: MemberStateColumns): CachedMemberState {
+  return { found: true, role: member.role, active: member.status === 'active' };
+}
+
+export const UNKNOWN_MEMBER_STATE: CachedMemberState = Object.freeze({
+  found: false,
+  role: null,
+  active: false,
+});
 
 export function memberStateKey(redisPrefix: string, tenantId: string, userId: string): string {
   return `${redisPrefix}member:${tenantId}:${userId}`;
+}
+
+/** A cache entry that is not JSON or does not match its schema. */
+export class UnreadableCacheEntryError extends Error {
+  constructor(what: string, reason: string) {
+    super(`unreadable ${what} cache entry: ${reason}`);
+    this.name = 'UnreadableCacheEntryError';
+  }
+}
+
+/** Parses a token-state entry. Extra fields are tolerated (additive evolution); anything else throws. */
+export function parseCachedTokenState(raw: string): CachedTokenState {
+  return parseEntry(cachedTokenState, raw, 'token-state');
+}
+
+/** Parses a member-state entry, as `parseCachedTokenState` does. */
+export function parseCachedMemberState(raw: string): CachedMemberState {
+  return parseEntry(cachedMemberState, raw, 'member-state');
+}
+
+function parseEntry<T>(schema: z.ZodType<T>, raw: string, what: string): T {
+  let json: unknown;
+  try {
+    json = JSON.parse(raw);
+  } catch {
+    throw new UnreadableCacheEntryError(what, 'not JSON');
+  }
+  const parsed = schema.safeParse(json);
+  if (!parsed.success) throw new UnreadableCacheEntryError(what, z.prettifyError(parsed.error));
+  return parsed.data;
 }

@@ -1,4 +1,5 @@
 export * from './event-consumer';
 export * from './event-publisher';
 export * from './kafka';
+export * from './kafka.module';
 export * from './hosted-event-consumer';

@@ -6,3 +6,4 @@ export * from './json-logger';
 export * from './problem-details';
 export * from './process-warnings';
 export * from './redis';
+export * from './run-service';

@@ -1,4 +1,11 @@
-import { Inject, Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
+import {
+  type DynamicModule,
+  Inject,
+  Injectable,
+  Logger,
+  Module,
+  type OnApplicationShutdown,
+} from '@nestjs/common';
 import Redis from 'ioredis';
 import type { ReadinessCheck } from './health';
 
@@ -50,5 +57,28 @@ export class RedisLifecycle implements OnApplicationShutdown {
   async onApplicationShutdown(): Promise<void> {
     if (this.client.status === 'end') return;
     await this.client.quit().catch(() => this.client.disconnect());
+  }
+}
+
+export interface RedisModuleOptions extends RedisClientOptions {
+  url: string;
+  /** Shown by `CLIENT LIST`, e.g. `latchkey-issuer`. */
+  connectionName: string;
+}
+
+/** One Redis wiring for every service: the shared client (inject with `InjectRedis()`), closed last. */
+@Module({})
+export class RedisModule {
+  static forRoot(options: RedisModuleOptions): DynamicModule {
+    const { url, connectionName, ...clientOptions } = options;
+    return {
+      module: RedisModule,
+      global: true,
+      providers: [
+        { provide: REDIS, useFactory: () => createRedis(url, connectionName, clientOptions) },
+        RedisLifecycle,
+      ],
+      exports: [REDIS],
+    };
   }
 }

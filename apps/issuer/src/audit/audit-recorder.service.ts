@@ -1,9 +1,8 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { Kafka } from 'kafkajs';
 import { EventType, type LatchkeyEvent, Topic } from '@latchkey/contracts';
-import { EventConsumer, HostedEventConsumer } from '@latchkey/messaging';
+import { EventConsumer, HostedEventConsumer, KAFKA } from '@latchkey/messaging';
 import { ISSUER_CONFIG, type IssuerConfig } from '../config';
-import { KAFKA } from '../messaging.providers';
 import type { AuditEvent, AuditEventType } from './audit-event.entity';
 import { AuditEventsRepository } from './audit-events.repository';
 

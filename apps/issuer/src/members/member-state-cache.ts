@@ -1,14 +1,9 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type Redis from 'ioredis';
-import { type CachedMemberState, memberStateKey } from '@latchkey/contracts';
+import { memberStateKey, toCachedMemberState } from '@latchkey/contracts';
 import { InjectRedis } from '@latchkey/service-runtime';
 import { ISSUER_CONFIG, type IssuerConfig } from '../config';
 import type { Member } from './member.entity';
-
-/** What the verifiers' cache says about a member. */
-export function toCachedMemberState(member: Pick<Member, 'role' | 'status'>): CachedMemberState {
-  return { found: true, role: member.role, active: member.status === 'active' };
-}
 
 /**
  * Writes a member's authoritative state into the verifiers' shared cache, as revocation does for tokens:

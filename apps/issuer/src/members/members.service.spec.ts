@@ -1,7 +1,7 @@
 import { FORBIDDEN_ROLE } from '../auth/roles';
 import type { Role } from '../auth/admin-principal';
 import type { MemberStatus } from './member.entity';
-import { toCachedMemberState } from './member-state-cache';
+import { toCachedMemberState } from '@latchkey/contracts';
 import { MemberErrorCode } from './members.errors';
 import {
   assertMayChangeRole,

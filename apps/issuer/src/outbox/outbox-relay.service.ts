@@ -6,9 +6,8 @@ import {
   type OnApplicationBootstrap,
 } from '@nestjs/common';
 import type { LatchkeyEvent, Topic } from '@latchkey/contracts';
-import type { EventPublisher } from '@latchkey/messaging';
 import { ISSUER_CONFIG, type IssuerConfig } from '../config';
-import { EVENT_PUBLISHER } from '../messaging.providers';
+import { EVENT_PUBLISHER, type EventPublisher } from '@latchkey/messaging';
 import { OutboxRepository, type PendingOutboxRow } from './outbox.repository';
 
 const MAX_BACKOFF_MS = 10_000;

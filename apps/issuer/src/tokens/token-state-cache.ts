@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type Redis from 'ioredis';
-import { type CachedTokenState, tokenStateKey } from '@latchkey/contracts';
+import { toCachedTokenState, tokenStateKey } from '@latchkey/contracts';
 import { InjectRedis } from '@latchkey/service-runtime';
 import { ISSUER_CONFIG, type IssuerConfig } from '../config';
 import type { Token } from './token.entity';
@@ -19,19 +19,9 @@ export class TokenStateCache {
   ) {}
 
   async publish(token: Token): Promise<void> {
-    const state: CachedTokenState = {
-      found: true,
-      tokenId: token.id,
-      tenantId: token.tenantId,
-      ownerId: token.createdBy,
-      revoked: token.status === 'revoked',
-      expiresAt: token.expiresAt?.toISOString() ?? null,
-      scopes: token.scopes,
-      resources: token.resources,
-    };
     await this.redis.set(
       tokenStateKey(this.config.REDIS_KEY_PREFIX, token.tokenHash),
-      JSON.stringify(state),
+      JSON.stringify(toCachedTokenState(token)),
       'EX',
       this.config.TOKEN_CACHE_TTL_SECONDS,
     );

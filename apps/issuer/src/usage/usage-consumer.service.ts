@@ -1,12 +1,11 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { Kafka } from 'kafkajs';
 import { EventType, type LatchkeyEvent, Topic, type TokenUsedEvent } from '@latchkey/contracts';
-import { EventConsumer, HostedEventConsumer } from '@latchkey/messaging';
+import { EventConsumer, HostedEventConsumer, KAFKA } from '@latchkey/messaging';
 import { ISSUER_CONFIG, type IssuerConfig } from '../config';
 import { TransactionRunner } from '../database/transaction';
 import { TokensRepository } from '../tokens/tokens.repository';
 import { ProcessedEventsRepository } from './processed-events.repository';
-import { KAFKA } from '../messaging.providers';
 
 const CONSUMER_NAME = 'issuer.token-usage';
 

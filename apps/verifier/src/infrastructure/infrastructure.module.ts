@@ -1,13 +1,21 @@
 import { type DynamicModule, Global, Module } from '@nestjs/common';
-import { createKafka } from '@latchkey/messaging';
-import { createRedis, REDIS, RedisLifecycle } from '@latchkey/service-runtime';
+import type Redis from 'ioredis';
+import type { Kafka } from 'kafkajs';
+import type { Pool } from 'pg';
+import { KAFKA, KafkaModule, kafkaReadiness } from '@latchkey/messaging';
+import {
+  HealthModule,
+  type ReadinessCheck,
+  REDIS,
+  RedisModule,
+  redisReadiness,
+} from '@latchkey/service-runtime';
 import { VERIFIER_CONFIG, type VerifierConfig } from '../config';
-import { KAFKA } from './kafka';
-import { createPostgresPool, PG_POOL, PostgresLifecycle } from './postgres';
+import { createPostgresPool, PG_POOL, PostgresLifecycle, postgresReadiness } from './postgres';
 
 /**
- * The verifier's connections (config, Postgres pool, Redis client, Kafka client), created once and
- * closed on shutdown. Global so feature modules inject them by token.
+ * The verifier's connections (config, Postgres pool, Redis, Kafka) and the readiness checks over them,
+ * created once and closed on shutdown. Global so feature modules inject them by token.
  */
 @Global()
 @Module({})
@@ -15,6 +23,29 @@ export class InfrastructureModule {
   static forRoot(config: VerifierConfig): DynamicModule {
     return {
       module: InfrastructureModule,
+      imports: [
+        // A slow cache counts as an absent one: verification falls back to Postgres.
+        RedisModule.forRoot({
+          url: config.REDIS_URL,
+          connectionName: `latchkey-verifier:${config.VERIFIER_INSTANCE_ID.replace(/\s/g, '_')}`,
+          commandTimeoutMs: 500,
+        }),
+        // Verification must not wait for Kafka: topics are created before the first usage publish.
+        KafkaModule.forRoot({
+          brokers: config.KAFKA_BROKERS,
+          clientId: config.VERIFIER_KAFKA_CLIENT_ID,
+          topicPrefix: config.KAFKA_TOPIC_PREFIX,
+          createTopics: 'on-first-use',
+        }),
+        HealthModule.forRootAsync({
+          inject: [PG_POOL, REDIS, KAFKA],
+          useFactory: (pool: Pool, redis: Redis, kafka: Kafka): ReadinessCheck[] => [
+            postgresReadiness(pool),
+            redisReadiness(redis),
+            kafkaReadiness(kafka),
+          ],
+        }),
+      ],
       providers: [
         { provide: VERIFIER_CONFIG, useValue: config },
         {
@@ -22,29 +53,8 @@ export class InfrastructureModule {
           useFactory: () => createPostgresPool(config.DATABASE_URL, 'latchkey-verifier', config),
         },
         PostgresLifecycle,
-        {
-          provide: REDIS,
-          useFactory: () =>
-            // A slow cache counts as an absent one: verification falls back to Postgres.
-            createRedis(
-              config.REDIS_URL,
-              `latchkey-verifier:${config.VERIFIER_INSTANCE_ID.replace(/\s/g, '_')}`,
-              {
-                commandTimeoutMs: 500,
-              },
-            ),
-        },
-        RedisLifecycle,
-        {
-          provide: KAFKA,
-          useFactory: () =>
-            createKafka({
-              brokers: config.KAFKA_BROKERS,
-              clientId: config.VERIFIER_KAFKA_CLIENT_ID,
-            }),
-        },
       ],
-      exports: [VERIFIER_CONFIG, PG_POOL, REDIS, KAFKA],
+      exports: [VERIFIER_CONFIG, PG_POOL],
     };
   }
 }

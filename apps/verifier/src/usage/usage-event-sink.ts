@@ -1,9 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { Topic, type TokenUsedEvent } from '@latchkey/contracts';
-import { EventPublisher, ensureTopics } from '@latchkey/messaging';
-import type { Kafka } from 'kafkajs';
-import { VERIFIER_CONFIG, type VerifierConfig } from '../config';
-import { KAFKA } from '../infrastructure/kafka';
+import { EVENT_PUBLISHER, type EventPublisher, KafkaTopics } from '@latchkey/messaging';
 
 /** Where usage summaries go. */
 export interface UsageEventSink {
@@ -16,20 +13,19 @@ export interface UsageEventSink {
 
 export const USAGE_EVENT_SINK = Symbol('USAGE_EVENT_SINK');
 
-/** Publishes TokenUsed events to the token-usage topic through the idempotent EventPublisher. */
+/**
+ * Publishes TokenUsed events to the token-usage topic through the service's idempotent EventPublisher.
+ * Topics are created here, on first use, so a broker that is down at start does not stop verification.
+ */
 @Injectable()
 export class KafkaUsageEventSink implements UsageEventSink {
-  private readonly publisher: EventPublisher;
-
   constructor(
-    @Inject(KAFKA) private readonly kafka: Kafka,
-    @Inject(VERIFIER_CONFIG) private readonly config: Pick<VerifierConfig, 'KAFKA_TOPIC_PREFIX'>,
-  ) {
-    this.publisher = new EventPublisher(kafka, config.KAFKA_TOPIC_PREFIX);
-  }
+    private readonly topics: KafkaTopics,
+    @Inject(EVENT_PUBLISHER) private readonly publisher: EventPublisher,
+  ) {}
 
   async prepare(): Promise<void> {
-    await ensureTopics(this.kafka, this.config.KAFKA_TOPIC_PREFIX);
+    await this.topics.ensure();
     await this.publisher.connect();
   }
 

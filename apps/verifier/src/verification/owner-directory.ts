@@ -1,11 +1,19 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type Redis from 'ioredis';
 import type { Pool } from 'pg';
-import { z } from 'zod';
-import { type CachedMemberState, MEMBER_ROLES, type MemberRole, memberStateKey } from '@latchkey/contracts';
+import {
+  type CachedMemberState,
+  type MemberRole,
+  memberStateKey,
+  parseCachedMemberState,
+  toCachedMemberState,
+  UNKNOWN_MEMBER_STATE,
+} from '@latchkey/contracts';
 import { REDIS } from '@latchkey/service-runtime';
+import { CLOCK, type Clock } from '../clock';
 import { VERIFIER_CONFIG, type VerifierConfig } from '../config';
 import { PG_POOL } from '../infrastructure/postgres';
+import { type AddOnlyCache, ReadThroughCache } from './read-through-cache';
 
 /** A token owner as the verifier needs them: still in the tenant, and with which role today. */
 export type OwnerStanding = { active: false } | { active: true; role: MemberRole };
@@ -18,66 +26,75 @@ export interface OwnerDirectory {
 
 export const OWNER_DIRECTORY = Symbol('OWNER_DIRECTORY');
 
+export interface MemberKey {
+  tenantId: string;
+  userId: string;
+}
+
+/** The shared member-state cache; the issuer overwrites entries on role changes and removals. */
+export type MemberStateCache = AddOnlyCache<MemberKey, CachedMemberState>;
+
+export class RedisMemberStateCache implements MemberStateCache {
+  constructor(
+    private readonly redis: Redis,
+    private readonly config: Pick<VerifierConfig, 'REDIS_KEY_PREFIX'>,
+  ) {}
+
+  async get(member: MemberKey): Promise<CachedMemberState | null> {
+    const raw = await this.redis.get(this.keyOf(member));
+    return raw === null ? null : parseCachedMemberState(raw);
+  }
+
+  async putIfAbsent(member: MemberKey, state: CachedMemberState, ttlSeconds: number): Promise<boolean> {
+    const answer = await this.redis.set(this.keyOf(member), JSON.stringify(state), 'EX', ttlSeconds, 'NX');
+    return answer === 'OK';
+  }
+
+  private keyOf({ tenantId, userId }: MemberKey): string {
+    return memberStateKey(this.config.REDIS_KEY_PREFIX, tenantId, userId);
+  }
+}
+
+const FIND_MEMBER = 'SELECT role, status FROM members WHERE tenant_id = $1 AND user_id = $2';
+
 /** Reads the issuer-owned `members` table (read-only) behind the shared member-state cache. */
 @Injectable()
 export class CachedOwnerDirectory implements OwnerDirectory {
   private readonly logger = new Logger(CachedOwnerDirectory.name);
+  private readonly members: ReadThroughCache<MemberKey, CachedMemberState>;
 
   constructor(
-    @Inject(REDIS) private readonly redis: Redis,
+    @Inject(REDIS) redis: Redis,
     @Inject(PG_POOL) private readonly pool: Pool,
     @Inject(VERIFIER_CONFIG)
-    private readonly config: Pick<
+    config: Pick<
       VerifierConfig,
       'REDIS_KEY_PREFIX' | 'TOKEN_CACHE_TTL_SECONDS' | 'NEGATIVE_CACHE_TTL_SECONDS'
     >,
-  ) {}
+    @Inject(CLOCK) clock: Clock,
+  ) {
+    this.members = new ReadThroughCache(new RedisMemberStateCache(redis, config), {
+      name: 'member-state',
+      source: 'Postgres',
+      ttlSecondsOf: (state) =>
+        state.found ? config.TOKEN_CACHE_TTL_SECONDS : config.NEGATIVE_CACHE_TTL_SECONDS,
+      clock,
+      logger: this.logger,
+    });
+  }
 
   async standing(tenantId: string, userId: string): Promise<OwnerStanding> {
-    return toStanding(await this.lookUp(tenantId, userId));
+    return toStanding(await this.members.get({ tenantId, userId }, () => this.read(tenantId, userId)));
   }
 
-  private async lookUp(tenantId: string, userId: string): Promise<CachedMemberState> {
-    const key = memberStateKey(this.config.REDIS_KEY_PREFIX, tenantId, userId);
-    let cacheUsable = true;
-    try {
-      const cached = await this.redis.get(key);
-      if (cached !== null) {
-        const parsed = cachedMemberState.safeParse(JSON.parse(cached));
-        if (parsed.success) return parsed.data;
-      }
-    } catch (error) {
-      cacheUsable = false;
-      this.logger.warn(`member-state cache unavailable, reading Postgres: ${(error as Error).message}`);
-    }
-    const { rows } = await this.pool.query<{ role: MemberRole; status: string }>(
-      'SELECT role, status FROM members WHERE tenant_id = $1 AND user_id = $2',
-      [tenantId, userId],
-    );
-    const state: CachedMemberState = rows[0]
-      ? { found: true, role: rows[0].role, active: rows[0].status === 'active' }
-      : { found: false, role: null, active: false };
-    if (!cacheUsable) return state;
-    const ttl = state.found ? this.config.TOKEN_CACHE_TTL_SECONDS : this.config.NEGATIVE_CACHE_TTL_SECONDS;
-    try {
-      // NX: a role change or removal the issuer wrote meanwhile is newer than this read, and wins.
-      if ((await this.redis.set(key, JSON.stringify(state), 'EX', ttl, 'NX')) !== 'OK') {
-        const current = await this.redis.get(key);
-        const parsed = current === null ? undefined : cachedMemberState.safeParse(JSON.parse(current));
-        if (parsed?.success) return parsed.data;
-      }
-    } catch (error) {
-      this.logger.warn(`could not fill the member-state cache: ${(error as Error).message}`);
-    }
-    return state;
+  private async read(tenantId: string, userId: string): Promise<CachedMemberState> {
+    const { rows } = await this.pool.query<{ role: MemberRole; status: string }>(FIND_MEMBER, [
+      tenantId,
+      userId,
+    ]);
+    return rows[0] ? toCachedMemberState(rows[0]) : UNKNOWN_MEMBER_STATE;
   }
 }
-
-const cachedMemberState = z.object({
-  found: z.boolean(),
-  role: z.enum(MEMBER_ROLES).nullable(),
-  active: z.boolean(),
-}) satisfies z.ZodType<CachedMemberState>;
 
 /** Only a known, active member with a role can lend a token their permissions. */
 export function toStanding(state: CachedMemberState): OwnerStanding {

@@ -10,6 +10,7 @@ import { CLOCK, type Clock } from '../clock';
 import { VERIFIER_CONFIG, type VerifierConfig } from '../config';
 import { UsageRecorder } from '../usage/usage-recorder';
 import { OWNER_DIRECTORY, type OwnerDirectory, type OwnerStanding } from './owner-directory';
+import { ReadThroughCache } from './read-through-cache';
 import { TOKEN_STATE_CACHE, type TokenStateCache } from './token-state-cache';
 import { TOKEN_STORE, type TokenStore } from './token-store';
 import { VerificationError } from './verification.errors';
@@ -32,15 +33,25 @@ export interface VerifyNeeds {
 @Injectable()
 export class VerificationService {
   private readonly logger = new Logger(VerificationService.name);
+  private readonly tokenStates: ReadThroughCache<string, CachedTokenState>;
 
   constructor(
-    @Inject(TOKEN_STATE_CACHE) private readonly cache: TokenStateCache,
+    @Inject(TOKEN_STATE_CACHE) cache: TokenStateCache,
     @Inject(TOKEN_STORE) private readonly store: TokenStore,
     @Inject(UsageRecorder) private readonly usage: Pick<UsageRecorder, 'record'>,
     @Inject(VERIFIER_CONFIG) private readonly settings: VerificationSettings,
     @Inject(CLOCK) private readonly clock: Clock,
     @Inject(OWNER_DIRECTORY) private readonly owners: OwnerDirectory,
-  ) {}
+  ) {
+    this.tokenStates = new ReadThroughCache(cache, {
+      name: 'token-state',
+      source: 'Postgres',
+      ttlSecondsOf: (state) =>
+        state.found ? settings.TOKEN_CACHE_TTL_SECONDS : settings.NEGATIVE_CACHE_TTL_SECONDS,
+      clock,
+      logger: this.logger,
+    });
+  }
 
   async verify(candidate: string, needs: VerifyNeeds = {}): Promise<VerifyResponse> {
     const parsed = parseToken(candidate);
@@ -73,52 +84,16 @@ export class VerificationService {
     }
   }
 
-  /** Cache first; on a miss (or a cache failure) Postgres, then fill the cache without overwriting. */
-  private async lookUp(tokenHash: string): Promise<CachedTokenState> {
-    let cacheUsable = true;
-    try {
-      const cached = await this.cache.get(tokenHash);
-      if (cached !== null) return cached;
-    } catch (error) {
-      cacheUsable = false;
-      this.logger.warn(`token-state cache unavailable, reading Postgres: ${messageOf(error)}`);
-    }
-
-    const started = this.clock().getTime();
-    let state: CachedTokenState;
-    try {
-      state = await this.store.findByHash(tokenHash);
-    } catch (error) {
-      this.logger.error(`token store unavailable, refusing to answer: ${messageOf(error)}`);
-      throw VerificationError.unavailable();
-    }
-    const elapsedMs = this.clock().getTime() - started;
-
-    if (!cacheUsable) return state;
-    const ttlSeconds = state.found
-      ? this.settings.TOKEN_CACHE_TTL_SECONDS
-      : this.settings.NEGATIVE_CACHE_TTL_SECONDS;
-    // A read slower than the entry's lifetime may predate changes the cache has already seen and forgotten.
-    if (elapsedMs >= ttlSeconds * 1000) return state;
-    return this.fill(tokenHash, state, ttlSeconds);
-  }
-
-  /**
-   * Adds the entry unless one appeared meanwhile. If one did (typically the issuer's revocation tombstone,
-   * written before its revoke commits), that entry is the newer truth and wins over what was just read.
-   */
-  private async fill(
-    tokenHash: string,
-    state: CachedTokenState,
-    ttlSeconds: number,
-  ): Promise<CachedTokenState> {
-    try {
-      if (await this.cache.putIfAbsent(tokenHash, state, ttlSeconds)) return state;
-      return (await this.cache.get(tokenHash)) ?? state;
-    } catch (error) {
-      this.logger.warn(`could not fill the token-state cache: ${messageOf(error)}`);
-      return state;
-    }
+  /** Through the shared cache; a token store that cannot be read means no verdict. */
+  private lookUp(tokenHash: string): Promise<CachedTokenState> {
+    return this.tokenStates.get(tokenHash, async () => {
+      try {
+        return await this.store.findByHash(tokenHash);
+      } catch (error) {
+        this.logger.error(`token store unavailable, refusing to answer: ${messageOf(error)}`);
+        throw VerificationError.unavailable();
+      }
+    });
   }
 }
 

@@ -1,11 +1,13 @@
 import { z } from 'zod';
 import {
-  autoRenewalSchedule,
   type CallbackAttemptReport,
   type CallbackDelivery,
+  callbackDelivery,
   INTERNAL_API_PREFIX,
   type InternalTokenState,
+  internalTokenState,
   type RenewalOffer,
+  renewalOffer,
 } from '@latchkey/contracts';
 
 /**
@@ -29,43 +31,12 @@ export interface IssuerClientOptions {
   fetch?: typeof fetch;
 }
 
-const time = z.string().refine((text) => !Number.isNaN(Date.parse(text)), 'not a time');
-
-const tokenStateSchema: z.ZodType<InternalTokenState> = z.object({
-  id: z.string(),
-  tenantId: z.string(),
-  name: z.string(),
-  status: z.enum(['active', 'revoked', 'expired']),
-  expiresAt: time.nullable(),
-  createdBy: z.string(),
-  createdByEmail: z.string().nullable(),
-  autoRenewal: autoRenewalSchedule.nullable(),
-  replacedByTokenId: z.string().nullable(),
-});
-
-const renewalOfferSchema: z.ZodType<RenewalOffer> = z.object({
-  id: z.string().min(1),
-  tokenId: z.string(),
-  tenantId: z.string(),
-  status: z.enum(['pending', 'redeemed', 'expired', 'cancelled']),
-  createdAt: time,
-  windowEndsAt: time,
-  nextRenewalAt: time,
-});
-
-const callbackDeliverySchema: z.ZodType<CallbackDelivery> = z.object({
-  attemptId: z.string().min(1),
-  offerId: z.string(),
-  tokenId: z.string(),
-  url: z.string(),
-  body: z.string(),
-  headers: z.record(z.string(), z.string()),
-  windowEndsAt: time,
-});
-
 const problemSchema = z.object({ code: z.string().optional(), detail: z.string().optional() });
 
-/** The worker's side of the issuer's internal API (`/internal/v1`, bearer INTERNAL_API_SECRET). */
+/**
+ * The worker's side of the issuer's internal API (`/internal/v1`, bearer INTERNAL_API_SECRET). Answers are
+ * checked against the schemas in libs/contracts internal-api.ts.
+ */
 export class IssuerClient {
   private readonly baseUrl: string;
   private readonly fetch: typeof fetch;
@@ -76,7 +47,7 @@ export class IssuerClient {
   }
 
   getToken(tokenId: string): Promise<IssuerResult<InternalTokenState>> {
-    return this.call('GET', `/tokens/${encodeURIComponent(tokenId)}`, undefined, tokenStateSchema);
+    return this.call('GET', `/tokens/${encodeURIComponent(tokenId)}`, undefined, internalTokenState);
   }
 
   /**
@@ -102,7 +73,7 @@ export class IssuerClient {
       'POST',
       `/tokens/${encodeURIComponent(tokenId)}/renewal-offers`,
       { dueAt },
-      renewalOfferSchema,
+      renewalOffer,
     );
   }
 
@@ -112,7 +83,7 @@ export class IssuerClient {
       'POST',
       `/renewal-offers/${encodeURIComponent(offerId)}/deliveries`,
       {},
-      callbackDeliverySchema,
+      callbackDelivery,
     );
   }
 

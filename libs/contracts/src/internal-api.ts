@@ -1,0 +1,88 @@
+import { z } from 'zod';
+import { autoRenewalSchedule } from './renewals';
+
+/*
+ * The issuer's service-to-service API, called by the worker (see renewals.ts for the flow). The worker
+ * validates every answer against these schemas; the issuer's controllers answer their `z.infer` types.
+ * Answers evolve additively: a reader ignores fields it does not know.
+ */
+
+/** Prefix of the issuer's service-to-service API, authenticated with `Authorization: Bearer <INTERNAL_API_SECRET>`. */
+export const INTERNAL_API_PREFIX = '/internal/v1';
+
+/** A time as JSON carries it; lenient, as `Date.parse` reads it. */
+const time = z.string().refine((text) => !Number.isNaN(Date.parse(text)), 'not a time');
+
+/** `GET /internal/v1/tokens/:id`: the token as the worker needs it for scheduling and mail. */
+export const internalTokenState = z.object({
+  id: z.string(),
+  tenantId: z.string(),
+  name: z.string(),
+  status: z.enum(['active', 'revoked', 'expired']),
+  expiresAt: time.nullable(),
+  createdBy: z.string(),
+  createdByEmail: z.string().nullable(),
+  autoRenewal: autoRenewalSchedule.nullable(),
+  /** The successor's id once the token has been renewed, rotated or auto-renewed. */
+  replacedByTokenId: z.string().nullable(),
+});
+export type InternalTokenState = z.infer<typeof internalTokenState>;
+
+/** `POST /internal/v1/tokens/:id/renewal-offers` body. */
+export const openRenewalOfferRequest = z.object({
+  /** The `nextRenewalAt` the worker was scheduled for; a different value is stale (409). */
+  dueAt: z.iso.datetime({ offset: true }),
+});
+export type OpenRenewalOfferRequest = z.infer<typeof openRenewalOfferRequest>;
+
+export const RENEWAL_OFFER_STATUSES = ['pending', 'redeemed', 'expired', 'cancelled'] as const;
+export type RenewalOfferStatus = (typeof RENEWAL_OFFER_STATUSES)[number];
+
+/** The answer to opening an offer (201 new, 200 the same offer again for the same `dueAt`). */
+export const renewalOffer = z.object({
+  id: z.string().min(1),
+  tokenId: z.string(),
+  tenantId: z.string(),
+  status: z.enum(RENEWAL_OFFER_STATUSES),
+  createdAt: time,
+  /** The redeem window's end (seed 003: 2 hours). */
+  windowEndsAt: time,
+  /** When a new offer is due if this one is not redeemed (seed 003: 24 hours later). */
+  nextRenewalAt: time,
+});
+export type RenewalOffer = z.infer<typeof renewalOffer>;
+
+/** 409 answers of the internal API carry one of these codes: the worker drops the job, no retry. */
+export enum RenewalRefusal {
+  NotRenewable = 'TOKEN_NOT_RENEWABLE',
+  StaleSchedule = 'RENEWAL_SCHEDULE_STALE',
+  OfferClosed = 'RENEWAL_OFFER_CLOSED',
+}
+
+/**
+ * `POST /internal/v1/renewal-offers/:offerId/deliveries`: one delivery attempt, signed and ready to send.
+ * Send exactly `body` (the signature covers these bytes) with `headers`, to `url`, without redirects.
+ */
+export const callbackDelivery = z.object({
+  attemptId: z.string().min(1),
+  offerId: z.string(),
+  tokenId: z.string(),
+  url: z.string(),
+  body: z.string(),
+  headers: z.record(z.string(), z.string()),
+  windowEndsAt: time,
+});
+export type CallbackDelivery = z.infer<typeof callbackDelivery>;
+
+export const CALLBACK_OUTCOMES = ['delivered', 'failed', 'blocked'] as const;
+export type CallbackOutcome = (typeof CALLBACK_OUTCOMES)[number];
+
+/** `PUT /internal/v1/renewal-attempts/:attemptId` body: what happened when the worker sent it. */
+export const callbackAttemptReport = z.object({
+  outcome: z.enum(CALLBACK_OUTCOMES),
+  statusCode: z.number().int().min(100).max(599).nullable(),
+  durationMs: z.number().int().min(0).max(2_147_483_647),
+  /** A short description of the failure (timeout, connection refused, HTTP 503, SSRF refusal…). */
+  error: z.string().max(1000).nullable(),
+});
+export type CallbackAttemptReport = z.infer<typeof callbackAttemptReport>;
