@@ -103,6 +103,8 @@ export default tseslint.config(
     files: ['apps/issuer/src/**/*.ts'],
     ignores: [
       'apps/issuer/src/**/*.repository.ts',
+      'apps/issuer/src/**/*.repository.medium.spec.ts',
+      'apps/issuer/test/**',
       'apps/issuer/src/**/*.entity.ts',
       'apps/issuer/src/database/**',
       'apps/issuer/src/infrastructure/**',

@@ -21,6 +21,7 @@ const collectCoverageFrom = [
   'apps/*/src/**/*.ts',
   'libs/*/src/**/*.ts',
   '!**/*.spec.ts',
+  '!**/test/**',
   '!**/*.d.ts',
   '!**/migrations/**',
   '!**/main.ts',
@@ -43,6 +44,15 @@ module.exports = {
       ...common,
       displayName: 'unit',
       testMatch: ['<rootDir>/apps/*/src/**/*.spec.ts', '<rootDir>/libs/*/src/**/*.spec.ts'],
+      testPathIgnorePatterns: ['/node_modules/', '\\.medium\\.spec\\.ts$'],
+    },
+    {
+      // Repositories on real Postgres: one fresh migrated database per run, no other service.
+      ...common,
+      displayName: 'medium',
+      testMatch: ['<rootDir>/apps/*/src/**/*.medium.spec.ts'],
+      globalSetup: '<rootDir>/apps/issuer/test/medium-setup.ts',
+      globalTeardown: '<rootDir>/apps/issuer/test/medium-teardown.ts',
     },
     {
       ...common,

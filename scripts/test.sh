@@ -33,6 +33,10 @@ step build tsc -b tsconfig.build.json
 status=0
 step unit jest --selectProjects unit --json --outputFile "$results/unit.json" || status=1
 if [[ $status -eq 0 ]]; then
+  # Repositories on real Postgres (one fresh migrated database); no other service needed.
+  step medium jest --selectProjects medium --runInBand --json --outputFile "$results/medium.json" || status=1
+fi
+if [[ $status -eq 0 ]]; then
   # A hard limit, so a hung run fails with its output instead of running into CI's own limit; --forceExit
   # because a leaked handle must not hold a finished run (services are killed on exit, see service-process.ts).
   step e2e timeout --kill-after=30s "${E2E_TIME_LIMIT:-45m}" \
@@ -43,7 +47,7 @@ fi
 node -e '
   const fs = require("fs");
   let passed = 0, failed = 0, skipped = 0, problems = [];
-  for (const suite of ["unit", "e2e"]) {
+  for (const suite of ["unit", "medium", "e2e"]) {
     const file = `${process.argv[1]}/${suite}.json`;
     if (!fs.existsSync(file)) { problems.push(`${suite}: no results (did not run)`); continue; }
     const r = JSON.parse(fs.readFileSync(file, "utf8"));

@@ -1,0 +1,188 @@
+import { randomUUID } from 'node:crypto';
+import type { DataSource } from 'typeorm';
+import { inTransaction, openDatabase } from '../../test/medium-database';
+import type { ListTokensQuery } from './dto/list-tokens.query';
+import { Token } from './token.entity';
+import { TokensRepository } from './tokens.repository';
+
+/* TokensRepository on real Postgres: scopes, filters, locks, the live-token count and usage. */
+
+let dataSource: DataSource;
+let tokens: TokensRepository;
+
+beforeAll(async () => {
+  dataSource = await openDatabase();
+  tokens = new TokensRepository(dataSource);
+});
+
+afterAll(async () => {
+  await dataSource?.destroy();
+});
+
+const now = new Date();
+let serial = 0;
+
+function aToken(tenantId: string, changes: Partial<Token> = {}): Token {
+  serial += 1;
+  return Object.assign(new Token(), {
+    id: randomUUID(),
+    tenantId,
+    name: `token-${serial}`,
+    description: null,
+    keyPrefix: 'lk_AbCdE',
+    tokenHash: randomUUID().replace(/-/g, '').padEnd(64, '0'),
+    createdBy: 'alice',
+    createdByEmail: 'alice@example.test',
+    createdAt: new Date(now.getTime() - serial * 1_000),
+    expiresAt: null,
+    scopes: ['*'],
+    resources: [],
+    purpose: 'integration',
+    status: 'active',
+    revokedAt: null,
+    revokedBy: null,
+    lastUsedAt: null,
+    usageCount: 0,
+    replacesTokenId: null,
+    replacedByTokenId: null,
+    renewalEveryDays: null,
+    renewalCallbackUrl: null,
+    renewalMailRecipient: null,
+    renewalNextAt: null,
+    ...changes,
+  } satisfies Partial<Token>);
+}
+
+async function insert(...rows: Token[]): Promise<void> {
+  await inTransaction(dataSource, async (tx) => {
+    for (const row of rows) await tokens.insert(tx, row);
+  });
+}
+
+const query = (changes: Partial<ListTokensQuery> = {}): ListTokensQuery => ({
+  page: 1,
+  pageSize: 15,
+  sort: 'createdAt',
+  order: 'desc',
+  ...changes,
+});
+
+describe('TokensRepository on Postgres', () => {
+  it('finds a token only within its tenant, and only the creator’s own for a member scope', async () => {
+    const token = aToken(`t-${randomUUID()}`);
+    await insert(token);
+    expect(await tokens.findVisible({ tenantId: token.tenantId }, token.id)).toMatchObject({ id: token.id });
+    expect(await tokens.findVisible({ tenantId: 'another-tenant' }, token.id)).toBeNull();
+    expect(await tokens.findVisible({ tenantId: token.tenantId, createdBy: 'bob' }, token.id)).toBeNull();
+  });
+
+  it('pages newest first, filters the name literally and counts every match', async () => {
+    const tenantId = `t-${randomUUID()}`;
+    await insert(
+      aToken(tenantId, { name: 'prod_100%' }),
+      aToken(tenantId, { name: 'prod-main' }),
+      aToken(tenantId, { name: 'staging', status: 'revoked', revokedAt: now, revokedBy: 'alice' }),
+    );
+    const all = await tokens.page({ tenantId }, query(), now);
+    expect(all.total).toBe(3);
+    expect(all.tokens.map((t) => t.name)).toEqual(['prod_100%', 'prod-main', 'staging']);
+    // `_` and `%` are not wildcards: only the name that contains them literally matches.
+    expect(
+      (await tokens.page({ tenantId }, query({ name: '_100%' }), now)).tokens.map((t) => t.name),
+    ).toEqual(['prod_100%']);
+    expect((await tokens.page({ tenantId }, query({ status: 'revoked' }), now)).total).toBe(1);
+    // Sorted by name (the database's collation decides between the two "prod" names).
+    const ascending = await tokens.page(
+      { tenantId },
+      query({ sort: 'name', order: 'asc', pageSize: 2 }),
+      now,
+    );
+    expect(ascending.total).toBe(3);
+    expect(ascending.tokens.map((t) => t.name).sort()).toEqual(['prod-main', 'prod_100%']);
+    const descending = await tokens.page(
+      { tenantId },
+      query({ sort: 'name', order: 'desc', pageSize: 1 }),
+      now,
+    );
+    expect(descending.tokens.map((t) => t.name)).toEqual(['staging']);
+  });
+
+  it('counts only live tokens, and serialises concurrent counts of one tenant', async () => {
+    const tenantId = `t-${randomUUID()}`;
+    await insert(
+      aToken(tenantId),
+      aToken(tenantId, { expiresAt: new Date(now.getTime() - 1_000) }),
+      aToken(tenantId, { status: 'revoked', revokedAt: now, revokedBy: 'alice' }),
+    );
+    const order: string[] = [];
+    let releaseFirst: () => void = () => undefined;
+    const firstHolds = new Promise<void>((resolve) => (releaseFirst = resolve));
+    const first = inTransaction(dataSource, async (tx) => {
+      expect(await tokens.lockTenantAndCountLive(tx, tenantId, now)).toBe(1);
+      order.push('first counted');
+      await firstHolds;
+      await tokens.insert(tx, aToken(tenantId));
+      order.push('first inserted');
+    });
+    // Let the first transaction take the tenant's lock before the second asks for it.
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    const second = inTransaction(dataSource, async (tx) => {
+      const live = await tokens.lockTenantAndCountLive(tx, tenantId, now);
+      order.push(`second counted ${live}`);
+    });
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    releaseFirst();
+    await Promise.all([first, second]);
+    expect(order).toEqual(['first counted', 'first inserted', 'second counted 2']);
+  });
+
+  it('locks a token until the transaction ends: a second locker waits, bounded by the lock timeout', async () => {
+    const token = aToken(`t-${randomUUID()}`);
+    await insert(token);
+    await inTransaction(dataSource, async (tx) => {
+      await tokens.lockById(tx, token.id);
+      const waiting = inTransaction(dataSource, (other) => tokens.lockById(other, token.id));
+      await expect(waiting).rejects.toMatchObject({ driverError: { code: '55P03' } });
+    });
+  });
+
+  it('records usage once per call within the tenant, and moves the last use only forward', async () => {
+    const token = aToken(`t-${randomUUID()}`);
+    await insert(token);
+    const later = new Date(now.getTime() + 60_000).toISOString();
+    const earlier = new Date(now.getTime() - 60_000).toISOString();
+    await inTransaction(dataSource, async (tx) => {
+      expect(
+        await tokens.recordUsage(tx, {
+          tokenId: token.id,
+          tenantId: token.tenantId,
+          count: 3,
+          lastUsedAt: later,
+        }),
+      ).toBe(true);
+      expect(
+        await tokens.recordUsage(tx, {
+          tokenId: token.id,
+          tenantId: token.tenantId,
+          count: 2,
+          lastUsedAt: earlier,
+        }),
+      ).toBe(true);
+      expect(
+        await tokens.recordUsage(tx, { tokenId: token.id, tenantId: 'other', count: 9, lastUsedAt: later }),
+      ).toBe(false);
+    });
+    const stored = await tokens.findById(token.id);
+    expect(stored?.usageCount).toBe(5);
+    expect(stored?.lastUsedAt?.toISOString()).toBe(later);
+  });
+
+  it('refuses a second successor of one token (unique index)', async () => {
+    const tenantId = `t-${randomUUID()}`;
+    const old = aToken(tenantId);
+    await insert(old, aToken(tenantId, { replacesTokenId: old.id }));
+    await expect(insert(aToken(tenantId, { replacesTokenId: old.id }))).rejects.toMatchObject({
+      driverError: { code: '23505' },
+    });
+  });
+});

@@ -1,0 +1,3 @@
+import { teardown } from './medium-setup';
+
+export default teardown;
