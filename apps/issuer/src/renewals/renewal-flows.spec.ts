@@ -1,25 +1,32 @@
 import { createHash } from 'node:crypto';
-import { type EntityManager, type EntityTarget, FindOperator, type ObjectLiteral } from 'typeorm';
-import type { DataSource } from 'typeorm';
 import { generateSigningSecret, SIGNATURE_HEADER, verifySignature } from '@latchkey/callback-signing';
 import { REDEEM_KEY_PATTERN, RenewalRefusal } from '@latchkey/contracts';
 import type { IssuerConfig } from '../config';
-import type { OutboxRelay } from '../outbox/outbox-relay.service';
+import type { TransactionRunner } from '../database/transaction';
+import type { MembersRepository } from '../members/members.repository';
+import type { UnitOfWork } from '../outbox/unit-of-work';
 import type { SigningSecretsService } from '../signing-secrets/signing-secrets.service';
-import { Member } from '../members/member.entity';
-import { Token } from '../tokens/token.entity';
-import type { TokensService } from '../tokens/tokens.service';
+import type { ReplaceToken } from '../tokens/replace-token';
+import type { Token } from '../tokens/token.entity';
+import type { TokenQueries } from '../tokens/token-queries';
+import type { TokensRepository } from '../tokens/tokens.repository';
 import { generateRedeemKey } from './redeem-key';
-import { RenewalAttempt } from './renewal-attempt.entity';
-import { RenewalOffer } from './renewal-offer.entity';
+import type { RenewalOffersRepository } from './renewal-offers.repository';
 import { AUTO_RENEWAL_ACTOR, RenewalRedemptionService } from './renewal-redemption.service';
 import { RenewalsService } from './renewals.service';
 import { RenewalErrorCode } from './renewals.errors';
+import {
+  FakeReplaceToken,
+  FakeSigningSecrets,
+  FakeTransactions,
+  InMemoryMembers,
+  InMemoryRenewalOffers,
+  InMemoryTokens,
+} from './testing/fakes';
 
 /*
- * The renewal flows against an in-memory stand-in for Postgres: enough of TypeORM's EntityManager for
- * these services, with transactions that roll back when their callback throws. Locks are not modelled;
- * the end-to-end suite covers concurrency on a real database.
+ * The renewal flows against in-memory repositories, with transactions that roll back when their work
+ * throws. Locks are not modelled; the end-to-end suite covers concurrency on a real database.
  */
 
 const HOUR = 3_600_000;
@@ -30,102 +37,6 @@ const CONFIG = {
   RENEWAL_OLD_TOKEN_GRACE_MS: DAY,
   ISSUER_PUBLIC_URL: 'https://issuer.example/',
 } as IssuerConfig;
-
-type Row = Record<string, unknown>;
-
-function matches(row: Row, where: Row): boolean {
-  return Object.entries(where).every(([field, wanted]) => {
-    const value = row[field];
-    if (wanted instanceof FindOperator) {
-      const operand: unknown = wanted.value;
-      if (wanted.type === 'not') return !same(value, operand);
-      if (wanted.type === 'isNull') return value === null;
-      if (wanted.type === 'lessThanOrEqual') return (value as Date).getTime() <= (operand as Date).getTime();
-      if (wanted.type === 'in') return (operand as unknown[]).some((candidate) => same(value, candidate));
-      throw new Error(`operator ${wanted.type} is not modelled`);
-    }
-    return same(value, wanted);
-  });
-}
-
-function same(a: unknown, b: unknown): boolean {
-  return a instanceof Date && b instanceof Date ? a.getTime() === b.getTime() : a === b;
-}
-
-class InMemoryDatabase {
-  tables = new Map<EntityTarget<ObjectLiteral>, Row[]>([
-    [Member, []],
-    [Token, []],
-    [RenewalOffer, []],
-    [RenewalAttempt, []],
-  ]);
-
-  readonly manager = {
-    findOne: (entity: EntityTarget<ObjectLiteral>, options: { where: Row }) =>
-      Promise.resolve(this.first(entity, options.where)),
-    findOneOrFail: (entity: EntityTarget<ObjectLiteral>, options: { where: Row }) =>
-      Promise.resolve(this.firstOrFail(entity, options.where)),
-    findOneBy: (entity: EntityTarget<ObjectLiteral>, where: Row) =>
-      Promise.resolve(this.first(entity, where)),
-    findOneByOrFail: (entity: EntityTarget<ObjectLiteral>, where: Row) =>
-      Promise.resolve(this.firstOrFail(entity, where)),
-    findBy: (entity: EntityTarget<ObjectLiteral>, where: Row) =>
-      Promise.resolve(this.all(entity, where).map((row) => ({ ...row }))),
-    insert: (entity: EntityTarget<ObjectLiteral>, row: Row) => {
-      this.table(entity).push({ ...row });
-      return Promise.resolve();
-    },
-    update: (entity: EntityTarget<ObjectLiteral>, where: Row, changes: Row) => {
-      for (const row of this.all(entity, where)) Object.assign(row, changes);
-      return Promise.resolve();
-    },
-    maximum: (entity: EntityTarget<ObjectLiteral>, field: string, where: Row) => {
-      const values = this.all(entity, where).map((row) => row[field] as number);
-      return Promise.resolve(values.length === 0 ? null : Math.max(...values));
-    },
-  };
-
-  readonly dataSource = {
-    transaction: async <T>(work: (manager: EntityManager) => Promise<T>): Promise<T> => {
-      const snapshot = new Map([...this.tables].map(([entity, rows]) => [entity, structuredClone(rows)]));
-      try {
-        return await work(this.manager as unknown as EntityManager);
-      } catch (error) {
-        this.tables = snapshot;
-        throw error;
-      }
-    },
-    getRepository: (entity: EntityTarget<ObjectLiteral>) => ({
-      find: ({ where }: { where: Row }) =>
-        Promise.resolve(this.all(entity, where).map((row) => ({ ...row }))),
-    }),
-  } as unknown as DataSource;
-
-  table(entity: EntityTarget<ObjectLiteral>): Row[] {
-    const rows = this.tables.get(entity);
-    if (!rows) throw new Error('unknown table');
-    return rows;
-  }
-
-  all(entity: EntityTarget<ObjectLiteral>, where: Row): Row[] {
-    return this.table(entity).filter((row) => matches(row, where));
-  }
-
-  private first(entity: EntityTarget<ObjectLiteral>, where: Row): Row | null {
-    const row = this.all(entity, where)[0];
-    return row ? { ...row } : null;
-  }
-
-  private firstOrFail(entity: EntityTarget<ObjectLiteral>, where: Row): Row {
-    const row = this.first(entity, where);
-    if (!row) throw new Error('EntityNotFound');
-    return row;
-  }
-
-  tokens = () => this.table(Token) as unknown as Token[];
-  offers = () => this.table(RenewalOffer) as unknown as RenewalOffer[];
-  attempts = () => this.table(RenewalAttempt) as unknown as RenewalAttempt[];
-}
 
 const TOKEN_ID = '0f4b6c1e-2d3a-4b5c-8d9e-0a1b2c3d4e5f';
 const SUCCESSOR_ID = '7a1c2e3f-4b5d-4c6e-8f70-8192a3b4c5d6';
@@ -162,110 +73,129 @@ function aToken(changes: Partial<Token> = {}): Token {
 }
 
 function setUp(token: Token = aToken()) {
-  const db = new InMemoryDatabase();
-  db.table(Token).push({ ...token });
-  db.table(Member).push({
-    tenantId: token.tenantId,
-    userId: token.createdBy,
-    role: 'admin',
-    status: 'active',
-  });
+  const transactions = new FakeTransactions();
+  const offers = new InMemoryRenewalOffers(transactions);
+  const tokens = new InMemoryTokens(transactions);
+  const members = new InMemoryMembers(transactions);
+  tokens.rows.push({ ...token });
+  members.rows.push({ tenantId: token.tenantId, userId: token.createdBy, status: 'active' });
   const secrets = [generateSigningSecret(), generateSigningSecret()];
-  const signingSecrets = { signingKeys: jest.fn(() => Promise.resolve([...secrets])) };
-  const replaceInTransaction = jest.fn(
-    (manager: EntityManager, old: Token, plan: { oldEndsAt: Date }, now: Date) => {
-      const successor = { ...old, id: SUCCESSOR_ID, createdAt: now, replacesTokenId: old.id };
-      void manager.insert(Token, successor);
-      void manager.update(Token, { id: old.id }, { replacedByTokenId: SUCCESSOR_ID, renewalNextAt: null });
-      return Promise.resolve({
-        id: SUCCESSOR_ID,
-        name: old.name,
-        keyPrefix: 'lk_NeWtO',
-        expiresAt: new Date(now.getTime() + 90 * DAY).toISOString(),
-        scopes: old.scopes,
-        resources: old.resources,
-        token: 'lk_the-new-plaintext',
-        replaced: { id: old.id, expiresAt: plan.oldEndsAt.toISOString() },
-      });
-    },
-  );
-  const tokens = { get: jest.fn(() => Promise.resolve({})), replaceInTransaction };
-  const relay = { nudge: jest.fn() };
+  const signingSecrets = new FakeSigningSecrets(transactions, secrets);
+  const signingKeys = jest.spyOn(signingSecrets, 'signingKeys');
+  const replaceToken = new FakeReplaceToken(tokens, {
+    id: SUCCESSOR_ID,
+    keyPrefix: 'lk_NeWtO',
+    plaintext: 'lk_the-new-plaintext',
+    lifetimeMs: 90 * DAY,
+  });
+  const replace = jest.spyOn(replaceToken, 'replace');
+  const tokenQueries = { get: jest.fn(() => Promise.resolve({})) };
   const renewals = new RenewalsService(
-    db.dataSource,
-    tokens as unknown as TokensService,
+    transactions as unknown as TransactionRunner,
+    offers as unknown as RenewalOffersRepository,
+    tokens as unknown as TokensRepository,
+    tokenQueries as unknown as TokenQueries,
+    members as unknown as MembersRepository,
     signingSecrets as unknown as SigningSecretsService,
     CONFIG,
   );
   const redemption = new RenewalRedemptionService(
-    db.dataSource,
-    tokens as unknown as TokensService,
-    relay as unknown as OutboxRelay,
+    transactions as unknown as UnitOfWork,
+    offers as unknown as RenewalOffersRepository,
+    tokens as unknown as TokensRepository,
+    members as unknown as MembersRepository,
+    replaceToken as unknown as ReplaceToken,
     CONFIG,
   );
-  return { db, secrets, signingSecrets, tokens, replaceInTransaction, relay, renewals, redemption };
+  return {
+    transactions,
+    offers,
+    tokens,
+    members,
+    secrets,
+    signingKeys,
+    replaceToken,
+    replace,
+    tokenQueries,
+    renewals,
+    redemption,
+  };
 }
 
-const dueAtOf = (db: InMemoryDatabase) => db.tokens()[0].renewalNextAt as Date;
+type World = ReturnType<typeof setUp>;
 
-async function keyOfNewOffer(world: ReturnType<typeof setUp>): Promise<{ key: string; offerId: string }> {
-  const { offer } = await world.renewals.openOffer(TOKEN_ID, dueAtOf(world.db));
+const dueAtOf = (world: World) => world.tokens.rows[0].renewalNextAt as Date;
+
+async function keyOfNewOffer(world: World): Promise<{ key: string; offerId: string }> {
+  const { offer } = await world.renewals.openOffer(TOKEN_ID, dueAtOf(world));
   const delivery = await world.renewals.deliver(offer.id);
   return { key: (JSON.parse(delivery.body) as { key: string }).key, offerId: offer.id };
 }
 
 /** Moves an offer's window into the past, as if its 2 hours went by. */
-function endWindow(db: InMemoryDatabase, offerId: string): void {
-  const offer = db.offers().find((o) => o.id === offerId);
+function endWindow(world: World, offerId: string): void {
+  const offer = world.offers.offers.find((o) => o.id === offerId);
   if (offer) offer.windowEndsAt = new Date(Date.now() - 1);
 }
 
 describe('opening a renewal offer', () => {
   it('opens a pending offer with a 2-hour window and moves the schedule 24 hours past it', async () => {
-    const { db, renewals } = setUp();
-    const dueAt = dueAtOf(db);
-    const { offer, created } = await renewals.openOffer(TOKEN_ID, dueAt);
+    const world = setUp();
+    const dueAt = dueAtOf(world);
+    const { offer, created } = await world.renewals.openOffer(TOKEN_ID, dueAt);
     expect(created).toBe(true);
     expect(offer).toMatchObject({ tokenId: TOKEN_ID, tenantId: 'acme', status: 'pending' });
     const createdAt = Date.parse(offer.createdAt);
     expect(Date.parse(offer.windowEndsAt) - createdAt).toBe(2 * HOUR);
     expect(Date.parse(offer.nextRenewalAt) - createdAt).toBe(26 * HOUR);
-    expect(db.offers()).toHaveLength(1);
-    expect(db.offers()[0].dueAt).toEqual(dueAt);
-    expect(db.tokens()[0].renewalNextAt?.toISOString()).toBe(offer.nextRenewalAt);
+    expect(world.offers.offers).toHaveLength(1);
+    expect(world.offers.offers[0].dueAt).toEqual(dueAt);
+    expect(world.tokens.rows[0].renewalNextAt?.toISOString()).toBe(offer.nextRenewalAt);
   });
 
   it('answers the same offer again for the same due time (the job ran twice)', async () => {
-    const { db, renewals } = setUp();
-    const dueAt = dueAtOf(db);
-    const first = await renewals.openOffer(TOKEN_ID, dueAt);
-    const again = await renewals.openOffer(TOKEN_ID, new Date(dueAt.getTime()));
+    const world = setUp();
+    const dueAt = dueAtOf(world);
+    const first = await world.renewals.openOffer(TOKEN_ID, dueAt);
+    const again = await world.renewals.openOffer(TOKEN_ID, new Date(dueAt.getTime()));
     expect(again).toEqual({ offer: first.offer, created: false });
-    expect(db.offers()).toHaveLength(1);
+    expect(world.offers.offers).toHaveLength(1);
   });
 
   it('records the previous unredeemed offer as expired when the next one opens', async () => {
-    const { db, renewals } = setUp();
-    const first = await renewals.openOffer(TOKEN_ID, dueAtOf(db));
-    endWindow(db, first.offer.id);
-    const second = await renewals.openOffer(TOKEN_ID, new Date(first.offer.nextRenewalAt));
+    const world = setUp();
+    const first = await world.renewals.openOffer(TOKEN_ID, dueAtOf(world));
+    endWindow(world, first.offer.id);
+    const second = await world.renewals.openOffer(TOKEN_ID, new Date(first.offer.nextRenewalAt));
     expect(second.created).toBe(true);
-    expect(db.offers().find((o) => o.id === first.offer.id)).toMatchObject({ status: 'expired' });
-    expect(db.offers().find((o) => o.id === first.offer.id)?.closedAt).toBeInstanceOf(Date);
+    expect(world.offers.offers.find((o) => o.id === first.offer.id)).toMatchObject({ status: 'expired' });
+    expect(world.offers.offers.find((o) => o.id === first.offer.id)?.closedAt).toBeInstanceOf(Date);
   });
 
   it('refuses a revoked token (409 TOKEN_NOT_RENEWABLE)', async () => {
-    const { db, renewals } = setUp(aToken({ status: 'revoked', revokedAt: new Date() }));
-    await expect(renewals.openOffer(TOKEN_ID, dueAtOf(db))).rejects.toMatchObject({
+    const world = setUp(aToken({ status: 'revoked', revokedAt: new Date() }));
+    await expect(world.renewals.openOffer(TOKEN_ID, dueAtOf(world))).rejects.toMatchObject({
       code: RenewalRefusal.NotRenewable,
       status: 409,
     });
-    expect(db.offers()).toHaveLength(0);
+    expect(world.offers.offers).toHaveLength(0);
+  });
+
+  it('refuses a token whose owner was removed from the tenant (409 TOKEN_NOT_RENEWABLE)', async () => {
+    const world = setUp();
+    world.members.remove('acme', 'alice');
+    await expect(world.renewals.openOffer(TOKEN_ID, dueAtOf(world))).rejects.toMatchObject({
+      code: RenewalRefusal.NotRenewable,
+      status: 409,
+    });
+    expect(world.offers.offers).toHaveLength(0);
   });
 
   it('refuses a stale due time (409 RENEWAL_SCHEDULE_STALE)', async () => {
-    const { db, renewals } = setUp();
-    await expect(renewals.openOffer(TOKEN_ID, new Date(dueAtOf(db).getTime() - 1))).rejects.toMatchObject({
+    const world = setUp();
+    await expect(
+      world.renewals.openOffer(TOKEN_ID, new Date(dueAtOf(world).getTime() - 1)),
+    ).rejects.toMatchObject({
       code: RenewalRefusal.StaleSchedule,
       status: 409,
     });
@@ -283,7 +213,7 @@ describe('opening a renewal offer', () => {
 describe('a callback delivery', () => {
   it('carries a fresh key, kept only as its hash, in a body signed with every signing secret', async () => {
     const world = setUp();
-    const { offer } = await world.renewals.openOffer(TOKEN_ID, dueAtOf(world.db));
+    const { offer } = await world.renewals.openOffer(TOKEN_ID, dueAtOf(world));
     const delivery = await world.renewals.deliver(offer.id);
 
     const body = JSON.parse(delivery.body) as Record<string, string>;
@@ -313,56 +243,68 @@ describe('a callback delivery', () => {
       expect(verifySignature(delivery.body, signature, secret).ok).toBe(true);
     }
     // Read on the transaction's own connection: a second one while holding the offer's lock can deadlock.
-    expect(world.signingSecrets.signingKeys).toHaveBeenCalledWith('acme', expect.any(Date), world.db.manager);
+    expect(world.signingKeys).toHaveBeenCalledWith('acme', expect.any(Date), world.transactions.last);
 
-    const [stored] = world.db.attempts();
+    const [stored] = world.offers.attempts;
     expect(stored).toMatchObject({ id: delivery.attemptId, offerId: offer.id, number: 1, outcome: null });
     expect(stored.keyHash).toBe(createHash('sha256').update(body.key).digest('hex'));
-    expect(JSON.stringify(world.db.tables.get(RenewalAttempt))).not.toContain(body.key);
+    expect(JSON.stringify(world.offers.attempts)).not.toContain(body.key);
   });
 
   it('numbers attempts and gives each its own key', async () => {
     const world = setUp();
-    const { offer } = await world.renewals.openOffer(TOKEN_ID, dueAtOf(world.db));
+    const { offer } = await world.renewals.openOffer(TOKEN_ID, dueAtOf(world));
     const first = await world.renewals.deliver(offer.id);
     const second = await world.renewals.deliver(offer.id);
-    expect(world.db.attempts().map((a) => a.number)).toEqual([1, 2]);
+    expect(world.offers.attempts.map((a) => a.number)).toEqual([1, 2]);
     expect(JSON.parse(first.body).key).not.toBe(JSON.parse(second.body).key);
     expect(first.attemptId).not.toBe(second.attemptId);
   });
 
   it('needs a signing secret (409 SIGNING_SECRET_REQUIRED) and then records nothing', async () => {
     const world = setUp();
-    const { offer } = await world.renewals.openOffer(TOKEN_ID, dueAtOf(world.db));
-    world.signingSecrets.signingKeys.mockResolvedValueOnce([]);
+    const { offer } = await world.renewals.openOffer(TOKEN_ID, dueAtOf(world));
+    world.signingKeys.mockResolvedValueOnce([]);
     await expect(world.renewals.deliver(offer.id)).rejects.toMatchObject({
       code: RenewalErrorCode.SigningSecretRequired,
       status: 409,
     });
-    expect(world.db.attempts()).toHaveLength(0);
-    expect(world.db.offers()[0].status).toBe('pending');
+    expect(world.offers.attempts).toHaveLength(0);
+    expect(world.offers.offers[0].status).toBe('pending');
   });
 
   it('is refused once the window has ended (409 RENEWAL_OFFER_CLOSED), recording the offer as expired', async () => {
     const world = setUp();
-    const { offer } = await world.renewals.openOffer(TOKEN_ID, dueAtOf(world.db));
-    endWindow(world.db, offer.id);
+    const { offer } = await world.renewals.openOffer(TOKEN_ID, dueAtOf(world));
+    endWindow(world, offer.id);
     await expect(world.renewals.deliver(offer.id)).rejects.toMatchObject({
       code: RenewalRefusal.OfferClosed,
       status: 409,
     });
-    expect(world.db.offers()[0].status).toBe('expired');
-    expect(world.db.attempts()).toHaveLength(0);
+    expect(world.offers.offers[0].status).toBe('expired');
+    expect(world.offers.attempts).toHaveLength(0);
   });
 
   it('is refused for an offer whose token was revoked meanwhile, cancelling it', async () => {
     const world = setUp();
-    const { offer } = await world.renewals.openOffer(TOKEN_ID, dueAtOf(world.db));
-    Object.assign(world.db.tokens()[0], { status: 'revoked', revokedAt: new Date() });
+    const { offer } = await world.renewals.openOffer(TOKEN_ID, dueAtOf(world));
+    Object.assign(world.tokens.rows[0], { status: 'revoked', revokedAt: new Date() });
     await expect(world.renewals.deliver(offer.id)).rejects.toMatchObject({
       code: RenewalRefusal.OfferClosed,
     });
-    expect(world.db.offers()[0].status).toBe('cancelled');
+    expect(world.offers.offers[0].status).toBe('cancelled');
+  });
+
+  it('is refused for an offer whose token’s owner was removed meanwhile, cancelling it', async () => {
+    const world = setUp();
+    const { offer } = await world.renewals.openOffer(TOKEN_ID, dueAtOf(world));
+    world.members.remove('acme', 'alice');
+    await expect(world.renewals.deliver(offer.id)).rejects.toMatchObject({
+      code: RenewalRefusal.OfferClosed,
+      status: 409,
+    });
+    expect(world.offers.offers[0].status).toBe('cancelled');
+    expect(world.offers.attempts).toHaveLength(0);
   });
 
   it('answers 404 for an unknown offer', async () => {
@@ -377,7 +319,7 @@ describe('a callback delivery', () => {
 describe('an attempt report', () => {
   it('records the outcome and marks the offer delivered once', async () => {
     const world = setUp();
-    const { offer } = await world.renewals.openOffer(TOKEN_ID, dueAtOf(world.db));
+    const { offer } = await world.renewals.openOffer(TOKEN_ID, dueAtOf(world));
     const { attemptId } = await world.renewals.deliver(offer.id);
     await world.renewals.report(attemptId, {
       outcome: 'failed',
@@ -385,21 +327,21 @@ describe('an attempt report', () => {
       durationMs: 12,
       error: 'HTTP 503',
     });
-    expect(world.db.offers()[0].deliveredAt).toBeNull();
+    expect(world.offers.offers[0].deliveredAt).toBeNull();
     await world.renewals.report(attemptId, {
       outcome: 'delivered',
       statusCode: 200,
       durationMs: 40,
       error: null,
     });
-    expect(world.db.attempts()[0]).toMatchObject({
+    expect(world.offers.attempts[0]).toMatchObject({
       outcome: 'delivered',
       statusCode: 200,
       durationMs: 40,
       error: null,
       finishedAt: expect.any(Date),
     });
-    const deliveredAt = world.db.offers()[0].deliveredAt;
+    const deliveredAt = world.offers.offers[0].deliveredAt;
     expect(deliveredAt).toBeInstanceOf(Date);
     await world.renewals.report(attemptId, {
       outcome: 'delivered',
@@ -407,7 +349,7 @@ describe('an attempt report', () => {
       durationMs: 41,
       error: null,
     });
-    expect(world.db.offers()[0].deliveredAt).toBe(deliveredAt);
+    expect(world.offers.offers[0].deliveredAt).toBe(deliveredAt);
   });
 
   it('answers 404 for an unknown attempt', async () => {
@@ -425,8 +367,8 @@ describe('redeeming a renewal key', () => {
     const before = Date.now();
     const renewed = await world.redemption.redeem(key);
 
-    expect(world.replaceInTransaction).toHaveBeenCalledTimes(1);
-    const [, old, plan] = world.replaceInTransaction.mock.calls[0];
+    expect(world.replace).toHaveBeenCalledTimes(1);
+    const [, old, plan] = world.replace.mock.calls[0];
     expect(old.id).toBe(TOKEN_ID);
     expect(plan).toEqual({
       name: 'prod-main-app',
@@ -448,13 +390,13 @@ describe('redeeming a renewal key', () => {
       resources: [],
       replaces: { id: TOKEN_ID, endsAt: plan.oldEndsAt.toISOString() },
     });
-    expect(world.db.offers().find((o) => o.id === offerId)).toMatchObject({
+    expect(world.offers.offers.find((o) => o.id === offerId)).toMatchObject({
       status: 'redeemed',
       newTokenId: SUCCESSOR_ID,
       redeemedAt: expect.any(Date),
       closedAt: expect.any(Date),
     });
-    expect(world.relay.nudge).toHaveBeenCalledTimes(1);
+    expect(world.transactions.nudges).toBe(1);
   });
 
   it('ends the old token at its own expiry when that comes before the grace period', async () => {
@@ -465,6 +407,26 @@ describe('redeeming a renewal key', () => {
     expect(renewed.replaces.endsAt).toBe(soon.toISOString());
   });
 
+  it('renews nothing when the change cannot reach the verifiers: the offer stays pending, its key still works', async () => {
+    const world = setUp();
+    const { key, offerId } = await keyOfNewOffer(world);
+    world.replaceToken.verifiersDown = true;
+    await expect(world.redemption.redeem(key)).rejects.toThrow('The verifiers could not be reached.');
+    expect(world.offers.offers.find((o) => o.id === offerId)).toMatchObject({
+      status: 'pending',
+      redeemedAt: null,
+      newTokenId: null,
+    });
+    expect(world.tokens.rows).toHaveLength(1);
+    expect(world.tokens.rows[0]).toMatchObject({ replacedByTokenId: null, renewalNextAt: expect.any(Date) });
+    expect(world.transactions.emitted).toEqual([]);
+    expect(world.transactions.nudges).toBe(0);
+
+    world.replaceToken.verifiersDown = false;
+    await expect(world.redemption.redeem(key)).resolves.toMatchObject({ id: SUCCESSOR_ID });
+    expect(world.transactions.nudges).toBe(1);
+  });
+
   it('works once: the same key again is 409 RENEWAL_KEY_USED', async () => {
     const world = setUp();
     const { key } = await keyOfNewOffer(world);
@@ -473,7 +435,7 @@ describe('redeeming a renewal key', () => {
       code: RenewalErrorCode.KeyUsed,
       status: 409,
     });
-    expect(world.replaceInTransaction).toHaveBeenCalledTimes(1);
+    expect(world.replace).toHaveBeenCalledTimes(1);
   });
 
   it('accepts any key delivered for the offer, and then none of them', async () => {
@@ -487,20 +449,20 @@ describe('redeeming a renewal key', () => {
   it('refuses a key whose window has ended (410 RENEWAL_KEY_EXPIRED) and records the expiry', async () => {
     const world = setUp();
     const { key, offerId } = await keyOfNewOffer(world);
-    endWindow(world.db, offerId);
+    endWindow(world, offerId);
     await expect(world.redemption.redeem(key)).rejects.toMatchObject({
       code: RenewalErrorCode.KeyExpired,
       status: 410,
     });
-    expect(world.db.offers()[0].status).toBe('expired');
-    expect(world.replaceInTransaction).not.toHaveBeenCalled();
-    expect(world.relay.nudge).not.toHaveBeenCalled();
+    expect(world.offers.offers[0].status).toBe('expired');
+    expect(world.replace).not.toHaveBeenCalled();
+    expect(world.transactions.nudges).toBe(0);
   });
 
   it('refuses a key of a cancelled offer (410 RENEWAL_KEY_CANCELLED)', async () => {
     const world = setUp();
     const { key } = await keyOfNewOffer(world);
-    world.db.offers()[0].status = 'cancelled';
+    world.offers.offers[0].status = 'cancelled';
     await expect(world.redemption.redeem(key)).rejects.toMatchObject({
       code: RenewalErrorCode.KeyCancelled,
       status: 410,
@@ -510,13 +472,26 @@ describe('redeeming a renewal key', () => {
   it('refuses a key once the token is no longer active (410 RENEWAL_KEY_CANCELLED), cancelling the offer', async () => {
     const world = setUp();
     const { key } = await keyOfNewOffer(world);
-    Object.assign(world.db.tokens()[0], { status: 'revoked', revokedAt: new Date() });
+    Object.assign(world.tokens.rows[0], { status: 'revoked', revokedAt: new Date() });
     await expect(world.redemption.redeem(key)).rejects.toMatchObject({
       code: RenewalErrorCode.KeyCancelled,
       status: 410,
     });
-    expect(world.db.offers()[0].status).toBe('cancelled');
-    expect(world.replaceInTransaction).not.toHaveBeenCalled();
+    expect(world.offers.offers[0].status).toBe('cancelled');
+    expect(world.replace).not.toHaveBeenCalled();
+  });
+
+  it('refuses a key once the token’s owner was removed (410 RENEWAL_KEY_CANCELLED), cancelling the offer', async () => {
+    const world = setUp();
+    const { key } = await keyOfNewOffer(world);
+    world.members.remove('acme', 'alice');
+    await expect(world.redemption.redeem(key)).rejects.toMatchObject({
+      code: RenewalErrorCode.KeyCancelled,
+      status: 410,
+    });
+    expect(world.offers.offers[0].status).toBe('cancelled');
+    expect(world.replace).not.toHaveBeenCalled();
+    expect(world.transactions.nudges).toBe(0);
   });
 
   it('answers an unknown key with 404 RENEWAL_KEY_UNKNOWN, naming nothing', async () => {
@@ -531,12 +506,12 @@ describe('redeeming a renewal key', () => {
     'refuses %p as 400 RENEWAL_KEY_MALFORMED without looking it up',
     async (key) => {
       const world = setUp();
-      const transaction = jest.spyOn(world.db.dataSource, 'transaction');
+      const run = jest.spyOn(world.transactions, 'run');
       await expect(world.redemption.redeem(key)).rejects.toMatchObject({
         code: RenewalErrorCode.KeyMalformed,
         status: 400,
       });
-      expect(transaction).not.toHaveBeenCalled();
+      expect(run).not.toHaveBeenCalled();
     },
   );
 });
@@ -553,14 +528,14 @@ describe('the renewals listing', () => {
       emailVerified: true,
     };
     const history = await world.renewals.history(principal, TOKEN_ID);
-    expect(world.tokens.get).toHaveBeenCalledWith(principal, TOKEN_ID);
+    expect(world.tokenQueries.get).toHaveBeenCalledWith(principal, TOKEN_ID);
     expect(history.items).toHaveLength(1);
     expect(history.items[0]).toMatchObject({ id: offerId, status: 'pending', attempts: [{ number: 1 }] });
   });
 
   it('lists nothing for a token the principal may not see', async () => {
     const world = setUp();
-    world.tokens.get.mockRejectedValueOnce(
+    world.tokenQueries.get.mockRejectedValueOnce(
       Object.assign(new Error('no'), { code: 'TOKEN_NOT_FOUND', status: 404 }),
     );
     const principal = {
