@@ -1,0 +1,179 @@
+import { EventType } from '@latchkey/contracts';
+import type { ReplacementPlan } from './replace-token';
+import {
+  aToken,
+  CALLBACK,
+  carla,
+  eventsOf,
+  RENEWAL_DAY_MS,
+  renewing,
+  tokenUseCases,
+} from './testing/token-use-cases';
+
+const now = new Date('2026-11-23T12:00:00.000Z');
+const DAY = 86_400_000;
+const SUCCESSOR = '2e3f4a5b-6c7d-4e8f-9a0b-1c2d3e4f5a6b';
+
+describe('ReplaceToken', () => {
+  beforeEach(() => jest.useFakeTimers({ now, doNotFake: ['nextTick', 'setImmediate'] }));
+  afterEach(() => jest.useRealTimers());
+
+  describe('replace, the successor algorithm', () => {
+    const byWorker = (oldEndsAt: Date): ReplacementPlan => ({
+      name: 'crm',
+      description: 'syncs contacts',
+      oldEndsAt,
+      reason: 'auto-renewal',
+      actorId: 'worker',
+    });
+
+    it("issues the successor as the old token's creator, with its auto-renewal rescheduled", async () => {
+      const { db, tokens, published, policyChecks, replace } = tokenUseCases();
+      const old = tokens.add(aToken(renewing));
+      const oldEndsAt = new Date(now.getTime() + DAY);
+      const replaced = await db.run((tx) => replace.replace(tx, old, byWorker(oldEndsAt), now));
+
+      expect(replaced).toMatchObject({
+        name: 'crm',
+        createdBy: { id: 'alice', email: 'alice@acme.test' },
+        scopes: ['projects:read'],
+        resources: ['proj_42'],
+        purpose: 'integration',
+        // The old token lived a year (2026-11-01 to 2027-11-01): so does its successor, from now.
+        expiresAt: new Date(now.getTime() + 365 * DAY).toISOString(),
+        autoRenewal: {
+          everyDays: 30,
+          callbackUrl: CALLBACK,
+          mailRecipient: 'ops@acme.test',
+          nextRenewalAt: new Date(now.getTime() + 30 * RENEWAL_DAY_MS).toISOString(),
+        },
+        replaced: { id: old.id, expiresAt: oldEndsAt.toISOString() },
+      });
+      expect(replaced.token).toMatch(/^lk_/);
+      // The plan is read through the transaction: a second connection while holding locks can deadlock.
+      expect(policyChecks).toEqual([
+        { tenantId: 'acme', expiresAt: expect.any(Date), now, tx: db.handedOut[0] },
+      ]);
+
+      expect(tokens.get(replaced.id)).toMatchObject({
+        tenantId: 'acme',
+        createdBy: 'alice',
+        replacesTokenId: old.id,
+      });
+      expect(tokens.get(old.id)).toMatchObject({
+        expiresAt: oldEndsAt,
+        replacedByTokenId: replaced.id,
+        renewalNextAt: null,
+      });
+      expect(published).toEqual([expect.objectContaining({ id: old.id, expiresAt: oldEndsAt })]);
+
+      const [created] = eventsOf(db, EventType.TokenCreated);
+      expect(created.data).toMatchObject({
+        tokenId: replaced.id,
+        createdBy: 'alice',
+        createdByEmail: 'alice@acme.test',
+        autoRenewal: {
+          everyDays: 30,
+          nextRenewalAt: new Date(now.getTime() + 30 * RENEWAL_DAY_MS).toISOString(),
+        },
+      });
+      expect(eventsOf(db, EventType.TokenRenewed).map((e) => e.data)).toEqual([
+        {
+          oldTokenId: old.id,
+          newTokenId: replaced.id,
+          oldTokenEndsAt: oldEndsAt.toISOString(),
+          renewedBy: 'worker',
+          reason: 'auto-renewal',
+        },
+      ]);
+      expect(JSON.stringify(db.emitted)).not.toContain(replaced.token);
+    });
+
+    it('gives a successor of a token without expiry or auto-renewal neither', async () => {
+      const { db, tokens, replace } = tokenUseCases();
+      const old = tokens.add(aToken({ expiresAt: null }));
+      const replaced = await db.run((tx) => replace.replace(tx, old, byWorker(now), now));
+      expect(replaced).toMatchObject({ autoRenewal: null, expiresAt: null });
+      expect(eventsOf(db, EventType.TokenCreated)[0].data.autoRenewal).toBeNull();
+    });
+
+    it('refuses a token already replaced, whoever calls it (409 TOKEN_REPLACED)', async () => {
+      const { db, tokens, replace } = tokenUseCases();
+      const old = tokens.add(aToken({ replacedByTokenId: SUCCESSOR }));
+      await expect(db.run((tx) => replace.replace(tx, old, byWorker(now), now))).rejects.toMatchObject({
+        code: 'TOKEN_REPLACED',
+      });
+      expect(tokens.rows).toHaveLength(1);
+    });
+
+    it('commits nothing when the verifiers cannot learn the old token’s new end', async () => {
+      const { db, tokens, verifiers, replace } = tokenUseCases();
+      const old = tokens.add(aToken(renewing));
+      verifiers.down = true;
+      await expect(db.run((tx) => replace.replace(tx, old, byWorker(now), now))).rejects.toMatchObject({
+        code: 'REVOCATION_UNAVAILABLE',
+        status: 503,
+      });
+      expect(tokens.rows).toEqual([expect.objectContaining({ id: old.id, replacedByTokenId: null })]);
+      expect(db.emitted).toEqual([]);
+    });
+  });
+
+  describe('rotate and renew', () => {
+    it("say why in TokenRenewed, keep the old token's creator, and stop its renewals", async () => {
+      const { db, tokens, renewalStops, replace } = tokenUseCases();
+      const old = tokens.add(aToken(renewing));
+      const rotated = await replace.rotate(carla, old.id, '1h');
+      expect(rotated.createdBy.id).toBe('alice');
+      expect(rotated.replaced.expiresAt).toBe(new Date(now.getTime() + 3_600_000).toISOString());
+      expect(eventsOf(db, EventType.TokenRenewed)[0].data).toMatchObject({
+        reason: 'rotation',
+        renewedBy: 'carla',
+      });
+      expect(renewalStops).toEqual([{ tokenId: old.id, tx: db.handedOut[0] }]);
+      expect(db.nudges).toBe(1);
+
+      const other = tokens.add(aToken({ id: '1d2e3f4a-5b6c-4d7e-8f9a-0b1c2d3e4f5a' }));
+      await replace.renew(carla, other.id, { name: 'crm-2027', oldTokenEndsAt: now });
+      expect(eventsOf(db, EventType.TokenRenewed)[1].data).toMatchObject({
+        reason: 'manual',
+        renewedBy: 'carla',
+      });
+    });
+
+    it.each(['rotate', 'renew'] as const)(
+      'cannot %s a token already replaced (409 TOKEN_REPLACED): one token never becomes two',
+      async (action) => {
+        const { db, tokens, replace } = tokenUseCases();
+        const old = tokens.add(aToken({ ...renewing, replacedByTokenId: SUCCESSOR }));
+        const attempt =
+          action === 'rotate'
+            ? replace.rotate(carla, old.id, '1h')
+            : replace.renew(carla, old.id, { name: 'second', oldTokenEndsAt: now });
+        await expect(attempt).rejects.toMatchObject({
+          code: 'TOKEN_REPLACED',
+          status: 409,
+          extensions: { replacedByTokenId: SUCCESSOR },
+        });
+        expect(db.emitted).toEqual([]);
+      },
+    );
+
+    it('cannot renew a token past its own expiry (422 CANNOT_EXTEND_TOKEN)', async () => {
+      const { tokens, replace } = tokenUseCases();
+      const old = tokens.add(aToken());
+      await expect(
+        replace.renew(carla, old.id, { name: 'later', oldTokenEndsAt: new Date('2028-01-01T00:00:00Z') }),
+      ).rejects.toMatchObject({ code: 'CANNOT_EXTEND_TOKEN', status: 422 });
+    });
+
+    it('answers 404 for a token of another tenant, as for an unknown one', async () => {
+      const { tokens, replace } = tokenUseCases();
+      const old = tokens.add(aToken({ tenantId: 'globex' }));
+      await expect(replace.rotate(carla, old.id, '1h')).rejects.toMatchObject({
+        code: 'TOKEN_NOT_FOUND',
+        status: 404,
+      });
+    });
+  });
+});

@@ -1,0 +1,165 @@
+/*
+ * The token use cases wired to in-memory repositories and transactions, for unit specs: what a spec
+ * needs to drive them and to see what they wrote, announced and published. No Jest here, so this file
+ * also compiles where the app is built.
+ */
+import type { EventType } from '@latchkey/contracts';
+import type { AdminPrincipal } from '../../auth/admin-principal';
+import type { IssuerConfig } from '../../config';
+import type { Tx } from '../../database/transaction';
+import { FakeTransactions } from '../../outbox/testing/fake-transactions';
+import type { EventFields, UnitOfWork } from '../../outbox/unit-of-work';
+import type { SigningSecretsService } from '../../signing-secrets/signing-secrets.service';
+import type { TenantPolicyService } from '../../tenants/tenant-policy.service';
+import { AutoRenewalAcceptance } from '../accept-auto-renewal';
+import { CreateToken } from '../create-token';
+import { ReplaceToken } from '../replace-token';
+import { RevokeToken } from '../revoke-token';
+import { Token } from '../token.entity';
+import { TokenIssuance } from '../token-issuance';
+import { TokenQueries } from '../token-queries';
+import { TokenRenewalStops } from '../token-renewal-stops';
+import type { TokenStateCache } from '../token-state-cache';
+import type { TokensRepository } from '../tokens.repository';
+import { UpdateToken } from '../update-token';
+import { InMemoryTokens } from './in-memory-tokens';
+
+/** A renewal "day" of one second, so schedules are easy to read. */
+export const RENEWAL_DAY_MS = 1_000;
+/** An https URL on a public address literal: passes the SSRF guard without a DNS lookup. */
+export const CALLBACK = 'https://8.8.8.8/latchkey/renewals';
+
+export const carla: AdminPrincipal = {
+  userId: 'carla',
+  tenantId: 'acme',
+  role: 'admin',
+  email: 'carla@acme.test',
+  emailVerified: true,
+};
+
+/** A live token created by alice, valid for a year from 2026-11-01. */
+export function aToken(extra: Partial<Token> = {}): Token {
+  return Object.assign(new Token(), {
+    id: '0f4b6c1e-2d3a-4b5c-8d9e-0a1b2c3d4e5f',
+    tenantId: 'acme',
+    name: 'crm',
+    description: 'syncs contacts',
+    keyPrefix: 'lk_abcde',
+    tokenHash: 'f'.repeat(64),
+    createdBy: 'alice',
+    createdByEmail: 'alice@acme.test',
+    createdAt: new Date('2026-11-01T00:00:00.000Z'),
+    expiresAt: new Date('2027-11-01T00:00:00.000Z'),
+    status: 'active',
+    revokedAt: null,
+    revokedBy: null,
+    lastUsedAt: null,
+    usageCount: 0,
+    scopes: ['projects:read'],
+    resources: ['proj_42'],
+    purpose: 'integration',
+    replacesTokenId: null,
+    replacedByTokenId: null,
+    renewalEveryDays: null,
+    renewalCallbackUrl: null,
+    renewalMailRecipient: null,
+    renewalNextAt: null,
+    ...extra,
+  } satisfies Partial<Token>);
+}
+
+/** Auto-renewal every 30 days, next due on 2026-12-01. */
+export const renewing = {
+  renewalEveryDays: 30,
+  renewalCallbackUrl: CALLBACK,
+  renewalMailRecipient: 'ops@acme.test',
+  renewalNextAt: new Date('2026-12-01T00:00:00.000Z'),
+};
+
+/** How a plan check was asked: which tenant, expiry and time, and through which transaction. */
+export interface PolicyCheck {
+  tenantId: string;
+  expiresAt: Date | null;
+  now: Date;
+  tx: Tx | undefined;
+}
+
+/** The events of one type that committed transactions announced, in order. */
+export function eventsOf<T extends EventType>(db: FakeTransactions, type: T): EventFields<T>[] {
+  return db.emitted.filter((e) => e.type === type).map((e) => e.fields as EventFields<T>);
+}
+
+export interface TokenUseCasesOptions {
+  hasSigningSecret?: boolean;
+  maxTokensPerTenant?: number;
+}
+
+export function tokenUseCases(options: TokenUseCasesOptions = {}) {
+  const db = new FakeTransactions();
+  const tokens = new InMemoryTokens(db);
+  const config = {
+    RENEWAL_DAY_MS,
+    CALLBACK_ALLOW_LIST: [],
+    MAX_TOKENS_PER_TENANT: options.maxTokensPerTenant ?? 100,
+    TOKEN_SCOPE_CATALOG: ['projects:read', 'projects:write'],
+    AGENT_TOKEN_DEFAULT_EXPIRY_DAYS: 90,
+  } as unknown as IssuerConfig;
+
+  /** Token states written to the verifiers' cache, in order. */
+  const published: Token[] = [];
+  /** While true, the verifiers' cache cannot be written, as when Redis is down. */
+  const verifiers = { down: false };
+  const stateCache = {
+    publish: (token: Token) => {
+      if (verifiers.down) return Promise.reject(new Error('The cache could not be reached.'));
+      published.push({ ...token });
+      return Promise.resolve();
+    },
+  } as unknown as TokenStateCache;
+
+  const policyChecks: PolicyCheck[] = [];
+  const policies = {
+    assertMayIssue: (tenantId: string, expiresAt: Date | null, now: Date, tx?: Tx) => {
+      db.through(tx);
+      policyChecks.push({ tenantId, expiresAt, now, tx });
+      return Promise.resolve();
+    },
+  } as unknown as TenantPolicyService;
+
+  const signingSecretChecks: string[] = [];
+  const signingSecrets = {
+    hasSigningSecret: (tenantId: string) => {
+      db.through(undefined);
+      signingSecretChecks.push(tenantId);
+      return Promise.resolve(options.hasSigningSecret ?? true);
+    },
+  } as unknown as SigningSecretsService;
+
+  /** Tokens that stopped renewing, as the renewals feature hears of it (and in which transaction). */
+  const renewalStops: { tokenId: string; tx: Tx }[] = [];
+  const stops = new TokenRenewalStops();
+  stops.register((tx, tokenId) => {
+    db.through(tx);
+    renewalStops.push({ tokenId, tx });
+    return Promise.resolve();
+  });
+
+  const unitOfWork = db as unknown as UnitOfWork;
+  const repository = tokens as unknown as TokensRepository;
+  const issuance = new TokenIssuance(repository, stateCache, config);
+  const acceptance = new AutoRenewalAcceptance(signingSecrets, config);
+  return {
+    db,
+    tokens,
+    published,
+    verifiers,
+    policyChecks,
+    signingSecretChecks,
+    renewalStops,
+    create: new CreateToken(unitOfWork, issuance, policies, acceptance, config),
+    update: new UpdateToken(unitOfWork, repository, acceptance, stops, config),
+    revoke: new RevokeToken(unitOfWork, repository, issuance, stops),
+    replace: new ReplaceToken(unitOfWork, repository, issuance, policies, stops),
+    queries: new TokenQueries(repository),
+  };
+}

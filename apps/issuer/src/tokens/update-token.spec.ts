@@ -1,0 +1,104 @@
+import { EventType } from '@latchkey/contracts';
+import {
+  aToken,
+  CALLBACK,
+  carla,
+  eventsOf,
+  RENEWAL_DAY_MS,
+  renewing,
+  tokenUseCases,
+} from './testing/token-use-cases';
+import { TokenErrorCode } from './tokens.errors';
+
+const now = new Date('2026-11-23T12:00:00.000Z');
+
+describe('UpdateToken', () => {
+  beforeEach(() => jest.useFakeTimers({ now, doNotFake: ['nextTick', 'setImmediate'] }));
+  afterEach(() => jest.useRealTimers());
+
+  it('switches auto-renewal on and announces only what changed', async () => {
+    const { db, tokens, update } = tokenUseCases();
+    const token = tokens.add(aToken());
+    const view = await update.execute(carla, token.id, {
+      description: 'syncs contacts',
+      autoRenewal: { everyDays: 30, callbackUrl: CALLBACK, mailRecipient: 'ops@acme.test' },
+    });
+    const schedule = {
+      everyDays: 30,
+      callbackUrl: CALLBACK,
+      mailRecipient: 'ops@acme.test',
+      nextRenewalAt: new Date(now.getTime() + 30 * RENEWAL_DAY_MS).toISOString(),
+    };
+    expect(view.autoRenewal).toEqual(schedule);
+    expect(tokens.get(token.id)).toMatchObject({ renewalEveryDays: 30, renewalCallbackUrl: CALLBACK });
+    // The description did not change, so it is not announced.
+    expect(eventsOf(db, EventType.TokenUpdated).map((e) => e.data)).toEqual([
+      { tokenId: token.id, updatedBy: 'carla', changes: { autoRenewal: schedule } },
+    ]);
+  });
+
+  it('keeps the due renewal when only the recipient changes', async () => {
+    const { tokens, update } = tokenUseCases();
+    const token = tokens.add(aToken(renewing));
+    const view = await update.execute(carla, token.id, {
+      autoRenewal: { everyDays: 30, callbackUrl: CALLBACK, mailRecipient: 'team@acme.test' },
+    });
+    expect(view.autoRenewal).toMatchObject({
+      mailRecipient: 'team@acme.test',
+      nextRenewalAt: renewing.renewalNextAt.toISOString(),
+    });
+  });
+
+  it('switches auto-renewal off and stops the renewals in the same transaction', async () => {
+    const { db, tokens, renewalStops, update } = tokenUseCases();
+    const token = tokens.add(aToken(renewing));
+    const view = await update.execute(carla, token.id, { autoRenewal: null });
+    expect(view.autoRenewal).toBeNull();
+    expect(eventsOf(db, EventType.TokenUpdated)[0].data.changes).toEqual({ autoRenewal: null });
+    expect(renewalStops).toEqual([{ tokenId: token.id, tx: db.handedOut[0] }]);
+  });
+
+  it('writes and announces nothing when nothing changes', async () => {
+    const { db, tokens, update } = tokenUseCases();
+    const token = tokens.add(aToken(renewing));
+    await update.execute(carla, token.id, {
+      description: 'syncs contacts',
+      autoRenewal: { everyDays: 30, callbackUrl: CALLBACK, mailRecipient: 'ops@acme.test' },
+    });
+    expect(tokens.rows).toEqual([token]);
+    expect(db.emitted).toEqual([]);
+    expect(db.nudges).toBe(0);
+  });
+
+  it.each([
+    ['a revoked', { status: 'revoked' as const, revokedAt: now }, TokenErrorCode.Revoked],
+    ['an expired', { expiresAt: new Date('2026-11-20T00:00:00.000Z') }, TokenErrorCode.Expired],
+    ['a replaced', { replacedByTokenId: '1d2e3f4a-5b6c-4d7e-8f9a-0b1c2d3e4f5a' }, TokenErrorCode.Replaced],
+  ])('refuses auto-renewal on %s token (409) before resolving its callback', async (_label, state, code) => {
+    const { db, tokens, signingSecretChecks, update } = tokenUseCases();
+    const token = tokens.add(aToken(state));
+    await expect(
+      update.execute(carla, token.id, { autoRenewal: { everyDays: 30, callbackUrl: CALLBACK } }),
+    ).rejects.toMatchObject({ code, status: 409 });
+    expect(signingSecretChecks).toEqual([]);
+    expect(db.emitted).toEqual([]);
+  });
+
+  it('needs at least one editable field', async () => {
+    const { tokens, update } = tokenUseCases();
+    const token = tokens.add(aToken());
+    await expect(update.execute(carla, token.id, {})).rejects.toMatchObject({
+      code: TokenErrorCode.NothingToUpdate,
+    });
+  });
+
+  it('refuses to change a fixed field, naming it (seed 000: revoke and create a new token)', async () => {
+    const { tokens, update } = tokenUseCases();
+    const token = tokens.add(aToken());
+    await expect(update.execute(carla, token.id, { name: 'renamed' })).rejects.toMatchObject({
+      code: TokenErrorCode.FieldImmutable,
+      extensions: { fields: ['name'] },
+    });
+    expect(tokens.get(token.id)?.name).toBe('crm');
+  });
+});
