@@ -19,6 +19,11 @@ const schema = z
     ),
     REDIS_URL: env.url('Redis connection string; revocations are written to the verifiers’ cache'),
     REDIS_KEY_PREFIX: env.textWithDefault('latchkey:', 'namespace for every Redis key'),
+    CACHE_SIGNING_KEY: env.cacheSigningKey(),
+    REDIS_REPLICA_ACK_TIMEOUT_MS: env.durationMs(
+      500,
+      'how long a revocation waits for a Redis replica to acknowledge its cache entry (when replicas exist)',
+    ),
     KAFKA_BROKERS: env.brokers('comma-separated Kafka bootstrap brokers, e.g. 127.0.0.1:9092'),
     KAFKA_TOPIC_PREFIX: env.textWithDefault('', 'namespace prepended to every topic name'),
     ISSUER_KAFKA_CLIENT_ID: env.textWithDefault('latchkey-issuer', 'Kafka client id'),

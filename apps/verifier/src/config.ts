@@ -9,6 +9,7 @@ const verifierConfigSchema = z.object({
   ...databaseSettings({ poolSize: 10, connectTimeoutMs: 2_000, statementTimeoutMs: 5_000 }),
   REDIS_URL: env.url('Redis connection URL for the shared token-state cache'),
   REDIS_KEY_PREFIX: env.textWithDefault('latchkey:', 'namespace for Redis keys, shared with the issuer'),
+  CACHE_SIGNING_KEY: env.cacheSigningKey(),
   KAFKA_BROKERS: env.brokers('comma-separated Kafka bootstrap brokers, e.g. 127.0.0.1:9092'),
   KAFKA_TOPIC_PREFIX: env.textWithDefault('', 'namespace for Kafka topic names, e.g. `staging.`'),
   VERIFIER_KAFKA_CLIENT_ID: env.textWithDefault('latchkey-verifier', 'Kafka client id'),

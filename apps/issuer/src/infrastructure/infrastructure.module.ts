@@ -13,6 +13,7 @@ import {
 } from '@latchkey/service-runtime';
 import { ISSUER_CONFIG, type IssuerConfig } from '../config';
 import { dataSourceOptions, PRIORITY_DATA_SOURCE } from '../database/data-source';
+import { RedisVerifierCacheStore, VERIFIER_CACHE_STORE, VerifierCacheWriter } from './verifier-cache';
 
 /**
  * The issuer's connections (config, Postgres through TypeORM, Redis, Kafka) and the readiness checks
@@ -39,7 +40,12 @@ export class InfrastructureModule {
           retryAttempts: 3,
           retryDelay: 1000,
         }),
-        RedisModule.forRoot({ url: config.REDIS_URL, connectionName: 'latchkey-issuer' }),
+        // A revocation may wait REDIS_REPLICA_ACK_TIMEOUT_MS for a replica (WAIT): longer than that fails.
+        RedisModule.forRoot({
+          url: config.REDIS_URL,
+          connectionName: 'latchkey-issuer',
+          commandTimeoutMs: Math.max(1_000, config.REDIS_REPLICA_ACK_TIMEOUT_MS + 500),
+        }),
         KafkaModule.forRoot({
           brokers: config.KAFKA_BROKERS,
           clientId: config.ISSUER_KAFKA_CLIENT_ID,
@@ -54,8 +60,12 @@ export class InfrastructureModule {
           ],
         }),
       ],
-      providers: [{ provide: ISSUER_CONFIG, useValue: config }],
-      exports: [ISSUER_CONFIG],
+      providers: [
+        { provide: ISSUER_CONFIG, useValue: config },
+        { provide: VERIFIER_CACHE_STORE, useClass: RedisVerifierCacheStore },
+        VerifierCacheWriter,
+      ],
+      exports: [ISSUER_CONFIG, VerifierCacheWriter],
     };
   }
 }

@@ -23,7 +23,7 @@ export class InfrastructureModule {
     return {
       module: InfrastructureModule,
       imports: [
-        RedisModule.forRoot({ url: config.REDIS_URL, connectionName: 'latchkey-worker' }),
+        RedisModule.forRoot({ url: config.WORKER_REDIS_URL, connectionName: 'latchkey-worker' }),
         KafkaModule.forRoot({
           brokers: config.KAFKA_BROKERS,
           clientId: config.WORKER_KAFKA_CLIENT_ID,
