@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { callbackAllowListSetting } from '@latchkey/callback-safety';
-import { env, loadConfig } from '@latchkey/service-runtime';
+import { kafkaSettings, kafkaSettingsProblems } from '@latchkey/messaging';
+import { ConfigError, env, loadConfig } from '@latchkey/service-runtime';
 
 const schema = z
   .object({
@@ -20,6 +21,7 @@ const schema = z
     REDIS_KEY_PREFIX: env.textWithDefault('latchkey:', 'namespace for every Redis key'),
     KAFKA_BROKERS: env.brokers('comma-separated Kafka bootstrap brokers, e.g. 127.0.0.1:9092'),
     KAFKA_TOPIC_PREFIX: env.textWithDefault('', 'namespace prepended to every topic name'),
+    ...kafkaSettings(),
     WORKER_KAFKA_CLIENT_ID: env.textWithDefault('latchkey-worker', 'Kafka client id'),
     WORKER_KAFKA_GROUP_ID: env.textWithDefault(
       'latchkey-worker',
@@ -101,6 +103,8 @@ export const WORKER_REDIS_DATABASE = 1;
 
 export function loadWorkerConfig(source: Record<string, string | undefined> = process.env): WorkerConfig {
   const { REDIS_URL, WORKER_REDIS_URL, ...rest } = loadConfig(schema, source);
+  const problems = kafkaSettingsProblems(rest);
+  if (problems.length > 0) throw new ConfigError(problems);
   return {
     ...rest,
     WORKER_REDIS_URL: WORKER_REDIS_URL ?? withDatabase(REDIS_URL ?? '', WORKER_REDIS_DATABASE),

@@ -7,3 +7,4 @@ export * from './verification';
 export * from './renewals';
 export * from './topic-of';
 export * from './cache-entry-signing';
+export * from './event-trust';

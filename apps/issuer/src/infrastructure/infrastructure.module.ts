@@ -3,7 +3,7 @@ import { getDataSourceToken, TypeOrmModule } from '@nestjs/typeorm';
 import type Redis from 'ioredis';
 import type { Kafka } from 'kafkajs';
 import type { DataSource } from 'typeorm';
-import { KAFKA, KafkaModule, kafkaReadiness } from '@latchkey/messaging';
+import { KAFKA, KafkaModule, kafkaReadiness, kafkaSecurityOf } from '@latchkey/messaging';
 import {
   HealthModule,
   type ReadinessCheck,
@@ -50,6 +50,7 @@ export class InfrastructureModule {
           brokers: config.KAFKA_BROKERS,
           clientId: config.ISSUER_KAFKA_CLIENT_ID,
           topicPrefix: config.KAFKA_TOPIC_PREFIX,
+          ...kafkaSecurityOf(config),
         }),
         HealthModule.forRootAsync({
           inject: [getDataSourceToken(), REDIS, KAFKA],
