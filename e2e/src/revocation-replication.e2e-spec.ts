@@ -95,4 +95,26 @@ describe('revocation and Redis replicas', () => {
     }
     await issuer().post(`/v1/tokens/${token.id}/revoke`).set('Authorization', admin).expect(200);
   });
+
+  it('answers 503 MEMBER_CHANGE_NOT_REPLICATED to a member change no replica confirms', async () => {
+    const owner = await system.adminAuth({ tenantId: 'replicas', userId: 'olga', role: 'owner' });
+    // Mo signs in once, so Latchkey knows the member.
+    const mo = await system.adminAuth({ tenantId: 'replicas', userId: 'mo', role: 'member' });
+    await issuer().get('/v1/tokens').set('Authorization', mo).expect(200);
+    process.kill(replica.pid ?? 0, 'SIGSTOP');
+    try {
+      const refused = await issuer()
+        .patch('/v1/members/mo')
+        .set('Authorization', owner)
+        .send({ role: 'admin' })
+        .expect(503);
+      expect(refused.body.code).toBe('MEMBER_CHANGE_NOT_REPLICATED');
+    } finally {
+      process.kill(replica.pid ?? 0, 'SIGCONT');
+    }
+    const members = await issuer().get('/v1/members').set('Authorization', owner).expect(200);
+    expect(
+      (members.body.items as { userId: string; role: string }[]).find((m) => m.userId === 'mo')?.role,
+    ).toBe('member');
+  });
 });
