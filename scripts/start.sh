@@ -2,8 +2,8 @@
 # `npm start`: everything needed to run Latchkey on this machine, from a fresh clone. Idempotent.
 #
 #   1. npm install (honouring package-lock.json), when node_modules is missing or older than the lock
-#   2. .env from .env.example when missing, with generated ADMIN_JWT_SECRET, INTERNAL_API_SECRET and
-#      SIGNING_SECRET_ENCRYPTION_KEY when it has none
+#   2. .env from .env.example when missing, with generated ADMIN_JWT_SECRET, INTERNAL_API_SECRET,
+#      SIGNING_SECRET_ENCRYPTION_KEY and CACHE_SIGNING_KEY when it has none
 #   3. Postgres, Redis, Kafka via infra/infra.sh up
 #   4. build (tsc -b tsconfig.build.json), then the issuer's database migrations
 #   5. issuer, verifier, worker in the background (logs .local/logs/<app>.log, pids .local/pids/<app>.pid),
@@ -65,6 +65,7 @@ generate_secret_into_dotenv() {
 generate_secret_into_dotenv ADMIN_JWT_SECRET hex
 generate_secret_into_dotenv INTERNAL_API_SECRET hex
 generate_secret_into_dotenv SIGNING_SECRET_ENCRYPTION_KEY base64
+generate_secret_into_dotenv CACHE_SIGNING_KEY hex
 load_dotenv .env
 
 # ---------------------------------------------------------------------------- 3. infrastructure

@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import { callbackAllowListSetting } from '@latchkey/callback-safety';
 import { DEFAULT_SCOPE_CATALOG } from '@latchkey/contracts';
-import { databaseSettings, env, loadConfig } from '@latchkey/service-runtime';
+import { kafkaSettings, kafkaSettingsProblems } from '@latchkey/messaging';
+import { ConfigError, databaseSettings, env, loadConfig } from '@latchkey/service-runtime';
 import { parsePlanList, TENANT_PLANS } from './tenants/tenant-plan';
 
 const schema = z
@@ -19,8 +20,14 @@ const schema = z
     ),
     REDIS_URL: env.url('Redis connection string; revocations are written to the verifiers’ cache'),
     REDIS_KEY_PREFIX: env.textWithDefault('latchkey:', 'namespace for every Redis key'),
+    CACHE_SIGNING_KEY: env.cacheSigningKey(),
+    REDIS_REPLICA_ACK_TIMEOUT_MS: env.durationMs(
+      500,
+      'how long a revocation waits for a Redis replica to acknowledge its cache entry (when replicas exist)',
+    ),
     KAFKA_BROKERS: env.brokers('comma-separated Kafka bootstrap brokers, e.g. 127.0.0.1:9092'),
     KAFKA_TOPIC_PREFIX: env.textWithDefault('', 'namespace prepended to every topic name'),
+    ...kafkaSettings(),
     ISSUER_KAFKA_CLIENT_ID: env.textWithDefault('latchkey-issuer', 'Kafka client id'),
     ISSUER_KAFKA_GROUP_ID: env.textWithDefault('latchkey-issuer', 'consumer group for TokenUsed events'),
     ISSUER_AUDIT_KAFKA_GROUP_ID: env.textWithDefault(
@@ -108,7 +115,10 @@ const schema = z
 export type IssuerConfig = z.infer<typeof schema>;
 
 export function loadIssuerConfig(source: Record<string, string | undefined> = process.env): IssuerConfig {
-  return loadConfig(schema, source);
+  const config = loadConfig(schema, source);
+  const problems = kafkaSettingsProblems(config);
+  if (problems.length > 0) throw new ConfigError(problems);
+  return config;
 }
 
 export const ISSUER_CONFIG = Symbol('ISSUER_CONFIG');

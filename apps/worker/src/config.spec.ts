@@ -35,6 +35,18 @@ describe('loadWorkerConfig', () => {
     });
   });
 
+  it('keeps its queues apart from the verifiers’ cache: database 1 of REDIS_URL unless WORKER_REDIS_URL', () => {
+    expect(loadWorkerConfig(required).WORKER_REDIS_URL).toBe('redis://127.0.0.1:6379/1');
+    expect(loadWorkerConfig({ ...required, REDIS_URL: 'redis://:pw@cache:6379/0' }).WORKER_REDIS_URL).toBe(
+      'redis://:pw@cache:6379/1',
+    );
+    expect(
+      loadWorkerConfig({ ...required, WORKER_REDIS_URL: 'redis://queues:6379/3' }).WORKER_REDIS_URL,
+    ).toBe('redis://queues:6379/3');
+    const { REDIS_URL: _unused, ...withoutRedis } = required;
+    expect(problemsOf(withoutRedis)[0]).toMatch(/WORKER_REDIS_URL/);
+  });
+
   it('requires the internal API secret, at least 32 characters', () => {
     expect(problemsOf({ ...required, INTERNAL_API_SECRET: '' })[0]).toMatch(/^missing INTERNAL_API_SECRET/);
     expect(problemsOf({ ...required, INTERNAL_API_SECRET: 'short' })[0]).toMatch(/^bad INTERNAL_API_SECRET/);

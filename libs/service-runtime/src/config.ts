@@ -74,5 +74,11 @@ export const env = {
         },
       )
       .describe('the scopes tokens may be granted, e.g. projects:read,projects:write'),
+  /** The key authenticating entries of the verifiers' Redis cache; issuer and verifier share it. */
+  cacheSigningKey: () =>
+    z
+      .string()
+      .min(32, 'must be at least 32 characters (openssl rand -hex 32)')
+      .describe('HMAC key of the verifiers’ cache entries; the same value in the issuer and the verifier'),
   logLevel: () => z.enum(['debug', 'info', 'warn', 'error']).default('info').describe('minimum log level'),
 };

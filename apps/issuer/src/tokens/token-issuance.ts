@@ -6,6 +6,7 @@ import { ISSUER_CONFIG, type IssuerConfig } from '../config';
 import type { UnitOfWorkTx } from '../outbox/unit-of-work';
 import { applyAutoRenewal, autoRenewalScheduleOf, NO_AUTO_RENEWAL } from './auto-renewal';
 import { Token, type TokenPurpose } from './token.entity';
+import { CacheReplicationError } from '../infrastructure/verifier-cache';
 import { TokenStateCache } from './token-state-cache';
 import { toTokenView, type TokenView } from './token-view';
 import { TokenError, TokenErrorCode } from './tokens.errors';
@@ -111,7 +112,13 @@ export class TokenIssuance {
     tx.beforeCommit(async () => {
       try {
         await this.stateCache.publish(token);
-      } catch {
+      } catch (error) {
+        if (error instanceof CacheReplicationError) {
+          throw new TokenError(
+            TokenErrorCode.RevocationNotReplicated,
+            'No Redis replica confirmed the change in time, so nothing was changed. Try again.',
+          );
+        }
         throw new TokenError(
           TokenErrorCode.RevocationUnavailable,
           'The change could not be propagated to the verifiers, so nothing was changed. Try again.',

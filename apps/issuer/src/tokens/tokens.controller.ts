@@ -133,7 +133,7 @@ export class TokensController {
       'A new secret and id with the same settings (auto-renewal included), lifetime and creator; the old ' +
       'secret keeps working for the grace period. Errors: 402 `UPGRADE_REQUIRED`; 403 `EMAIL_NOT_VERIFIED`; 409 `TOKEN_REVOKED`, ' +
       '`TOKEN_EXPIRED`; 422 `POLICY_EXPIRY_REQUIRED`, `POLICY_MAX_LIFETIME_EXCEEDED`, `TOKEN_LIMIT_REACHED`; ' +
-      '503 `REVOCATION_UNAVAILABLE`.',
+      '503 `REVOCATION_UNAVAILABLE` or `REVOCATION_NOT_REPLICATED`.',
   })
   @ApiTokenIdParam()
   @ApiCreatedResponse({ type: ReplacedTokenResponse, description: 'The new token, with its plaintext.' })
@@ -154,7 +154,7 @@ export class TokensController {
       "A new token under a new name with the old one's settings (auto-renewal included), lifetime and " +
       'creator; the old one ends when you say. Errors: 400 `END_IN_PAST`; 402 `UPGRADE_REQUIRED`; 403 `EMAIL_NOT_VERIFIED`; 409 ' +
       '`TOKEN_REVOKED`, `TOKEN_EXPIRED`; 422 `CANNOT_EXTEND_TOKEN`, `POLICY_EXPIRY_REQUIRED`, ' +
-      '`POLICY_MAX_LIFETIME_EXCEEDED`, `TOKEN_LIMIT_REACHED`; 503 `REVOCATION_UNAVAILABLE`.',
+      '`POLICY_MAX_LIFETIME_EXCEEDED`, `TOKEN_LIMIT_REACHED`; 503 `REVOCATION_UNAVAILABLE` or `REVOCATION_NOT_REPLICATED`.',
   })
   @ApiTokenIdParam()
   @ApiCreatedResponse({ type: ReplacedTokenResponse, description: 'The new token, with its plaintext.' })
@@ -174,7 +174,7 @@ export class TokensController {
     description:
       'Irreversible; once this returns, no verifier accepts the token and its pending auto-renewals are ' +
       'cancelled. Errors: 409 `TOKEN_ALREADY_REVOKED`; ' +
-      '503 `REVOCATION_UNAVAILABLE` (nothing was changed).',
+      '503 `REVOCATION_UNAVAILABLE` or `REVOCATION_NOT_REPLICATED` (nothing was changed).',
   })
   @ApiTokenIdParam()
   @ApiOkResponse({ type: TokenResponse, description: 'The token, now revoked.' })
