@@ -3,7 +3,7 @@ import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { SwaggerModule } from '@nestjs/swagger';
 import { jsonBody, JsonLogger, logProcessWarnings, ProblemDetailsFilter } from '@latchkey/service-runtime';
-import type { IssuerConfig } from './config';
+import { type IssuerConfig, issuerConfigWarnings } from './config';
 import { IssuerModule } from './issuer.module';
 import { buildOpenApiDocument } from './openapi';
 
@@ -11,6 +11,7 @@ import { buildOpenApiDocument } from './openapi';
 export async function createIssuerApp(config: IssuerConfig): Promise<INestApplication> {
   const logger = new JsonLogger('issuer', config.LOG_LEVEL);
   logProcessWarnings(logger);
+  for (const warning of issuerConfigWarnings(config)) logger.warn(warning, 'IssuerConfig');
   const app = await NestFactory.create<NestExpressApplication>(IssuerModule.forRoot(config), {
     logger,
     bodyParser: false,

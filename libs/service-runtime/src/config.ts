@@ -74,5 +74,12 @@ export const env = {
         },
       )
       .describe('the scopes tokens may be granted, e.g. projects:read,projects:write'),
+  /** `true` or `false`, nothing else (a typo must not silently mean either). */
+  flag: (fallback: boolean, what: string) =>
+    z
+      .enum(['true', 'false'])
+      .default(fallback ? 'true' : 'false')
+      .transform((value) => value === 'true')
+      .describe(what),
   logLevel: () => z.enum(['debug', 'info', 'warn', 'error']).default('info').describe('minimum log level'),
 };
