@@ -65,7 +65,8 @@ COPY --from=build /out/ ./
 USER node
 
 FROM runtime AS issuer
-EXPOSE 3000
+# 3003: the internal API (/internal/v1) for the worker, bound to INTERNAL_HOST (127.0.0.1 by default).
+EXPOSE 3000 3003
 CMD ["node", "apps/issuer/dist/main.js"]
 
 FROM runtime AS migrate

@@ -7,6 +7,11 @@ import { parsePlanList, TENANT_PLANS } from './tenants/tenant-plan';
 const schema = z
   .object({
     ISSUER_PORT: env.port(3000, 'HTTP port of the admin API'),
+    INTERNAL_PORT: env.port(3003, 'HTTP port of the internal API (/internal/v1), the worker’s only door'),
+    INTERNAL_HOST: env.textWithDefault(
+      '127.0.0.1',
+      'interface the internal API listens on (keep it off the public network)',
+    ),
     DATABASE_URL: env.url('PostgreSQL connection string; the issuer owns the token tables'),
     ...databaseSettings({ poolSize: 10 }),
     DATABASE_PRIORITY_POOL_SIZE: env.positiveInt(
@@ -94,6 +99,10 @@ const schema = z
     ),
     CALLBACK_ALLOW_LIST: callbackAllowListSetting(),
     RENEWAL_DAY_MS: env.durationMs(86_400_000, 'length of one "day" of auto-renewal periods (everyDays)'),
+    RENEWAL_OPEN_CLOCK_SKEW_MS: env.durationMs(
+      5_000,
+      'how early (clock skew between worker and issuer) a renewal offer may be opened before it is due',
+    ),
     RENEWAL_REDEEM_WINDOW_MS: env.durationMs(
       7_200_000,
       'how long a renewal key can be redeemed (seed 003: 2 h)',
