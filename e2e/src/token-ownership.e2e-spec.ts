@@ -1,6 +1,6 @@
 import request from 'supertest';
 import { waitFor } from '@latchkey/testing';
-import { startSystem, type RunningSystem } from './support/system';
+import { RenewalRig } from './support/renewals';
 
 const TENANT = 'ownership';
 
@@ -16,21 +16,22 @@ interface Entry {
  * token, never rotate it, renew it or send its renewals elsewhere; the audit log names who acted.
  */
 describe('token ownership', () => {
-  let system: RunningSystem;
+  let rig: RenewalRig;
   let olga: string;
   let bob: string;
+  const olgaEmail = `olga@${TENANT}.test`;
 
   beforeAll(async () => {
-    system = await startSystem();
-    olga = await system.adminAuth({ tenantId: TENANT, userId: 'olga', role: 'owner' });
-    bob = await system.adminAuth({ tenantId: TENANT, userId: 'bob', role: 'admin' });
+    rig = await RenewalRig.start();
+    olga = await rig.system.adminAuth({ tenantId: TENANT, userId: 'olga', role: 'owner', email: olgaEmail });
+    bob = await rig.system.adminAuth({ tenantId: TENANT, userId: 'bob', role: 'admin' });
   });
 
   afterAll(async () => {
-    await system?.close();
+    await rig?.close();
   });
 
-  const issuer = () => request(system.issuer.url);
+  const issuer = () => request(rig.system.issuer.url);
 
   it("refuses an admin a plaintext of the owner's token; the admin's revocation is audited as the admin", async () => {
     const token = (
@@ -81,6 +82,11 @@ describe('token ownership', () => {
     );
     expect(revoked.actorId).toBe('bob');
     expect(revoked.details).toMatchObject({ revokedBy: 'bob', ownerId: 'olga' });
+
+    // And Olga is told, by mail, who revoked her token.
+    const mail = await rig.sink.nthTo(1, olgaEmail, (m) => m.text.includes(token.id));
+    expect(mail.subject).toBe('Your API token "olga-crm" was revoked');
+    expect(mail.text).toContain('revoked by bob');
   });
 
   it('lets the owner rotate her own token and receive its plaintext', async () => {
@@ -93,5 +99,7 @@ describe('token ownership', () => {
       .send({ oldTokenExpiresIn: 'now' })
       .expect(201);
     expect(rotated.body.token).toMatch(/^lk_/);
+    // Her own revocation mails nobody.
+    await issuer().post(`/v1/tokens/${rotated.body.id}/revoke`).set('Authorization', olga).expect(200);
   });
 });

@@ -106,11 +106,11 @@ describe('toAuditEntry', () => {
         createdBy: 'olga',
         createdAt: time.toISOString(),
         expiresAt: null,
-        performedBy: 'latchkey/auto-renewal',
+        performedBy: 'system:auto-renewal',
       },
     });
     expect(toAuditEntry(successor)).toMatchObject({
-      actorId: 'latchkey/auto-renewal',
+      actorId: 'system:auto-renewal',
       details: { createdBy: 'olga' },
     });
   });
