@@ -70,3 +70,19 @@ describe('loadIssuerConfig: admin JWTs', () => {
     expect(issuerConfigWarnings(loadIssuerConfig({ ...required, ...devSecret }))).toEqual([]);
   });
 });
+
+describe('loadIssuerConfig: the internal API listener', () => {
+  it('listens on 127.0.0.1:3003 by default', () => {
+    expect(loadIssuerConfig({ ...required, ...devSecret })).toMatchObject({
+      ISSUER_PORT: 3000,
+      INTERNAL_PORT: 3003,
+      INTERNAL_HOST: '127.0.0.1',
+    });
+  });
+
+  it('refuses the public port for it', () => {
+    expect(refusal({ ...required, ...devSecret, ISSUER_PORT: '4000', INTERNAL_PORT: '4000' })).toContain(
+      'INTERNAL_PORT',
+    );
+  });
+});

@@ -127,6 +127,13 @@ const schema = z
       'set ADMIN_JWKS_URL (your identity provider) or ADMIN_JWT_SECRET (development) to authenticate admins',
   })
   .superRefine((c, ctx) => {
+    if (c.INTERNAL_PORT !== 0 && c.INTERNAL_PORT === c.ISSUER_PORT) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['INTERNAL_PORT'],
+        message: 'must differ from ISSUER_PORT: the internal API has its own listener',
+      });
+    }
     if (c.ADMIN_JWKS_URL !== undefined) {
       // Any application signed by the same identity provider would otherwise be let in.
       for (const key of ['ADMIN_JWT_ISSUER', 'ADMIN_JWT_AUDIENCE'] as const) {
