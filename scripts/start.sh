@@ -6,7 +6,7 @@
 #      SIGNING_SECRET_ENCRYPTION_KEY and CACHE_SIGNING_KEY when it has none
 #   3. Postgres, Redis, Kafka via infra/infra.sh up
 #   4. build (tsc -b tsconfig.build.json), then the issuer's database migrations
-#   5. issuer, verifier, worker in the background (logs .local/logs/<app>.log, pids .local/pids/<app>.pid),
+#   5. issuer (public port and its internal API on INTERNAL_PORT), verifier, worker in the background (logs .local/logs/<app>.log, pids .local/pids/<app>.pid),
 #      each reused when already running, and waited for until GET /health answers
 #
 # Configuration, strongest first: variables exported in the environment, then .env, then the
@@ -108,6 +108,12 @@ for app in "${APPS[@]}"; do
   if port_open "$port"; then
     die "port $port (for $app) is already in use by another process; stop it, or set a different port in .env"
   fi
+  if [[ "$app" == issuer ]] && port_open "${INTERNAL_PORT:-3003}"; then
+    die "port ${INTERNAL_PORT:-3003} (the issuer's internal API) is already in use; stop it, or set INTERNAL_PORT in .env"
+  fi
+  if [[ "$app" == worker && "${ISSUER_INTERNAL_URL:-}" == *":$(app_port issuer)"* ]]; then
+    die "ISSUER_INTERNAL_URL ($ISSUER_INTERNAL_URL) points at the issuer's public port; the internal API has its own: http://127.0.0.1:${INTERNAL_PORT:-3003}"
+  fi
   log "starting $app on :$port (log $(log_file "$app"))"
   printf '\n==== %s start ====\n' "$(date -u +%Y-%m-%dT%H:%M:%SZ)" >>"$(log_file "$app")"
   # Its own session, so that Ctrl-C in this terminal does not reach it; the child records its own pid
@@ -160,6 +166,7 @@ cat <<EOF
 
 Latchkey is running:
   issuer    http://localhost:$(app_port issuer)     admin REST API        log .local/logs/issuer.log
+            http://127.0.0.1:${INTERNAL_PORT:-3003}     internal API (/internal/v1, the worker's only)
   verifier  http://localhost:$(app_port verifier)     gRPC ${VERIFIER_GRPC_URL:-localhost:50051}   log .local/logs/verifier.log
   worker    http://localhost:$(app_port worker)     health/readiness      log .local/logs/worker.log
   (each service: GET /health, GET /ready)

@@ -20,7 +20,7 @@ function problemsOf(env: Record<string, string>): string[] {
 describe('loadWorkerConfig', () => {
   it('defaults every duration to the seed’s values', () => {
     expect(loadWorkerConfig(required)).toMatchObject({
-      ISSUER_INTERNAL_URL: 'http://127.0.0.1:3000',
+      ISSUER_INTERNAL_URL: 'http://127.0.0.1:3003',
       CALLBACK_ALLOW_LIST: [],
       CALLBACK_TIMEOUT_MS: 10_000,
       CALLBACK_RETRY_BASE_MS: 30_000,

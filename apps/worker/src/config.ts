@@ -31,7 +31,7 @@ const schema = z
 
     ISSUER_INTERNAL_URL: z
       .url()
-      .default('http://127.0.0.1:3000')
+      .default('http://127.0.0.1:3003')
       .describe('base URL of the issuer’s internal API (/internal/v1), reachable from the worker only'),
     INTERNAL_API_SECRET: z
       .string()

@@ -27,7 +27,7 @@ export function toAuditEntry(event: LatchkeyEvent): AuditEntry {
   });
   switch (event.type) {
     case EventType.TokenCreated:
-      return entry('token.created', event.data.createdBy, event.data.tokenId);
+      return entry('token.created', event.data.performedBy ?? event.data.createdBy, event.data.tokenId);
     case EventType.TokenUpdated:
       return entry('token.updated', event.data.updatedBy, event.data.tokenId);
     case EventType.TokenRevoked:

@@ -33,6 +33,8 @@ export interface NewTokenFields {
   purpose: TokenPurpose;
   replacesTokenId: string | null;
   autoRenewal: AutoRenewalSettings | null;
+  /** Who performs the issue when it is not the owner's own creation (the auto-renewal service). */
+  performedBy?: string;
 }
 
 /**
@@ -99,6 +101,7 @@ export class TokenIssuance {
         purpose: record.purpose,
         createdByEmail: record.createdByEmail,
         autoRenewal: autoRenewalScheduleOf(record),
+        performedBy: fields.performedBy ?? record.createdBy,
       },
     });
     return { ...toTokenView(record, now), token: secret.token };

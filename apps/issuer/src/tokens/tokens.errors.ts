@@ -20,6 +20,7 @@ export enum TokenErrorCode {
   Replaced = 'TOKEN_REPLACED',
   CallbackUrlRefused = 'CALLBACK_URL_REFUSED',
   SigningSecretRequired = 'SIGNING_SECRET_REQUIRED',
+  NotTokenOwner = 'NOT_TOKEN_OWNER',
 }
 
 const STATUS: Record<TokenErrorCode, number> = {
@@ -42,6 +43,7 @@ const STATUS: Record<TokenErrorCode, number> = {
   [TokenErrorCode.Replaced]: 409,
   [TokenErrorCode.CallbackUrlRefused]: 400,
   [TokenErrorCode.SigningSecretRequired]: 409,
+  [TokenErrorCode.NotTokenOwner]: 403,
 };
 
 export class TokenError extends DomainError {

@@ -39,6 +39,15 @@ export const carla: AdminPrincipal = {
   emailVerified: true,
 };
 
+/** The owner (creator) of `aToken()`: only she receives its successors' plaintext. */
+export const alice: AdminPrincipal = {
+  userId: 'alice',
+  tenantId: 'acme',
+  role: 'admin',
+  email: 'alice@acme.test',
+  emailVerified: true,
+};
+
 /** Auto-renewal every 30 days, next due on 2026-12-01. */
 export const renewing = {
   renewalEveryDays: 30,
