@@ -7,6 +7,7 @@ const required = {
   KAFKA_BROKERS: '127.0.0.1:9092',
   INTERNAL_API_SECRET: 'i'.repeat(32),
   SIGNING_SECRET_ENCRYPTION_KEY: Buffer.alloc(32, 7).toString('base64'),
+  CACHE_SIGNING_KEY: 'c'.repeat(32),
 };
 const devSecret = { ADMIN_JWT_SECRET: 's'.repeat(32) };
 const jwks = {
