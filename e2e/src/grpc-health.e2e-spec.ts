@@ -110,7 +110,7 @@ describe('the verifier gRPC health and reflection services', () => {
     expect(Buffer.concat(files).toString('latin1')).toContain('TokenVerifier');
   });
 
-  it('turns NOT_SERVING as soon as the verifier begins to shut down', async () => {
+  it('turns NOT_SERVING as soon as the verifier begins to shut down, and lets it drain', async () => {
     const watch = health.Watch({ service: VERIFIER_SERVICE });
     const seen: string[] = [];
     const notServing = new Promise<void>((resolve, reject) => {
@@ -122,11 +122,12 @@ describe('the verifier gRPC health and reflection services', () => {
         if (error.code !== grpc.status.CANCELLED) reject(error);
       });
     });
+    const ended = new Promise<void>((resolve) => watch.once('end', () => resolve()));
     await new Promise<void>((resolve) => watch.once('data', () => resolve()));
-    const stopped = system.verifier.stop();
+    // An open Watch is a call in flight: the verifier ends it itself rather than wait to be killed.
+    const stopped = system.verifier.stop(10_000);
     await notServing;
-    // An open Watch is a call in flight: the graceful shutdown waits for it to end.
-    watch.cancel();
+    await ended;
     expect(seen).toEqual(['SERVING', 'NOT_SERVING']);
     expect(await stopped).toBe(0);
   });

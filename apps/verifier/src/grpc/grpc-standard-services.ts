@@ -16,10 +16,18 @@ export const VERIFIER_SERVICE_NAME = `${VERIFIER_PROTO_PACKAGE}.${VERIFIER_GRPC_
 type GrpcServer = Parameters<HealthImplementation['addToServer']>[0] &
   Parameters<ReflectionService['addToServer']>[0];
 
+/** A server-streaming call as the health service's `watch` handler receives it. */
+interface WatchCall {
+  end(): void;
+  once(event: 'cancelled' | 'finish', listener: () => void): unknown;
+}
+
 /**
  * `grpc.health.v1.Health` for the verifier: NOT_SERVING until the application has started, SERVING
  * while it runs, NOT_SERVING again as soon as shutdown begins (before the gRPC server drains), for the
- * server as a whole ("") and for the TokenVerifier service.
+ * server as a whole ("") and for the TokenVerifier service. Open `Watch` streams get that last status
+ * and are then ended: the graceful shutdown waits for every call in flight, and a watcher would
+ * otherwise hold the verifier up until it is killed.
  */
 @Injectable()
 export class GrpcHealth implements OnApplicationBootstrap, BeforeApplicationShutdown {
@@ -32,12 +40,28 @@ export class GrpcHealth implements OnApplicationBootstrap, BeforeApplicationShut
     this.set('SERVING');
   }
 
+  private readonly watches = new Set<WatchCall>();
+
   beforeApplicationShutdown(): void {
     this.set('NOT_SERVING');
+    for (const call of this.watches) call.end();
+    this.watches.clear();
   }
 
   addToServer(server: GrpcServer): void {
-    this.health.addToServer(server);
+    this.health.addToServer({
+      addService: (service, implementation) =>
+        server.addService(service, {
+          ...implementation,
+          watch: (call: WatchCall) => {
+            this.watches.add(call);
+            const forget = () => this.watches.delete(call);
+            call.once('cancelled', forget);
+            call.once('finish', forget);
+            (implementation.watch as (call: WatchCall) => void)(call);
+          },
+        }),
+    });
   }
 
   private set(status: ServingStatus): void {
