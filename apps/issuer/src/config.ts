@@ -1,7 +1,13 @@
 import { z } from 'zod';
 import { callbackAllowListSetting } from '@latchkey/callback-safety';
 import { DEFAULT_SCOPE_CATALOG } from '@latchkey/contracts';
-import { databaseSettings, env, loadConfig } from '@latchkey/service-runtime';
+import {
+  databaseSettings,
+  env,
+  loadConfig,
+  rateLimitSetting,
+  trustProxySetting,
+} from '@latchkey/service-runtime';
 import { parsePlanList, TENANT_PLANS } from './tenants/tenant-plan';
 
 const schema = z
@@ -39,6 +45,21 @@ const schema = z
     OUTBOX_BATCH_SIZE: env.positiveInt(100, 'events per Kafka batch from the outbox'),
     OUTBOX_RETENTION_HOURS: env.positiveInt(168, 'how long published outbox rows are kept'),
     TOKEN_CACHE_TTL_SECONDS: env.positiveInt(300, 'lifetime of a revocation entry in the verifiers’ cache'),
+    TRUST_PROXY: trustProxySetting(),
+    REDEEM_RATE_LIMIT: rateLimitSetting(
+      '60/1m',
+      'requests per source address on the public redeem endpoint; over it: 429 RATE_LIMITED',
+    ),
+    ADMIN_API_RATE_LIMIT: rateLimitSetting(
+      '1200/1m',
+      'admin API requests per tenant; over it: 429 RATE_LIMITED',
+    ),
+    ISSUER_DOCS_ENABLED: z
+      .enum(['true', 'false'])
+      .optional()
+      .transform((value) => (value === undefined ? undefined : value === 'true'))
+      .describe('serve Swagger UI and /docs/openapi.json; default: on, off when NODE_ENV=production'),
+    NODE_ENV: env.textWithDefault('development', 'production turns the API reference off by default'),
     HTTP_BODY_LIMIT: env.textWithDefault('16kb', 'largest accepted JSON body'),
     TOKEN_SCOPE_CATALOG: env.scopeCatalog(DEFAULT_SCOPE_CATALOG),
     MAX_TOKENS_PER_TENANT: env.positiveInt(1000, 'most live (active, unexpired) tokens one tenant may hold'),

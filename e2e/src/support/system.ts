@@ -47,6 +47,11 @@ export async function startSystem(options: SystemOptions = {}): Promise<RunningS
     ...process.env,
     USAGE_FLUSH_INTERVAL_MS: '300',
     OUTBOX_POLL_INTERVAL_MS: '100',
+    // Every spec's requests come from one address and many tenants share a run: limits only where a
+    // spec sets them (rate-limits.e2e-spec.ts).
+    REDEEM_RATE_LIMIT: '100000/1m',
+    ADMIN_API_RATE_LIMIT: '100000/1m',
+    VERIFY_REFUSAL_RATE_LIMIT: '100000/1m',
     ...options.env,
     ISSUER_PORT: String(issuerPort),
     ISSUER_PUBLIC_URL: `http://127.0.0.1:${issuerPort}`,

@@ -13,6 +13,7 @@ import {
 } from '@latchkey/service-runtime';
 import { ISSUER_CONFIG, type IssuerConfig } from '../config';
 import { dataSourceOptions, PRIORITY_DATA_SOURCE } from '../database/data-source';
+import { IssuerRateLimits, PublicRateLimitGuard } from './rate-limits';
 
 /**
  * The issuer's connections (config, Postgres through TypeORM, Redis, Kafka) and the readiness checks
@@ -54,8 +55,8 @@ export class InfrastructureModule {
           ],
         }),
       ],
-      providers: [{ provide: ISSUER_CONFIG, useValue: config }],
-      exports: [ISSUER_CONFIG],
+      providers: [{ provide: ISSUER_CONFIG, useValue: config }, IssuerRateLimits, PublicRateLimitGuard],
+      exports: [ISSUER_CONFIG, IssuerRateLimits, PublicRateLimitGuard],
     };
   }
 }

@@ -9,6 +9,7 @@ import {
   type SigningSecretView,
   SigningSecretsService,
 } from './signing-secrets.service';
+import { NoStore } from '../infrastructure/no-store';
 
 @ApiTags('tenant')
 @ApiBearerAuth()
@@ -32,6 +33,7 @@ export class SigningSecretsController {
   })
   @Post()
   @HttpCode(201)
+  @NoStore()
   create(@CurrentAdmin() admin: AdminPrincipal): Promise<CreatedSigningSecret> {
     return this.secrets.create(admin);
   }

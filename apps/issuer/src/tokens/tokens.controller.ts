@@ -40,6 +40,7 @@ import type { CreatedToken } from './token-issuance';
 import { TokenQueries, type TokenPage } from './token-queries';
 import { UpdateToken } from './update-token';
 import { TokenError, TokenErrorCode } from './tokens.errors';
+import { NoStore } from '../infrastructure/no-store';
 
 /** A malformed id cannot name a token: answer 404 like any other unknown id. */
 const tokenId = new ParseUUIDPipe({
@@ -81,6 +82,7 @@ export class TokensController {
   @ApiProblems(400, 402, 409, 413, 415, 422)
   @Post()
   @HttpCode(201)
+  @NoStore()
   create(@CurrentAdmin() admin: AdminPrincipal, @Body() body: CreateTokenDto): Promise<CreatedToken> {
     return this.createToken.execute(admin, body);
   }
@@ -140,6 +142,7 @@ export class TokensController {
   @ApiProblems(400, 402, 404, 409, 413, 415, 422, 503)
   @Post(':id/rotate')
   @HttpCode(201)
+  @NoStore()
   rotate(
     @CurrentAdmin() admin: AdminPrincipal,
     @Param('id', tokenId) id: string,
@@ -161,6 +164,7 @@ export class TokensController {
   @ApiProblems(400, 402, 404, 409, 413, 415, 422, 503)
   @Post(':id/renew')
   @HttpCode(201)
+  @NoStore()
   renew(
     @CurrentAdmin() admin: AdminPrincipal,
     @Param('id', tokenId) id: string,

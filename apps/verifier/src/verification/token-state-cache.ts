@@ -2,13 +2,16 @@ import { Inject, Injectable } from '@nestjs/common';
 import { type CachedTokenState, parseCachedTokenState, tokenStateKey } from '@latchkey/contracts';
 import { REDIS } from '@latchkey/service-runtime';
 import type Redis from 'ioredis';
+import { CLOCK, type Clock } from '../clock';
 import { VERIFIER_CONFIG, type VerifierConfig } from '../config';
+import { BoundedNegativeCache } from './negative-cache';
 import type { AddOnlyCache } from './read-through-cache';
 
 /**
- * The shared token-state cache, keyed by token hash. The issuer writes revocation tombstones into it;
- * the verifier only ever adds entries that are missing. Entries are parsed with the contracts' schema
- * (an unreadable one rejects).
+ * The token-state cache, keyed by token hash. Known tokens live in the shared Redis, where the issuer
+ * writes revocation tombstones and the verifier only ever adds entries that are missing; entries are
+ * parsed with the contracts' schema (an unreadable one rejects). Unknown hashes live in a bounded
+ * in-process cache and never reach Redis.
  */
 export type TokenStateCache = AddOnlyCache<string, CachedTokenState>;
 
@@ -16,17 +19,28 @@ export const TOKEN_STATE_CACHE = Symbol('TOKEN_STATE_CACHE');
 
 @Injectable()
 export class RedisTokenStateCache implements TokenStateCache {
+  private readonly unknown: BoundedNegativeCache;
+
   constructor(
-    @Inject(REDIS) private readonly redis: Redis,
-    @Inject(VERIFIER_CONFIG) private readonly config: Pick<VerifierConfig, 'REDIS_KEY_PREFIX'>,
-  ) {}
+    @Inject(REDIS) private readonly redis: Pick<Redis, 'get' | 'set'>,
+    @Inject(VERIFIER_CONFIG)
+    private readonly config: Pick<VerifierConfig, 'REDIS_KEY_PREFIX' | 'NEGATIVE_CACHE_MAX_ENTRIES'>,
+    @Inject(CLOCK) private readonly clock: Clock,
+  ) {
+    this.unknown = new BoundedNegativeCache(config.NEGATIVE_CACHE_MAX_ENTRIES);
+  }
 
   async get(tokenHash: string): Promise<CachedTokenState | null> {
+    if (this.unknown.has(tokenHash, this.clock().getTime())) return { found: false };
     const raw = await this.redis.get(this.keyOf(tokenHash));
     return raw === null ? null : parseCachedTokenState(raw);
   }
 
   async putIfAbsent(tokenHash: string, state: CachedTokenState, ttlSeconds: number): Promise<boolean> {
+    if (!state.found) {
+      this.unknown.add(tokenHash, this.clock().getTime() + ttlSeconds * 1000);
+      return true;
+    }
     const answer = await this.redis.set(this.keyOf(tokenHash), JSON.stringify(state), 'EX', ttlSeconds, 'NX');
     return answer === 'OK';
   }
