@@ -10,7 +10,9 @@ import {
 import { z } from 'zod';
 
 const verifierConfigSchema = z.object({
-  DATABASE_URL: env.url('Postgres connection URL; the verifier only reads the issuer-owned tokens table'),
+  DATABASE_URL: env.url(
+    'Postgres connection URL as the read-only role latchkey_verifier (created by the issuer’s migrations)',
+  ),
   // A verification that cannot read Postgres quickly answers UNAVAILABLE rather than wait.
   ...databaseSettings({ poolSize: 10, connectTimeoutMs: 2_000, statementTimeoutMs: 5_000 }),
   REDIS_URL: env.url('Redis connection URL for the shared token-state cache'),

@@ -72,7 +72,8 @@ export async function startSystem(options: SystemOptions = {}): Promise<RunningS
       ISSUER_KAFKA_GROUP_ID: `issuer-${runId}-${n}`,
       ISSUER_AUDIT_KAFKA_GROUP_ID: `audit-${runId}-${n}`,
     },
-    verifier: env,
+    // The verifier connects as the read-only role the migrations create (trust authentication here).
+    verifier: { ...env, DATABASE_URL: asVerifierRole(env.DATABASE_URL) },
     worker: { ...env, WORKER_KAFKA_GROUP_ID: `worker-${runId}-${n}` },
   };
   const start = (name: ServiceName) => ServiceProcess.start(name, ports[name], serviceEnv[name]);
@@ -114,4 +115,13 @@ export async function startSystem(options: SystemOptions = {}): Promise<RunningS
       await Promise.all(Object.values(services).map((service) => service.stop()));
     },
   };
+}
+
+/** The database URL with the verifier's read-only role as its user. */
+export function asVerifierRole(databaseUrl: string | undefined): string | undefined {
+  if (databaseUrl === undefined) return undefined;
+  const url = new URL(databaseUrl);
+  url.username = 'latchkey_verifier';
+  url.password = '';
+  return url.href;
 }
