@@ -8,6 +8,7 @@ import {
   rateLimitSetting,
   trustProxySetting,
 } from '@latchkey/service-runtime';
+import { parsePreviousKeys } from './signing-secrets/signing-secret-cipher';
 import { parsePlanList, TENANT_PLANS } from './tenants/tenant-plan';
 
 const schema = z
@@ -96,6 +97,23 @@ const schema = z
       .describe(
         'AES-256-GCM key (32 bytes, base64) that encrypts the tenants’ callback signing secrets at rest',
       ),
+    SIGNING_SECRET_ENCRYPTION_KEY_ID: z
+      .string()
+      .regex(/^[A-Za-z0-9_-]{1,32}$/, 'must be 1-32 of A-Z a-z 0-9 _ -')
+      .default('k1')
+      .describe('id of SIGNING_SECRET_ENCRYPTION_KEY, stored with every ciphertext it seals'),
+    SIGNING_SECRET_PREVIOUS_ENCRYPTION_KEYS: z
+      .string()
+      .default('')
+      .transform((text, ctx) => {
+        try {
+          return parsePreviousKeys(text);
+        } catch (error) {
+          ctx.addIssue((error as Error).message);
+          return z.NEVER;
+        }
+      })
+      .describe('earlier keys that still open stored secrets after a key rotation: id:base64[,id:base64…]'),
     ISSUER_PUBLIC_URL: env.textWithDefault(
       'http://127.0.0.1:3000',
       'public base URL of the issuer; renewal callbacks name its redeem endpoint',
