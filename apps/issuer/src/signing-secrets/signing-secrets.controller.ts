@@ -13,7 +13,7 @@ import { NoStore } from '../infrastructure/no-store';
 
 @ApiTags('tenant')
 @ApiBearerAuth()
-@ApiProblems(401, 403)
+@ApiProblems(401, 403, 429)
 @Controller('v1/tenant/signing-secrets')
 @UseGuards(AdminAuthGuard)
 export class SigningSecretsController {

@@ -57,7 +57,7 @@ const ApiTokenIdParam = (): MethodDecorator =>
 
 @ApiTags('tokens')
 @ApiBearerAuth()
-@ApiProblems(401, 403)
+@ApiProblems(401, 403, 429)
 @Controller('v1/tokens')
 @UseGuards(AdminAuthGuard)
 export class TokensController {
