@@ -1,4 +1,4 @@
-import { parseRateLimit } from './rate-limit';
+import { parseRateLimit, trustProxySetting } from './rate-limit';
 
 describe('parseRateLimit', () => {
   it.each([
@@ -12,5 +12,17 @@ describe('parseRateLimit', () => {
 
   it.each(['60', '60/m', '0/1m', '60/0s', 'ten/1m', '60/1d'])('refuses %s', (text) => {
     expect(() => parseRateLimit(text)).toThrow();
+  });
+});
+
+describe('trustProxySetting', () => {
+  it.each([
+    [undefined, false],
+    ['false', false],
+    ['true', true],
+    ['2', 2],
+    ['loopback,10.0.0.0/8', 'loopback,10.0.0.0/8'],
+  ])('reads %s as %j', (text, expected) => {
+    expect(trustProxySetting().parse(text)).toEqual(expected);
   });
 });
