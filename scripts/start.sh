@@ -66,6 +66,7 @@ generate_secret_into_dotenv ADMIN_JWT_SECRET hex
 generate_secret_into_dotenv INTERNAL_API_SECRET hex
 generate_secret_into_dotenv SIGNING_SECRET_ENCRYPTION_KEY base64
 generate_secret_into_dotenv CACHE_SIGNING_KEY hex
+generate_secret_into_dotenv VERIFIER_DATABASE_PASSWORD hex
 load_dotenv .env
 
 # ---------------------------------------------------------------------------- 3. infrastructure
@@ -93,6 +94,13 @@ done
 [[ -n "$migrate_js" ]] || die "the issuer's migration entry point is missing (apps/issuer/dist/cli/migrate.js)"
 log "running database migrations ($migrate_js)"
 node "$migrate_js" >&2 || die "database migrations failed (node $migrate_js)"
+# The verifier connects as the read-only role the migrations created (password set just now).
+verifier_database_url="$(node -e '
+  const url = new URL(process.env.DATABASE_URL);
+  url.username = "latchkey_verifier";
+  url.password = process.env.VERIFIER_DATABASE_PASSWORD ?? "";
+  console.log(url.href);
+')"
 
 # ---------------------------------------------------------------------------- 5. services
 mkdir -p "$logs" "$pids"
@@ -119,7 +127,9 @@ for app in "${APPS[@]}"; do
   # Its own session, so that Ctrl-C in this terminal does not reach it; the child records its own pid
   # (exec keeps it), whatever setsid does about forking.
   # shellcheck disable=SC2016 # $$, $1 and $2 belong to the inner shell
-  "${detach[@]}" bash -c 'echo $$ >"$1"; exec node "$2"' start-"$app" "$(pid_file "$app")" "$(app_main "$app")" \
+  app_env=()
+  [[ "$app" == verifier ]] && app_env=(DATABASE_URL="$verifier_database_url")
+  env "${app_env[@]}" "${detach[@]}" bash -c 'echo $$ >"$1"; exec node "$2"' start-"$app" "$(pid_file "$app")" "$(app_main "$app")" \
     </dev/null >>"$(log_file "$app")" 2>&1 &
   for _ in $(seq 1 50); do
     [[ -s "$(pid_file "$app")" ]] && break

@@ -112,6 +112,15 @@ describe('auto-renewal: settings, signing secrets and redeem errors', () => {
         token.id.replace(/.$/, (c) => (c === '0' ? '1' : '0')),
       );
       expect(checkSignature(tampered, header, [old, rotated.secret])).toMatchObject({ ok: false });
+      // v2 covers the URL: the same delivery replayed to another URL does not verify there.
+      expect(checkSignature(during.rawBody, header, [old], { destinationUrl: hook.url })).toMatchObject({
+        ok: true,
+      });
+      expect(
+        checkSignature(during.rawBody, header, [old, rotated.secret], {
+          destinationUrl: `${hook.url}-elsewhere`,
+        }),
+      ).toMatchObject({ ok: false, reason: 'NO_MATCHING_SIGNATURE' });
 
       // Unredeemed, the next offer comes after the window and the re-callback delay: the old secret has
       // retired by then, so only the new one signs.

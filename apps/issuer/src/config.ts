@@ -2,7 +2,15 @@ import { z } from 'zod';
 import { callbackAllowListSetting } from '@latchkey/callback-safety';
 import { DEFAULT_SCOPE_CATALOG } from '@latchkey/contracts';
 import { kafkaSettings, kafkaSettingsProblems } from '@latchkey/messaging';
-import { ConfigError, databaseSettings, env, loadConfig } from '@latchkey/service-runtime';
+import {
+  ConfigError,
+  databaseSettings,
+  env,
+  loadConfig,
+  rateLimitSetting,
+  trustProxySetting,
+} from '@latchkey/service-runtime';
+import { parsePreviousKeys } from './signing-secrets/signing-secret-cipher';
 import { parsePlanList, TENANT_PLANS } from './tenants/tenant-plan';
 
 const schema = z
@@ -55,7 +63,12 @@ const schema = z
       .min(1)
       .optional()
       .describe('expected `aud` of admin JWTs (required with ADMIN_JWKS_URL; checked whenever set)'),
-    NODE_ENV: z.string().optional().describe('`production` refuses the HS256 development secret'),
+    NODE_ENV: z
+      .string()
+      .optional()
+      .describe(
+        '`production` refuses the HS256 development secret and turns the API reference off by default',
+      ),
     ALLOW_DEV_JWT_SECRET_IN_PRODUCTION: env.flag(
       false,
       'accept ADMIN_JWT_SECRET when NODE_ENV=production (a warning is logged at start); for demo stacks only',
@@ -64,6 +77,20 @@ const schema = z
     OUTBOX_BATCH_SIZE: env.positiveInt(100, 'events per Kafka batch from the outbox'),
     OUTBOX_RETENTION_HOURS: env.positiveInt(168, 'how long published outbox rows are kept'),
     TOKEN_CACHE_TTL_SECONDS: env.positiveInt(300, 'lifetime of a revocation entry in the verifiers’ cache'),
+    TRUST_PROXY: trustProxySetting(),
+    REDEEM_RATE_LIMIT: rateLimitSetting(
+      '60/1m',
+      'requests per source address on the public redeem endpoint; over it: 429 RATE_LIMITED',
+    ),
+    ADMIN_API_RATE_LIMIT: rateLimitSetting(
+      '1200/1m',
+      'admin API requests per tenant; over it: 429 RATE_LIMITED',
+    ),
+    ISSUER_DOCS_ENABLED: z
+      .enum(['true', 'false'])
+      .optional()
+      .transform((value) => (value === undefined ? undefined : value === 'true'))
+      .describe('serve Swagger UI and /docs/openapi.json; default: on, off when NODE_ENV=production'),
     HTTP_BODY_LIMIT: env.textWithDefault('16kb', 'largest accepted JSON body'),
     TOKEN_SCOPE_CATALOG: env.scopeCatalog(DEFAULT_SCOPE_CATALOG),
     MAX_TOKENS_PER_TENANT: env.positiveInt(1000, 'most live (active, unexpired) tokens one tenant may hold'),
@@ -100,6 +127,23 @@ const schema = z
       .describe(
         'AES-256-GCM key (32 bytes, base64) that encrypts the tenants’ callback signing secrets at rest',
       ),
+    SIGNING_SECRET_ENCRYPTION_KEY_ID: z
+      .string()
+      .regex(/^[A-Za-z0-9_-]{1,32}$/, 'must be 1-32 of A-Z a-z 0-9 _ -')
+      .default('k1')
+      .describe('id of SIGNING_SECRET_ENCRYPTION_KEY, stored with every ciphertext it seals'),
+    SIGNING_SECRET_PREVIOUS_ENCRYPTION_KEYS: z
+      .string()
+      .default('')
+      .transform((text, ctx) => {
+        try {
+          return parsePreviousKeys(text);
+        } catch (error) {
+          ctx.addIssue((error as Error).message);
+          return z.NEVER;
+        }
+      })
+      .describe('earlier keys that still open stored secrets after a key rotation: id:base64[,id:base64…]'),
     ISSUER_PUBLIC_URL: env.textWithDefault(
       'http://127.0.0.1:3000',
       'public base URL of the issuer; renewal callbacks name its redeem endpoint',

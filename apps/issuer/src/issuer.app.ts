@@ -2,6 +2,7 @@ import { type INestApplication, ValidationPipe } from '@nestjs/common';
 import type { NextFunction, Request, Response } from 'express';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
+import helmet from 'helmet';
 import { SwaggerModule } from '@nestjs/swagger';
 import {
   jsonBody,
@@ -33,8 +34,13 @@ export async function createIssuerApp(config: IssuerConfig): Promise<INestApplic
     }
     sendProblem(request, response, 404, 'ROUTE_NOT_FOUND', 'No such endpoint.');
   });
-  app.use(jsonBody(config.HTTP_BODY_LIMIT));
   app.disable('x-powered-by');
+  // The caller address of per-source rate limits: the TCP peer unless a trusted proxy says otherwise.
+  app.set('trust proxy', config.TRUST_PROXY);
+  // Security headers on every answer (no sniffing, no framing, HSTS, a same-origin CSP that Swagger UI
+  // — served from this origin — lives with).
+  app.use(helmet());
+  app.use(jsonBody(config.HTTP_BODY_LIMIT));
   app.useGlobalFilters(new ProblemDetailsFilter());
   app.useGlobalPipes(
     new ValidationPipe({
@@ -45,6 +51,13 @@ export async function createIssuerApp(config: IssuerConfig): Promise<INestApplic
     }),
   );
   // The API reference: Swagger UI at /docs, the OpenAPI document at /docs/openapi.json.
-  SwaggerModule.setup('docs', app, buildOpenApiDocument(app), { jsonDocumentUrl: 'docs/openapi.json' });
+  if (docsEnabled(config)) {
+    SwaggerModule.setup('docs', app, buildOpenApiDocument(app), { jsonDocumentUrl: 'docs/openapi.json' });
+  }
   return app;
+}
+
+/** The API reference is served unless NODE_ENV=production; ISSUER_DOCS_ENABLED decides either way. */
+export function docsEnabled(config: Pick<IssuerConfig, 'ISSUER_DOCS_ENABLED' | 'NODE_ENV'>): boolean {
+  return config.ISSUER_DOCS_ENABLED ?? config.NODE_ENV !== 'production';
 }

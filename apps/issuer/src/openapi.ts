@@ -50,7 +50,7 @@ export class ProblemDetails {
 }
 
 /** The error statuses the admin API answers. */
-export type ProblemStatus = 400 | 401 | 402 | 403 | 404 | 409 | 413 | 415 | 422 | 503;
+export type ProblemStatus = 400 | 401 | 402 | 403 | 404 | 409 | 413 | 415 | 422 | 429 | 503;
 
 /** What each error status means on this API; the operation's description names its specific codes. */
 const PROBLEMS: Record<ProblemStatus, string> = {
@@ -63,6 +63,7 @@ const PROBLEMS: Record<ProblemStatus, string> = {
   413: 'The body is larger than the issuer accepts (`PAYLOAD_TOO_LARGE`).',
   415: 'The body is not UTF-8 JSON (`UNSUPPORTED_MEDIA_TYPE`).',
   422: "Understood but refused by a business rule or the tenant's policy; the description names the codes.",
+  429: 'Too many requests for the tenant (`RATE_LIMITED`, `ADMIN_API_RATE_LIMIT`); wait `Retry-After` seconds.',
   503: 'The change could not reach the verifiers, so nothing was changed; try again.',
 };
 

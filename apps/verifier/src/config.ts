@@ -1,11 +1,20 @@
 import { hostname } from 'node:os';
 import { DEFAULT_SCOPE_CATALOG } from '@latchkey/contracts';
 import { kafkaSettings, kafkaSettingsProblems } from '@latchkey/messaging';
-import { ConfigError, databaseSettings, env, loadConfig } from '@latchkey/service-runtime';
+import {
+  ConfigError,
+  databaseSettings,
+  env,
+  loadConfig,
+  rateLimitSetting,
+  trustProxySetting,
+} from '@latchkey/service-runtime';
 import { z } from 'zod';
 
 const verifierConfigSchema = z.object({
-  DATABASE_URL: env.url('Postgres connection URL; the verifier only reads the issuer-owned tokens table'),
+  DATABASE_URL: env.url(
+    'Postgres connection URL as the read-only role latchkey_verifier (created by the issuer’s migrations)',
+  ),
   // A verification that cannot read Postgres quickly answers UNAVAILABLE rather than wait.
   ...databaseSettings({ poolSize: 10, connectTimeoutMs: 2_000, statementTimeoutMs: 5_000 }),
   REDIS_URL: env.url('Redis connection URL for the shared token-state cache'),
@@ -24,7 +33,19 @@ const verifierConfigSchema = z.object({
     'host:port the gRPC TokenVerifier service binds to',
   ),
   TOKEN_CACHE_TTL_SECONDS: env.positiveInt(300, 'how long a known token state stays cached in Redis'),
-  NEGATIVE_CACHE_TTL_SECONDS: env.positiveInt(30, 'how long an unknown token hash stays cached in Redis'),
+  NEGATIVE_CACHE_TTL_SECONDS: env.positiveInt(
+    30,
+    'how long an unknown token hash is remembered (in this process, never in Redis)',
+  ),
+  NEGATIVE_CACHE_MAX_ENTRIES: env.positiveInt(
+    100_000,
+    'most unknown token hashes remembered in this process; the least recently used go first',
+  ),
+  VERIFY_REFUSAL_RATE_LIMIT: rateLimitSetting(
+    '600/1m',
+    'refused verifications per caller address (HTTP and gRPC); over it, refusals answer 429 / RESOURCE_EXHAUSTED',
+  ),
+  TRUST_PROXY: trustProxySetting(),
   USAGE_FLUSH_INTERVAL_MS: env.durationMs(
     60_000,
     'how often aggregated usage is published (one TokenUsed per token)',

@@ -27,6 +27,8 @@ export async function createVerifierApp(config: VerifierConfig): Promise<INestAp
   });
   configureHttp(app);
   const grpcHealth = app.get(GrpcHealth);
+  // The caller address of the refusal limit: the TCP peer unless a trusted proxy says otherwise.
+  app.set('trust proxy', config.TRUST_PROXY);
   // After the global filter and pipe, so the gRPC side inherits them; its controller maps errors to gRPC statuses.
   app.connectMicroservice<GrpcOptions>(
     {

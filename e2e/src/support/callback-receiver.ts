@@ -18,7 +18,7 @@ export type SignatureCheck =
       ok: true;
       /** The signed unix time. */
       timestamp: number;
-      /** How many `v1` entries the header carried (two while a secret is being rotated). */
+      /** How many entries of the checked version the header carried (two while a secret is being rotated). */
       signatures: number;
     }
   | {
@@ -28,26 +28,33 @@ export type SignatureCheck =
     };
 
 /**
- * Checks a `Latchkey-Signature` header (`t=<unix>,v1=<hex>[,v1=<hex>…]`) against the raw body: valid when
- * some `v1` equals the lowercase hex HMAC-SHA256 of `"<t>.<raw body>"` under some of `secrets` (compared
- * in constant time) and `t` is within the tolerance of `nowSeconds`.
+ * Checks a `Latchkey-Signature` header (`t=<unix>,v1=<hex>,v2=<hex>[,…]`) against the raw body. With
+ * `destinationUrl` (what the receiver does for every callback: the URL it was called at), valid when some
+ * `v2` equals the lowercase hex HMAC-SHA256 of `"<t>.<normalised URL>\n<raw body>"`; without, the
+ * deprecated `v1` over `"<t>.<raw body>"`. Under some of `secrets` (compared in constant time), and `t`
+ * within the tolerance of `nowSeconds`.
  */
 export function checkSignature(
   rawBody: string,
   header: string | string[] | undefined,
   secrets: readonly string[],
-  nowSeconds = Math.floor(Date.now() / 1000),
+  options: { destinationUrl?: string; nowSeconds?: number } = {},
 ): SignatureCheck {
+  const nowSeconds = options.nowSeconds ?? Math.floor(Date.now() / 1000);
   const parsed = parseSignatureHeader(header);
-  const signatures = parsed?.v1.length ?? 0;
+  const version = options.destinationUrl === undefined ? 'v1' : 'v2';
+  const candidates = parsed?.[version] ?? [];
+  const signatures = candidates.length;
   if (secrets.length === 0) return { ok: false, reason: 'NO_SECRETS', signatures };
   if (!parsed) return { ok: false, reason: 'MALFORMED_HEADER', signatures };
+  const signed =
+    options.destinationUrl === undefined
+      ? `${parsed.t}.${rawBody}`
+      : `${parsed.t}.${new URL(options.destinationUrl).href}\n${rawBody}`;
   let matched = false;
   for (const secret of secrets) {
-    const expected = Buffer.from(
-      createHmac('sha256', secret).update(`${parsed.t}.${rawBody}`, 'utf8').digest('hex'),
-    );
-    for (const candidate of parsed.v1) {
+    const expected = Buffer.from(createHmac('sha256', secret).update(signed, 'utf8').digest('hex'));
+    for (const candidate of candidates) {
       const given = Buffer.from(candidate);
       if (given.length === expected.length && timingSafeEqual(given, expected)) matched = true;
     }
@@ -62,10 +69,11 @@ export function checkSignature(
 
 function parseSignatureHeader(
   header: string | string[] | undefined,
-): { t: string; v1: string[] } | undefined {
+): { t: string; v1: string[]; v2: string[] } | undefined {
   if (typeof header !== 'string' || header === '') return undefined;
   let t: string | undefined;
   const v1: string[] = [];
+  const v2: string[] = [];
   for (const entry of header.split(',')) {
     const item = entry.trim();
     const eq = item.indexOf('=');
@@ -75,12 +83,12 @@ function parseSignatureHeader(
     if (key === 't') {
       if (t !== undefined || !/^(0|[1-9][0-9]*)$/.test(value)) return undefined;
       t = value;
-    } else if (key === 'v1') {
+    } else if (key === 'v1' || key === 'v2') {
       if (!/^[0-9a-f]{64}$/.test(value)) return undefined;
-      v1.push(value);
+      (key === 'v1' ? v1 : v2).push(value);
     }
   }
-  return t === undefined || v1.length === 0 ? undefined : { t, v1 };
+  return t === undefined || v1.length + v2.length === 0 ? undefined : { t, v1, v2 };
 }
 
 /** One request as the receiver saw it. */
@@ -306,7 +314,10 @@ export class CallbackReceiver {
       rawBody,
       json: parseJson(rawBody),
       receivedAt: Date.now(),
-      signature: checkSignature(rawBody, headers['latchkey-signature'], endpoint?.trustedSecrets ?? []),
+      // As a receiver should: v2, against the URL it was called at.
+      signature: checkSignature(rawBody, headers['latchkey-signature'], endpoint?.trustedSecrets ?? [], {
+        destinationUrl: endpoint?.url,
+      }),
     };
     if (!endpoint) {
       this.unrouted.push(request);

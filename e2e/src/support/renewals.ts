@@ -290,11 +290,17 @@ export class RenewalRig {
       .send(body as object);
   }
 
-  /** Redeems a key that must work; 200 and 201 both count as success. */
+  /**
+   * Redeems a key that must work; 200 and 201 both count as success. The answer carries the renewed
+   * plaintext, so no cache may keep it (`Cache-Control: no-store`).
+   */
   async redeemed(key: string): Promise<RenewedToken> {
     const res = await this.redeem({ key });
     if (res.status !== 200 && res.status !== 201) {
       throw new Error(`redeeming ${key.slice(0, 8)}… answered ${res.status}: ${JSON.stringify(res.body)}`);
+    }
+    if (res.headers['cache-control'] !== 'no-store') {
+      throw new Error(`a redeem answer may be cached: Cache-Control ${String(res.headers['cache-control'])}`);
     }
     return res.body as RenewedToken;
   }

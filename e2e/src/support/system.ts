@@ -51,6 +51,11 @@ export async function startSystem(options: SystemOptions = {}): Promise<RunningS
     ...process.env,
     USAGE_FLUSH_INTERVAL_MS: '300',
     OUTBOX_POLL_INTERVAL_MS: '100',
+    // Every spec's requests come from one address and many tenants share a run: limits only where a
+    // spec sets them (rate-limits.e2e-spec.ts).
+    REDEEM_RATE_LIMIT: '100000/1m',
+    ADMIN_API_RATE_LIMIT: '100000/1m',
+    VERIFY_REFUSAL_RATE_LIMIT: '100000/1m',
     ...options.env,
     ISSUER_PORT: String(issuerPort),
     ISSUER_PUBLIC_URL: `http://127.0.0.1:${issuerPort}`,
@@ -73,7 +78,8 @@ export async function startSystem(options: SystemOptions = {}): Promise<RunningS
       ISSUER_KAFKA_GROUP_ID: `issuer-${runId}-${n}`,
       ISSUER_AUDIT_KAFKA_GROUP_ID: `audit-${runId}-${n}`,
     },
-    verifier: env,
+    // The verifier connects as the read-only role the migrations create (trust authentication here).
+    verifier: { ...env, DATABASE_URL: asVerifierRole(env.DATABASE_URL) },
     worker: { ...env, WORKER_KAFKA_GROUP_ID: `worker-${runId}-${n}` },
   };
   const start = (name: ServiceName) => ServiceProcess.start(name, ports[name], serviceEnv[name]);
@@ -116,4 +122,13 @@ export async function startSystem(options: SystemOptions = {}): Promise<RunningS
       await Promise.all(Object.values(services).map((service) => service.stop()));
     },
   };
+}
+
+/** The database URL with the verifier's read-only role as its user. */
+export function asVerifierRole(databaseUrl: string | undefined): string | undefined {
+  if (databaseUrl === undefined) return undefined;
+  const url = new URL(databaseUrl);
+  url.username = 'latchkey_verifier';
+  url.password = '';
+  return url.href;
 }

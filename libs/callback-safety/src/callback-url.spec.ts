@@ -1,4 +1,10 @@
-import { type CallbackPolicy, checkCallbackUrl, type HostResolver, parseAllowList } from './callback-url';
+import {
+  type CallbackPolicy,
+  checkCallbackUrl,
+  type HostResolver,
+  parseAllowList,
+  publicRefusalOf,
+} from './callback-url';
 
 /** A resolver answering from a table; unknown names fail like getaddrinfo does. No real DNS. */
 function fakeResolver(
@@ -234,5 +240,13 @@ describe('parseAllowList', () => {
     expect(() => parseAllowList(`http://127.0.0.1:4010,${entry}`)).toThrow(
       `Invalid callback allow-list entry "${entry}"`,
     );
+  });
+});
+
+describe('publicRefusalOf', () => {
+  it('gives a name that does not resolve the same public reason as a forbidden address', () => {
+    expect(publicRefusalOf('UNRESOLVABLE_HOST')).toBe('FORBIDDEN_ADDRESS');
+    expect(publicRefusalOf('FORBIDDEN_ADDRESS')).toBe('FORBIDDEN_ADDRESS');
+    expect(publicRefusalOf('HTTPS_REQUIRED')).toBe('HTTPS_REQUIRED');
   });
 });

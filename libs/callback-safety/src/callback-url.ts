@@ -22,10 +22,32 @@ export type CallbackRefusal =
 
 /**
  * `detail` is meant for server logs: it can name the address a host resolved to. Answer API clients
- * with `reason` only, so the check cannot be used to map internal DNS.
+ * (and anything they can read, such as delivery attempts) with `publicRefusalOf(reason)` only, so the
+ * check cannot be used to map internal DNS.
  */
 export type CallbackCheck =
   { ok: true; url: URL; addresses: string[] } | { ok: false; reason: CallbackRefusal; detail: string };
+
+/** The refusals that may be told outside: whether a host name resolves is not among them. */
+export type PublicCallbackRefusal = Exclude<CallbackRefusal, 'UNRESOLVABLE_HOST'>;
+
+/**
+ * A host name that does not resolve and one that resolves to a forbidden address get the same answer:
+ * otherwise the check tells a caller which internal names exist.
+ */
+export function publicRefusalOf(reason: CallbackRefusal): PublicCallbackRefusal {
+  return reason === 'UNRESOLVABLE_HOST' ? 'FORBIDDEN_ADDRESS' : reason;
+}
+
+/** Why a callback URL was refused, in words for API clients; never an address, never "does not resolve". */
+export const PUBLIC_REFUSAL_MESSAGES: Record<PublicCallbackRefusal, string> = {
+  INVALID_URL: 'it is not an absolute URL',
+  HTTPS_REQUIRED: 'callbacks must use https',
+  CREDENTIALS_IN_URL: 'it must not carry a user name or password',
+  FORBIDDEN_ADDRESS:
+    'its host does not resolve to a public address (loopback, private, link-local and metadata ' +
+    'addresses are refused)',
+};
 
 /** Resolves a host name to every address it has (A and AAAA). */
 export type HostResolver = (hostname: string) => Promise<readonly string[]>;

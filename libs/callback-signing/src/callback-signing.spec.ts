@@ -165,3 +165,48 @@ describe('callback signing', () => {
     expect(() => verifySignature(BODY, header, '', { now: NOW })).toThrow(TypeError);
   });
 });
+
+describe('v2: the signature covers the destination URL', () => {
+  const URL_A = 'https://hooks.example.com/latchkey';
+  const secret = generateSigningSecret();
+
+  it('verifies at the URL it was sent to, in any spelling of the same URL', () => {
+    const header = signPayload(BODY, secret, NOW, URL_A);
+    expect(header).toMatch(/^t=\d+,v1=[0-9a-f]{64},v2=[0-9a-f]{64}$/);
+    expect(verifySignature(BODY, header, secret, { now: NOW, destinationUrl: URL_A })).toEqual({
+      ok: true,
+      timestamp: NOW,
+    });
+    expect(
+      verifySignature(BODY, header, secret, {
+        now: NOW,
+        destinationUrl: 'HTTPS://HOOKS.example.com:443/latchkey',
+      }).ok,
+    ).toBe(true);
+  });
+
+  it('does not verify at another URL, nor with only a v1 when the URL is checked', () => {
+    const header = signPayload(BODY, secret, NOW, URL_A);
+    for (const other of ['https://hooks.example.com/latchkey2', 'https://evil.example/latchkey']) {
+      expect(verifySignature(BODY, header, secret, { now: NOW, destinationUrl: other })).toEqual({
+        ok: false,
+        reason: 'NO_MATCHING_SIGNATURE',
+      });
+    }
+    const v1Only = signPayload(BODY, secret, NOW);
+    expect(verifySignature(BODY, v1Only, secret, { now: NOW, destinationUrl: URL_A })).toEqual({
+      ok: false,
+      reason: 'NO_MATCHING_SIGNATURE',
+    });
+  });
+
+  it('is HMAC-SHA256 of "<t>.<normalised URL>\\n<raw body>"', () => {
+    const body = '{"a":1}';
+    const expected = createHmac('sha256', 'lksig_example')
+      .update('1767225600.https://hooks.example.com/latchkey\n{"a":1}')
+      .digest('hex');
+    expect(signPayload(body, 'lksig_example', 1_767_225_600, 'https://hooks.example.com/latchkey')).toMatch(
+      new RegExp(`,v2=${expected}$`),
+    );
+  });
+});

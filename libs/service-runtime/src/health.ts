@@ -9,6 +9,7 @@ import {
   Module,
   type OnApplicationShutdown,
   type DynamicModule,
+  Logger,
   type Provider,
 } from '@nestjs/common';
 import { DomainError } from './problem-details';
@@ -28,6 +29,7 @@ const CHECK_TIMEOUT_MS = 2_000;
 
 @Injectable()
 export class HealthService implements BeforeApplicationShutdown, OnApplicationShutdown {
+  private readonly logger = new Logger('Readiness');
   private shuttingDown = false;
 
   constructor(@Inject(READINESS_CHECKS) private readonly checks: ReadinessCheck[]) {}
@@ -43,6 +45,7 @@ export class HealthService implements BeforeApplicationShutdown, OnApplicationSh
     );
   }
 
+  /** Each dependency by name, `up` or `down`; why one is down is logged, never answered. */
   async readiness(): Promise<{ ready: boolean; checks: Record<string, string> }> {
     const results = await Promise.all(
       this.checks.map(async (c) => {
@@ -50,12 +53,14 @@ export class HealthService implements BeforeApplicationShutdown, OnApplicationSh
           await withTimeout(c.check(), CHECK_TIMEOUT_MS);
           return [c.name, 'up'] as const;
         } catch (error) {
-          return [c.name, `down: ${(error as Error).message}`] as const;
+          // The reason goes to the log only: /ready is unauthenticated, and error text names hosts and users.
+          this.logger.warn(`${c.name} is down: ${(error as Error).message}`);
+          return [c.name, 'down'] as const;
         }
       }),
     );
     const checks = Object.fromEntries(results);
-    if (this.shuttingDown) checks.lifecycle = 'down: shutting down';
+    if (this.shuttingDown) checks.lifecycle = 'down';
     return { ready: Object.values(checks).every((v) => v === 'up'), checks };
   }
 }

@@ -7,3 +7,4 @@ export * from './problem-details';
 export * from './process-warnings';
 export * from './redis';
 export * from './run-service';
+export * from './rate-limit';

@@ -42,6 +42,9 @@ export class ProblemDetailsFilter implements ExceptionFilter {
     const problem = this.toProblem(exception);
     problem.instance = request.originalUrl?.split('?')[0];
     if (problem.status === 503) response.setHeader('Retry-After', '1');
+    if (problem.status === 429 && typeof problem.retryAfterSeconds === 'number') {
+      response.setHeader('Retry-After', String(problem.retryAfterSeconds));
+    }
     response.status(problem.status).type('application/problem+json').send(JSON.stringify(problem));
   }
 

@@ -9,7 +9,7 @@ import { ListAuditEventsQuery } from './dto/list-audit-events.query';
 
 @ApiTags('audit')
 @ApiBearerAuth()
-@ApiProblems(401, 403)
+@ApiProblems(401, 403, 429)
 @Controller('v1/audit-events')
 @UseGuards(AdminAuthGuard)
 export class AuditController {

@@ -1,4 +1,5 @@
 import type { ExecutionContext } from '@nestjs/common';
+import type { IssuerRateLimits } from '../infrastructure/rate-limits';
 import { AdminAuthGuard } from './admin-auth.guard';
 import type { AdminJwtVerifier } from './admin-jwt-verifier';
 import type { AdminPrincipal } from './admin-principal';
@@ -17,7 +18,8 @@ function guardWith(
   directory: PrincipalDirectory,
   verify: AdminJwtVerifier['verify'] = () => Promise.resolve(fromJwt),
 ) {
-  return new AdminAuthGuard({ verify } as AdminJwtVerifier, directory);
+  const limits = { adminCall: () => Promise.resolve() } as unknown as IssuerRateLimits;
+  return new AdminAuthGuard({ verify } as AdminJwtVerifier, directory, limits);
 }
 
 function httpContext(request: Record<string, unknown>): ExecutionContext {

@@ -1,6 +1,9 @@
-import { runMigrations } from '../database/data-source';
+import { runMigrations, setVerifierRolePassword } from '../database/data-source';
 
-/** `node apps/issuer/dist/cli/migrate.js`: applies pending migrations to DATABASE_URL. */
+/**
+ * `node apps/issuer/dist/cli/migrate.js`: applies pending migrations to DATABASE_URL; with
+ * VERIFIER_DATABASE_PASSWORD, also sets the password of the verifier's read-only role.
+ */
 async function main(): Promise<void> {
   const url = process.env.DATABASE_URL;
   if (!url) {
@@ -9,6 +12,11 @@ async function main(): Promise<void> {
   }
   const applied = await runMigrations(url);
   console.log(applied.length === 0 ? 'migrations: up to date' : `migrations applied: ${applied.join(', ')}`);
+  const verifierPassword = process.env.VERIFIER_DATABASE_PASSWORD;
+  if (verifierPassword) {
+    await setVerifierRolePassword(url, verifierPassword);
+    console.log('verifier role: password set');
+  }
 }
 
 main().catch((error: unknown) => {

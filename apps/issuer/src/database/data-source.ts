@@ -18,6 +18,10 @@ import { TokenScopesResourcesPurpose1763900000500 } from './migrations/176390000
 import { TokenCreatorEmail1763900000600 } from './migrations/1763900000600-TokenCreatorEmail';
 import { AutoRenewal1763900000700 } from './migrations/1763900000700-AutoRenewal';
 import { OneSuccessorPerToken1763900000800 } from './migrations/1763900000800-OneSuccessorPerToken';
+import {
+  VERIFIER_ROLE,
+  VerifierReadOnlyRole1763900000900,
+} from './migrations/1763900000900-VerifierReadOnlyRole';
 
 export const ENTITIES = [
   Token,
@@ -40,6 +44,7 @@ export const MIGRATIONS = [
   TokenCreatorEmail1763900000600,
   AutoRenewal1763900000700,
   OneSuccessorPerToken1763900000800,
+  VerifierReadOnlyRole1763900000900,
 ];
 
 /** The name of the issuer's second, small pool (revocations and member removals only). */
@@ -78,6 +83,19 @@ export async function runMigrations(databaseUrl: string): Promise<string[]> {
   try {
     const applied = await dataSource.runMigrations({ transaction: 'each' });
     return applied.map((m) => m.name);
+  } finally {
+    await dataSource.destroy();
+  }
+}
+
+/** Sets the password of the verifier's read-only role (created by the migrations). */
+export async function setVerifierRolePassword(databaseUrl: string, password: string): Promise<void> {
+  if (password.includes('\0')) throw new Error('VERIFIER_DATABASE_PASSWORD must not contain NUL');
+  const dataSource = new DataSource(dataSourceOptions(databaseUrl));
+  await dataSource.initialize();
+  try {
+    // ALTER ROLE takes no parameters: the literal is quoted (standard_conforming_strings is on).
+    await dataSource.query(`ALTER ROLE ${VERIFIER_ROLE} PASSWORD '${password.replaceAll("'", "''")}'`);
   } finally {
     await dataSource.destroy();
   }

@@ -14,6 +14,7 @@ import {
 import { ISSUER_CONFIG, type IssuerConfig } from '../config';
 import { dataSourceOptions, PRIORITY_DATA_SOURCE } from '../database/data-source';
 import { RedisVerifierCacheStore, VERIFIER_CACHE_STORE, VerifierCacheWriter } from './verifier-cache';
+import { IssuerRateLimits, PublicRateLimitGuard } from './rate-limits';
 
 /**
  * The issuer's connections (config, Postgres through TypeORM, Redis, Kafka) and the readiness checks
@@ -65,8 +66,10 @@ export class InfrastructureModule {
         { provide: ISSUER_CONFIG, useValue: config },
         { provide: VERIFIER_CACHE_STORE, useClass: RedisVerifierCacheStore },
         VerifierCacheWriter,
+        IssuerRateLimits,
+        PublicRateLimitGuard,
       ],
-      exports: [ISSUER_CONFIG, VerifierCacheWriter],
+      exports: [ISSUER_CONFIG, VerifierCacheWriter, IssuerRateLimits, PublicRateLimitGuard],
     };
   }
 }

@@ -16,7 +16,7 @@ import { type MemberView, MembersService } from './members.service';
 
 @ApiTags('members')
 @ApiBearerAuth()
-@ApiProblems(401, 403)
+@ApiProblems(401, 403, 429)
 @Controller('v1/members')
 @UseGuards(AdminAuthGuard)
 export class MembersController {

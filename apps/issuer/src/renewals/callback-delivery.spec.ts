@@ -8,6 +8,7 @@ import { REDEEM_PATH } from '@latchkey/contracts';
 import { callbackBody, callbackHeaders, redeemUrl, signatureHeader } from './callback-delivery';
 
 const NOW = 1_767_225_600; // 2026-01-01T00:00:00Z
+const URL = 'https://hooks.example.com/latchkey';
 const BODY = callbackBody({
   deliveryId: '5d1e0c8a-4a8e-4f0b-9d3c-2b7a1e6f9c10',
   offerId: '0b6c8e2a-1f3d-4c5b-8a9e-7d6f5e4c3b2a',
@@ -20,17 +21,22 @@ const BODY = callbackBody({
 describe('the renewal callback signature', () => {
   it('is exactly the single-secret signature when the tenant has one secret', () => {
     const secret = generateSigningSecret();
-    const header = signatureHeader(BODY, [secret], NOW);
-    expect(header).toBe(signPayload(BODY, secret, NOW));
-    expect(header).toMatch(/^t=1767225600,v1=[0-9a-f]{64}$/);
+    const header = signatureHeader(BODY, [secret], NOW, URL);
+    expect(header).toBe(signPayload(BODY, secret, NOW, URL));
+    expect(header).toMatch(/^t=1767225600,v1=[0-9a-f]{64},v2=[0-9a-f]{64}$/);
+    expect(verifySignature(BODY, header, secret, { now: NOW, destinationUrl: URL })).toEqual({
+      ok: true,
+      timestamp: NOW,
+    });
     expect(verifySignature(BODY, header, secret, { now: NOW })).toEqual({ ok: true, timestamp: NOW });
   });
 
   it('carries one v1 per secret during a rotation, so either secret verifies it', () => {
     const current = generateSigningSecret();
     const retiring = generateSigningSecret();
-    const header = signatureHeader(BODY, [current, retiring], NOW);
-    expect(header).toMatch(/^t=1767225600,v1=[0-9a-f]{64},v1=[0-9a-f]{64}$/);
+    const header = signatureHeader(BODY, [current, retiring], NOW, URL);
+    expect(header).toMatch(/^t=1767225600(,v1=[0-9a-f]{64},v2=[0-9a-f]{64}){2}$/);
+    expect(verifySignature(BODY, header, retiring, { now: NOW, destinationUrl: URL }).ok).toBe(true);
     expect(verifySignature(BODY, header, current, { now: NOW }).ok).toBe(true);
     expect(verifySignature(BODY, header, retiring, { now: NOW }).ok).toBe(true);
     expect(verifySignature(BODY, header, generateSigningSecret(), { now: NOW })).toEqual({
@@ -41,12 +47,23 @@ describe('the renewal callback signature', () => {
 
   it('covers the body: a changed byte no longer verifies', () => {
     const secret = generateSigningSecret();
-    const header = signatureHeader(BODY, [secret], NOW);
+    const header = signatureHeader(BODY, [secret], NOW, URL);
     expect(verifySignature(BODY.replace('lkr_k', 'lkr_j'), header, secret, { now: NOW }).ok).toBe(false);
   });
 
+  it('covers the destination URL (v2): a delivery replayed to another URL does not verify', () => {
+    const secret = generateSigningSecret();
+    const header = signatureHeader(BODY, [secret], NOW, URL);
+    expect(
+      verifySignature(BODY, header, secret, {
+        now: NOW,
+        destinationUrl: 'https://other.example.com/latchkey',
+      }),
+    ).toEqual({ ok: false, reason: 'NO_MATCHING_SIGNATURE' });
+  });
+
   it('refuses to sign without a secret', () => {
-    expect(() => signatureHeader(BODY, [], NOW)).toThrow(TypeError);
+    expect(() => signatureHeader(BODY, [], NOW, URL)).toThrow(TypeError);
   });
 });
 

@@ -7,14 +7,20 @@ export const CALLBACK_USER_AGENT = 'Latchkey-Callbacks/1';
 export const DELIVERY_ID_HEADER = 'latchkey-delivery-id';
 
 /**
- * The `Latchkey-Signature` value for a body signed at `timestamp` (unix seconds) with every secret that
- * may sign now: `t=<t>,v1=<hex>[,v1=<hex>…]`, one `v1` per secret in the order given. While a secret is
- * being rotated, receivers holding either the old or the new one can verify.
+ * The `Latchkey-Signature` value for a body sent to `destinationUrl` at `timestamp` (unix seconds) with
+ * every secret that may sign now: `t=<t>,v1=<hex>,v2=<hex>[,v1=…,v2=…]`, one `v1` and one `v2` (which
+ * also covers the URL) per secret in the order given. While a secret is being rotated, receivers holding
+ * either the old or the new one can verify.
  */
-export function signatureHeader(body: string, secrets: readonly string[], timestamp: number): string {
+export function signatureHeader(
+  body: string,
+  secrets: readonly string[],
+  timestamp: number,
+  destinationUrl: string,
+): string {
   if (secrets.length === 0) throw new TypeError('at least one signing secret is required');
   const signatures = secrets.map((secret) => {
-    const single = signPayload(body, secret, timestamp);
+    const single = signPayload(body, secret, timestamp, destinationUrl);
     return single.slice(single.indexOf(',') + 1);
   });
   return [`t=${timestamp}`, ...signatures].join(',');

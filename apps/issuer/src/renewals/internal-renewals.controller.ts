@@ -11,6 +11,7 @@ import { CallbackAttemptReportDto } from './dto/callback-attempt-report.dto';
 import { OpenRenewalOfferDto } from './dto/open-renewal-offer.dto';
 import { RenewalsService } from './renewals.service';
 import { RenewalError, RenewalErrorCode } from './renewals.errors';
+import { NoStore } from '../infrastructure/no-store';
 
 /** A malformed id names nothing: 404 like an unknown one. */
 const idOf = (code: RenewalErrorCode, what: string) =>
@@ -43,6 +44,7 @@ export class InternalRenewalsController {
 
   @Post('renewal-offers/:offerId/deliveries')
   @HttpCode(201)
+  @NoStore()
   deliver(
     @Param('offerId', idOf(RenewalErrorCode.OfferNotFound, 'renewal offer')) offerId: string,
   ): Promise<CallbackDelivery> {

@@ -1,4 +1,4 @@
-import { applyDecorators, Body, Controller, HttpCode, Post } from '@nestjs/common';
+import { applyDecorators, Body, Controller, HttpCode, Post, UseGuards } from '@nestjs/common';
 import {
   ApiCreatedResponse,
   ApiExtraModels,
@@ -8,10 +8,12 @@ import {
   getSchemaPath,
 } from '@nestjs/swagger';
 import { REDEEM_PATH } from '@latchkey/contracts';
+import { PublicRateLimitGuard } from '../infrastructure/rate-limits';
 import { ProblemDetails } from '../openapi';
 import { RedeemRenewalKeyDto } from './dto/redeem-renewal-key.dto';
 import { RenewedTokenResponse } from './dto/renewed-token.response';
 import { RenewalRedemptionService, type RenewedToken } from './renewal-redemption.service';
+import { NoStore } from '../infrastructure/no-store';
 
 /** What each error means to the third party redeeming a key; problem+json like every other error. */
 const REDEEM_PROBLEMS: Record<number, string> = {
@@ -29,6 +31,7 @@ const REDEEM_PROBLEMS: Record<number, string> = {
   422:
     "The tenant's policy refuses the new token (`POLICY_EXPIRY_REQUIRED`, `POLICY_MAX_LIFETIME_EXCEEDED`) " +
     'or its token limit is reached (`TOKEN_LIMIT_REACHED`); the key stays redeemable within its window.',
+  429: '`RATE_LIMITED`: too many requests from this source address; wait `Retry-After` seconds.',
   503: '`REVOCATION_UNAVAILABLE` or `REVOCATION_NOT_REPLICATED`: nothing was changed and the key is still valid; try again.',
 };
 
@@ -66,7 +69,9 @@ export class RedeemController {
   @ApiCreatedResponse({ type: RenewedTokenResponse, description: 'The renewed token, with its plaintext.' })
   @ApiRedeemProblems()
   @Post(REDEEM_PATH)
+  @UseGuards(PublicRateLimitGuard)
   @HttpCode(201)
+  @NoStore()
   redeem(@Body() body: RedeemRenewalKeyDto): Promise<RenewedToken> {
     return this.redemption.redeem(body.key);
   }

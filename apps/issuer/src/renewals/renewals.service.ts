@@ -148,7 +148,12 @@ export class RenewalsService {
         redeemBy: offer.windowEndsAt.toISOString(),
         redeemUrl: redeemUrl(this.config.ISSUER_PUBLIC_URL),
       });
-      const signature = signatureHeader(body, secrets, Math.floor(now.getTime() / 1000));
+      const signature = signatureHeader(
+        body,
+        secrets,
+        Math.floor(now.getTime() / 1000),
+        token.renewalCallbackUrl,
+      );
       return {
         attemptId: attempt.id,
         offerId: offer.id,

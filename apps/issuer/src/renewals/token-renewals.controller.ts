@@ -16,7 +16,7 @@ const tokenId = new ParseUUIDPipe({
 
 @ApiTags('tokens')
 @ApiBearerAuth()
-@ApiProblems(401, 403)
+@ApiProblems(401, 403, 429)
 @Controller('v1/tokens')
 @UseGuards(AdminAuthGuard)
 export class TokenRenewalsController {

@@ -9,10 +9,11 @@ import {
   type SigningSecretView,
   SigningSecretsService,
 } from './signing-secrets.service';
+import { NoStore } from '../infrastructure/no-store';
 
 @ApiTags('tenant')
 @ApiBearerAuth()
-@ApiProblems(401, 403)
+@ApiProblems(401, 403, 429)
 @Controller('v1/tenant/signing-secrets')
 @UseGuards(AdminAuthGuard)
 export class SigningSecretsController {
@@ -32,6 +33,7 @@ export class SigningSecretsController {
   })
   @Post()
   @HttpCode(201)
+  @NoStore()
   create(@CurrentAdmin() admin: AdminPrincipal): Promise<CreatedSigningSecret> {
     return this.secrets.create(admin);
   }

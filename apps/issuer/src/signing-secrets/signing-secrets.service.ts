@@ -5,7 +5,12 @@ import type { AdminPrincipal } from '../auth/admin-principal';
 import { requireRole } from '../auth/roles';
 import { ISSUER_CONFIG, type IssuerConfig } from '../config';
 import type { Tx } from '../database/transaction';
-import { openSigningSecret, sealSigningSecret } from './signing-secret-cipher';
+import {
+  openSigningSecret,
+  sealSigningSecret,
+  type SigningSecretKeyring,
+  signingSecretKeyring,
+} from './signing-secret-cipher';
 import type { SigningSecret } from './signing-secret.entity';
 import { SigningSecretsRepository } from './signing-secrets.repository';
 
@@ -40,10 +45,18 @@ export interface CreatedSigningSecret {
  */
 @Injectable()
 export class SigningSecretsService {
+  private readonly keyring: SigningSecretKeyring;
+
   constructor(
     private readonly secrets: SigningSecretsRepository,
     @Inject(ISSUER_CONFIG) private readonly config: IssuerConfig,
-  ) {}
+  ) {
+    this.keyring = signingSecretKeyring(
+      config.SIGNING_SECRET_ENCRYPTION_KEY_ID,
+      config.SIGNING_SECRET_ENCRYPTION_KEY,
+      config.SIGNING_SECRET_PREVIOUS_ENCRYPTION_KEYS,
+    );
+  }
 
   /** Creates the tenant's first secret, or rotates: the current one retires after the grace period. */
   async create(principal: AdminPrincipal): Promise<CreatedSigningSecret> {
@@ -52,7 +65,7 @@ export class SigningSecretsService {
     const id = randomUUID();
     const secret = generateSigningSecret();
     const secretPrefix = secret.slice(0, SECRET_PREFIX_LENGTH);
-    const ciphertext = sealSigningSecret(this.config.SIGNING_SECRET_ENCRYPTION_KEY, id, secret);
+    const ciphertext = sealSigningSecret(this.keyring, id, secret);
     // One rotation at a time per tenant: two concurrent ones would both retire the same secret.
     return this.secrets.withRotationLock(tenantId, async (tx) => {
       const now = new Date();
@@ -96,9 +109,7 @@ export class SigningSecretsService {
    */
   async signingKeys(tenantId: string, now: Date, tx?: Tx): Promise<string[]> {
     const rows = await this.secrets.active(tenantId, now, tx);
-    return rows.map((row) =>
-      openSigningSecret(this.config.SIGNING_SECRET_ENCRYPTION_KEY, row.id, row.ciphertext),
-    );
+    return rows.map((row) => openSigningSecret(this.keyring, row.id, row.ciphertext));
   }
 
   /** Whether the tenant has a secret that may sign at `now` (auto-renewal needs one). */

@@ -9,7 +9,7 @@ import { TenantPolicyService, type TenantPolicyView } from './tenant-policy.serv
 
 @ApiTags('tenant')
 @ApiBearerAuth()
-@ApiProblems(401, 403)
+@ApiProblems(401, 403, 429)
 @Controller('v1/tenant/policy')
 @UseGuards(AdminAuthGuard)
 export class TenantPolicyController {

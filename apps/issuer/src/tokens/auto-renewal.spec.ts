@@ -129,14 +129,30 @@ describe('callback URL check at save time', () => {
     expect(JSON.stringify(error.extensions)).not.toContain('10.1.2.3');
   });
 
-  it('refuses a host name that does not resolve', async () => {
+  it('answers a host name that does not resolve exactly like one that resolves to a forbidden address', async () => {
     const failing: HostResolver = () =>
       Promise.reject(Object.assign(new Error('nope'), { code: 'ENOTFOUND' }));
-    await expect(
-      assertCallbackUrlAllowed('https://nowhere.example/x', noAllowList, failing),
-    ).rejects.toMatchObject({
-      extensions: { reason: 'UNRESOLVABLE_HOST' },
+    const unresolvable = await assertCallbackUrlAllowed(
+      'https://nowhere.example/x',
+      noAllowList,
+      failing,
+    ).catch((e: unknown) => e);
+    const internal = await assertCallbackUrlAllowed(
+      'https://nowhere.example/x',
+      noAllowList,
+      resolveTo('10.1.2.3'),
+    ).catch((e: unknown) => e);
+
+    expect(unresolvable).toMatchObject({
+      code: TokenErrorCode.CallbackUrlRefused,
+      status: 400,
+      extensions: { reason: 'FORBIDDEN_ADDRESS' },
     });
+    const answer = (e: unknown) => {
+      const { code, status, detail, extensions } = e as Record<string, unknown>;
+      return { code, status, detail, extensions };
+    };
+    expect(answer(unresolvable)).toEqual(answer(internal));
   });
 
   it('lets an allow-listed local receiver through, plain http included', async () => {

@@ -1,7 +1,8 @@
 import {
   type CallbackPolicy,
-  type CallbackRefusal,
   checkCallbackUrl,
+  PUBLIC_REFUSAL_MESSAGES,
+  publicRefusalOf,
   defaultResolver,
   type HostResolver,
 } from '@latchkey/callback-safety';
@@ -81,15 +82,6 @@ export function sameAutoRenewal(a: AutoRenewalColumns, b: AutoRenewalColumns): b
   );
 }
 
-/** Why a callback URL was refused, for the API client: never the address it resolved to. */
-const REFUSALS: Record<CallbackRefusal, string> = {
-  INVALID_URL: 'it is not an absolute URL',
-  HTTPS_REQUIRED: 'callbacks must use https',
-  CREDENTIALS_IN_URL: 'it must not carry a user name or password',
-  UNRESOLVABLE_HOST: 'its host name does not resolve',
-  FORBIDDEN_ADDRESS: 'its host is, or resolves to, a loopback, private, link-local or metadata address',
-};
-
 /**
  * The SSRF guard at save time: throws 400 CALLBACK_URL_REFUSED with the refusal `reason` unless
  * `url` may receive callbacks. The worker checks again before every send.
@@ -101,10 +93,12 @@ export async function assertCallbackUrlAllowed(
 ): Promise<void> {
   const check = await checkCallbackUrl(url, policy, resolve);
   if (!check.ok) {
+    // The same answer whether or not a host name resolves: the API must not map internal DNS.
+    const reason = publicRefusalOf(check.reason);
     throw new TokenError(
       TokenErrorCode.CallbackUrlRefused,
-      `The callback URL was refused: ${REFUSALS[check.reason]}.`,
-      { reason: check.reason },
+      `The callback URL was refused: ${PUBLIC_REFUSAL_MESSAGES[reason]}.`,
+      { reason },
     );
   }
 }

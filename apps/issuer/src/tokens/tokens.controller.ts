@@ -40,6 +40,7 @@ import type { CreatedToken } from './token-issuance';
 import { TokenQueries, type TokenPage } from './token-queries';
 import { UpdateToken } from './update-token';
 import { TokenError, TokenErrorCode } from './tokens.errors';
+import { NoStore } from '../infrastructure/no-store';
 
 /** A malformed id cannot name a token: answer 404 like any other unknown id. */
 const tokenId = new ParseUUIDPipe({
@@ -56,7 +57,7 @@ const ApiTokenIdParam = (): MethodDecorator =>
 
 @ApiTags('tokens')
 @ApiBearerAuth()
-@ApiProblems(401, 403)
+@ApiProblems(401, 403, 429)
 @Controller('v1/tokens')
 @UseGuards(AdminAuthGuard)
 export class TokensController {
@@ -81,6 +82,7 @@ export class TokensController {
   @ApiProblems(400, 402, 409, 413, 415, 422)
   @Post()
   @HttpCode(201)
+  @NoStore()
   create(@CurrentAdmin() admin: AdminPrincipal, @Body() body: CreateTokenDto): Promise<CreatedToken> {
     return this.createToken.execute(admin, body);
   }
@@ -143,6 +145,7 @@ export class TokensController {
   @ApiProblems(400, 402, 404, 409, 413, 415, 422, 503)
   @Post(':id/rotate')
   @HttpCode(201)
+  @NoStore()
   rotate(
     @CurrentAdmin() admin: AdminPrincipal,
     @Param('id', tokenId) id: string,
@@ -165,6 +168,7 @@ export class TokensController {
   @ApiProblems(400, 402, 404, 409, 413, 415, 422, 503)
   @Post(':id/renew')
   @HttpCode(201)
+  @NoStore()
   renew(
     @CurrentAdmin() admin: AdminPrincipal,
     @Param('id', tokenId) id: string,

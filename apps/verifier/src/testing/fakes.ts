@@ -6,6 +6,7 @@ import { randomUUID } from 'node:crypto';
 import type { CachedTokenState, TokenUsedEvent } from '@latchkey/contracts';
 import type { UsageEventSink } from '../usage/usage-event-sink';
 import type { TokenStateCache } from '../verification/token-state-cache';
+import type { RefusalCounter } from '../verification/refusal-limiter';
 import type { TokenStore } from '../verification/token-store';
 
 type FoundState = Extract<CachedTokenState, { found: true }>;
@@ -151,4 +152,23 @@ export class InMemoryOwnerDirectory implements OwnerDirectory {
   standing(tenantId: string, userId: string): Promise<OwnerStanding> {
     return Promise.resolve(this.standings.get(`${tenantId}/${userId}`) ?? { active: true, role: 'admin' });
   }
+}
+
+/** A fixed window of 60 s and `limit` refusals per caller, in memory (the real one counts in Redis). */
+export function countRefusals(limit: number, clock: ManualClock): RefusalCounter {
+  const windows = new Map<string, { count: number; endsAt: number }>();
+  return (caller) => {
+    const now = clock.now().getTime();
+    let window = windows.get(caller);
+    if (window === undefined || window.endsAt <= now) {
+      window = { count: 0, endsAt: now + 60_000 };
+      windows.set(caller, window);
+    }
+    window.count += 1;
+    return Promise.resolve({
+      allowed: window.count <= limit,
+      count: window.count,
+      retryAfterSeconds: Math.ceil((window.endsAt - now) / 1000),
+    });
+  };
 }

@@ -11,7 +11,7 @@ export interface GrpcStatusError {
 
 /**
  * Maps errors on the gRPC side to status codes: the token store being unreachable is UNAVAILABLE (the
- * caller may retry); anything else is INTERNAL and logged, with nothing leaked to the caller.
+ * caller may retry), too many refusals RESOURCE_EXHAUSTED; anything else is INTERNAL and logged, with nothing leaked to the caller.
  */
 @Catch()
 export class GrpcErrorFilter implements RpcExceptionFilter<unknown> {
@@ -24,6 +24,9 @@ export class GrpcErrorFilter implements RpcExceptionFilter<unknown> {
   toStatus(exception: unknown): GrpcStatusError {
     if (exception instanceof VerificationError && exception.code === VerificationErrorCode.Unavailable) {
       return { code: status.UNAVAILABLE, message: `${exception.code}: ${exception.detail}` };
+    }
+    if (exception instanceof VerificationError && exception.code === VerificationErrorCode.RateLimited) {
+      return { code: status.RESOURCE_EXHAUSTED, message: `${exception.code}: ${exception.detail}` };
     }
     this.logger.error(exception instanceof Error ? exception : String(exception));
     return { code: status.INTERNAL, message: 'INTERNAL: an unexpected error occurred. It has been logged.' };

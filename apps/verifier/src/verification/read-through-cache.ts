@@ -38,6 +38,15 @@ export class ReadThroughCache<K, V> {
     private readonly options: ReadThroughOptions<V>,
   ) {}
 
+  /** The cached entry only, never the source: null on a miss or when the cache cannot be read. */
+  async peek(key: K): Promise<V | null> {
+    try {
+      return await this.cache.get(key);
+    } catch {
+      return null;
+    }
+  }
+
   async get(key: K, load: () => Promise<V>): Promise<V> {
     const { name, source, clock, logger } = this.options;
     let cacheUsable = true;

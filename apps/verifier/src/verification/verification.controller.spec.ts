@@ -7,14 +7,17 @@ import type { App } from 'supertest/types';
 import { VERIFIER_CONFIG } from '../config';
 import {
   aTokenState,
+  countRefusals,
   FakeUsageEventSink,
   InMemoryOwnerDirectory,
   InMemoryTokenStateCache,
   InMemoryTokenStore,
+  ManualClock,
 } from '../testing/fakes';
 import { USAGE_EVENT_SINK } from '../usage/usage-event-sink';
 import { configureHttp } from '../verifier.app';
 import { OWNER_DIRECTORY } from './owner-directory';
+import { REFUSAL_LIMITER, RefusalLimiter } from './refusal-limiter';
 import { TOKEN_STATE_CACHE } from './token-state-cache';
 import { TOKEN_STORE } from './token-store';
 import { VerificationModule } from './verification.module';
@@ -44,6 +47,7 @@ describe('POST /v1/verify', () => {
   let store: InMemoryTokenStore;
 
   beforeEach(async () => {
+    const clock = new ManualClock();
     cache = new InMemoryTokenStateCache();
     store = new InMemoryTokenStore();
     const moduleRef = await Test.createTestingModule({ imports: [FakeConfigModule, VerificationModule] })
@@ -53,6 +57,8 @@ describe('POST /v1/verify', () => {
       .useValue(store)
       .overrideProvider(OWNER_DIRECTORY)
       .useValue(new InMemoryOwnerDirectory())
+      .overrideProvider(REFUSAL_LIMITER)
+      .useValue(new RefusalLimiter(countRefusals(3, clock), clock.now))
       .overrideProvider(USAGE_EVENT_SINK)
       .useValue(new FakeUsageEventSink())
       .compile();
@@ -140,6 +146,18 @@ describe('POST /v1/verify', () => {
     const response = await verify({ token: 'x'.repeat(17 * 1024) }).expect(413);
 
     expect(JSON.parse(response.text)).toMatchObject({ code: 'PAYLOAD_TOO_LARGE' });
+  });
+
+  it('answers 429 RATE_LIMITED problem+json with Retry-After once the caller’s refusals pass the limit', async () => {
+    for (let i = 0; i < 4; i++) {
+      await verify({ token: generateToken().token }).expect(200);
+    }
+
+    const res = await verify({ token: generateToken().token }).expect(429);
+
+    expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
+    expect(res.headers['retry-after']).toBe('60');
+    expect(res.body).toMatchObject({ status: 429, code: 'RATE_LIMITED', retryAfterSeconds: 60 });
   });
 
   it('answers 503 VERIFIER_UNAVAILABLE when neither Redis nor Postgres answers', async () => {

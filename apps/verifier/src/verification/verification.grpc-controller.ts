@@ -2,6 +2,7 @@ import { Controller, UseFilters } from '@nestjs/common';
 import { GrpcMethod } from '@nestjs/microservices';
 import { type GrpcVerifyResponse, VERIFIER_GRPC_SERVICE, type VerifyResponse } from '@latchkey/contracts';
 import { GrpcErrorFilter } from './grpc-error.filter';
+import { grpcPeerAddress } from './refusal-limiter';
 import { VerificationService } from './verification.service';
 
 /** `latchkey.verifier.v1.VerifyRequest` as proto-loader hands it over (absent fields may be missing). */
@@ -18,14 +19,22 @@ export class VerificationGrpcController {
   constructor(private readonly verification: VerificationService) {}
 
   @GrpcMethod(VERIFIER_GRPC_SERVICE, 'Verify')
-  async verify(request: GrpcVerifyRequest): Promise<GrpcVerifyResponse> {
+  async verify(
+    request: GrpcVerifyRequest,
+    _metadata?: unknown,
+    call?: { getPeer?(): string },
+  ): Promise<GrpcVerifyResponse> {
     return toGrpcResponse(
-      await this.verification.verify(request.token ?? '', {
-        requiredScopes: request.requiredScopes ?? [],
-        // proto3 strings default to '': no resource named.
-        resource: request.resource ? request.resource : undefined,
-        callerEnforcesResources: request.callerEnforcesResources === true,
-      }),
+      await this.verification.verify(
+        request.token ?? '',
+        {
+          requiredScopes: request.requiredScopes ?? [],
+          // proto3 strings default to '': no resource named.
+          resource: request.resource ? request.resource : undefined,
+          callerEnforcesResources: request.callerEnforcesResources === true,
+        },
+        grpcPeerAddress(call?.getPeer?.()),
+      ),
     );
   }
 }

@@ -1,8 +1,12 @@
 import { Module } from '@nestjs/common';
-import { CLOCK, systemClock } from '../clock';
+import type Redis from 'ioredis';
+import { REDIS, RedisRateLimiter } from '@latchkey/service-runtime';
+import { type Clock, CLOCK, systemClock } from '../clock';
+import { VERIFIER_CONFIG, type VerifierConfig } from '../config';
 import { MetricsModule } from '../metrics/metrics.module';
 import { UsageModule } from '../usage/usage.module';
 import { CachedOwnerDirectory, OWNER_DIRECTORY } from './owner-directory';
+import { REFUSAL_LIMITER, RefusalLimiter } from './refusal-limiter';
 import { SealedCacheEntries } from './sealed-cache-entries';
 import { RedisTokenStateCache, TOKEN_STATE_CACHE } from './token-state-cache';
 import { PostgresTokenStore, TOKEN_STORE } from './token-store';
@@ -20,6 +24,17 @@ import { VerificationService } from './verification.service';
     { provide: TOKEN_STORE, useClass: PostgresTokenStore },
     { provide: OWNER_DIRECTORY, useClass: CachedOwnerDirectory },
     { provide: CLOCK, useValue: systemClock },
+    {
+      provide: REFUSAL_LIMITER,
+      inject: [REDIS, VERIFIER_CONFIG, CLOCK],
+      useFactory: (redis: Redis, config: VerifierConfig, clock: Clock) => {
+        const limiter = new RedisRateLimiter(redis, config.REDIS_KEY_PREFIX);
+        return new RefusalLimiter(
+          (caller) => limiter.hit('verify-refusals', caller, config.VERIFY_REFUSAL_RATE_LIMIT),
+          clock,
+        );
+      },
+    },
   ],
 })
 export class VerificationModule {}

@@ -3,6 +3,7 @@ import { type CachedTokenState, VerifyReason } from '@latchkey/contracts';
 import { generateToken } from '@latchkey/token-format';
 import {
   aTokenState,
+  countRefusals,
   InMemoryOwnerDirectory,
   InMemoryTokenStateCache,
   InMemoryTokenStore,
@@ -10,6 +11,7 @@ import {
 } from '../testing/fakes';
 import type { TokenStateCache } from './token-state-cache';
 import type { TokenStore } from './token-store';
+import { RefusalLimiter } from './refusal-limiter';
 import { VerificationError, VerificationErrorCode } from './verification.errors';
 import { judge, VerificationService } from './verification.service';
 
@@ -47,6 +49,7 @@ describe('VerificationService', () => {
   let clock: ManualClock;
   let logs: CapturingLogger;
   let service: VerificationService;
+  let refusals: RefusalLimiter;
 
   beforeEach(() => {
     cache = new InMemoryTokenStateCache();
@@ -56,7 +59,8 @@ describe('VerificationService', () => {
     logs = new CapturingLogger();
     Logger.overrideLogger(logs);
     owners = new InMemoryOwnerDirectory();
-    service = new VerificationService(cache, store, usage, settings, clock.now, owners);
+    refusals = new RefusalLimiter(countRefusals(3, clock), clock.now);
+    service = new VerificationService(cache, store, usage, settings, clock.now, owners, refusals);
   });
 
   afterAll(() => {
@@ -91,6 +95,7 @@ describe('VerificationService', () => {
         settings,
         clock.now,
         owners,
+        refusals,
       );
 
       const verdict = await isolated.verify(candidate);
@@ -313,6 +318,65 @@ describe('VerificationService', () => {
     for (const secret of [known, unknown, revoked, uncached].flatMap(({ token, hash }) => [token, hash])) {
       expect(written).not.toContain(secret);
     }
+  });
+
+  describe('refusal limits per caller', () => {
+    const caller = '203.0.113.9';
+
+    async function refuseUntilBlocked(): Promise<void> {
+      for (let i = 0; i < 3; i++) {
+        await expect(service.verify(generateToken().token, {}, caller)).resolves.toMatchObject({
+          reason: VerifyReason.NotFound,
+        });
+      }
+      // The limit is passed on this one: still answered, and from now on the caller is blocked.
+      await service.verify(generateToken().token, {}, caller);
+    }
+
+    it('answers 429 RATE_LIMITED once a caller’s refusals pass the limit, without reading Postgres', async () => {
+      await refuseUntilBlocked();
+      const lookups = store.lookups;
+
+      const refused = service.verify(generateToken().token, {}, caller);
+
+      await expect(refused).rejects.toMatchObject({
+        code: VerificationErrorCode.RateLimited,
+        status: 429,
+        extensions: { retryAfterSeconds: 60 },
+      });
+      await expect(service.verify('garbage', {}, caller)).rejects.toMatchObject({ status: 429 });
+      expect(store.lookups).toBe(lookups);
+    });
+
+    it('still answers a blocked caller’s valid token the cache knows', async () => {
+      const { token } = issued();
+      await service.verify(token, {}, caller);
+      await refuseUntilBlocked();
+
+      await expect(service.verify(token, {}, caller)).resolves.toMatchObject({ valid: true });
+    });
+
+    it('never counts valid verdicts, and limits each caller on its own', async () => {
+      const { token } = issued();
+      for (let i = 0; i < 20; i++) {
+        await expect(service.verify(token, {}, caller)).resolves.toMatchObject({ valid: true });
+      }
+      await refuseUntilBlocked();
+
+      await expect(service.verify(generateToken().token, {}, '198.51.100.1')).resolves.toMatchObject({
+        reason: VerifyReason.NotFound,
+      });
+    });
+
+    it('lets the caller in again when its window ends', async () => {
+      await refuseUntilBlocked();
+
+      clock.advance(60_000);
+
+      await expect(service.verify(generateToken().token, {}, caller)).resolves.toMatchObject({
+        reason: VerifyReason.NotFound,
+      });
+    });
   });
 
   describe('permissions, evaluated at use time', () => {

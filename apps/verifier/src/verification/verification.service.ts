@@ -11,6 +11,7 @@ import { VERIFIER_CONFIG, type VerifierConfig } from '../config';
 import { UsageRecorder } from '../usage/usage-recorder';
 import { OWNER_DIRECTORY, type OwnerDirectory, type OwnerStanding } from './owner-directory';
 import { ReadThroughCache } from './read-through-cache';
+import { REFUSAL_LIMITER, type RefusalLimiter } from './refusal-limiter';
 import { TOKEN_STATE_CACHE, type TokenStateCache } from './token-state-cache';
 import { TOKEN_STORE, type TokenStore } from './token-store';
 import { VerificationError } from './verification.errors';
@@ -45,6 +46,7 @@ export class VerificationService {
     @Inject(VERIFIER_CONFIG) private readonly settings: VerificationSettings,
     @Inject(CLOCK) private readonly clock: Clock,
     @Inject(OWNER_DIRECTORY) private readonly owners: OwnerDirectory,
+    @Inject(REFUSAL_LIMITER) private readonly refusals: Pick<RefusalLimiter, 'blockedFor' | 'refused'>,
   ) {
     this.tokenStates = new ReadThroughCache(cache, {
       name: 'token-state',
@@ -56,14 +58,21 @@ export class VerificationService {
     });
   }
 
-  async verify(candidate: string, needs: VerifyNeeds = {}): Promise<VerifyResponse> {
+  /**
+   * `caller` (the caller's address) is limited in refusals: over its limit, only tokens the cache knows
+   * as valid are answered, everything else is 429 RATE_LIMITED without a Postgres read.
+   */
+  async verify(candidate: string, needs: VerifyNeeds = {}, caller?: string): Promise<VerifyResponse> {
+    const blockedFor = caller === undefined ? 0 : this.refusals.blockedFor(caller);
     const parsed = parseToken(candidate);
     if (!parsed.ok) {
       this.logger.debug({ msg: 'token refused', reason: VerifyReason.Malformed, failure: parsed.failure });
-      return refusal(VerifyReason.Malformed);
+      return this.refuse(refusal(VerifyReason.Malformed), caller, blockedFor);
     }
 
-    const state = await this.lookUp(hashToken(parsed.token));
+    const tokenHash = hashToken(parsed.token);
+    const state = blockedFor > 0 ? await this.tokenStates.peek(tokenHash) : await this.lookUp(tokenHash);
+    if (state === null) throw VerificationError.rateLimited(blockedFor);
     const now = this.clock();
     let verdict = judge(state, now);
     if (verdict.valid && state.found) {
@@ -75,6 +84,14 @@ export class VerificationService {
       reason: verdict.reason,
       tokenId: verdict.tokenId,
     });
+    return verdict.valid ? verdict : this.refuse(verdict, caller, blockedFor);
+  }
+
+  /** A refusal counts against its caller; a blocked caller gets 429 instead of the verdict. */
+  private async refuse(verdict: VerifyResponse, caller: string | undefined, blockedFor: number) {
+    if (caller === undefined) return verdict;
+    if (blockedFor > 0) throw VerificationError.rateLimited(blockedFor);
+    await this.refusals.refused(caller);
     return verdict;
   }
 

@@ -1,7 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Inject, Injectable, Logger, type OnModuleInit } from '@nestjs/common';
 import { type Job, UnrecoverableError } from 'bullmq';
-import { checkCallbackUrl, type CallbackPolicy } from '@latchkey/callback-safety';
+import { checkCallbackUrl, type CallbackPolicy, publicRefusalOf } from '@latchkey/callback-safety';
 import type { CallbackAttemptReport, CallbackDelivery } from '@latchkey/contracts';
 import { WORKER_CONFIG, type WorkerConfig } from '../config';
 import { IssuerClient } from '../issuer/issuer-client';
@@ -116,7 +116,8 @@ export class RenewalCallbackProcessor implements OnModuleInit {
     const windowEndsAt = Date.parse(delivery.windowEndsAt);
     const check = await checkCallbackUrl(delivery.url, this.policy);
     if (!check.ok) {
-      // `detail` may name internal addresses: logs only. The attempt record gets the reason code.
+      // `detail` may name internal addresses: logs only. The attempt record, which admins read, gets the
+      // public reason code (a name that does not resolve looks like a forbidden one).
       this.logger.warn({
         msg: 'callback URL refused at send time',
         offerId: delivery.offerId,
@@ -128,9 +129,9 @@ export class RenewalCallbackProcessor implements OnModuleInit {
         outcome: 'blocked',
         statusCode: null,
         durationMs: 0,
-        error: check.reason,
+        error: publicRefusalOf(check.reason),
       });
-      return { kind: 'blocked', reason: check.reason };
+      return { kind: 'blocked', reason: publicRefusalOf(check.reason) };
     }
 
     const sent = await sendCallback({
