@@ -2,7 +2,13 @@ import { type INestApplication, ValidationPipe } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { SwaggerModule } from '@nestjs/swagger';
-import { jsonBody, JsonLogger, logProcessWarnings, ProblemDetailsFilter } from '@latchkey/service-runtime';
+import {
+  jsonBody,
+  JsonLogger,
+  logProcessWarnings,
+  ProblemDetailsFilter,
+  safeRequestText,
+} from '@latchkey/service-runtime';
 import type { IssuerConfig } from './config';
 import { IssuerModule } from './issuer.module';
 import { buildOpenApiDocument } from './openapi';
@@ -15,6 +21,8 @@ export async function createIssuerApp(config: IssuerConfig): Promise<INestApplic
     logger,
     bodyParser: false,
   });
+  // The edge: path and query, then the body, refused before routing when they hold unsafe text.
+  app.use(safeRequestText());
   app.use(jsonBody(config.HTTP_BODY_LIMIT));
   app.disable('x-powered-by');
   app.useGlobalFilters(new ProblemDetailsFilter());

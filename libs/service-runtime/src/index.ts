@@ -1,3 +1,4 @@
+export * from './client-errors';
 export * from './config';
 export * from './database';
 export * from './health';
@@ -7,3 +8,4 @@ export * from './problem-details';
 export * from './process-warnings';
 export * from './redis';
 export * from './run-service';
+export * from './safe-text';

@@ -67,7 +67,13 @@ export class ProblemDetailsFilter implements ExceptionFilter {
   }
 }
 
-function problem(status: number, code: string, detail: string, extensions: Record<string, unknown> = {}) {
+/** The RFC 9457 body for a status, stable code and human sentence (plus any extension members). */
+export function problem(
+  status: number,
+  code: string,
+  detail: string,
+  extensions: Record<string, unknown> = {},
+): ProblemDetails {
   const title = (HttpStatus[status] ?? 'ERROR')
     .toLowerCase()
     .split('_')
