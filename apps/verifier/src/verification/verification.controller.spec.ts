@@ -143,9 +143,7 @@ describe('POST /v1/verify', () => {
   });
 
   function raw(body: string, headers: Record<string, string> = {}): request.Test {
-    const test = request(app.getHttpServer() as App)
-      .post('/v1/verify')
-      .set('content-type', 'application/json');
+    const test = request(app.getHttpServer()).post('/v1/verify').set('content-type', 'application/json');
     for (const [name, value] of Object.entries(headers)) test.set(name, value);
     return test.send(body);
   }
@@ -165,7 +163,9 @@ describe('POST /v1/verify', () => {
   });
 
   it('accepts a surrogate pair and white space in free text', async () => {
-    await raw('{"token":"not a token \\ud83d\\ude00\\t\\n"}').expect(200, /"reason":"MALFORMED"/);
+    const response = await raw('{"token":"not a token \\ud83d\\ude00\\t\\n"}').expect(200);
+
+    expect(response.body).toMatchObject({ valid: false, reason: 'MALFORMED' });
   });
 
   it('refuses a NUL in the query string with 400 INVALID_CHARACTERS', async () => {
