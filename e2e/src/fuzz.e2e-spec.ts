@@ -45,6 +45,8 @@ interface Schema {
   allOf?: Schema[];
   oneOf?: Schema[];
   nullable?: boolean;
+  maximum?: number;
+  minimum?: number;
 }
 
 interface Parameter {
@@ -148,7 +150,7 @@ function plausible(document: OpenApiDocument, raw: Schema | undefined, depth = 0
   const schema = resolveSchema(document, raw);
   if (schema.example !== undefined) return schema.example;
   if (schema.enum?.length) return schema.enum[0];
-  switch (schema.type) {
+  switch (schema.type ?? 'string') {
     case 'integer':
     case 'number':
       return 1;
@@ -260,14 +262,20 @@ function hostileQuery(random: Random, parameters: Parameter[]): string {
   const pairs: string[] = [];
   for (const parameter of parameters.filter((p) => p.in === 'query')) {
     if (random() < 0.5) continue;
-    const value = pick(random, [
-      ...HOSTILE_STRINGS,
-      ...HOSTILE_NUMBERS.map(String),
-      'Infinity',
-      '1e20',
-      '0x10',
-      '[]',
-    ]);
+    // The schema's own bounds and choices too: the edges of what is valid are where answers go wrong.
+    const { maximum, minimum, enum: choices = [] } = parameter.schema ?? {};
+    const edges = [maximum, minimum, ...choices].filter((edge) => edge !== undefined).map(String);
+    const value =
+      edges.length > 0 && random() < 0.3
+        ? pick(random, edges)
+        : pick(random, [
+            ...HOSTILE_STRINGS,
+            ...HOSTILE_NUMBERS.map(String),
+            'Infinity',
+            '1e20',
+            '0x10',
+            '[]',
+          ]);
     pairs.push(`${encode(parameter.name)}=${encode(value)}`);
     if (random() < 0.1) pairs.push(`${encode(parameter.name)}=again`);
   }

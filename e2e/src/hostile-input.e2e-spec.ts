@@ -140,13 +140,19 @@ describe('hostile input at the edge', () => {
     }
   });
 
-  it('serves the last allowed page (empty) rather than an error', async () => {
-    const res = await issuer()
+  it('serves the last allowed page, at the largest page size, (empty) rather than an error', async () => {
+    const tokens = await issuer()
       .get('/v1/tokens')
-      .query({ page: 10_000 })
+      .query({ page: 10_000, pageSize: 100 })
       .set('Authorization', admin)
       .expect(200);
-    expect(res.body.items).toEqual([]);
+    expect(tokens.body.items).toEqual([]);
+    const audit = await issuer()
+      .get('/v1/audit-events')
+      .query({ page: 10_000, pageSize: 200 })
+      .set('Authorization', admin)
+      .expect(200);
+    expect(audit.body.items).toEqual([]);
   });
 
   it('refuses JSON nested 3,000 levels deep on every kind of body endpoint with 400 (12)', async () => {

@@ -1,9 +1,9 @@
 import type { ObjectLiteral, SelectQueryBuilder } from 'typeorm';
 
-/** The highest page number a list endpoint accepts (with at most 100 per page: the first million rows). */
+/** The highest page number a list endpoint accepts. */
 export const MAX_PAGE = 10_000;
-/** The most rows one page may hold. */
-export const MAX_PAGE_ROWS = 100;
+/** The most rows one page may hold (each endpoint's own limit is lower). */
+export const MAX_PAGE_ROWS = 1_000;
 
 /**
  * One page of a filtered, ordered query, and how many rows match in all. The page window travels as
