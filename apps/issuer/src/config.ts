@@ -94,6 +94,15 @@ const schema = z
     HTTP_BODY_LIMIT: env.textWithDefault('16kb', 'largest accepted JSON body'),
     TOKEN_SCOPE_CATALOG: env.scopeCatalog(DEFAULT_SCOPE_CATALOG),
     MAX_TOKENS_PER_TENANT: env.positiveInt(1000, 'most live (active, unexpired) tokens one tenant may hold'),
+    MAX_TOKEN_LIFETIME_DAYS: z.coerce
+      .number()
+      .int()
+      .positive()
+      .max(36_500, 'must be at most 36500 (100 years)')
+      .default(3650)
+      .describe(
+        'farthest an expiry date may be from now, in days, for every tenant (a tenant policy may be stricter)',
+      ),
     AGENT_TOKEN_DEFAULT_EXPIRY_DAYS: env.positiveInt(
       90,
       'expiry of agent tokens created without one (seed 002: 90 days)',

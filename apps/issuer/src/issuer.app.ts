@@ -9,6 +9,7 @@ import {
   JsonLogger,
   logProcessWarnings,
   ProblemDetailsFilter,
+  safeRequestText,
   sendProblem,
 } from '@latchkey/service-runtime';
 import { type IssuerConfig, issuerConfigWarnings } from './config';
@@ -40,6 +41,8 @@ export async function createIssuerApp(config: IssuerConfig): Promise<INestApplic
   // Security headers on every answer (no sniffing, no framing, HSTS, a same-origin CSP that Swagger UI
   // — served from this origin — lives with).
   app.use(helmet());
+  // The edge: path and query, then the body, refused before routing when they hold unsafe text.
+  app.use(safeRequestText());
   app.use(jsonBody(config.HTTP_BODY_LIMIT));
   app.useGlobalFilters(new ProblemDetailsFilter());
   app.useGlobalPipes(

@@ -54,14 +54,17 @@ export type ProblemStatus = 400 | 401 | 402 | 403 | 404 | 409 | 413 | 415 | 422 
 
 /** What each error status means on this API; the operation's description names its specific codes. */
 const PROBLEMS: Record<ProblemStatus, string> = {
-  400: 'Invalid request: `VALIDATION_FAILED` (with `errors`), `MALFORMED_BODY`, or a rule named in the description.',
+  400:
+    'Invalid request: `VALIDATION_FAILED` (with `errors`), `MALFORMED_BODY`, `BODY_TOO_DEEP` (JSON nested over ' +
+    '64 levels), `INVALID_CHARACTERS` (a control character or lone surrogate in path, query, body or admin JWT), ' +
+    'or a rule named in the description.',
   401: 'No admin JWT (`UNAUTHENTICATED`), an invalid or expired one (`INVALID_ADMIN_TOKEN`), or an API token (`API_TOKEN_NOT_ACCEPTED`).',
   402: "The tenant's plan does not include API access (`UPGRADE_REQUIRED`).",
   403: 'Not allowed: a removed member (`MEMBER_REMOVED`), or a role or rule named in the description.',
   404: "No such resource in your tenant (another tenant's resources are never revealed).",
   409: "Conflicts with the resource's current state; the description names the codes.",
   413: 'The body is larger than the issuer accepts (`PAYLOAD_TOO_LARGE`).',
-  415: 'The body is not UTF-8 JSON (`UNSUPPORTED_MEDIA_TYPE`).',
+  415: 'The body is not UTF-8 JSON (`UNSUPPORTED_MEDIA_TYPE`) or is compressed (`UNSUPPORTED_CONTENT_ENCODING`).',
   422: "Understood but refused by a business rule or the tenant's policy; the description names the codes.",
   429: 'Too many requests for the tenant (`RATE_LIMITED`, `ADMIN_API_RATE_LIMIT`); wait `Retry-After` seconds.',
   503: 'The change could not reach the verifiers, so nothing was changed; try again.',

@@ -4,7 +4,13 @@ import type { PackageDefinition } from '@grpc/proto-loader';
 import { type GrpcOptions, Transport } from '@nestjs/microservices';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { VERIFIER_PROTO_PACKAGE, VERIFIER_PROTO_PATH } from '@latchkey/contracts';
-import { jsonBody, JsonLogger, logProcessWarnings, ProblemDetailsFilter } from '@latchkey/service-runtime';
+import {
+  jsonBody,
+  JsonLogger,
+  logProcessWarnings,
+  ProblemDetailsFilter,
+  safeRequestText,
+} from '@latchkey/service-runtime';
 import type { VerifierConfig } from './config';
 import { addStandardGrpcServices, GrpcHealth } from './grpc/grpc-standard-services';
 import { VerifierModule } from './verifier.module';
@@ -57,11 +63,13 @@ export async function createVerifierApp(config: VerifierConfig): Promise<INestAp
 }
 
 /**
- * The HTTP edge: JSON bodies only, size-limited; a global filter answering problem+json; a global pipe
+ * The HTTP edge: JSON bodies only, size- and depth-limited, uncompressed; no control characters or lone
+ * surrogates in path, query or body; a global filter answering problem+json; a global pipe
  * refusing unknown or mistyped fields. Needs an app created with `bodyParser: false`.
  */
 export function configureHttp(app: NestExpressApplication): void {
   app.disable('x-powered-by');
+  app.use(safeRequestText());
   app.use(jsonBody(JSON_BODY_LIMIT));
   app.useGlobalFilters(new ProblemDetailsFilter());
   app.useGlobalPipes(new ValidationPipe({ whitelist: true, forbidNonWhitelisted: true, transform: true }));

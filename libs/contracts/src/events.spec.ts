@@ -42,3 +42,39 @@ describe('event envelope', () => {
     expect(!result.ok && result.reason).toMatch(reason);
   });
 });
+
+describe('instants in events', () => {
+  const created = (expiresAt: string | null) =>
+    createEvent(EventType.TokenCreated, {
+      source: 'latchkey/issuer',
+      subject: tokenId,
+      tenantId: 'acme',
+      data: {
+        tokenId,
+        name: 'far',
+        keyPrefix: 'lk_abcde',
+        createdBy: 'alice',
+        createdAt: new Date().toISOString(),
+        expiresAt,
+      },
+    });
+
+  it.each([
+    [
+      'the farthest expiry the issuer can be configured to accept (36500 days)',
+      Date.now() + 36_500 * 86_400_000,
+    ],
+    ['a year-10000 expiry accepted before the cap existed', Date.UTC(10_000, 0, 1)],
+    ['the latest instant JavaScript can represent', 8.64e15],
+  ])('reads a TokenCreated with %s', (_case, time) => {
+    const event = created(new Date(time).toISOString());
+    expect(parseEvent(JSON.stringify(event))).toEqual({ ok: true, event });
+  });
+
+  it.each(['+010000-13-01T00:00:00.000Z', '+999999-01-01T00:00:00.000Z', 'tomorrow'])(
+    'still refuses %j',
+    (expiresAt) => {
+      expect(parseEvent(JSON.stringify(created(expiresAt))).ok).toBe(false);
+    },
+  );
+});

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
+import { isoInstant } from './instant';
 import { autoRenewalSchedule, RENEWAL_REASONS } from './renewals';
 
 /**
@@ -20,7 +21,7 @@ export enum EventType {
 
 export const MEMBER_ROLES = ['owner', 'admin', 'member'] as const;
 
-const isoTime = z.iso.datetime({ offset: true });
+const isoTime = isoInstant;
 
 export const tokenCreatedData = z.object({
   tokenId: z.uuid(),

@@ -1,4 +1,5 @@
 export * from './events';
+export * from './instant';
 export * from './internal-api';
 export * from './permissions';
 export * from './token-state';

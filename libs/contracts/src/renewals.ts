@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { isoInstant } from './instant';
 
 /**
  * Auto-renewal (seed 003): the contract between the issuer, which owns every renewal record, and the
@@ -23,7 +24,7 @@ export const REDEEM_PATH = '/apiAccessTokens/requestRenewedToken';
 export const REDEEM_KEY_PREFIX = 'lkr_';
 export const REDEEM_KEY_PATTERN = /^lkr_[A-Za-z0-9_-]{43}$/;
 
-const isoTime = z.iso.datetime({ offset: true });
+const isoTime = isoInstant;
 
 /** What an admin sets on a token (create or PATCH). */
 export const autoRenewalSettings = z.object({

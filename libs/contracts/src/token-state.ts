@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { isoInstant } from './instant';
 import { MEMBER_ROLES } from './events';
 
 /*
@@ -8,7 +9,7 @@ import { MEMBER_ROLES } from './events';
  * additively only. See docs/architecture.md.
  */
 
-const isoTime = z.iso.datetime({ offset: true });
+const isoTime = isoInstant;
 
 /**
  * The cache entry for one token, keyed by the token's SHA-256. Field order is the byte order

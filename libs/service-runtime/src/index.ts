@@ -1,3 +1,4 @@
+export * from './client-errors';
 export * from './config';
 export * from './database';
 export * from './health';
@@ -8,3 +9,4 @@ export * from './process-warnings';
 export * from './redis';
 export * from './run-service';
 export * from './rate-limit';
+export * from './safe-text';

@@ -86,7 +86,8 @@ export function sendProblem(
   response.status(status).type('application/problem+json').send(JSON.stringify(body));
 }
 
-function problem(
+/** The RFC 9457 body for a status, stable code and human sentence (plus any extension members). */
+export function problem(
   status: number,
   code: string,
   detail: string,

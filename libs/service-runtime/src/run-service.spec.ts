@@ -21,6 +21,7 @@ function fakeApp() {
       return Promise.resolve();
     }),
     getUrl: jest.fn(() => Promise.resolve('http://127.0.0.1:4000')),
+    getHttpServer: jest.fn(() => ({ on: jest.fn() })),
   };
   return { app: app as unknown as INestApplication, calls };
 }

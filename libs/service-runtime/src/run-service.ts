@@ -1,4 +1,6 @@
 import { type INestApplication, Logger } from '@nestjs/common';
+import type { Server } from 'node:http';
+import { answerClientErrorsAsProblems } from './client-errors';
 import { ConfigError } from './config';
 
 export interface ServiceDefinition<C> {
@@ -40,6 +42,8 @@ export async function runService<C>(
     const app = await definition.createApp(config);
     // Exit 0 once drained (consumers stopped, usage flushed, connections closed) instead of re-raising.
     app.enableShutdownHooks(['SIGTERM', 'SIGINT'], { useProcessExit: true });
+    // Requests Node refuses before routing (a head over 16 KB, bad HTTP) get problem+json too.
+    answerClientErrorsAsProblems(app.getHttpServer() as Server);
     await app.startAllMicroservices();
     await app.listen(definition.httpPort(config));
     const endpoints = { http: await app.getUrl(), ...definition.endpoints?.(config) };

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
+import { fetchPage } from '../database/pagination';
 import { AuditEvent } from './audit-event.entity';
 import type { ListAuditEventsQuery } from './dto/list-audit-events.query';
 
@@ -47,13 +48,11 @@ export class AuditEventsRepository {
       builder.andWhere('entry.occurredAt >= :from', { from: new Date(query.from) });
     }
     if (query.to !== undefined) builder.andWhere('entry.occurredAt < :to', { to: new Date(query.to) });
-    const [entries, total] = await builder
+    builder
       .orderBy('entry.occurredAt', 'DESC')
       .addOrderBy('entry.recordedAt', 'DESC')
-      .addOrderBy('entry.id', 'DESC')
-      .skip((query.page - 1) * query.pageSize)
-      .take(query.pageSize)
-      .getManyAndCount();
-    return { entries, total };
+      .addOrderBy('entry.id', 'DESC');
+    const { rows, total } = await fetchPage(builder, 'entry', query.page, query.pageSize);
+    return { entries: rows, total };
   }
 }

@@ -29,6 +29,19 @@ describe('AdminJwtVerifier', () => {
     });
   });
 
+  it.each([
+    ['sub', { ...valid }, 'ali\u0000ce'],
+    ['tid', { ...valid, tid: 'ac\u0000me' }, 'alice'],
+    ['tid', { ...valid, tid: 'acme\ud800' }, 'alice'],
+    ['email', { ...valid, email: 'alice@acme.test\u0007' }, 'alice'],
+  ])('refuses a validly signed JWT whose %s holds unsafe text (400)', async (claim, claims, subject) => {
+    await expect(verifier.verify(`Bearer ${await sign(claims, { subject })}`)).rejects.toMatchObject({
+      code: 'INVALID_CHARACTERS',
+      status: 400,
+      extensions: { location: `jwt.${claim}` },
+    });
+  });
+
   it('treats a missing email_verified as unverified', async () => {
     const principal = await verifier.verify(`Bearer ${await sign({ tid: 'acme', role: 'member' })}`);
     expect(principal).toMatchObject({ emailVerified: false, email: null, role: 'member' });

@@ -1,5 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { createRemoteJWKSet, errors, jwtVerify, type JWTPayload, type JWTVerifyGetKey } from 'jose';
+import { DomainError, isSafeText } from '@latchkey/service-runtime';
 import { looksLikeToken } from '@latchkey/token-format';
 import { ISSUER_CONFIG, type IssuerConfig } from '../config';
 import { type AdminPrincipal, ROLES, type Role } from './admin-principal';
@@ -65,6 +66,21 @@ function toPrincipal(payload: JWTPayload): AdminPrincipal {
     email,
     email_verified: emailVerified,
   } = payload as JWTPayload & Record<string, unknown>;
+  // Signed is not sane: identities become rows, keys and log lines, so the same text rules as any input.
+  for (const [claim, value] of [
+    ['sub', sub],
+    ['tid', tid],
+    ['email', email],
+  ] as const) {
+    if (typeof value === 'string' && !isSafeText(value)) {
+      throw new DomainError(
+        'INVALID_CHARACTERS',
+        400,
+        `The admin JWT's \`${claim}\` claim contains a control character (such as NUL) or a lone UTF-16 surrogate.`,
+        { location: `jwt.${claim}` },
+      );
+    }
+  }
   if (typeof sub !== 'string' || sub.length === 0 || sub.length > 255) {
     throw new AuthError(AuthErrorCode.InvalidAdminToken, 'The admin JWT has no valid `sub` claim.');
   }

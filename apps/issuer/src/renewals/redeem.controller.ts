@@ -19,7 +19,7 @@ import { NoStore } from '../infrastructure/no-store';
 const REDEEM_PROBLEMS: Record<number, string> = {
   400:
     '`RENEWAL_KEY_MALFORMED` (not shaped like a renewal key), `VALIDATION_FAILED` (no `key` string, or ' +
-    'an unknown field), `MALFORMED_BODY`.',
+    'an unknown field), `MALFORMED_BODY`, `BODY_TOO_DEEP`, `INVALID_CHARACTERS`.',
   402: "`UPGRADE_REQUIRED`: the tenant's plan no longer includes API access.",
   404: '`RENEWAL_KEY_UNKNOWN`: no such key.',
   409: '`RENEWAL_KEY_USED`: the key was already redeemed (a key works once).',
@@ -27,9 +27,9 @@ const REDEEM_PROBLEMS: Record<number, string> = {
     '`RENEWAL_KEY_EXPIRED`: its 2-hour window has ended (a later callback brings a new key); ' +
     '`RENEWAL_KEY_CANCELLED`: the token was revoked, expired or replaced in the meantime.',
   413: '`PAYLOAD_TOO_LARGE`.',
-  415: '`UNSUPPORTED_MEDIA_TYPE`: send JSON.',
+  415: '`UNSUPPORTED_MEDIA_TYPE`: send JSON; `UNSUPPORTED_CONTENT_ENCODING`: send it uncompressed.',
   422:
-    "The tenant's policy refuses the new token (`POLICY_EXPIRY_REQUIRED`, `POLICY_MAX_LIFETIME_EXCEEDED`) " +
+    "The tenant's policy refuses the new token (`POLICY_EXPIRY_REQUIRED`, `POLICY_MAX_LIFETIME_EXCEEDED`, `MAX_LIFETIME_EXCEEDED`) " +
     'or its token limit is reached (`TOKEN_LIMIT_REACHED`); the key stays redeemable within its window.',
   429: '`RATE_LIMITED`: too many requests from this source address; wait `Retry-After` seconds.',
   503: '`REVOCATION_UNAVAILABLE` or `REVOCATION_NOT_REPLICATED`: nothing was changed and the key is still valid; try again.',

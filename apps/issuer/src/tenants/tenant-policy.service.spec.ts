@@ -22,15 +22,33 @@ const policy = (overrides: Partial<IssuancePolicy> = {}): IssuancePolicy => ({
   ...overrides,
 });
 
+const CAP_DAYS = 3650;
 const evaluate = (tenant: IssuancePolicy, expiresAt: Date | null) =>
-  evaluateIssuancePolicy(tenant, expiresAt, now, apiAccessPlans);
+  evaluateIssuancePolicy(tenant, expiresAt, now, apiAccessPlans, CAP_DAYS);
 
 describe('evaluateIssuancePolicy', () => {
-  it('allows any expiry, never included, under the default policy of a paid plan', () => {
-    for (const expiresAt of [null, days(1), days(3650), days(100_000)]) {
+  it('allows any expiry up to the cap, never included, under the default policy of a paid plan', () => {
+    for (const expiresAt of [null, days(1), days(CAP_DAYS)]) {
       expect(evaluate(policy(), expiresAt)).toBeNull();
       expect(evaluate(policy({ plan: 'enterprise' }), expiresAt)).toBeNull();
     }
+  });
+
+  it('refuses an expiry date beyond the cap (MAX_TOKEN_LIFETIME_DAYS) for every tenant (422)', () => {
+    for (const expiresAt of [days(CAP_DAYS + 1), new Date(Date.UTC(10_000, 0, 1)), new Date(8.64e15)]) {
+      expect(evaluate(policy(), expiresAt)).toMatchObject({
+        code: TenantErrorCode.MaxLifetimeExceeded,
+        status: 422,
+        extensions: { maxLifetimeDays: CAP_DAYS },
+      });
+    }
+    // A stricter tenant policy speaks first; a looser one does not lift the cap.
+    expect(evaluate(policy({ maxLifetimeDays: 30 }), days(CAP_DAYS + 1))?.code).toBe(
+      TenantErrorCode.PolicyMaxLifetimeExceeded,
+    );
+    expect(evaluate(policy({ maxLifetimeDays: 100_000 }), days(CAP_DAYS + 1))?.code).toBe(
+      TenantErrorCode.MaxLifetimeExceeded,
+    );
   });
 
   it('asks a plan without API access to upgrade (402)', () => {
@@ -42,8 +60,10 @@ describe('evaluateIssuancePolicy', () => {
   });
 
   it('decides API access from the configured plans', () => {
-    expect(evaluateIssuancePolicy(policy({ plan: 'free' }), null, now, ['free'])).toBeNull();
-    expect(evaluateIssuancePolicy(policy({ plan: 'team' }), null, now, ['enterprise'])).toMatchObject({
+    expect(evaluateIssuancePolicy(policy({ plan: 'free' }), null, now, ['free'], CAP_DAYS)).toBeNull();
+    expect(
+      evaluateIssuancePolicy(policy({ plan: 'team' }), null, now, ['enterprise'], CAP_DAYS),
+    ).toMatchObject({
       code: TenantErrorCode.UpgradeRequired,
       detail: 'API access is not included in the team plan. Upgrade required.',
     });

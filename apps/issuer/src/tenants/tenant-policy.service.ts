@@ -23,13 +23,15 @@ export type IssuancePolicy = Pick<Tenant, 'plan' | 'requireExpiry' | 'maxLifetim
 
 /**
  * Whether a token expiring at `expiresAt` (null: never) may be issued now under the tenant's plan and
- * policy: null if it may, otherwise the error to answer. A lifetime of exactly `maxLifetimeDays` is allowed.
+ * policy and the service's own cap on any expiry date (`capDays`, MAX_TOKEN_LIFETIME_DAYS): null if it
+ * may, otherwise the error to answer. A lifetime of exactly `maxLifetimeDays` (or `capDays`) is allowed.
  */
 export function evaluateIssuancePolicy(
   tenant: IssuancePolicy,
   expiresAt: Date | null,
   now: Date,
   apiAccessPlans: readonly TenantPlan[],
+  capDays: number,
 ): TenantError | null {
   if (!apiAccessPlans.includes(tenant.plan)) {
     return new TenantError(
@@ -50,6 +52,15 @@ export function evaluateIssuancePolicy(
       TenantErrorCode.PolicyMaxLifetimeExceeded,
       `Your organisation allows tokens to live at most ${maxDays} days. Choose an expiry within ${maxDays} days.`,
       { maxLifetimeDays: maxDays },
+    );
+  }
+  // Never-expiring tokens are the tenant's choice; a date, though, is bounded for everyone, so every
+  // expiry the API accepts is an ordinary four-digit-year instant every consumer of the events can read.
+  if (expiresAt !== null && expiresAt.getTime() - now.getTime() > capDays * DAY_MS) {
+    return new TenantError(
+      TenantErrorCode.MaxLifetimeExceeded,
+      `An expiry date may be at most ${capDays} days away. Choose an earlier date, or no expiry.`,
+      { maxLifetimeDays: capDays },
     );
   }
   return null;
@@ -79,7 +90,13 @@ export class TenantPolicyService {
    */
   async assertMayIssue(tenantId: string, expiresAt: Date | null, now: Date, tx?: Tx): Promise<void> {
     const tenant = await this.tenants.findOrCreate(tenantId, this.config.DEFAULT_TENANT_PLAN, tx);
-    const violation = evaluateIssuancePolicy(tenant, expiresAt, now, this.config.API_ACCESS_PLANS);
+    const violation = evaluateIssuancePolicy(
+      tenant,
+      expiresAt,
+      now,
+      this.config.API_ACCESS_PLANS,
+      this.config.MAX_TOKEN_LIFETIME_DAYS,
+    );
     if (violation) throw violation;
   }
 

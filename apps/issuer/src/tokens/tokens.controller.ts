@@ -76,7 +76,7 @@ export class TokensController {
       '`UNKNOWN_SCOPE`, `CALLBACK_URL_REFUSED` (with a `reason`); 402 `UPGRADE_REQUIRED`; 403 ' +
       '`EMAIL_NOT_VERIFIED`, `SCOPE_NOT_GRANTED`; 409 `SIGNING_SECRET_REQUIRED` (auto-renewal needs a ' +
       'signing secret: `POST /v1/tenant/signing-secrets`); 422 `POLICY_EXPIRY_REQUIRED`, ' +
-      '`POLICY_MAX_LIFETIME_EXCEEDED`, `TOKEN_LIMIT_REACHED`.',
+      '`POLICY_MAX_LIFETIME_EXCEEDED`, `MAX_LIFETIME_EXCEEDED`, `TOKEN_LIMIT_REACHED`.',
   })
   @ApiCreatedResponse({ type: CreatedTokenResponse, description: 'The new token, with its plaintext.' })
   @ApiProblems(400, 402, 409, 413, 415, 422)
@@ -137,7 +137,7 @@ export class TokensController {
       'A new secret and id with the same settings (auto-renewal included), lifetime and creator; the old ' +
       "secret keeps working for the grace period. Only the token's owner may rotate it. Errors: 402 " +
       '`UPGRADE_REQUIRED`; 403 `EMAIL_NOT_VERIFIED`, `NOT_TOKEN_OWNER`; 409 `TOKEN_REVOKED`, ' +
-      '`TOKEN_EXPIRED`; 422 `POLICY_EXPIRY_REQUIRED`, `POLICY_MAX_LIFETIME_EXCEEDED`, `TOKEN_LIMIT_REACHED`; ' +
+      '`TOKEN_EXPIRED`; 422 `POLICY_EXPIRY_REQUIRED`, `POLICY_MAX_LIFETIME_EXCEEDED`, `MAX_LIFETIME_EXCEEDED`, `TOKEN_LIMIT_REACHED`; ' +
       '503 `REVOCATION_UNAVAILABLE` or `REVOCATION_NOT_REPLICATED`.',
   })
   @ApiTokenIdParam()
@@ -161,7 +161,7 @@ export class TokensController {
       "creator; the old one ends when you say. Only the token's owner may renew it. Errors: 400 " +
       '`END_IN_PAST`; 402 `UPGRADE_REQUIRED`; 403 `EMAIL_NOT_VERIFIED`, `NOT_TOKEN_OWNER`; 409 ' +
       '`TOKEN_REVOKED`, `TOKEN_EXPIRED`; 422 `CANNOT_EXTEND_TOKEN`, `POLICY_EXPIRY_REQUIRED`, ' +
-      '`POLICY_MAX_LIFETIME_EXCEEDED`, `TOKEN_LIMIT_REACHED`; 503 `REVOCATION_UNAVAILABLE` or `REVOCATION_NOT_REPLICATED`.',
+      '`POLICY_MAX_LIFETIME_EXCEEDED`, `MAX_LIFETIME_EXCEEDED`, `TOKEN_LIMIT_REACHED`; 503 `REVOCATION_UNAVAILABLE` or `REVOCATION_NOT_REPLICATED`.',
   })
   @ApiTokenIdParam()
   @ApiCreatedResponse({ type: ReplacedTokenResponse, description: 'The new token, with its plaintext.' })

@@ -91,6 +91,35 @@ describe('TokensRepository on Postgres', () => {
     expect(descending.tokens.map((t) => t.name)).toEqual(['staging']);
   });
 
+  it('passes the page window as parameters and refuses pages beyond the bound before any SQL', async () => {
+    const tenantId = `t-${randomUUID()}`;
+    await insert(
+      aToken(tenantId, { name: 'a' }),
+      aToken(tenantId, { name: 'b' }),
+      aToken(tenantId, { name: 'c' }),
+    );
+    const sent = jest.spyOn(dataSource, 'query');
+    try {
+      const second = await tokens.page(
+        { tenantId },
+        query({ sort: 'name', order: 'asc', pageSize: 2, page: 2 }),
+        now,
+      );
+      expect(second).toMatchObject({ total: 3, tokens: [{ name: 'c' }] });
+      const windowed = sent.mock.calls.find(([sql]) => /LIMIT \$\d+ OFFSET \$\d+$/.test(sql));
+      expect(windowed?.[1]?.slice(-2)).toEqual([2, 2]);
+      expect((await tokens.page({ tenantId }, query({ page: 10_000 }), now)).tokens).toEqual([]);
+
+      sent.mockClear();
+      for (const page of [1e20, 1e308, Infinity, 10_001, 0, 1.5]) {
+        await expect(tokens.page({ tenantId }, query({ page }), now)).rejects.toThrow(RangeError);
+      }
+      expect(sent).not.toHaveBeenCalled();
+    } finally {
+      sent.mockRestore();
+    }
+  });
+
   it('counts only live tokens, and serialises concurrent counts of one tenant', async () => {
     const tenantId = `t-${randomUUID()}`;
     await insert(

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource, FindOptionsWhere } from 'typeorm';
+import { fetchPage } from '../database/pagination';
 import { managerOf, type Tx } from '../database/transaction';
 import type { ListTokensQuery } from './dto/list-tokens.query';
 import { Token } from './token.entity';
@@ -84,13 +85,11 @@ export class TokensRepository {
         break;
     }
     const direction = query.order === 'asc' ? 'ASC' : 'DESC';
-    const [tokens, total] = await builder
+    builder
       .orderBy(query.sort === 'name' ? 'LOWER(token.name)' : 'token.createdAt', direction)
-      .addOrderBy('token.id', 'ASC')
-      .skip((query.page - 1) * query.pageSize)
-      .take(query.pageSize)
-      .getManyAndCount();
-    return { tokens, total };
+      .addOrderBy('token.id', 'ASC');
+    const { rows, total } = await fetchPage(builder, 'token', query.page, query.pageSize);
+    return { tokens: rows, total };
   }
 
   async insert(tx: Tx, token: Token): Promise<void> {

@@ -160,6 +160,60 @@ describe('POST /v1/verify', () => {
     expect(res.body).toMatchObject({ status: 429, code: 'RATE_LIMITED', retryAfterSeconds: 60 });
   });
 
+  function raw(body: string, headers: Record<string, string> = {}): request.Test {
+    const test = request(app.getHttpServer()).post('/v1/verify').set('content-type', 'application/json');
+    for (const [name, value] of Object.entries(headers)) test.set(name, value);
+    return test.send(body);
+  }
+
+  it.each([
+    ['a NUL in the token', '{"token":"lk_\\u0000x"}'],
+    ['a NUL in a key', '{"tok\\u0000en":"x"}'],
+    ['another control character', '{"token":"x","resource":"a\\u001bb"}'],
+    ['a lone high surrogate', '{"token":"\\ud800"}'],
+    ['a lone low surrogate', '{"token":"x\\udc00y"}'],
+  ])('refuses %s with 400 INVALID_CHARACTERS', async (_case, body) => {
+    const response = await raw(body)
+      .expect(400)
+      .expect('content-type', /application\/problem\+json/);
+
+    expect(JSON.parse(response.text)).toMatchObject({ status: 400, code: 'INVALID_CHARACTERS' });
+  });
+
+  it('accepts a surrogate pair and white space in free text', async () => {
+    const response = await raw('{"token":"not a token \\ud83d\\ude00\\t\\n"}').expect(200);
+
+    expect(response.body).toMatchObject({ valid: false, reason: 'MALFORMED' });
+  });
+
+  it('refuses a NUL in the query string with 400 INVALID_CHARACTERS', async () => {
+    const response = await request(app.getHttpServer() as App)
+      .post('/v1/verify?x=%00')
+      .send({ token: 'x' })
+      .expect(400);
+
+    expect(JSON.parse(response.text)).toMatchObject({ code: 'INVALID_CHARACTERS' });
+  });
+
+  it('refuses JSON nested deeper than 64 levels with 400 BODY_TOO_DEEP, before parsing', async () => {
+    const deep = '['.repeat(3000) + ']'.repeat(3000);
+    const response = await raw(`{"token":${deep}}`).expect(400);
+
+    expect(JSON.parse(response.text)).toMatchObject({ code: 'BODY_TOO_DEEP', maxDepth: 64 });
+    // Brackets inside strings do not count, and 64 levels are fine (then the field is simply mistyped).
+    await raw(`{"token":"${'['.repeat(100)}"}`).expect(200);
+    await raw(`{"token":${'['.repeat(63)}${']'.repeat(63)}}`).expect(400, /VALIDATION_FAILED/);
+  });
+
+  it.each(['gzip', 'br', 'deflate', 'x-unknown'])(
+    'refuses Content-Encoding %s with 415 UNSUPPORTED_CONTENT_ENCODING',
+    async (encoding) => {
+      const response = await raw('{"token":"x"}', { 'content-encoding': encoding }).expect(415);
+
+      expect(JSON.parse(response.text)).toMatchObject({ code: 'UNSUPPORTED_CONTENT_ENCODING' });
+    },
+  );
+
   it('answers 503 VERIFIER_UNAVAILABLE when neither Redis nor Postgres answers', async () => {
     cache.down = true;
     store.down = true;

@@ -13,6 +13,7 @@ import {
   ValidateBy,
 } from 'class-validator';
 import { AUDIT_EVENT_TYPES, type AuditEventType } from '../audit-event.entity';
+import { MAX_PAGE } from '../../database/pagination';
 
 export const DEFAULT_AUDIT_PAGE_SIZE = 50;
 export const MAX_AUDIT_PAGE_SIZE = 200;
@@ -30,11 +31,12 @@ const IsIsoInstant = (): PropertyDecorator =>
 
 /** `GET /v1/audit-events`: newest first, 50 per page; every filter optional, unknown ones refused. */
 export class ListAuditEventsQuery {
-  @ApiPropertyOptional({ type: 'integer', minimum: 1, default: 1 })
+  @ApiPropertyOptional({ type: 'integer', minimum: 1, maximum: MAX_PAGE, default: 1 })
   @IsOptional()
   @Type(() => Number)
   @IsInt()
   @Min(1)
+  @Max(MAX_PAGE)
   page: number = 1;
 
   @ApiPropertyOptional({

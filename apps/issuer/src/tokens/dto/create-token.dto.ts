@@ -17,6 +17,7 @@ import {
 import { TOKEN_PURPOSES, type TokenPurpose } from '../token.entity';
 import { EXPIRY_CHOICES, type ExpiryChoice } from '../expiry';
 import { AutoRenewalDto } from './auto-renewal.dto';
+import { OptionalNotNull } from './optional-not-null';
 import { Trimmed } from './trimmed';
 
 /** A catalog scope (`<resource>:read|write`) or `*`. */
@@ -57,7 +58,7 @@ export class CreateTokenDto {
       'the token never expires, except `agent` tokens (`AGENT_TOKEN_DEFAULT_EXPIRY_DAYS`, 90 by default).',
     example: '90d',
   })
-  @IsOptional()
+  @OptionalNotNull()
   @IsIn(EXPIRY_CHOICES)
   expiresIn?: ExpiryChoice;
 
@@ -66,10 +67,11 @@ export class CreateTokenDto {
     type: String,
     format: 'date-time',
     description:
-      'An absolute expiry, in the future (400 `EXPIRY_IN_PAST`). Give this or `expiresIn`, not both.',
+      'An absolute expiry, in the future (400 `EXPIRY_IN_PAST`) and at most `MAX_TOKEN_LIFETIME_DAYS` ' +
+      '(3650 by default) away (422 `MAX_LIFETIME_EXCEEDED`). Give this or `expiresIn`, not both.',
     example: '2027-01-31T00:00:00Z',
   })
-  @IsOptional()
+  @OptionalNotNull()
   @Type(() => Date)
   @IsDate({ message: 'expiresAt must be an ISO 8601 date-time' })
   expiresAt?: Date;

@@ -4,6 +4,7 @@ import { IsIn, IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-va
 import { TOKEN_PURPOSES, type TokenPurpose } from '../token.entity';
 import type { TokenStatus } from '../token-view';
 import { Trimmed } from './trimmed';
+import { MAX_PAGE } from '../../database/pagination';
 
 export const TOKEN_SORT_FIELDS = ['createdAt', 'name'] as const;
 export const SORT_ORDERS = ['asc', 'desc'] as const;
@@ -13,11 +14,12 @@ export const MAX_PAGE_SIZE = 100;
 
 /** `GET /v1/tokens` query: 15 per page (seed 000), newest first (seed 001), name filter, sorting. */
 export class ListTokensQuery {
-  @ApiPropertyOptional({ type: 'integer', minimum: 1, default: 1 })
+  @ApiPropertyOptional({ type: 'integer', minimum: 1, maximum: MAX_PAGE, default: 1 })
   @IsOptional()
   @Type(() => Number)
   @IsInt()
   @Min(1)
+  @Max(MAX_PAGE)
   page: number = 1;
 
   @ApiPropertyOptional({ type: 'integer', minimum: 1, maximum: MAX_PAGE_SIZE, default: DEFAULT_PAGE_SIZE })
