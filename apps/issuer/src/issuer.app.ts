@@ -3,6 +3,8 @@ import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { SwaggerModule } from '@nestjs/swagger';
 import { jsonBody, JsonLogger, logProcessWarnings, ProblemDetailsFilter } from '@latchkey/service-runtime';
+import { consoleSettings, DEFAULT_CONSOLE_DIST } from './console/console-settings';
+import { serveConsole } from './console/console-static';
 import type { IssuerConfig } from './config';
 import { IssuerModule } from './issuer.module';
 import { buildOpenApiDocument } from './openapi';
@@ -26,6 +28,8 @@ export async function createIssuerApp(config: IssuerConfig): Promise<INestApplic
       stopAtFirstError: false,
     }),
   );
+  // The console (apps/console), from the same origin: no CORS.
+  serveConsole(app, config.CONSOLE_DIST_DIR ?? DEFAULT_CONSOLE_DIST, consoleSettings(config));
   // The API reference: Swagger UI at /docs, the OpenAPI document at /docs/openapi.json.
   SwaggerModule.setup('docs', app, buildOpenApiDocument(app), { jsonDocumentUrl: 'docs/openapi.json' });
   return app;

@@ -1,0 +1,3 @@
+export function TokenDetailPage({ id }: { id: string }) {
+  return <p>{id}</p>;
+}

@@ -1,0 +1,168 @@
+import { execFileSync } from 'node:child_process';
+import { mkdirSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { Client } from 'pg';
+import { type BrowserContext, chromium, type Page } from 'playwright-core';
+import request from 'supertest';
+import { REPO_ROOT } from './support/run-state';
+import { startSystem, type RunningSystem } from './support/system';
+
+/** Debian's chromium (browser downloads are not possible here); `.ci/run` installs it when missing. */
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const CHROMIUM_ARGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
+/** Screenshots of the pages; `CONSOLE_SCREENSHOTS=docs/console` refreshes the ones the docs show. */
+const SHOTS = resolve(REPO_ROOT, process.env.CONSOLE_SCREENSHOTS ?? '.local/console-screenshots');
+
+/**
+ * The console in a real browser against the real issuer, verifier and worker: the development
+ * sign-in, create a token and see it once, copy it, verify it, revoke it through the three-dots menu,
+ * and the verifier refuses it.
+ */
+describe('console', () => {
+  let system: RunningSystem;
+  let context: BrowserContext;
+  let page: Page;
+  let userDataDir: string;
+  const tenant = `console-${Date.now().toString(36)}`;
+
+  beforeAll(async () => {
+    // The console as `npm start` and the image serve it: built by Vite into apps/console/dist.
+    execFileSync('npx', ['--no', '--', 'vite', 'build', '--logLevel', 'warn'], {
+      cwd: resolve(REPO_ROOT, 'apps/console'),
+      stdio: 'inherit',
+    });
+    mkdirSync(SHOTS, { recursive: true });
+    system = await startSystem();
+    userDataDir = await mkdtemp(join(tmpdir(), 'latchkey-chromium-'));
+    context = await chromium.launchPersistentContext(userDataDir, {
+      executablePath: CHROMIUM,
+      headless: true,
+      args: CHROMIUM_ARGS,
+      viewport: { width: 1440, height: 900 },
+      baseURL: system.issuer.url,
+    });
+    await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: system.issuer.url });
+    page = context.pages()[0] ?? (await context.newPage());
+    page.setDefaultTimeout(10_000);
+  });
+
+  afterAll(async () => {
+    await context?.close();
+    if (userDataDir) await rm(userDataDir, { recursive: true, force: true });
+    await system?.close();
+  });
+
+  const shot = (name: string) => page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true });
+
+  it('serves the console from the issuer, with the development sign-in and no CORS', async () => {
+    const res = await request(system.issuer.url).get('/console/tokens/anything').expect(200);
+    expect(res.headers['content-type']).toMatch(/^text\/html/);
+    expect(res.headers['content-security-policy']).toContain("frame-ancestors 'none'");
+    expect(res.headers['access-control-allow-origin']).toBeUndefined();
+    const settings = await request(system.issuer.url).get('/console/config.json').expect(200);
+    expect(settings.body).toEqual({ devSignIn: true, oidc: null });
+    await request(system.issuer.url).get('/console/assets/missing.js').expect(404);
+  });
+
+  it('signs in, creates a token shown once, verifies it, revokes it, and the verifier refuses it', async () => {
+    await page.goto('/console/');
+    await page.getByRole('heading', { name: 'Sign in to Latchkey' }).waitFor();
+    await page.getByLabel('Tenant').fill(tenant);
+    await page.getByLabel('User').fill('olivia');
+    await shot('sign-in');
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('heading', { name: 'API tokens' }).waitFor();
+    await page.getByText('No tokens yet').waitFor();
+
+    // Create: the dialog, then the reveal-once screen.
+    await page.getByRole('button', { name: 'Create token' }).click();
+    const dialog = page.getByRole('dialog');
+    await dialog.getByLabel('Token name').fill('prod-main-app');
+    await dialog.getByLabel('Description').fill('Main app, EU region');
+    await shot('create-token');
+    await dialog.getByRole('button', { name: 'Create token' }).click();
+    const plaintext = (await dialog.getByTestId('token-plaintext').textContent())?.trim() ?? '';
+    expect(plaintext).toMatch(/^lk_[A-Za-z0-9]{49}$/);
+    await dialog.getByText('This is the only time the full token').waitFor();
+    await dialog.getByRole('button', { name: 'Copy' }).click();
+    await dialog.getByRole('button', { name: 'Copied' }).waitFor();
+    // (Strings, not functions: the e2e project is type-checked without the DOM library.)
+    expect(await page.evaluate('navigator.clipboard.readText()')).toBe(plaintext);
+    await shot('token-created');
+    await dialog.getByRole('button', { name: /I have stored it/ }).click();
+    await dialog.waitFor({ state: 'detached' });
+
+    // Gone from the page and from the browser's storage: only the prefix remains.
+    const row = page.getByRole('row', { name: /prod-main-app/ });
+    await row.waitFor();
+    expect(await page.content()).not.toContain(plaintext);
+    const stored = await page.evaluate('JSON.stringify({ ...sessionStorage, ...localStorage })');
+    expect(stored).not.toContain(plaintext);
+    expect(await row.textContent()).toContain(plaintext.slice(0, 8));
+    expect(await row.textContent()).toContain('Active');
+    expect((await system.verifyHttp(plaintext).expect(200)).body).toMatchObject({ valid: true, reason: 'OK' });
+
+    await seedOlderTokens();
+    await page.reload();
+    await page.getByRole('row', { name: /legacy-reporting/ }).waitFor();
+    await expectAgeColour('legacy-reporting', 'older_than_1_year', 'rgb(185, 28, 28)');
+    await expectAgeColour('crm-integration', 'older_than_6_months', 'rgb(194, 65, 12)');
+    await shot('tokens');
+
+    // Revoke through the three-dots menu, confirmed.
+    await page.getByRole('button', { name: 'Actions for prod-main-app' }).click();
+    await page.getByRole('menuitem', { name: 'Revoke' }).click();
+    const confirm = page.getByRole('dialog', { name: 'Revoke token' });
+    await confirm.getByText('Revocation cannot be undone').waitFor();
+    await shot('revoke-token');
+    await confirm.getByRole('button', { name: 'Revoke token' }).click();
+    await confirm.waitFor({ state: 'detached' });
+    await row.getByText('Revoked').waitFor();
+    expect((await system.verifyHttp(plaintext).expect(200)).body).toMatchObject({
+      valid: false,
+      reason: 'REVOKED',
+    });
+  });
+
+  /** Tokens created through the API, then made 200 and 400 days old in the database (seed 003's colours). */
+  async function seedOlderTokens(): Promise<void> {
+    const auth = await system.adminAuth({ tenantId: tenant, userId: 'olivia', role: 'owner' });
+    const ids: Record<string, string> = {};
+    for (const name of ['crm-integration', 'legacy-reporting']) {
+      const res = await request(system.issuer.url)
+        .post('/v1/tokens')
+        .set('Authorization', auth)
+        .send({ name, expiresIn: 'never' })
+        .expect(201);
+      ids[name] = res.body.id;
+    }
+    const db = new Client({ connectionString: process.env.DATABASE_URL });
+    await db.connect();
+    try {
+      await db.query(`UPDATE tokens SET created_at = now() - interval '200 days' WHERE id = $1`, [
+        ids['crm-integration'],
+      ]);
+      await db.query(`UPDATE tokens SET created_at = now() - interval '400 days' WHERE id = $1`, [
+        ids['legacy-reporting'],
+      ]);
+    } finally {
+      await db.end();
+    }
+  }
+
+  async function expectAgeColour(name: string, warning: string, colour: string): Promise<void> {
+    const age = page.getByRole('row', { name: new RegExp(name) }).locator('[data-age-warning]');
+    expect(await age.getAttribute('data-age-warning')).toBe(warning);
+    expect(await age.evaluate('(element) => getComputedStyle(element).color')).toBe(colour);
+  }
+});
