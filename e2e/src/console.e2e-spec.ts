@@ -110,7 +110,10 @@ describe('console', () => {
     expect(stored).not.toContain(plaintext);
     expect(await row.textContent()).toContain(plaintext.slice(0, 8));
     expect(await row.textContent()).toContain('Active');
-    expect((await system.verifyHttp(plaintext).expect(200)).body).toMatchObject({ valid: true, reason: 'OK' });
+    expect((await system.verifyHttp(plaintext).expect(200)).body).toMatchObject({
+      valid: true,
+      reason: 'OK',
+    });
 
     await seedOlderTokens();
     await page.reload();
@@ -132,6 +135,62 @@ describe('console', () => {
       valid: false,
       reason: 'REVOKED',
     });
+  });
+
+  it('shows the token detail, members, audit log and tenant settings pages', async () => {
+    await page.getByRole('link', { name: 'crm-integration' }).click();
+    await page.getByRole('heading', { name: 'crm-integration' }).waitFor();
+    await page.getByRole('toolbar', { name: 'Token actions' }).waitFor();
+    await page.getByText('No renewal offers yet.').waitFor();
+    await shot('token-detail');
+
+    // Edit shows name and expiry as fixed, with the seed's hint.
+    await page.getByRole('button', { name: 'Edit' }).click();
+    const edit = page.getByRole('dialog', { name: 'Edit token' });
+    await edit.getByText('revoke the token and create a new one').waitFor();
+    expect(await edit.getByLabel('Name').isDisabled()).toBe(true);
+    await edit.getByLabel('Description').fill('CRM sync, nightly');
+    await edit.getByRole('button', { name: 'Save' }).click();
+    await edit.waitFor({ state: 'detached' });
+    await page.getByText('CRM sync, nightly').waitFor();
+
+    // Rotate: the coordination checklist, then the new plaintext once.
+    await page.getByRole('button', { name: 'Rotate' }).click();
+    const rotate = page.getByRole('dialog', { name: 'Rotate token' });
+    await rotate.getByText('Tell the technical owner before rotating.').waitFor();
+    await rotate.getByLabel('In 1 hour').check();
+    await shot('rotate-token');
+    await rotate.getByRole('button', { name: 'Rotate token' }).click();
+    const rotated = page.getByRole('dialog', { name: 'Your rotated token' });
+    expect((await rotated.getByTestId('token-plaintext').textContent())?.trim()).toMatch(/^lk_/);
+    await rotated.getByRole('button', { name: /I have stored it/ }).click();
+    await rotated.waitFor({ state: 'detached' });
+
+    await page.getByRole('link', { name: 'Members' }).click();
+    await page.getByRole('heading', { name: 'Members' }).waitFor();
+    await page.getByRole('cell', { name: 'olivia', exact: true }).waitFor();
+    await shot('members');
+
+    await page.getByRole('link', { name: 'Audit log' }).click();
+    await page.getByRole('heading', { name: 'Audit log' }).waitFor();
+    await page.getByRole('cell', { name: 'token.revoked' }).first().waitFor({ timeout: 15_000 });
+    await shot('audit-log');
+
+    await page.getByRole('link', { name: 'Tenant settings' }).click();
+    await page.getByRole('heading', { name: 'Plan and token policy' }).waitFor();
+    await shot('settings');
+  });
+
+  it('lets a member see only their own tokens', async () => {
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await page.getByLabel('Tenant').fill(tenant);
+    await page.getByLabel('User').fill('mark');
+    await page.getByRole('combobox', { name: 'Role' }).click();
+    await page.getByRole('option', { name: 'Member' }).click();
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('heading', { name: 'API tokens' }).waitFor();
+    await page.getByText('No tokens yet').waitFor();
+    expect(await page.getByRole('link', { name: 'Members' }).count()).toBe(0);
   });
 
   /** Tokens created through the API, then made 200 and 400 days old in the database (seed 003's colours). */
@@ -163,6 +222,10 @@ describe('console', () => {
   async function expectAgeColour(name: string, warning: string, colour: string): Promise<void> {
     const age = page.getByRole('row', { name: new RegExp(name) }).locator('[data-age-warning]');
     expect(await age.getAttribute('data-age-warning')).toBe(warning);
-    expect(await age.evaluate('(element) => getComputedStyle(element).color')).toBe(colour);
+    // Inline: the function runs in the page.
+    const colourOf = (element: unknown) =>
+      (globalThis as unknown as { getComputedStyle(e: unknown): { color: string } }).getComputedStyle(element)
+        .color;
+    expect(await age.evaluate(colourOf)).toBe(colour);
   }
 });

@@ -66,7 +66,12 @@ function Shell({ path }: { path: string }) {
   else if (path === '/members') page = <MembersPage />;
   else if (path === '/audit') page = <AuditPage />;
   else if (path === '/settings') page = <SettingsPage />;
-  else page = <Text>Page not found. <Link to="/">Back to the API tokens</Link></Text>;
+  else
+    page = (
+      <Text>
+        Page not found. <Link to="/">Back to the API tokens</Link>
+      </Text>
+    );
   return (
     <AppShell header={{ height: 56 }} navbar={{ width: 230, breakpoint: 'sm' }} padding="lg">
       <AppShell.Header>
@@ -79,7 +84,14 @@ function Shell({ path }: { path: string }) {
               {session?.email ?? session?.userId} · {session?.tenantId}
             </Text>
             <Badge variant="light">{session?.role}</Badge>
-            <Button size="xs" variant="default" onClick={signOut}>
+            <Button
+              size="xs"
+              variant="default"
+              onClick={() => {
+                signOut();
+                navigate('/', { replace: true });
+              }}
+            >
               Sign out
             </Button>
           </Group>

@@ -43,7 +43,10 @@ const schema = z
       .url()
       .optional()
       .describe('OpenID Connect issuer the console signs people in with (authorization code + PKCE)'),
-    CONSOLE_OIDC_CLIENT_ID: z.string().optional().describe('the console’s client id at the identity provider'),
+    CONSOLE_OIDC_CLIENT_ID: z
+      .string()
+      .optional()
+      .describe('the console’s client id at the identity provider'),
     CONSOLE_OIDC_AUDIENCE: z
       .string()
       .optional()

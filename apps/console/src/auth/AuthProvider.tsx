@@ -3,14 +3,16 @@ import { clearSession, loadSession, saveSession, type Session, sessionFromJwt } 
 
 interface AuthState {
   session: Session | null;
-  signIn(accessToken: string, via: Session['via']): void;
-  signOut(): void;
+  signIn: (accessToken: string, via: Session['via']) => void;
+  signOut: () => void;
 }
 
 const AuthContext = createContext<AuthState | null>(null);
 
 export function AuthProvider({ children, initial }: { children: ReactNode; initial?: Session | null }) {
-  const [session, setSession] = useState<Session | null>(() => (initial === undefined ? loadSession() : initial));
+  const [session, setSession] = useState<Session | null>(() =>
+    initial === undefined ? loadSession() : initial,
+  );
   const signIn = useCallback((accessToken: string, via: Session['via']) => {
     const next = sessionFromJwt(accessToken, via);
     saveSession(next);

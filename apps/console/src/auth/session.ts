@@ -23,13 +23,15 @@ export function sessionFromJwt(accessToken: string, via: Session['via']): Sessio
   return {
     accessToken,
     expiresAt: typeof claims.exp === 'number' ? claims.exp * 1000 : Date.now() + 3_600_000,
-    tenantId: String(claims.tid ?? ''),
-    userId: String(claims.sub ?? ''),
-    role: String(claims.role ?? ''),
+    tenantId: text(claims.tid),
+    userId: text(claims.sub),
+    role: text(claims.role),
     email: typeof claims.email === 'string' ? claims.email : null,
     via,
   };
 }
+
+const text = (value: unknown): string => (typeof value === 'string' ? value : '');
 
 export function loadSession(now = Date.now()): Session | null {
   try {

@@ -6,9 +6,15 @@ import { ageInDays, exactTime, relativeTime } from '../lib/time';
 export function ProblemAlert({ error, title }: { error: unknown; title?: string }) {
   if (!error) return null;
   const problem = error instanceof ApiError ? error.problem : null;
+  // Seed 004: a plan without API access says so, as a state of the page rather than a failure.
+  const upgrade = problem?.code === 'UPGRADE_REQUIRED';
   return (
-    <Alert color="red" title={problem?.title ?? title ?? 'Something went wrong'} role="alert">
-      <Text size="sm">{problem?.detail ?? (error instanceof Error ? error.message : String(error))}</Text>
+    <Alert
+      color={upgrade ? 'orange' : 'red'}
+      title={upgrade ? 'Upgrade required' : (problem?.title ?? title ?? 'Something went wrong')}
+      role="alert"
+    >
+      <Text size="sm">{problem?.detail ?? (error instanceof Error ? error.message : 'Unknown error')}</Text>
       {problem?.errors?.map((e) => (
         <Text size="sm" key={e}>
           • {e}
@@ -34,7 +40,12 @@ export function Loading({ label = 'Loading…' }: { label?: string }) {
 
 /** "5 days ago" with the exact time on hover and focus; "Never" without a time. */
 export function RelativeTime({ iso, never = 'Never' }: { iso: string | null; never?: string }) {
-  if (iso === null) return <Text span size="sm">{never}</Text>;
+  if (iso === null)
+    return (
+      <Text span size="sm">
+        {never}
+      </Text>
+    );
   return (
     <Tooltip label={exactTime(iso)} withArrow>
       <Text span size="sm" tabIndex={0} component="time" dateTime={iso} title={exactTime(iso)}>
@@ -74,7 +85,14 @@ export function AgeDays({ token, now }: { token: Pick<Token, 'createdAt' | 'ageW
         ? 'older than 6 months: consider renewing it'
         : undefined;
   return (
-    <Text span size="sm" c={colour} fw={colour ? 700 : undefined} data-age-warning={token.ageWarning} title={hint}>
+    <Text
+      span
+      size="sm"
+      c={colour}
+      fw={colour ? 700 : undefined}
+      data-age-warning={token.ageWarning}
+      title={hint}
+    >
       {days} d
     </Text>
   );

@@ -20,13 +20,21 @@ export function relativeTime(iso: string | null, now: Date = new Date(), never =
 
 /** The exact time, for the hover text: "2026-12-03 07:35:00 UTC". */
 export function exactTime(iso: string): string {
-  return new Date(iso).toISOString().replace('T', ' ').replace(/\.\d{3}Z$/, ' UTC');
+  return new Date(iso)
+    .toISOString()
+    .replace('T', ' ')
+    .replace(/\.\d{3}Z$/, ' UTC');
 }
 
 /** A date for tables: "3 Dec 2026". */
 export function shortDate(iso: string | null, none = 'Never'): string {
   if (iso === null) return none;
-  return new Date(iso).toLocaleDateString('en-GB', { day: 'numeric', month: 'short', year: 'numeric', timeZone: 'UTC' });
+  return new Date(iso).toLocaleDateString('en-GB', {
+    day: 'numeric',
+    month: 'short',
+    year: 'numeric',
+    timeZone: 'UTC',
+  });
 }
 
 /** Whole days since `iso`. */

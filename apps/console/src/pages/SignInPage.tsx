@@ -76,7 +76,12 @@ function DevSignIn() {
             production.
           </Text>
         </Alert>
-        <TextInput label="Tenant" required value={tenantId} onChange={(e) => setTenantId(e.currentTarget.value)} />
+        <TextInput
+          label="Tenant"
+          required
+          value={tenantId}
+          onChange={(e) => setTenantId(e.currentTarget.value)}
+        />
         <TextInput label="User" required value={userId} onChange={(e) => setUserId(e.currentTarget.value)} />
         <Select
           label="Role"

@@ -20,7 +20,9 @@ export function devSignInEnabled(
   config: Pick<IssuerConfig, 'ADMIN_JWT_SECRET' | 'ADMIN_JWKS_URL'>,
   nodeEnv: string | undefined = process.env.NODE_ENV,
 ): boolean {
-  return config.ADMIN_JWT_SECRET !== undefined && config.ADMIN_JWKS_URL === undefined && nodeEnv !== 'production';
+  return (
+    config.ADMIN_JWT_SECRET !== undefined && config.ADMIN_JWKS_URL === undefined && nodeEnv !== 'production'
+  );
 }
 
 export function consoleSettings(

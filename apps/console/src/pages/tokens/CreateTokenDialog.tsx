@@ -39,7 +39,15 @@ const EXPIRY_CHOICES = [
 type Purpose = Token['purpose'];
 
 /** Create an API token, then show its plaintext once (seeds 000, 002, 003, 004). */
-export function CreateTokenDialog({ opened, onClose, purpose: fixedPurpose }: { opened: boolean; onClose: () => void; purpose?: Purpose }) {
+export function CreateTokenDialog({
+  opened,
+  onClose,
+  purpose: fixedPurpose,
+}: {
+  opened: boolean;
+  onClose: () => void;
+  purpose?: Purpose;
+}) {
   const [created, setCreated] = useState<CreatedToken | null>(null);
   const close = () => {
     setCreated(null); // nothing of the plaintext outlives the dialog
@@ -144,15 +152,27 @@ function CreateTokenForm({
               value={purpose}
               allowDeselect={false}
               onChange={(v) => {
-                const next = (v ?? 'integration') as Purpose;
+                const next = v ?? 'integration';
                 setPurpose(next);
                 if (next === 'agent') setExpiry('90d');
               }}
             />
           )}
-          <Select label="Expiration" data={EXPIRY_CHOICES} value={expiry} allowDeselect={false} onChange={(v) => setExpiry(v ?? '90d')} />
+          <Select
+            label="Expiration"
+            data={EXPIRY_CHOICES}
+            value={expiry}
+            allowDeselect={false}
+            onChange={(v) => setExpiry(v ?? '90d')}
+          />
           {expiry === 'date' && (
-            <TextInput label="Expires on" type="date" required value={expiryDate} onChange={(e) => setExpiryDate(e.currentTarget.value)} />
+            <TextInput
+              label="Expires on"
+              type="date"
+              required
+              value={expiryDate}
+              onChange={(e) => setExpiryDate(e.currentTarget.value)}
+            />
           )}
         </Group>
         <TagsInput
@@ -170,10 +190,20 @@ function CreateTokenForm({
           onChange={setResources}
           clearable
         />
-        <Checkbox label="Auto renewal every N days" checked={renew} onChange={(e) => setRenew(e.currentTarget.checked)} />
+        <Checkbox
+          label="Auto renewal every N days"
+          checked={renew}
+          onChange={(e) => setRenew(e.currentTarget.checked)}
+        />
         {renew && (
           <Stack gap="xs" pl="lg">
-            <NumberInput label="Renew every (days)" min={1} value={everyDays} onChange={setEveryDays} required />
+            <NumberInput
+              label="Renew every (days)"
+              min={1}
+              value={everyDays}
+              onChange={setEveryDays}
+              required
+            />
             <TextInput
               label="Callback URL"
               description="Receives a signed renewal key to redeem within the redeem window."

@@ -4,7 +4,15 @@ import { Alert, Button, Code, CopyButton, Group, Stack, Text } from '@mantine/co
  * The reveal-once screen: the full token, a Copy button, and the warning that it cannot be shown
  * again. The plaintext lives only in the dialog's state and is dropped when the dialog closes.
  */
-export function RevealToken({ plaintext, name, onDone }: { plaintext: string; name: string; onDone: () => void }) {
+export function RevealToken({
+  plaintext,
+  name,
+  onDone,
+}: {
+  plaintext: string;
+  name: string;
+  onDone: () => void;
+}) {
   return (
     <Stack>
       <Alert color="yellow" title="Copy this token now" role="alert">

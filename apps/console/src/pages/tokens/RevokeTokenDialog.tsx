@@ -26,8 +26,11 @@ export function RevokeTokenDialog({ token, onClose }: { token: Token | null; onC
       {token && (
         <Stack>
           <Text>
-            Revoke <b>{token.name}</b> (<Text span ff="monospace">{token.keyPrefix}…</Text>)? Requests authenticated
-            with it fail from the moment you confirm.
+            Revoke <b>{token.name}</b> (
+            <Text span ff="monospace">
+              {token.keyPrefix}…
+            </Text>
+            )? Requests authenticated with it fail from the moment you confirm.
           </Text>
           <Text fw={700} c="red.8">
             Revocation cannot be undone. To restore access, create a new token.

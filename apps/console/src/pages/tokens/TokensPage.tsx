@@ -1,5 +1,6 @@
 import {
   ActionIcon,
+  Anchor,
   Button,
   Group,
   Menu,
@@ -35,7 +36,13 @@ export const PAGE_SIZE = 15;
  * creation date, filtered by name, status and purpose on the server. `purpose` fixes the filter (the
  * Agents page is this list with agent tokens only).
  */
-export function TokensPage({ purpose: fixedPurpose, title = 'API tokens' }: { purpose?: Purpose; title?: string }) {
+export function TokensPage({
+  purpose: fixedPurpose,
+  title = 'API tokens',
+}: {
+  purpose?: Purpose;
+  title?: string;
+}) {
   const api = useApi();
   const [page, setPage] = useState(1);
   const [nameInput, setNameInput] = useState('');
@@ -48,7 +55,15 @@ export function TokensPage({ purpose: fixedPurpose, title = 'API tokens' }: { pu
   const [revoking, setRevoking] = useState<Token | null>(null);
   const purpose = fixedPurpose ?? purposeFilter ?? undefined;
 
-  const query = { page, pageSize: PAGE_SIZE, sort, order, name: name || undefined, status: status ?? undefined, purpose };
+  const query = {
+    page,
+    pageSize: PAGE_SIZE,
+    sort,
+    order,
+    name: name || undefined,
+    status: status ?? undefined,
+    purpose,
+  };
   const tokens = useQuery({
     queryKey: ['tokens', query],
     queryFn: async () => unwrap(await api.GET('/v1/tokens', { params: { query } })),
@@ -73,7 +88,8 @@ export function TokensPage({ purpose: fixedPurpose, title = 'API tokens' }: { pu
       {label} {sort === field ? (order === 'asc' ? '▲' : '▼') : ''}
     </UnstyledButton>
   );
-  const ariaSort = (field: SortField) => (sort === field ? (order === 'asc' ? 'ascending' : 'descending') : undefined);
+  const ariaSort = (field: SortField) =>
+    sort === field ? (order === 'asc' ? 'ascending' : 'descending') : undefined;
 
   const data = tokens.data;
   const pages = data ? Math.max(1, Math.ceil(data.total / data.pageSize)) : 1;
@@ -108,7 +124,7 @@ export function TokensPage({ purpose: fixedPurpose, title = 'API tokens' }: { pu
           ]}
           value={status}
           onChange={(v) => {
-            setStatus(v as Status | null);
+            setStatus(v);
             setPage(1);
           }}
         />
@@ -123,7 +139,7 @@ export function TokensPage({ purpose: fixedPurpose, title = 'API tokens' }: { pu
             ]}
             value={purposeFilter}
             onChange={(v) => {
-              setPurposeFilter(v as Purpose | null);
+              setPurposeFilter(v);
               setPage(1);
             }}
           />
@@ -134,7 +150,9 @@ export function TokensPage({ purpose: fixedPurpose, title = 'API tokens' }: { pu
         <Loading label="Loading tokens…" />
       ) : data && data.items.length === 0 ? (
         <Text c="dimmed" py="lg" role="status">
-          {name || status || purposeFilter ? 'No token matches these filters.' : 'No tokens yet. Create one to get started.'}
+          {name || status || purposeFilter
+            ? 'No token matches these filters.'
+            : 'No tokens yet. Create one to get started.'}
         </Text>
       ) : data ? (
         <Table.ScrollContainer minWidth={1000}>
@@ -163,7 +181,9 @@ export function TokensPage({ purpose: fixedPurpose, title = 'API tokens' }: { pu
                   bg={token.status === 'expired' ? 'red.1' : undefined}
                 >
                   <Table.Td>
-                    <Link to={`/tokens/${token.id}`}>{token.name}</Link>
+                    <Anchor component={Link} to={`/tokens/${token.id}`} size="sm" fw={600}>
+                      {token.name}
+                    </Anchor>
                   </Table.Td>
                   <Table.Td>
                     <Text span ff="monospace" size="sm">

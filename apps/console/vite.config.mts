@@ -6,7 +6,13 @@ export default defineConfig({
   base: '/console/',
   plugins: [react()],
   // The target is the first page's JavaScript ≤ 250 kB gzipped (the build prints it), not 500 kB unzipped.
-  build: { outDir: 'dist', emptyOutDir: true, sourcemap: true, reportCompressedSize: true, chunkSizeWarningLimit: 900 },
+  build: {
+    outDir: 'dist',
+    emptyOutDir: true,
+    sourcemap: true,
+    reportCompressedSize: true,
+    chunkSizeWarningLimit: 900,
+  },
   server: {
     // `npx vite` in apps/console: the dev server forwards the API to a local issuer.
     proxy: {
