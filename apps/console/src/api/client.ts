@@ -31,7 +31,8 @@ export interface ApiOptions {
   /** Called on 401: the session ended or was refused. */
   onUnauthorized?: () => void;
   baseUrl?: string;
-  fetch?: typeof fetch;
+  /** openapi-fetch calls it with one Request. */
+  fetch?: (request: Request) => Promise<Response>;
 }
 
 /** The issuer's admin API, typed from its OpenAPI document (schema.d.ts, `npm run console:client`). */

@@ -24,3 +24,8 @@ window.ResizeObserver = ResizeObserverStub;
 Element.prototype.scrollIntoView = () => {};
 
 afterEach(() => cleanup());
+if (!('fonts' in document)) {
+  Object.defineProperty(document, 'fonts', {
+    value: { addEventListener: () => {}, removeEventListener: () => {}, ready: Promise.resolve() },
+  });
+}
