@@ -4,6 +4,8 @@ import type { IssuerConfig } from '../config';
 /** Where the built console (apps/console/dist) sits, relative to this file in src/ and in dist/ alike. */
 export const DEFAULT_CONSOLE_DIST = join(__dirname, '..', '..', '..', 'console', 'dist');
 
+export const CONSOLE_SETTINGS = Symbol('CONSOLE_SETTINGS');
+
 /** What the console reads at start-up from `GET /console/config.json`: how people sign in. */
 export interface ConsoleSettings {
   /** The development sign-in (pick tenant, user and role) is available. */

@@ -21,6 +21,7 @@ export function serveConsole(app: INestApplication, distDir: string, settings: C
   const files = express.static(distDir, {
     index: false,
     fallthrough: true,
+    redirect: false,
     setHeaders: (res, path) => {
       res.setHeader(
         'Cache-Control',

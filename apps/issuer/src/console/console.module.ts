@@ -1,7 +1,7 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import type { IssuerConfig } from '../config';
 import { ConsoleConfigController } from './console-config.controller';
-import { devSignInEnabled } from './console-settings';
+import { CONSOLE_SETTINGS, consoleSettings } from './console-settings';
 import { DevSessionController } from './dev-session.controller';
 
 /**
@@ -10,10 +10,13 @@ import { DevSessionController } from './dev-session.controller';
  */
 @Module({})
 export class ConsoleModule {
-  static forRoot(config: IssuerConfig): DynamicModule {
+  /** Decided once, at start-up: NODE_ENV and the admin authentication settings as they are then. */
+  static forRoot(config: IssuerConfig, nodeEnv: string | undefined = process.env.NODE_ENV): DynamicModule {
+    const settings = consoleSettings(config, nodeEnv);
     return {
       module: ConsoleModule,
-      controllers: [ConsoleConfigController, ...(devSignInEnabled(config) ? [DevSessionController] : [])],
+      providers: [{ provide: CONSOLE_SETTINGS, useValue: settings }],
+      controllers: [ConsoleConfigController, ...(settings.devSignIn ? [DevSessionController] : [])],
     };
   }
 }

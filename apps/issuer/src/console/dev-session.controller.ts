@@ -23,7 +23,7 @@ export class DevSessionController {
   async create(@Body() body: DevSessionDto): Promise<DevSessionResponse> {
     const secret = this.config.ADMIN_JWT_SECRET;
     if (secret === undefined) throw new Error('DevSessionController registered without ADMIN_JWT_SECRET');
-    const expiresAt = new Date(Date.now() + DEV_SESSION_SECONDS * 1000);
+    const exp = Math.floor(Date.now() / 1000) + DEV_SESSION_SECONDS;
     let jwt = new SignJWT({
       tid: body.tenantId,
       role: body.role,
@@ -33,10 +33,10 @@ export class DevSessionController {
       .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
       .setSubject(body.userId)
       .setIssuedAt()
-      .setExpirationTime(Math.floor(expiresAt.getTime() / 1000));
+      .setExpirationTime(exp);
     if (this.config.ADMIN_JWT_ISSUER) jwt = jwt.setIssuer(this.config.ADMIN_JWT_ISSUER);
     if (this.config.ADMIN_JWT_AUDIENCE) jwt = jwt.setAudience(this.config.ADMIN_JWT_AUDIENCE);
     const accessToken = await jwt.sign(new TextEncoder().encode(secret));
-    return { accessToken, expiresAt: expiresAt.toISOString() };
+    return { accessToken, expiresAt: new Date(exp * 1000).toISOString() };
   }
 }
