@@ -49,6 +49,8 @@ describe('console', () => {
       headless: true,
       args: CHROMIUM_ARGS,
       viewport: { width: 1440, height: 900 },
+      // No transitions half-way in a screenshot (the console honours reduced motion).
+      reducedMotion: 'reduce',
       baseURL: system.issuer.url,
     });
     await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: system.issuer.url });
@@ -166,9 +168,13 @@ describe('console', () => {
     await rotated.getByRole('button', { name: /I have stored it/ }).click();
     await rotated.waitFor({ state: 'detached' });
 
+    // A second member, known to the issuer from their first call.
+    const mark = await system.adminAuth({ tenantId: tenant, userId: 'mark', role: 'member' });
+    await request(system.issuer.url).get('/v1/tokens').set('Authorization', mark).expect(200);
     await page.getByRole('link', { name: 'Members' }).click();
     await page.getByRole('heading', { name: 'Members' }).waitFor();
     await page.getByRole('cell', { name: 'olivia', exact: true }).waitFor();
+    await page.getByRole('cell', { name: 'mark', exact: true }).waitFor();
     await shot('members');
 
     await page.getByRole('link', { name: 'Audit log' }).click();

@@ -22,7 +22,7 @@ const api = createApi({
 
 createRoot(document.getElementById('root')!).render(
   <StrictMode>
-    <MantineProvider>
+    <MantineProvider theme={{ respectReducedMotion: true }}>
       <QueryClientProvider client={queryClient}>
         <ApiProvider api={api}>
           <AuthProvider>

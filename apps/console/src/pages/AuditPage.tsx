@@ -1,4 +1,4 @@
-import { Code, Group, Pagination, Select, Stack, Table, Text, TextInput, Title } from '@mantine/core';
+import { Anchor, Group, Pagination, Select, Stack, Table, Text, TextInput, Title } from '@mantine/core';
 import { useDebouncedValue } from '@mantine/hooks';
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
@@ -100,18 +100,22 @@ export function AuditPage() {
           <Table.Tbody>
             {data.items.map((event) => (
               <Table.Tr key={event.id}>
-                <Table.Td>{exactTime(event.occurredAt)}</Table.Td>
-                <Table.Td>{event.type}</Table.Td>
+                <Table.Td style={{ whiteSpace: 'nowrap' }}>{exactTime(event.occurredAt)}</Table.Td>
+                <Table.Td style={{ whiteSpace: 'nowrap' }}>{event.type}</Table.Td>
                 <Table.Td>{event.actorId ?? 'system'}</Table.Td>
                 <Table.Td>
                   {event.tokenId ? (
-                    <Link to={`/tokens/${event.tokenId}`}>{event.tokenId.slice(0, 8)}…</Link>
+                    <Anchor component={Link} to={`/tokens/${event.tokenId}`} size="sm" ff="monospace">
+                      {event.tokenId.slice(0, 8)}…
+                    </Anchor>
                   ) : (
                     '—'
                   )}
                 </Table.Td>
                 <Table.Td>
-                  <Code>{JSON.stringify(event.details)}</Code>
+                  <Text size="xs" lineClamp={2} title={JSON.stringify(event.details, null, 1)}>
+                    {summarise(event.details)}
+                  </Text>
                 </Table.Td>
               </Table.Tr>
             ))}
@@ -123,4 +127,12 @@ export function AuditPage() {
       )}
     </Stack>
   );
+}
+
+/** The entry's details in a line: the fields people read, ids and timestamps left to the hover text. */
+function summarise(details: Record<string, unknown>): string {
+  return Object.entries(details)
+    .filter(([key]) => !/^(tokenId|createdAt|createdBy|createdByEmail|verifierInstance)$/.test(key))
+    .map(([key, value]) => `${key}: ${typeof value === 'string' ? value : JSON.stringify(value)}`)
+    .join(' · ');
 }
