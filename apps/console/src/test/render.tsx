@@ -19,6 +19,7 @@ export const OWNER: Session = {
 };
 
 /** Renders a page of the console against a fake issuer. */
+/** Mantine's test environment: no transitions, no portals (what a test sees is there at once). */
 export function renderWithApi(
   ui: ReactElement,
   issuer = new FakeIssuer(),
@@ -30,7 +31,7 @@ export function renderWithApi(
   });
   const queryClient = new QueryClient({ defaultOptions: { queries: { retry: false } } });
   const result = render(
-    <MantineProvider>
+    <MantineProvider env="test">
       <QueryClientProvider client={queryClient}>
         <ApiProvider api={api}>
           <AuthProvider initial={OWNER}>{ui}</AuthProvider>
