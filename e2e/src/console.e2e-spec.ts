@@ -177,6 +177,16 @@ describe('console', () => {
     await page.getByRole('cell', { name: 'mark', exact: true }).waitFor();
     await shot('members');
 
+    // The owner removes a member: the effect on their tokens is stated before confirming.
+    await page.getByRole('row', { name: /mark/ }).getByRole('button', { name: 'Remove' }).click();
+    const remove = page.getByRole('dialog', { name: 'Remove member' });
+    await remove.getByText('Every token they created stops working at once').waitFor();
+    await remove.getByRole('button', { name: 'Remove member' }).click();
+    await remove.waitFor({ state: 'detached' });
+    await page.getByRole('row', { name: /mark/ }).getByText('Removed').waitFor();
+    const refused = await request(system.issuer.url).get('/v1/tokens').set('Authorization', mark).expect(403);
+    expect(refused.body.code).toBe('MEMBER_REMOVED');
+
     await page.getByRole('link', { name: 'Audit log' }).click();
     await page.getByRole('heading', { name: 'Audit log' }).waitFor();
     await page.getByRole('cell', { name: 'token.revoked' }).first().waitFor({ timeout: 15_000 });
@@ -187,10 +197,55 @@ describe('console', () => {
     await shot('settings');
   });
 
+  it('pages by 15, sorts by name and filters by name on the server', async () => {
+    const auth = await system.adminAuth({ tenantId: tenant, userId: 'olivia', role: 'owner' });
+    for (let i = 1; i <= 14; i++) {
+      await request(system.issuer.url)
+        .post('/v1/tokens')
+        .set('Authorization', auth)
+        .send({ name: `batch-${String(i).padStart(2, '0')}`, expiresIn: '30d' })
+        .expect(201);
+    }
+    await page.getByRole('link', { name: 'API tokens' }).click();
+    const rows = page.getByRole('table', { name: 'API tokens' }).locator('tbody tr');
+    await page.getByText('18 tokens').waitFor(); // 3 + the rotated successor + 14
+    expect(await rows.count()).toBe(15);
+    expect(await rows.first().textContent()).toContain('batch-14'); // newest first
+    await page.getByRole('button', { name: 'next page' }).click();
+    await page.getByRole('link', { name: 'legacy-reporting' }).waitFor();
+    expect(await rows.count()).toBe(3);
+
+    await page.getByRole('button', { name: 'Sort by name' }).click();
+    await page.getByRole('link', { name: 'batch-01' }).waitFor();
+    expect(await rows.first().textContent()).toContain('batch-01');
+
+    await page.getByLabel('Filter by name').fill('legacy');
+    await page.getByText('1 token', { exact: true }).waitFor();
+    expect(await rows.count()).toBe(1);
+    expect(await rows.first().textContent()).toContain('legacy-reporting');
+  });
+
+  it('shows "Upgrade required" to a tenant whose plan has no API access', async () => {
+    const freeTenant = `${tenant}-free`;
+    const tenantCli = resolve(REPO_ROOT, 'apps/issuer/dist/cli/tenant.js');
+    execFileSync(process.execPath, [tenantCli, 'set-plan', '--tenant', freeTenant, '--plan', 'free'], {
+      env: process.env,
+      stdio: ['ignore', 'ignore', 'inherit'],
+    });
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await page.getByLabel('Tenant').fill(freeTenant);
+    await page.getByLabel('User').fill('fred');
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('heading', { name: 'API tokens' }).waitFor();
+    await page.getByRole('alert').filter({ hasText: 'Upgrade required' }).waitFor();
+    expect(await page.getByRole('button', { name: 'Create token' }).isDisabled()).toBe(true);
+    await shot('upgrade-required');
+  });
+
   it('lets a member see only their own tokens', async () => {
     await page.getByRole('button', { name: 'Sign out' }).click();
     await page.getByLabel('Tenant').fill(tenant);
-    await page.getByLabel('User').fill('mark');
+    await page.getByLabel('User').fill('mia');
     await page.getByRole('combobox', { name: 'Role' }).click();
     await page.getByRole('option', { name: 'Member' }).click();
     await page.getByRole('button', { name: 'Sign in' }).click();

@@ -1,5 +1,6 @@
 import {
   ActionIcon,
+  Alert,
   Anchor,
   Button,
   Group,
@@ -19,6 +20,7 @@ import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
 import { useApi } from '../../api/ApiProvider';
 import { type Token, unwrap } from '../../api/client';
+import { isManager, useAuth } from '../../auth/AuthProvider';
 import { AgeDays, Loading, ProblemAlert, RelativeTime, StatusBadge } from '../../components/common';
 import { Link, navigate } from '../../lib/router';
 import { shortDate } from '../../lib/time';
@@ -44,6 +46,7 @@ export function TokensPage({
   title?: string;
 }) {
   const api = useApi();
+  const { session } = useAuth();
   const [page, setPage] = useState(1);
   const [nameInput, setNameInput] = useState('');
   const [name] = useDebouncedValue(nameInput.trim(), 250);
@@ -91,6 +94,14 @@ export function TokensPage({
   const ariaSort = (field: SortField) =>
     sort === field ? (order === 'asc' ? 'ascending' : 'descending') : undefined;
 
+  // Seed 004: on a plan without API access the page says "Upgrade required" (owners and admins read the plan).
+  const policy = useQuery({
+    queryKey: ['policy'],
+    enabled: isManager(session),
+    queryFn: async () => unwrap(await api.GET('/v1/tenant/policy')),
+  });
+  const upgradeRequired = policy.data?.apiAccess === false;
+
   const data = tokens.data;
   const pages = data ? Math.max(1, Math.ceil(data.total / data.pageSize)) : 1;
 
@@ -100,8 +111,16 @@ export function TokensPage({
         <Title order={1} size="h2">
           {title}
         </Title>
-        <Button onClick={() => setCreating(true)}>Create token</Button>
+        <Button onClick={() => setCreating(true)} disabled={upgradeRequired}>
+          Create token
+        </Button>
       </Group>
+      {upgradeRequired && (
+        <Alert color="orange" title="Upgrade required" role="alert">
+          API access is not included in the {policy.data?.plan} plan. Existing tokens are listed below; to
+          create, rotate or renew tokens, upgrade your plan.
+        </Alert>
+      )}
       <Group align="end">
         <TextInput
           label="Filter by name"
