@@ -171,7 +171,9 @@ export function TokensPage({
         <Text c="dimmed" py="lg" role="status">
           {name || status || purposeFilter
             ? 'No token matches these filters.'
-            : 'No tokens yet. Create one to get started.'}
+            : upgradeRequired
+              ? 'No tokens.'
+              : 'No tokens yet. Create one to get started.'}
         </Text>
       ) : data ? (
         <Table.ScrollContainer minWidth={1000}>
