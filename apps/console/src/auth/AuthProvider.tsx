@@ -1,3 +1,4 @@
+import { useQueryClient } from '@tanstack/react-query';
 import { createContext, type ReactNode, useCallback, useContext, useMemo, useState } from 'react';
 import { clearSession, loadSession, saveSession, type Session, sessionFromJwt } from './session';
 
@@ -13,15 +14,22 @@ export function AuthProvider({ children, initial }: { children: ReactNode; initi
   const [session, setSession] = useState<Session | null>(() =>
     initial === undefined ? loadSession() : initial,
   );
-  const signIn = useCallback((accessToken: string, via: Session['via']) => {
-    const next = sessionFromJwt(accessToken, via);
-    saveSession(next);
-    setSession(next);
-  }, []);
+  // Nothing one person loaded may be shown to the next: every sign-in and sign-out empties the cache.
+  const queryClient = useQueryClient();
+  const signIn = useCallback(
+    (accessToken: string, via: Session['via']) => {
+      const next = sessionFromJwt(accessToken, via);
+      queryClient.clear();
+      saveSession(next);
+      setSession(next);
+    },
+    [queryClient],
+  );
   const signOut = useCallback(() => {
     clearSession();
+    queryClient.clear();
     setSession(null);
-  }, []);
+  }, [queryClient]);
   const value = useMemo(() => ({ session, signIn, signOut }), [session, signIn, signOut]);
   return <AuthContext.Provider value={value}>{children}</AuthContext.Provider>;
 }
