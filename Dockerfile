@@ -58,6 +58,8 @@ RUN npm prune --omit=dev \
  && find . -maxdepth 3 -type d -name node_modules -prune -exec cp -a --parents {} /deps/ \;
 
 FROM ${NODE_IMAGE} AS runtime
+# Production: the issuer refuses the HS256 development secret (ADMIN_JWT_SECRET) and wants ADMIN_JWKS_URL
+# with ADMIN_JWT_ISSUER and ADMIN_JWT_AUDIENCE, unless ALLOW_DEV_JWT_SECRET_IN_PRODUCTION=true.
 ENV NODE_ENV=production
 WORKDIR /app
 COPY --from=prod-deps /deps/ ./
@@ -67,7 +69,8 @@ COPY --from=build /out/ ./
 USER node
 
 FROM runtime AS issuer
-EXPOSE 3000
+# 3003: the internal API (/internal/v1) for the worker, bound to INTERNAL_HOST (127.0.0.1 by default).
+EXPOSE 3000 3003
 CMD ["node", "apps/issuer/dist/main.js"]
 
 FROM runtime AS migrate

@@ -45,7 +45,12 @@ module.exports = {
     {
       ...common,
       displayName: 'unit',
-      testMatch: ['<rootDir>/apps/*/src/**/*.spec.ts', '<rootDir>/libs/*/src/**/*.spec.ts'],
+      testMatch: [
+        '<rootDir>/apps/*/src/**/*.spec.ts',
+        '<rootDir>/libs/*/src/**/*.spec.ts',
+        // The benchmark's own option parsing and table (the benchmark itself is `npm run bench`).
+        '<rootDir>/bench/**/*.spec.js',
+      ],
       testPathIgnorePatterns: ['/node_modules/', '\\.medium\\.spec\\.ts$'],
     },
     {

@@ -24,7 +24,7 @@
 # be set; nothing is started). INFRA_TIMEOUT (default 60) is how long to wait for each service.
 # Also honoured: LATCHKEY_STATE_DIR (default .local), KAFKA_PORT / KAFKA_CONTROLLER_PORT (local
 # broker), INFRA_REDIS_PORT (local Redis, default 6379), and for docker mode POSTGRES_PASSWORD,
-# POSTGRES_HOST_PORT, REDIS_HOST_PORT, KAFKA_HOST_PORT (environment or .env, as docker-compose.yml).
+# REDIS_PASSWORD, POSTGRES_HOST_PORT, REDIS_HOST_PORT, KAFKA_HOST_PORT (environment or .env, as docker-compose.yml).
 #
 # What `up` started is recorded in .local/infra-started (the mode in .local/infra-mode); `down` stops
 # exactly those: in docker mode `docker compose down`; in local mode only a Postgres cluster, Redis
@@ -115,7 +115,7 @@ compose() {
   # secret set nowhere; `docker compose up` of the services themselves still refuses.
   local -a placeholders=()
   local name
-  for name in ADMIN_JWT_SECRET INTERNAL_API_SECRET SIGNING_SECRET_ENCRYPTION_KEY; do
+  for name in ADMIN_JWT_SECRET INTERNAL_API_SECRET SIGNING_SECRET_ENCRYPTION_KEY CACHE_SIGNING_KEY; do
     if [[ -z "${!name:-}" && -z "$(dotenv_get "$repo/.env" "$name")" ]]; then
       placeholders+=("$name=unused-by-infra-services")
     fi
@@ -126,7 +126,7 @@ compose() {
 docker_addr() {
   case "$1" in
     DATABASE_URL) echo "postgresql://postgres:$(conf POSTGRES_PASSWORD postgres)@127.0.0.1:$(conf POSTGRES_HOST_PORT 54320)/latchkey" ;;
-    REDIS_URL) echo "redis://127.0.0.1:$(conf REDIS_HOST_PORT 63790)" ;;
+    REDIS_URL) echo "redis://:$(conf REDIS_PASSWORD latchkey-dev)@127.0.0.1:$(conf REDIS_HOST_PORT 63790)" ;;
     KAFKA_BROKERS) echo "127.0.0.1:$(conf KAFKA_HOST_PORT 9094)" ;;
   esac
 }
@@ -163,15 +163,18 @@ pg_ready() {
   fi
 }
 
+# Redis answers: PONG, or NOAUTH from a server that wants a password (the Compose one, REDIS_PASSWORD).
 redis_ping() {
+  local reply
   if command -v redis-cli >/dev/null 2>&1; then
-    [[ "$(with_timeout 3 redis-cli -h "$1" -p "$2" ping 2>/dev/null)" == PONG ]]
+    reply="$(with_timeout 3 redis-cli -h "$1" -p "$2" ping 2>/dev/null)"
+    [[ "$reply" == PONG || "$reply" == NOAUTH* ]]
   else
     (
       exec 3<>"/dev/tcp/$1/$2"
       printf 'PING\r\n' >&3
       IFS= read -r -t 2 reply <&3
-      [[ "$reply" == +PONG* ]]
+      [[ "$reply" == +PONG* || "$reply" == -NOAUTH* ]]
     ) 2>/dev/null
   fi
 }

@@ -2,11 +2,11 @@
 # `npm start`: everything needed to run Latchkey on this machine, from a fresh clone. Idempotent.
 #
 #   1. npm install (honouring package-lock.json), when node_modules is missing or older than the lock
-#   2. .env from .env.example when missing, with generated ADMIN_JWT_SECRET, INTERNAL_API_SECRET and
-#      SIGNING_SECRET_ENCRYPTION_KEY when it has none
+#   2. .env from .env.example when missing, with generated ADMIN_JWT_SECRET, INTERNAL_API_SECRET,
+#      SIGNING_SECRET_ENCRYPTION_KEY and CACHE_SIGNING_KEY when it has none
 #   3. Postgres, Redis, Kafka via infra/infra.sh up
 #   4. build (tsc -b tsconfig.build.json) and the console (vite build), then the issuer's database migrations
-#   5. issuer, verifier, worker in the background (logs .local/logs/<app>.log, pids .local/pids/<app>.pid),
+#   5. issuer (public port and its internal API on INTERNAL_PORT), verifier, worker in the background (logs .local/logs/<app>.log, pids .local/pids/<app>.pid),
 #      each reused when already running, and waited for until GET /health answers
 #
 # Configuration, strongest first: variables exported in the environment, then .env, then the
@@ -65,6 +65,7 @@ generate_secret_into_dotenv() {
 generate_secret_into_dotenv ADMIN_JWT_SECRET hex
 generate_secret_into_dotenv INTERNAL_API_SECRET hex
 generate_secret_into_dotenv SIGNING_SECRET_ENCRYPTION_KEY base64
+generate_secret_into_dotenv CACHE_SIGNING_KEY hex
 load_dotenv .env
 
 # ---------------------------------------------------------------------------- 3. infrastructure
@@ -108,6 +109,12 @@ for app in "${APPS[@]}"; do
   rm -f "$(pid_file "$app")"
   if port_open "$port"; then
     die "port $port (for $app) is already in use by another process; stop it, or set a different port in .env"
+  fi
+  if [[ "$app" == issuer ]] && port_open "${INTERNAL_PORT:-3003}"; then
+    die "port ${INTERNAL_PORT:-3003} (the issuer's internal API) is already in use; stop it, or set INTERNAL_PORT in .env"
+  fi
+  if [[ "$app" == worker && "${ISSUER_INTERNAL_URL:-}" == *":$(app_port issuer)"* ]]; then
+    die "ISSUER_INTERNAL_URL ($ISSUER_INTERNAL_URL) points at the issuer's public port; the internal API has its own: http://127.0.0.1:${INTERNAL_PORT:-3003}"
   fi
   log "starting $app on :$port (log $(log_file "$app"))"
   printf '\n==== %s start ====\n' "$(date -u +%Y-%m-%dT%H:%M:%SZ)" >>"$(log_file "$app")"
@@ -162,6 +169,7 @@ cat <<EOF
 Latchkey is running:
   console   http://localhost:$(app_port issuer)/console   the admin console (development sign-in: pick tenant, user and role)
   issuer    http://localhost:$(app_port issuer)     admin REST API        log .local/logs/issuer.log
+            http://127.0.0.1:${INTERNAL_PORT:-3003}     internal API (/internal/v1, the worker's only)
   verifier  http://localhost:$(app_port verifier)     gRPC ${VERIFIER_GRPC_URL:-localhost:50051}   log .local/logs/verifier.log
   worker    http://localhost:$(app_port worker)     health/readiness      log .local/logs/worker.log
   (each service: GET /health, GET /ready)

@@ -101,6 +101,49 @@ describe('token permissions', () => {
     });
   });
 
+  it('refuses a restricted token verified without a resource unless the caller enforces resources (HTTP and gRPC)', async () => {
+    const scoped = await create(admin, { name: 'needs-a-project', resources: ['project-1'] });
+    // HTTP: no resource, and an empty one, are refused with a reason of their own.
+    for (const needs of [{}, { resource: '' }, { callerEnforcesResources: false }]) {
+      expect(await verify(scoped.token, needs)).toMatchObject({
+        valid: false,
+        reason: 'RESOURCE_REQUIRED',
+        resources: ['project-1'],
+      });
+    }
+    expect(await verify(scoped.token, { callerEnforcesResources: true })).toMatchObject({
+      valid: true,
+      reason: 'OK',
+      resources: ['project-1'],
+    });
+    await request(system.verifier.url)
+      .post('/v1/verify')
+      .send({ token: scoped.token, callerEnforcesResources: 'yes' })
+      .expect(400);
+
+    // gRPC: an empty string is what "no resource" sends.
+    expect(await system.grpc.verify(scoped.token)).toMatchObject({
+      valid: false,
+      reason: 'RESOURCE_REQUIRED',
+      resources: ['project-1'],
+    });
+    expect(await system.grpc.verify(scoped.token, { resource: '' })).toMatchObject({
+      reason: 'RESOURCE_REQUIRED',
+    });
+    expect(await system.grpc.verify(scoped.token, { callerEnforcesResources: true })).toMatchObject({
+      valid: true,
+      reason: 'OK',
+      resources: ['project-1'],
+    });
+    expect(
+      await system.grpc.verify(scoped.token, { resource: 'project-2', callerEnforcesResources: true }),
+    ).toMatchObject({ valid: false, reason: 'RESOURCE_FORBIDDEN' });
+
+    // An unrestricted token needs neither.
+    const open = await create(admin, { name: 'any-project' });
+    expect(await system.grpc.verify(open.token)).toMatchObject({ valid: true, reason: 'OK', resources: [] });
+  });
+
   it('gives agent tokens a 90-day default expiry and lists them by purpose (seed 002)', async () => {
     const agent = await create(admin, { name: 'claude-connection', purpose: 'agent' });
     expect(agent.purpose).toBe('agent');

@@ -1,12 +1,18 @@
 import { z } from 'zod';
 import { callbackAllowListSetting } from '@latchkey/callback-safety';
 import { DEFAULT_SCOPE_CATALOG } from '@latchkey/contracts';
-import { databaseSettings, env, loadConfig } from '@latchkey/service-runtime';
+import { kafkaSettings, kafkaSettingsProblems } from '@latchkey/messaging';
+import { ConfigError, databaseSettings, env, loadConfig } from '@latchkey/service-runtime';
 import { parsePlanList, TENANT_PLANS } from './tenants/tenant-plan';
 
 const schema = z
   .object({
     ISSUER_PORT: env.port(3000, 'HTTP port of the admin API'),
+    INTERNAL_PORT: env.port(3003, 'HTTP port of the internal API (/internal/v1), the worker’s only door'),
+    INTERNAL_HOST: env.textWithDefault(
+      '127.0.0.1',
+      'interface the internal API listens on (keep it off the public network)',
+    ),
     DATABASE_URL: env.url('PostgreSQL connection string; the issuer owns the token tables'),
     ...databaseSettings({ poolSize: 10 }),
     DATABASE_PRIORITY_POOL_SIZE: env.positiveInt(
@@ -19,8 +25,14 @@ const schema = z
     ),
     REDIS_URL: env.url('Redis connection string; revocations are written to the verifiers’ cache'),
     REDIS_KEY_PREFIX: env.textWithDefault('latchkey:', 'namespace for every Redis key'),
+    CACHE_SIGNING_KEY: env.cacheSigningKey(),
+    REDIS_REPLICA_ACK_TIMEOUT_MS: env.durationMs(
+      500,
+      'how long a revocation waits for a Redis replica to acknowledge its cache entry (when replicas exist)',
+    ),
     KAFKA_BROKERS: env.brokers('comma-separated Kafka bootstrap brokers, e.g. 127.0.0.1:9092'),
     KAFKA_TOPIC_PREFIX: env.textWithDefault('', 'namespace prepended to every topic name'),
+    ...kafkaSettings(),
     ISSUER_KAFKA_CLIENT_ID: env.textWithDefault('latchkey-issuer', 'Kafka client id'),
     ISSUER_KAFKA_GROUP_ID: env.textWithDefault('latchkey-issuer', 'consumer group for TokenUsed events'),
     ISSUER_AUDIT_KAFKA_GROUP_ID: env.textWithDefault(
@@ -33,8 +45,21 @@ const schema = z
       .optional()
       .describe('HS256 secret for admin JWTs (development/test; use ADMIN_JWKS_URL in production)'),
     ADMIN_JWKS_URL: z.url().optional().describe('JWKS URL of the organisation’s identity provider'),
-    ADMIN_JWT_ISSUER: z.string().optional().describe('expected `iss` of admin JWTs'),
-    ADMIN_JWT_AUDIENCE: z.string().optional().describe('expected `aud` of admin JWTs'),
+    ADMIN_JWT_ISSUER: z
+      .string()
+      .min(1)
+      .optional()
+      .describe('expected `iss` of admin JWTs (required with ADMIN_JWKS_URL; checked whenever set)'),
+    ADMIN_JWT_AUDIENCE: z
+      .string()
+      .min(1)
+      .optional()
+      .describe('expected `aud` of admin JWTs (required with ADMIN_JWKS_URL; checked whenever set)'),
+    NODE_ENV: z.string().optional().describe('`production` refuses the HS256 development secret'),
+    ALLOW_DEV_JWT_SECRET_IN_PRODUCTION: env.flag(
+      false,
+      'accept ADMIN_JWT_SECRET when NODE_ENV=production (a warning is logged at start); for demo stacks only',
+    ),
     CONSOLE_DIST_DIR: z
       .string()
       .optional()
@@ -98,6 +123,10 @@ const schema = z
     ),
     CALLBACK_ALLOW_LIST: callbackAllowListSetting(),
     RENEWAL_DAY_MS: env.durationMs(86_400_000, 'length of one "day" of auto-renewal periods (everyDays)'),
+    RENEWAL_OPEN_CLOCK_SKEW_MS: env.durationMs(
+      5_000,
+      'how early (clock skew between worker and issuer) a renewal offer may be opened before it is due',
+    ),
     RENEWAL_REDEEM_WINDOW_MS: env.durationMs(
       7_200_000,
       'how long a renewal key can be redeemed (seed 003: 2 h)',
@@ -120,12 +149,61 @@ const schema = z
     path: ['ADMIN_JWT_SECRET'],
     message:
       'set ADMIN_JWKS_URL (your identity provider) or ADMIN_JWT_SECRET (development) to authenticate admins',
+  })
+  .superRefine((c, ctx) => {
+    if (c.INTERNAL_PORT !== 0 && c.INTERNAL_PORT === c.ISSUER_PORT) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['INTERNAL_PORT'],
+        message: 'must differ from ISSUER_PORT: the internal API has its own listener',
+      });
+    }
+    if (c.ADMIN_JWKS_URL !== undefined) {
+      // Any application signed by the same identity provider would otherwise be let in.
+      for (const key of ['ADMIN_JWT_ISSUER', 'ADMIN_JWT_AUDIENCE'] as const) {
+        if (c[key] === undefined) {
+          ctx.addIssue({
+            code: 'custom',
+            path: [key],
+            message:
+              'required with ADMIN_JWKS_URL: JWTs the identity provider issued to other applications must be refused',
+          });
+        }
+      }
+    }
+    if (
+      c.ADMIN_JWKS_URL === undefined &&
+      c.NODE_ENV === 'production' &&
+      !c.ALLOW_DEV_JWT_SECRET_IN_PRODUCTION
+    ) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['ADMIN_JWT_SECRET'],
+        message:
+          'the HS256 development secret is refused when NODE_ENV=production: set ADMIN_JWKS_URL, ' +
+          'ADMIN_JWT_ISSUER and ADMIN_JWT_AUDIENCE (or ALLOW_DEV_JWT_SECRET_IN_PRODUCTION=true for a demo stack)',
+      });
+    }
   });
+
+/** Why the configuration deserves a warning at start, if it does. */
+export function issuerConfigWarnings(config: IssuerConfig): string[] {
+  return config.ADMIN_JWKS_URL === undefined && config.NODE_ENV === 'production'
+    ? [
+        'ADMIN_JWT_SECRET (HS256 development secret) accepted in production because ' +
+          'ALLOW_DEV_JWT_SECRET_IN_PRODUCTION=true: anyone holding the secret can sign in as any admin; ' +
+          'use ADMIN_JWKS_URL with ADMIN_JWT_ISSUER and ADMIN_JWT_AUDIENCE',
+      ]
+    : [];
+}
 
 export type IssuerConfig = z.infer<typeof schema>;
 
 export function loadIssuerConfig(source: Record<string, string | undefined> = process.env): IssuerConfig {
-  return loadConfig(schema, source);
+  const config = loadConfig(schema, source);
+  const problems = kafkaSettingsProblems(config);
+  if (problems.length > 0) throw new ConfigError(problems);
+  return config;
 }
 
 export const ISSUER_CONFIG = Symbol('ISSUER_CONFIG');

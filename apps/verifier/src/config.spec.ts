@@ -5,6 +5,7 @@ const required = {
   DATABASE_URL: 'postgresql://postgres@127.0.0.1:5432/postgres',
   REDIS_URL: 'redis://127.0.0.1:6379',
   KAFKA_BROKERS: '127.0.0.1:9092, 127.0.0.2:9092',
+  CACHE_SIGNING_KEY: 'k'.repeat(32),
 };
 
 describe('loadVerifierConfig', () => {
@@ -39,7 +40,14 @@ describe('loadVerifierConfig', () => {
         expect.stringMatching(/^missing DATABASE_URL/),
         expect.stringMatching(/^missing REDIS_URL/),
         expect.stringMatching(/^missing KAFKA_BROKERS/),
+        expect.stringMatching(/^missing CACHE_SIGNING_KEY/),
       ]),
+    );
+  });
+
+  it('refuses a cache signing key shorter than 32 characters', () => {
+    expect(() => loadVerifierConfig({ ...required, CACHE_SIGNING_KEY: 'short' })).toThrow(
+      /bad CACHE_SIGNING_KEY/,
     );
   });
 

@@ -1,6 +1,7 @@
 import { hostname } from 'node:os';
 import { DEFAULT_SCOPE_CATALOG } from '@latchkey/contracts';
-import { databaseSettings, env, loadConfig } from '@latchkey/service-runtime';
+import { kafkaSettings, kafkaSettingsProblems } from '@latchkey/messaging';
+import { ConfigError, databaseSettings, env, loadConfig } from '@latchkey/service-runtime';
 import { z } from 'zod';
 
 const verifierConfigSchema = z.object({
@@ -9,8 +10,10 @@ const verifierConfigSchema = z.object({
   ...databaseSettings({ poolSize: 10, connectTimeoutMs: 2_000, statementTimeoutMs: 5_000 }),
   REDIS_URL: env.url('Redis connection URL for the shared token-state cache'),
   REDIS_KEY_PREFIX: env.textWithDefault('latchkey:', 'namespace for Redis keys, shared with the issuer'),
+  CACHE_SIGNING_KEY: env.cacheSigningKey(),
   KAFKA_BROKERS: env.brokers('comma-separated Kafka bootstrap brokers, e.g. 127.0.0.1:9092'),
   KAFKA_TOPIC_PREFIX: env.textWithDefault('', 'namespace for Kafka topic names, e.g. `staging.`'),
+  ...kafkaSettings(),
   VERIFIER_KAFKA_CLIENT_ID: env.textWithDefault('latchkey-verifier', 'Kafka client id'),
   VERIFIER_HTTP_PORT: env.port(
     3001,
@@ -41,5 +44,8 @@ export const VERIFIER_CONFIG = Symbol('VERIFIER_CONFIG');
 
 /** Validates the verifier's environment; throws a ConfigError naming every bad or missing variable. */
 export function loadVerifierConfig(source: Record<string, string | undefined>): VerifierConfig {
-  return loadConfig(verifierConfigSchema, source);
+  const config = loadConfig(verifierConfigSchema, source);
+  const problems = kafkaSettingsProblems(config);
+  if (problems.length > 0) throw new ConfigError(problems);
+  return config;
 }

@@ -1,10 +1,12 @@
 import { type INestApplication, ValidationPipe } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
+import type { PackageDefinition } from '@grpc/proto-loader';
 import { type GrpcOptions, Transport } from '@nestjs/microservices';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { VERIFIER_PROTO_PACKAGE, VERIFIER_PROTO_PATH } from '@latchkey/contracts';
 import { jsonBody, JsonLogger, logProcessWarnings, ProblemDetailsFilter } from '@latchkey/service-runtime';
 import type { VerifierConfig } from './config';
+import { addStandardGrpcServices, GrpcHealth } from './grpc/grpc-standard-services';
 import { VerifierModule } from './verifier.module';
 
 /** Verify requests are one short string; anything bigger is refused before parsing (413). */
@@ -24,6 +26,7 @@ export async function createVerifierApp(config: VerifierConfig): Promise<INestAp
     abortOnError: false,
   });
   configureHttp(app);
+  const grpcHealth = app.get(GrpcHealth);
   // After the global filter and pipe, so the gRPC side inherits them; its controller maps errors to gRPC statuses.
   app.connectMicroservice<GrpcOptions>(
     {
@@ -33,6 +36,11 @@ export async function createVerifierApp(config: VerifierConfig): Promise<INestAp
         protoPath: VERIFIER_PROTO_PATH,
         url: config.VERIFIER_GRPC_URL,
         gracefulShutdown: true,
+        // grpc.health.v1.Health and server reflection beside TokenVerifier.
+        onLoadPackageDefinition: (
+          pkg: PackageDefinition,
+          server: Parameters<typeof addStandardGrpcServices>[2],
+        ) => addStandardGrpcServices(grpcHealth, pkg, server),
       },
     },
     { inheritAppConfig: true },

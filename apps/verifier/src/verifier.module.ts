@@ -1,5 +1,6 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import type { VerifierConfig } from './config';
+import { GrpcHealthModule } from './grpc/grpc-standard-services';
 import { InfrastructureModule } from './infrastructure/infrastructure.module';
 import { UsageModule } from './usage/usage.module';
 import { VerificationModule } from './verification/verification.module';
@@ -9,7 +10,7 @@ export class VerifierModule {
   static forRoot(config: VerifierConfig): DynamicModule {
     return {
       module: VerifierModule,
-      imports: [InfrastructureModule.forRoot(config), VerificationModule, UsageModule],
+      imports: [InfrastructureModule.forRoot(config), VerificationModule, UsageModule, GrpcHealthModule],
     };
   }
 }

@@ -20,7 +20,7 @@ function problemsOf(env: Record<string, string>): string[] {
 describe('loadWorkerConfig', () => {
   it('defaults every duration to the seed’s values', () => {
     expect(loadWorkerConfig(required)).toMatchObject({
-      ISSUER_INTERNAL_URL: 'http://127.0.0.1:3000',
+      ISSUER_INTERNAL_URL: 'http://127.0.0.1:3003',
       CALLBACK_ALLOW_LIST: [],
       CALLBACK_TIMEOUT_MS: 10_000,
       CALLBACK_RETRY_BASE_MS: 30_000,
@@ -33,6 +33,18 @@ describe('loadWorkerConfig', () => {
       WORKER_STALLED_INTERVAL_MS: 30_000,
       WORKER_CONCURRENCY: 10,
     });
+  });
+
+  it('keeps its queues apart from the verifiers’ cache: database 1 of REDIS_URL unless WORKER_REDIS_URL', () => {
+    expect(loadWorkerConfig(required).WORKER_REDIS_URL).toBe('redis://127.0.0.1:6379/1');
+    expect(loadWorkerConfig({ ...required, REDIS_URL: 'redis://:pw@cache:6379/0' }).WORKER_REDIS_URL).toBe(
+      'redis://:pw@cache:6379/1',
+    );
+    expect(
+      loadWorkerConfig({ ...required, WORKER_REDIS_URL: 'redis://queues:6379/3' }).WORKER_REDIS_URL,
+    ).toBe('redis://queues:6379/3');
+    const { REDIS_URL: _unused, ...withoutRedis } = required;
+    expect(problemsOf(withoutRedis)[0]).toMatch(/WORKER_REDIS_URL/);
   });
 
   it('requires the internal API secret, at least 32 characters', () => {

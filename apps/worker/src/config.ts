@@ -1,14 +1,27 @@
 import { z } from 'zod';
 import { callbackAllowListSetting } from '@latchkey/callback-safety';
-import { env, loadConfig } from '@latchkey/service-runtime';
+import { kafkaSettings, kafkaSettingsProblems } from '@latchkey/messaging';
+import { ConfigError, env, loadConfig } from '@latchkey/service-runtime';
 
 const schema = z
   .object({
     WORKER_PORT: env.port(3002, 'HTTP port for /health and /ready'),
-    REDIS_URL: env.url('Redis connection string (job queues, de-duplication of events)'),
+    REDIS_URL: z
+      .url()
+      .optional()
+      .describe(
+        'Redis server of the verifiers’ cache; the worker uses its database 1 unless WORKER_REDIS_URL is set',
+      ),
+    WORKER_REDIS_URL: z
+      .url()
+      .optional()
+      .describe(
+        'Redis for job queues and event de-duplication; its own database, never the verifiers’ cache',
+      ),
     REDIS_KEY_PREFIX: env.textWithDefault('latchkey:', 'namespace for every Redis key'),
     KAFKA_BROKERS: env.brokers('comma-separated Kafka bootstrap brokers, e.g. 127.0.0.1:9092'),
     KAFKA_TOPIC_PREFIX: env.textWithDefault('', 'namespace prepended to every topic name'),
+    ...kafkaSettings(),
     WORKER_KAFKA_CLIENT_ID: env.textWithDefault('latchkey-worker', 'Kafka client id'),
     WORKER_KAFKA_GROUP_ID: env.textWithDefault(
       'latchkey-worker',
@@ -18,7 +31,7 @@ const schema = z
 
     ISSUER_INTERNAL_URL: z
       .url()
-      .default('http://127.0.0.1:3000')
+      .default('http://127.0.0.1:3003')
       .describe('base URL of the issuer’s internal API (/internal/v1), reachable from the worker only'),
     INTERNAL_API_SECRET: z
       .string()
@@ -67,6 +80,10 @@ const schema = z
     WORKER_JOB_RETRY_MAX_MS: env.durationMs(300_000, 'longest retry delay of such a job'),
     LOG_LEVEL: env.logLevel(),
   })
+  .refine((c) => c.WORKER_REDIS_URL !== undefined || c.REDIS_URL !== undefined, {
+    path: ['WORKER_REDIS_URL'],
+    message: 'set WORKER_REDIS_URL (or REDIS_URL, whose database 1 is then used)',
+  })
   .refine((c) => c.CALLBACK_RETRY_MAX_MS >= c.CALLBACK_RETRY_BASE_MS, {
     path: ['CALLBACK_RETRY_MAX_MS'],
     message: 'must not be smaller than CALLBACK_RETRY_BASE_MS',
@@ -76,10 +93,29 @@ const schema = z
     message: 'must not be smaller than WORKER_JOB_RETRY_BASE_MS',
   });
 
-export type WorkerConfig = z.infer<typeof schema>;
+export type WorkerConfig = Omit<z.infer<typeof schema>, 'REDIS_URL' | 'WORKER_REDIS_URL'> & {
+  /** The worker's own Redis database (queues, processed events), apart from the verifiers' cache. */
+  WORKER_REDIS_URL: string;
+};
+
+/** The database the worker uses by default: number 1 of the cache's server (the cache uses 0). */
+export const WORKER_REDIS_DATABASE = 1;
 
 export function loadWorkerConfig(source: Record<string, string | undefined> = process.env): WorkerConfig {
-  return loadConfig(schema, source);
+  const { REDIS_URL, WORKER_REDIS_URL, ...rest } = loadConfig(schema, source);
+  const problems = kafkaSettingsProblems(rest);
+  if (problems.length > 0) throw new ConfigError(problems);
+  return {
+    ...rest,
+    WORKER_REDIS_URL: WORKER_REDIS_URL ?? withDatabase(REDIS_URL ?? '', WORKER_REDIS_DATABASE),
+  };
+}
+
+/** `url` pointing at Redis database `db` (the path of a redis:// URL names the database). */
+export function withDatabase(url: string, db: number): string {
+  const parsed = new URL(url);
+  parsed.pathname = `/${db}`;
+  return parsed.toString();
 }
 
 export const WORKER_CONFIG = Symbol('WORKER_CONFIG');

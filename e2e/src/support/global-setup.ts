@@ -38,6 +38,7 @@ export default async function globalSetup(): Promise<void> {
     ADMIN_JWT_SECRET: randomBytes(32).toString('hex'),
     INTERNAL_API_SECRET: randomBytes(32).toString('hex'),
     SIGNING_SECRET_ENCRYPTION_KEY: randomBytes(32).toString('base64'),
+    CACHE_SIGNING_KEY: randomBytes(32).toString('hex'),
     LATCHKEY_TEST_RUN_ID: runId,
     LATCHKEY_INFRA_SOURCE: infrastructure.source,
   });

@@ -14,6 +14,8 @@ export default async function globalTeardown(): Promise<void> {
     dropDatabase(state.serverUrl, state.databaseName),
     deleteTopics(state.infrastructure.addresses.KAFKA_BROKERS, prefix),
     deleteKeys(state.infrastructure.addresses.REDIS_URL, redisPrefix),
+    // The worker's queues live in their own database (WORKER_REDIS_URL, by default database 1).
+    deleteKeys(state.infrastructure.addresses.REDIS_URL, redisPrefix, 1),
   ]);
   await state.infrastructure.stop();
 }
@@ -30,9 +32,9 @@ async function deleteTopics(brokers: string, prefix: string): Promise<void> {
   }
 }
 
-async function deleteKeys(url: string, prefix: string): Promise<void> {
+async function deleteKeys(url: string, prefix: string, db?: number): Promise<void> {
   if (!prefix.startsWith('latchkey-test-')) return;
-  const redis = new Redis(url, { lazyConnect: true });
+  const redis = new Redis(url, db === undefined ? { lazyConnect: true } : { lazyConnect: true, db });
   await redis.connect();
   try {
     let cursor = '0';

@@ -11,6 +11,8 @@ export interface RunningSystem {
   readonly verifier: ServiceProcess;
   readonly worker: ServiceProcess;
   grpc: VerifierGrpcClient;
+  /** Base URL of the issuer's internal API listener (`/internal/v1`, the worker's door). */
+  issuerInternalUrl: string;
   /** Environment the services were started with (per-system consumer groups included). */
   env: Record<string, string | undefined>;
   /** An `Authorization` header value for an admin of the given tenant. */
@@ -37,12 +39,14 @@ export interface SystemOptions {
 export async function startSystem(options: SystemOptions = {}): Promise<RunningSystem> {
   const n = ++systems;
   const runId = process.env.LATCHKEY_TEST_RUN_ID ?? 'adhoc';
-  const [issuerPort, verifierPort, grpcPort, workerPort] = await Promise.all([
+  const [issuerPort, internalPort, verifierPort, grpcPort, workerPort] = await Promise.all([
+    freePort(),
     freePort(),
     freePort(),
     freePort(),
     freePort(),
   ]);
+  const issuerInternalUrl = `http://127.0.0.1:${internalPort}`;
   const env: Record<string, string | undefined> = {
     ...process.env,
     USAGE_FLUSH_INTERVAL_MS: '300',
@@ -50,7 +54,9 @@ export async function startSystem(options: SystemOptions = {}): Promise<RunningS
     ...options.env,
     ISSUER_PORT: String(issuerPort),
     ISSUER_PUBLIC_URL: `http://127.0.0.1:${issuerPort}`,
-    ISSUER_INTERNAL_URL: `http://127.0.0.1:${issuerPort}`,
+    INTERNAL_PORT: String(internalPort),
+    INTERNAL_HOST: '127.0.0.1',
+    ISSUER_INTERNAL_URL: issuerInternalUrl,
     VERIFIER_HTTP_PORT: String(verifierPort),
     VERIFIER_GRPC_URL: `127.0.0.1:${grpcPort}`,
     VERIFIER_INSTANCE_ID: `verifier-${runId}-${n}`,
@@ -96,6 +102,7 @@ export async function startSystem(options: SystemOptions = {}): Promise<RunningS
       return services.worker;
     },
     grpc,
+    issuerInternalUrl,
     env,
     adminAuth: async (claims) => `Bearer ${await signAdminJwt(secret, claims)}`,
     verifyHttp: (token) => request(services.verifier.url).post('/v1/verify').send({ token }),

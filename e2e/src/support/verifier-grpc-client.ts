@@ -3,7 +3,12 @@ import * as protoLoader from '@grpc/proto-loader';
 import { type GrpcVerifyResponse, VERIFIER_PROTO_PATH } from '@latchkey/contracts';
 
 type VerifyCall = (
-  request: { token: string; requiredScopes?: string[]; resource?: string },
+  request: {
+    token: string;
+    requiredScopes?: string[];
+    resource?: string;
+    callerEnforcesResources?: boolean;
+  },
   options: { deadline: Date },
   callback: (error: grpc.ServiceError | null, response: GrpcVerifyResponse) => void,
 ) => void;
@@ -25,7 +30,7 @@ export class VerifierGrpcClient {
 
   verify(
     token: string,
-    needs: { requiredScopes?: string[]; resource?: string } = {},
+    needs: { requiredScopes?: string[]; resource?: string; callerEnforcesResources?: boolean } = {},
   ): Promise<GrpcVerifyResponse> {
     return new Promise((resolve, reject) => {
       this.client.Verify(

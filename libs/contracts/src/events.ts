@@ -36,17 +36,28 @@ export const tokenCreatedData = z.object({
   createdByEmail: z.string().nullable().optional(),
   /** Auto-renewal settings and the first due time; null or absent when the token does not auto-renew. */
   autoRenewal: autoRenewalSchedule.nullable().optional(),
+  /**
+   * Who brought the token into existence: the creator, or for a successor the one who rotated or
+   * renewed it (the owner, or the auto-renewal service). Absent in older events: read as `createdBy`.
+   */
+  performedBy: z.string().optional(),
 });
 
 export const tokenRevokedData = z.object({
   tokenId: z.uuid(),
+  /** Who revoked it (the acting principal), which may be an admin other than the owner. */
   revokedBy: z.string(),
   revokedAt: isoTime,
+  /** The token's owner (its creator), told when someone else revokes it. Absent in older events. */
+  ownerId: z.string().optional(),
 });
 
 export const tokenUpdatedData = z.object({
   tokenId: z.uuid(),
+  /** Who edited it (the acting principal). */
   updatedBy: z.string(),
+  /** The token's owner (its creator). Absent in older events. */
+  ownerId: z.string().optional(),
   /** The editable fields that changed, with their new values. */
   changes: z.object({
     description: z.string().nullable().optional(),

@@ -6,3 +6,5 @@ export * from './topics';
 export * from './verification';
 export * from './renewals';
 export * from './topic-of';
+export * from './cache-entry-signing';
+export * from './event-trust';

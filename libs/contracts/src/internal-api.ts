@@ -57,6 +57,8 @@ export enum RenewalRefusal {
   NotRenewable = 'TOKEN_NOT_RENEWABLE',
   StaleSchedule = 'RENEWAL_SCHEDULE_STALE',
   OfferClosed = 'RENEWAL_OFFER_CLOSED',
+  /** The renewal is not due yet: an offer (and with it a renewal key) is never opened early. */
+  NotDue = 'RENEWAL_NOT_DUE',
 }
 
 /**

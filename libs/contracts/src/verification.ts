@@ -13,14 +13,24 @@ export enum VerifyReason {
   InsufficientScope = 'INSUFFICIENT_SCOPE',
   /** The token is restricted to other resources than the one the caller named. */
   ResourceForbidden = 'RESOURCE_FORBIDDEN',
+  /**
+   * The token is restricted to resources and the caller named none without saying it enforces them
+   * itself (`callerEnforcesResources`): the caller's intent must be explicit.
+   */
+  ResourceRequired = 'RESOURCE_REQUIRED',
 }
 
 export interface VerifyRequest {
   token: string;
   /** Scopes the caller's operation needs; the token must have every one of them, effectively. */
   requiredScopes?: string[];
-  /** The resource the caller's operation touches (e.g. a project id). */
+  /** The resource the caller's operation touches (e.g. a project id); empty means none. */
   resource?: string;
+  /**
+   * The caller checks the returned `resources` itself: a restricted token verified without `resource`
+   * is then OK instead of RESOURCE_REQUIRED.
+   */
+  callerEnforcesResources?: boolean;
 }
 
 export interface VerifyResponse {

@@ -1,6 +1,24 @@
 import { Logger } from '@nestjs/common';
 import { type Consumer, type Kafka, type KafkaMessage, Partitioners, type Producer } from 'kafkajs';
-import { type LatchkeyEvent, parseEvent, Topic, topicName } from '@latchkey/contracts';
+import {
+  checkEventTrust,
+  DEFAULT_EVENT_TRUST_LIMITS,
+  type EventTrustLimits,
+  type LatchkeyEvent,
+  parseEvent,
+  Topic,
+  topicName,
+} from '@latchkey/contracts';
+
+export interface EventConsumerLimits extends EventTrustLimits {
+  /** Attempts at handling one message; after the last failure it goes to the dead-letter topic. */
+  maxAttempts: number;
+}
+
+export const DEFAULT_CONSUMER_LIMITS: EventConsumerLimits = Object.freeze({
+  ...DEFAULT_EVENT_TRUST_LIMITS,
+  maxAttempts: 3,
+});
 
 export interface EventConsumerOptions {
   groupId: string;
@@ -10,27 +28,39 @@ export interface EventConsumerOptions {
   fromBeginning?: boolean;
   /**
    * Handles one valid event. Must be idempotent: delivery is at-least-once. A rejection is retried
-   * (the partition pauses, then the message is delivered again), so transient failures lose nothing.
+   * (the partition pauses, then the message is delivered again), up to `limits.maxAttempts` times in
+   * all; then the message goes to the dead-letter topic, so one poison message cannot stall its
+   * partition.
    */
   handle(event: LatchkeyEvent): Promise<void>;
+  /** Attempts per message, clock skew, count bounds (KAFKA_HANDLER_MAX_ATTEMPTS and friends). */
+  limits?: Partial<EventConsumerLimits>;
+  /** The consumer's clock, for the timestamp bound. */
+  now?: () => Date;
 }
 
 /**
- * Consumes Latchkey events: validates each message at the edge, sends what does not parse to the
- * dead-letter topic with the reason, and hands the rest to an idempotent handler. Offsets are committed
- * only after the handler (or the dead-lettering) succeeded.
+ * Consumes Latchkey events: validates each message at the edge, checks what the contracts say a
+ * consumer must check (`checkEventTrust`: the source allowed for the type, timestamps no later than now
+ * plus a skew, bounded counts), sends what fails either to the dead-letter topic with the reason, and
+ * hands the rest to an idempotent handler. A message whose handler fails `maxAttempts` times is
+ * dead-lettered too. Offsets are committed only after the handler (or the dead-lettering) succeeded.
  */
 export class EventConsumer {
   private readonly logger: Logger;
   private readonly consumer: Consumer;
   private readonly deadLetters: Producer;
   private running = false;
+  private readonly limits: EventConsumerLimits;
+  /** Failed attempts of the messages being retried, by `topic/partition/offset`. */
+  private readonly failures = new Map<string, number>();
 
   constructor(
     kafka: Kafka,
     private readonly options: EventConsumerOptions,
   ) {
     this.logger = new Logger(`EventConsumer(${options.groupId})`);
+    this.limits = { ...DEFAULT_CONSUMER_LIMITS, ...options.limits };
     this.consumer = kafka.consumer({
       groupId: options.groupId,
       sessionTimeout: 30_000,
@@ -67,13 +97,44 @@ export class EventConsumer {
     await this.deadLetters.disconnect();
   }
 
-  private async process(topic: string, partition: number, message: KafkaMessage): Promise<void> {
+  /** Handles one message; resolves when its offset may be committed. Public for unit specs. */
+  async process(topic: string, partition: number, message: KafkaMessage): Promise<void> {
     const parsed = parseEvent(message.value);
     if (!parsed.ok) {
       await this.deadLetter(topic, partition, message, parsed.reason);
       return;
     }
-    await this.options.handle(parsed.event);
+    const trusted = checkEventTrust(parsed.event, (this.options.now ?? (() => new Date()))(), this.limits);
+    if (!trusted.ok) {
+      await this.deadLetter(topic, partition, message, `untrusted: ${trusted.reason}`);
+      return;
+    }
+    if (trusted.clamped.length > 0) {
+      this.logger.warn(
+        `${topic}[${partition}]@${message.offset} ${parsed.event.type} ${parsed.event.id}: ` +
+          `${trusted.clamped.join(', ')} in the future, set to now plus ${this.limits.maxClockSkewMs} ms`,
+      );
+    }
+    const key = `${topic}/${partition}/${message.offset}`;
+    try {
+      await this.options.handle(trusted.event);
+      this.failures.delete(key);
+    } catch (error) {
+      const attempts = (this.failures.get(key) ?? 0) + 1;
+      const reason = error instanceof Error ? error.message : String(error);
+      if (attempts < this.limits.maxAttempts) {
+        // Entries leave on success or dead-lettering; one of a partition that moved away may stay.
+        if (this.failures.size >= 10_000) this.failures.clear();
+        this.failures.set(key, attempts);
+        this.logger.warn(
+          `${topic}[${partition}]@${message.offset}: handler failed (attempt ${attempts} of ` +
+            `${this.limits.maxAttempts}), will retry: ${reason}`,
+        );
+        throw error;
+      }
+      this.failures.delete(key);
+      await this.deadLetter(topic, partition, message, `handler failed ${attempts} times: ${reason}`);
+    }
   }
 
   private async deadLetter(

@@ -3,3 +3,4 @@ export * from './event-publisher';
 export * from './kafka';
 export * from './kafka.module';
 export * from './hosted-event-consumer';
+export * from './kafka-settings';

@@ -9,6 +9,7 @@ import {
 import type { Kafka } from 'kafkajs';
 import { EventPublisher } from './event-publisher';
 import { createKafka, ensureTopics } from './kafka';
+import type { KafkaConnectionSecurity } from './kafka-settings';
 
 /** The service's kafkajs client. */
 export const KAFKA = Symbol('KAFKA');
@@ -19,7 +20,7 @@ const KAFKA_OPTIONS = Symbol('KAFKA_OPTIONS');
 /** Inject the shared kafkajs client. */
 export const InjectKafka = (): ParameterDecorator => Inject(KAFKA);
 
-export interface KafkaModuleOptions {
+export interface KafkaModuleOptions extends KafkaConnectionSecurity {
   brokers: string[];
   clientId: string;
   /** Namespaces every topic name, e.g. `staging.`. */
@@ -84,7 +85,13 @@ export class KafkaModule {
         { provide: KAFKA_OPTIONS, useValue: options },
         {
           provide: KAFKA,
-          useFactory: () => createKafka({ brokers: options.brokers, clientId: options.clientId }),
+          useFactory: () =>
+            createKafka({
+              brokers: options.brokers,
+              clientId: options.clientId,
+              ssl: options.ssl,
+              sasl: options.sasl,
+            }),
         },
         {
           provide: EVENT_PUBLISHER,

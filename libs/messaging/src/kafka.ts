@@ -1,8 +1,9 @@
 import { Logger } from '@nestjs/common';
 import { Kafka, logLevel, type Admin, type LogEntry } from 'kafkajs';
 import { ALL_TOPICS, topicName } from '@latchkey/contracts';
+import type { KafkaConnectionSecurity } from './kafka-settings';
 
-export interface KafkaSettings {
+export interface KafkaSettings extends KafkaConnectionSecurity {
   brokers: string[];
   clientId: string;
 }
@@ -12,6 +13,8 @@ export function createKafka(settings: KafkaSettings): Kafka {
   return new Kafka({
     clientId: settings.clientId,
     brokers: settings.brokers,
+    ssl: settings.ssl,
+    sasl: settings.sasl,
     connectionTimeout: 3_000,
     requestTimeout: 10_000,
     retry: { initialRetryTime: 300, retries: 8, maxRetryTime: 5_000 },

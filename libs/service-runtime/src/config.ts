@@ -74,5 +74,18 @@ export const env = {
         },
       )
       .describe('the scopes tokens may be granted, e.g. projects:read,projects:write'),
+  /** The key authenticating entries of the verifiers' Redis cache; issuer and verifier share it. */
+  cacheSigningKey: () =>
+    z
+      .string()
+      .min(32, 'must be at least 32 characters (openssl rand -hex 32)')
+      .describe('HMAC key of the verifiers’ cache entries; the same value in the issuer and the verifier'),
+  /** `true` or `false`, nothing else (a typo must not silently mean either). */
+  flag: (fallback: boolean, what: string) =>
+    z
+      .enum(['true', 'false'])
+      .default(fallback ? 'true' : 'false')
+      .transform((value) => value === 'true')
+      .describe(what),
   logLevel: () => z.enum(['debug', 'info', 'warn', 'error']).default('info').describe('minimum log level'),
 };

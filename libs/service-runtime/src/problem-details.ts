@@ -67,7 +67,28 @@ export class ProblemDetailsFilter implements ExceptionFilter {
   }
 }
 
-function problem(status: number, code: string, detail: string, extensions: Record<string, unknown> = {}) {
+/**
+ * Answers with a problem+json from plain Express middleware (outside Nest's exception filters), in the
+ * same shape the filter writes.
+ */
+export function sendProblem(
+  request: Request,
+  response: Response,
+  status: number,
+  code: string,
+  detail: string,
+): void {
+  const body = problem(status, code, detail);
+  body.instance = request.originalUrl?.split('?')[0];
+  response.status(status).type('application/problem+json').send(JSON.stringify(body));
+}
+
+function problem(
+  status: number,
+  code: string,
+  detail: string,
+  extensions: Record<string, unknown> = {},
+): ProblemDetails {
   const title = (HttpStatus[status] ?? 'ERROR')
     .toLowerCase()
     .split('_')

@@ -95,6 +95,26 @@ describe('toAuditEntry', () => {
     });
   });
 
+  it('credits a successor to who issued it, beside its owner', () => {
+    const successor = createEvent(EventType.TokenCreated, {
+      ...base,
+      subject: tokenId,
+      data: {
+        tokenId,
+        name: 'crm',
+        keyPrefix: 'lk_abcde',
+        createdBy: 'olga',
+        createdAt: time.toISOString(),
+        expiresAt: null,
+        performedBy: 'system:auto-renewal',
+      },
+    });
+    expect(toAuditEntry(successor)).toMatchObject({
+      actorId: 'system:auto-renewal',
+      details: { createdBy: 'olga' },
+    });
+  });
+
   it('keeps the successor of a renewal in the details', () => {
     const [, renewal] = cases[3];
     expect(toAuditEntry(renewal).details).toMatchObject({ oldTokenId: tokenId, newTokenId });

@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { Kafka } from 'kafkajs';
 import { EventType, type LatchkeyEvent, Topic } from '@latchkey/contracts';
-import { EventConsumer, HostedEventConsumer, KAFKA } from '@latchkey/messaging';
+import { EventConsumer, HostedEventConsumer, KAFKA, consumerLimitsOf } from '@latchkey/messaging';
 import { ISSUER_CONFIG, type IssuerConfig } from '../config';
 import type { AuditEvent, AuditEventType } from './audit-event.entity';
 import { AuditEventsRepository } from './audit-events.repository';
@@ -27,7 +27,7 @@ export function toAuditEntry(event: LatchkeyEvent): AuditEntry {
   });
   switch (event.type) {
     case EventType.TokenCreated:
-      return entry('token.created', event.data.createdBy, event.data.tokenId);
+      return entry('token.created', event.data.performedBy ?? event.data.createdBy, event.data.tokenId);
     case EventType.TokenUpdated:
       return entry('token.updated', event.data.updatedBy, event.data.tokenId);
     case EventType.TokenRevoked:
@@ -63,6 +63,7 @@ export class AuditRecorder extends HostedEventConsumer {
       topics: [Topic.TokenLifecycle, Topic.Members, Topic.TokenUsage],
       topicPrefix: config.KAFKA_TOPIC_PREFIX,
       fromBeginning: true,
+      limits: consumerLimitsOf(config),
       handle: (event) => this.record(event),
     });
   }

@@ -1,4 +1,6 @@
-import { SignJWT } from 'jose';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { exportJWK, generateKeyPair, type KeyLike, SignJWT } from 'jose';
 import { generateToken } from '@latchkey/token-format';
 import type { IssuerConfig } from '../config';
 import { AdminJwtVerifier } from './admin-jwt-verifier';
@@ -69,6 +71,101 @@ describe('AdminJwtVerifier', () => {
     ).toString('base64url');
     await expect(verifier.verify(`Bearer ${header}.${body}.`)).rejects.toMatchObject({
       code: AuthErrorCode.InvalidAdminToken,
+    });
+  });
+});
+
+describe('AdminJwtVerifier: issuer and audience', () => {
+  const ISS = 'https://idp.example.com/';
+  const AUD = 'latchkey';
+
+  const claimed = (key: Uint8Array, alg: string, iss?: string, aud?: string) => {
+    let jwt = new SignJWT(valid).setProtectedHeader({ alg }).setSubject('alice').setIssuedAt();
+    jwt = jwt.setExpirationTime('5m');
+    if (iss) jwt = jwt.setIssuer(iss);
+    if (aud) jwt = jwt.setAudience(aud);
+    return jwt.sign(key);
+  };
+
+  describe('with a JWKS', () => {
+    let server: Server;
+    let jwksVerifier: AdminJwtVerifier;
+    let privateKey: KeyLike;
+
+    beforeAll(async () => {
+      const pair = await generateKeyPair('ES256', { extractable: true });
+      privateKey = pair.privateKey;
+      const jwk = { ...(await exportJWK(pair.publicKey)), kid: 'k1', alg: 'ES256', use: 'sig' };
+      server = createServer((_req, res) => {
+        res.setHeader('content-type', 'application/json');
+        res.end(JSON.stringify({ keys: [jwk] }));
+      });
+      await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+      const { port } = server.address() as AddressInfo;
+      jwksVerifier = new AdminJwtVerifier({
+        ADMIN_JWKS_URL: `http://127.0.0.1:${port}/jwks.json`,
+        ADMIN_JWT_ISSUER: ISS,
+        ADMIN_JWT_AUDIENCE: AUD,
+      } as IssuerConfig);
+    });
+
+    afterAll(async () => {
+      await new Promise((resolve) => server.close(resolve));
+    });
+
+    const es256 = (iss?: string, aud?: string) =>
+      new SignJWT(valid)
+        .setProtectedHeader({ alg: 'ES256', kid: 'k1' })
+        .setSubject('alice')
+        .setIssuedAt()
+        .setExpirationTime('5m')
+        .setIssuer(iss ?? '')
+        .setAudience(aud ?? '')
+        .sign(privateKey);
+
+    it('accepts a JWT for Latchkey from the configured issuer', async () => {
+      await expect(jwksVerifier.verify(`Bearer ${await es256(ISS, AUD)}`)).resolves.toMatchObject({
+        userId: 'alice',
+      });
+    });
+
+    it.each([
+      ['another application (foreign aud)', ISS, 'crm-app'],
+      ['another issuer (foreign iss)', 'https://evil.example.com/', AUD],
+    ])('refuses a JWT signed by the same keys for %s', async (_label, iss, aud) => {
+      await expect(jwksVerifier.verify(`Bearer ${await es256(iss, aud)}`)).rejects.toMatchObject({
+        code: AuthErrorCode.InvalidAdminToken,
+        status: 401,
+      });
+    });
+  });
+
+  describe('with the HS256 secret and iss/aud configured', () => {
+    const hsVerifier = new AdminJwtVerifier({
+      ADMIN_JWT_SECRET: secret,
+      ADMIN_JWT_ISSUER: ISS,
+      ADMIN_JWT_AUDIENCE: AUD,
+    } as IssuerConfig);
+    const key = new TextEncoder().encode(secret);
+
+    it('accepts the expected iss and aud', async () => {
+      await expect(
+        hsVerifier.verify(`Bearer ${await claimed(key, 'HS256', ISS, AUD)}`),
+      ).resolves.toMatchObject({
+        userId: 'alice',
+      });
+    });
+
+    it.each([
+      ['a foreign aud', ISS, 'crm-app'],
+      ['a foreign iss', 'https://evil.example.com/', AUD],
+      ['no iss or aud', undefined, undefined],
+    ])('refuses %s', async (_label, iss, aud) => {
+      await expect(
+        hsVerifier.verify(`Bearer ${await claimed(key, 'HS256', iss, aud)}`),
+      ).rejects.toMatchObject({
+        code: AuthErrorCode.InvalidAdminToken,
+      });
     });
   });
 });

@@ -5,7 +5,8 @@ import { SignJWT } from 'jose';
 /**
  * Prints a signed admin JWT for local development, as the identity provider would issue it:
  *   npm run -s dev:jwt -- --tenant acme --user alice --role admin [--email alice@acme.test] [--ttl 1h]
- * Signs with ADMIN_JWT_SECRET from the environment or from .env in the current directory.
+ * Signs with ADMIN_JWT_SECRET from the environment or from .env in the current directory, and claims the
+ * ADMIN_JWT_ISSUER / ADMIN_JWT_AUDIENCE the issuer checks, when they are set there.
  */
 async function main(): Promise<void> {
   const { values } = parseArgs({
@@ -18,12 +19,14 @@ async function main(): Promise<void> {
       ttl: { type: 'string', default: '1h' },
     },
   });
-  const secret = process.env.ADMIN_JWT_SECRET || secretFromDotEnv();
+  const secret = process.env.ADMIN_JWT_SECRET || fromDotEnv('ADMIN_JWT_SECRET');
+  const issuer = process.env.ADMIN_JWT_ISSUER || fromDotEnv('ADMIN_JWT_ISSUER');
+  const audience = process.env.ADMIN_JWT_AUDIENCE || fromDotEnv('ADMIN_JWT_AUDIENCE');
   if (!secret) {
     console.error('missing ADMIN_JWT_SECRET: set it, or run `npm start` once to create .env with one');
     process.exit(1);
   }
-  const jwt = await new SignJWT({
+  let claims = new SignJWT({
     tid: values.tenant,
     role: values.role,
     email: values.email ?? `${values.user}@${values.tenant}.test`,
@@ -32,19 +35,21 @@ async function main(): Promise<void> {
     .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
     .setSubject(values.user)
     .setIssuedAt()
-    .setExpirationTime(values.ttl)
-    .sign(new TextEncoder().encode(secret));
+    .setExpirationTime(values.ttl);
+  if (issuer) claims = claims.setIssuer(issuer);
+  if (audience) claims = claims.setAudience(audience);
+  const jwt = await claims.sign(new TextEncoder().encode(secret));
   process.stdout.write(jwt + '\n');
 }
 
-function secretFromDotEnv(): string | undefined {
+function fromDotEnv(name: string): string | undefined {
   try {
     const line = readFileSync('.env', 'utf8')
       .split('\n')
-      .find((l) => l.startsWith('ADMIN_JWT_SECRET='));
+      .find((l) => l.startsWith(`${name}=`));
     return (
       line
-        ?.slice('ADMIN_JWT_SECRET='.length)
+        ?.slice(name.length + 1)
         .trim()
         .replace(/^["']|["']$/g, '') || undefined
     );

@@ -18,7 +18,10 @@ async function main(): Promise<void> {
     REDIS_URL: 'redis://127.0.0.1:1',
     KAFKA_BROKERS: '127.0.0.1:1',
     ADMIN_JWKS_URL: 'https://idp.invalid/jwks.json',
+    ADMIN_JWT_ISSUER: 'https://idp.invalid/',
+    ADMIN_JWT_AUDIENCE: 'latchkey',
     INTERNAL_API_SECRET: placeholder,
+    CACHE_SIGNING_KEY: placeholder,
     SIGNING_SECRET_ENCRYPTION_KEY: Buffer.alloc(32).toString('base64'),
     LOG_LEVEL: 'error',
   });

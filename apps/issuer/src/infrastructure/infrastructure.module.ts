@@ -3,7 +3,7 @@ import { getDataSourceToken, TypeOrmModule } from '@nestjs/typeorm';
 import type Redis from 'ioredis';
 import type { Kafka } from 'kafkajs';
 import type { DataSource } from 'typeorm';
-import { KAFKA, KafkaModule, kafkaReadiness } from '@latchkey/messaging';
+import { KAFKA, KafkaModule, kafkaReadiness, kafkaSecurityOf } from '@latchkey/messaging';
 import {
   HealthModule,
   type ReadinessCheck,
@@ -13,6 +13,7 @@ import {
 } from '@latchkey/service-runtime';
 import { ISSUER_CONFIG, type IssuerConfig } from '../config';
 import { dataSourceOptions, PRIORITY_DATA_SOURCE } from '../database/data-source';
+import { RedisVerifierCacheStore, VERIFIER_CACHE_STORE, VerifierCacheWriter } from './verifier-cache';
 
 /**
  * The issuer's connections (config, Postgres through TypeORM, Redis, Kafka) and the readiness checks
@@ -39,11 +40,17 @@ export class InfrastructureModule {
           retryAttempts: 3,
           retryDelay: 1000,
         }),
-        RedisModule.forRoot({ url: config.REDIS_URL, connectionName: 'latchkey-issuer' }),
+        // A revocation may wait REDIS_REPLICA_ACK_TIMEOUT_MS for a replica (WAIT): longer than that fails.
+        RedisModule.forRoot({
+          url: config.REDIS_URL,
+          connectionName: 'latchkey-issuer',
+          commandTimeoutMs: Math.max(1_000, config.REDIS_REPLICA_ACK_TIMEOUT_MS + 500),
+        }),
         KafkaModule.forRoot({
           brokers: config.KAFKA_BROKERS,
           clientId: config.ISSUER_KAFKA_CLIENT_ID,
           topicPrefix: config.KAFKA_TOPIC_PREFIX,
+          ...kafkaSecurityOf(config),
         }),
         HealthModule.forRootAsync({
           inject: [getDataSourceToken(), REDIS, KAFKA],
@@ -54,8 +61,12 @@ export class InfrastructureModule {
           ],
         }),
       ],
-      providers: [{ provide: ISSUER_CONFIG, useValue: config }],
-      exports: [ISSUER_CONFIG],
+      providers: [
+        { provide: ISSUER_CONFIG, useValue: config },
+        { provide: VERIFIER_CACHE_STORE, useClass: RedisVerifierCacheStore },
+        VerifierCacheWriter,
+      ],
+      exports: [ISSUER_CONFIG, VerifierCacheWriter],
     };
   }
 }

@@ -1,8 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
-import type Redis from 'ioredis';
 import { memberStateKey, toCachedMemberState } from '@latchkey/contracts';
-import { InjectRedis } from '@latchkey/service-runtime';
 import { ISSUER_CONFIG, type IssuerConfig } from '../config';
+import { VerifierCacheWriter } from '../infrastructure/verifier-cache';
 import type { Member } from './member.entity';
 
 /**
@@ -13,16 +12,14 @@ import type { Member } from './member.entity';
 @Injectable()
 export class MemberStateCache {
   constructor(
-    @InjectRedis() private readonly redis: Redis,
-    @Inject(ISSUER_CONFIG) private readonly config: IssuerConfig,
+    private readonly writer: VerifierCacheWriter,
+    @Inject(ISSUER_CONFIG) private readonly config: Pick<IssuerConfig, 'REDIS_KEY_PREFIX'>,
   ) {}
 
   async publish(member: Pick<Member, 'tenantId' | 'userId' | 'role' | 'status'>): Promise<void> {
-    await this.redis.set(
+    await this.writer.write(
       memberStateKey(this.config.REDIS_KEY_PREFIX, member.tenantId, member.userId),
-      JSON.stringify(toCachedMemberState(member)),
-      'EX',
-      this.config.TOKEN_CACHE_TTL_SECONDS,
+      toCachedMemberState(member),
     );
   }
 }

@@ -8,6 +8,7 @@ export enum MemberErrorCode {
   CannotRemoveSelf = 'CANNOT_REMOVE_SELF',
   LastOwner = 'LAST_OWNER',
   ChangeUnavailable = 'MEMBER_CHANGE_UNAVAILABLE',
+  ChangeNotReplicated = 'MEMBER_CHANGE_NOT_REPLICATED',
 }
 
 const STATUS: Record<MemberErrorCode, number> = {
@@ -18,6 +19,7 @@ const STATUS: Record<MemberErrorCode, number> = {
   [MemberErrorCode.CannotRemoveSelf]: 409,
   [MemberErrorCode.LastOwner]: 409,
   [MemberErrorCode.ChangeUnavailable]: 503,
+  [MemberErrorCode.ChangeNotReplicated]: 503,
 };
 
 export class MemberError extends DomainError {

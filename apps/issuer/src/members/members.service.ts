@@ -5,6 +5,7 @@ import { ForbiddenRoleError, requireRole } from '../auth/roles';
 import { UnitOfWork } from '../outbox/unit-of-work';
 import type { Member, MemberStatus } from './member.entity';
 import { MemberRemovalEffects } from './member-removal-effects';
+import { CacheReplicationError } from '../infrastructure/verifier-cache';
 import { MemberStateCache } from './member-state-cache';
 import { MemberError, MemberErrorCode } from './members.errors';
 import { MembersRepository } from './members.repository';
@@ -178,7 +179,13 @@ export class MembersService {
   private async propagate(member: Member): Promise<void> {
     try {
       await this.stateCache.publish(member);
-    } catch {
+    } catch (error) {
+      if (error instanceof CacheReplicationError) {
+        throw new MemberError(
+          MemberErrorCode.ChangeNotReplicated,
+          'No Redis replica confirmed the change in time, so nothing was changed. Try again.',
+        );
+      }
       throw new MemberError(
         MemberErrorCode.ChangeUnavailable,
         'The change could not be propagated to the verifiers, so nothing was changed. Try again.',

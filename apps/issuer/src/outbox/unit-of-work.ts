@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import {
+  EVENT_SOURCES,
   createEvent,
   type EventDataByType,
   type EventType,
@@ -12,7 +13,7 @@ import { OutboxRelay } from './outbox-relay.service';
 import { OutboxRepository } from './outbox.repository';
 
 /** Every event the issuer writes names it as its source. */
-export const EVENT_SOURCE = 'latchkey/issuer';
+export const EVENT_SOURCE = EVENT_SOURCES.issuer;
 
 /** What an event says: the rest of the envelope (id, source, topic, version) is the unit of work's. */
 export interface EventFields<T extends EventType> {

@@ -29,7 +29,7 @@ const REDEEM_PROBLEMS: Record<number, string> = {
   422:
     "The tenant's policy refuses the new token (`POLICY_EXPIRY_REQUIRED`, `POLICY_MAX_LIFETIME_EXCEEDED`) " +
     'or its token limit is reached (`TOKEN_LIMIT_REACHED`); the key stays redeemable within its window.',
-  503: '`REVOCATION_UNAVAILABLE`: nothing was changed and the key is still valid; try again.',
+  503: '`REVOCATION_UNAVAILABLE` or `REVOCATION_NOT_REPLICATED`: nothing was changed and the key is still valid; try again.',
 };
 
 const ApiRedeemProblems = (): MethodDecorator =>

@@ -35,6 +35,7 @@ const CONFIG = {
   RENEWAL_REDEEM_WINDOW_MS: 2 * HOUR,
   RENEWAL_RECALLBACK_DELAY_MS: DAY,
   RENEWAL_OLD_TOKEN_GRACE_MS: DAY,
+  RENEWAL_OPEN_CLOCK_SKEW_MS: 5_000,
   ISSUER_PUBLIC_URL: 'https://issuer.example/',
 } as IssuerConfig;
 
@@ -166,10 +167,23 @@ describe('opening a renewal offer', () => {
     const world = setUp();
     const first = await world.renewals.openOffer(TOKEN_ID, dueAtOf(world));
     endWindow(world, first.offer.id);
-    const second = await world.renewals.openOffer(TOKEN_ID, new Date(first.offer.nextRenewalAt));
+    // The next renewal comes due (the token's schedule moved to it; here it is reached at once).
+    const nextDue = new Date(Date.now() - 1_000);
+    world.tokens.rows[0].renewalNextAt = nextDue;
+    const second = await world.renewals.openOffer(TOKEN_ID, nextDue);
     expect(second.created).toBe(true);
     expect(world.offers.offers.find((o) => o.id === first.offer.id)).toMatchObject({ status: 'expired' });
     expect(world.offers.offers.find((o) => o.id === first.offer.id)?.closedAt).toBeInstanceOf(Date);
+  });
+
+  it('refuses to open an offer before the renewal is due (409 RENEWAL_NOT_DUE)', async () => {
+    const world = setUp();
+    const first = await world.renewals.openOffer(TOKEN_ID, dueAtOf(world));
+    endWindow(world, first.offer.id);
+    await expect(
+      world.renewals.openOffer(TOKEN_ID, new Date(first.offer.nextRenewalAt)),
+    ).rejects.toMatchObject({ code: RenewalRefusal.NotDue, status: 409 });
+    expect(world.offers.offers).toHaveLength(1);
   });
 
   it('refuses a revoked token (409 TOKEN_NOT_RENEWABLE)', async () => {

@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type { DataSource } from 'typeorm';
 import { inTransaction, openDatabase } from '../../test/medium-database';
-import { Token } from '../tokens/token.entity';
+import { aUniqueToken } from '../tokens/testing/a-token';
+import type { Token } from '../tokens/token.entity';
 import { TokensRepository } from '../tokens/tokens.repository';
 import type { RenewalOffer } from './renewal-offer.entity';
 import { RenewalOffersRepository } from './renewal-offers.repository';
@@ -25,32 +26,21 @@ afterAll(async () => {
 const now = new Date();
 
 async function aRenewingToken(tenantId: string, createdBy: string): Promise<Token> {
-  const token = Object.assign(new Token(), {
-    id: randomUUID(),
+  const token = aUniqueToken({
     tenantId,
     name: 'renewing',
     description: null,
-    keyPrefix: 'lk_AbCdE',
-    tokenHash: randomUUID().replace(/-/g, '').padEnd(64, '0'),
     createdBy,
     createdByEmail: null,
     createdAt: now,
     expiresAt: null,
     scopes: ['*'],
     resources: [],
-    purpose: 'integration',
-    status: 'active',
-    revokedAt: null,
-    revokedBy: null,
-    lastUsedAt: null,
-    usageCount: 0,
-    replacesTokenId: null,
-    replacedByTokenId: null,
     renewalEveryDays: 1,
     renewalCallbackUrl: 'https://receiver.example/hook',
     renewalMailRecipient: null,
     renewalNextAt: now,
-  } satisfies Partial<Token>);
+  });
   await inTransaction(dataSource, (tx) => tokens.insert(tx, token));
   return token;
 }

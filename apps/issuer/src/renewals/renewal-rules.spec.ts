@@ -81,6 +81,21 @@ describe('opening an offer', () => {
   });
 });
 
+describe('opening an offer early', () => {
+  it('is refused as not due before the renewal is due, beyond the allowed clock skew', () => {
+    const later = renewable({ renewalNextAt: at(HOUR) });
+    expect(openOfferRefusal(later, at(HOUR), NOW)).toBe(RenewalErrorCode.NotDue);
+    expect(openOfferRefusal(later, at(HOUR), NOW, 5_000)).toBe(RenewalErrorCode.NotDue);
+    const soon = renewable({ renewalNextAt: at(4_000) });
+    expect(openOfferRefusal(soon, at(4_000), NOW, 5_000)).toBeNull();
+  });
+
+  it('is allowed once due and after', () => {
+    const due = renewable({ renewalNextAt: at(-HOUR) });
+    expect(openOfferRefusal(due, at(-HOUR), NOW)).toBeNull();
+  });
+});
+
 describe('redeeming a key', () => {
   it.each([
     ['redeemed', RenewalErrorCode.KeyUsed],

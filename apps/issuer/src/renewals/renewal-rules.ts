@@ -55,11 +55,14 @@ export function openOfferRefusal(
   token: RenewableFields & Pick<Token, 'renewalNextAt'>,
   dueAt: Date,
   now: Date,
-): RenewalErrorCode.NotRenewable | RenewalErrorCode.StaleSchedule | null {
+  clockSkewMs = 0,
+): RenewalErrorCode.NotRenewable | RenewalErrorCode.StaleSchedule | RenewalErrorCode.NotDue | null {
   if (!isRenewable(token, now)) return RenewalErrorCode.NotRenewable;
   if (token.renewalNextAt === null || token.renewalNextAt.getTime() !== dueAt.getTime()) {
     return RenewalErrorCode.StaleSchedule;
   }
+  // A key handed out before its time would renew the token early: only a due renewal gets an offer.
+  if (dueAt.getTime() > now.getTime() + clockSkewMs) return RenewalErrorCode.NotDue;
   return null;
 }
 

@@ -56,7 +56,7 @@ export class RenewalsService {
       if (!token) throw new RenewalError(RenewalErrorCode.TokenNotFound, `No token ${tokenId}.`);
       const existing = await this.offers.findByDue(tx, tokenId, dueAt);
       if (existing) return { offer: toRenewalOfferAnswer(existing, now), created: false };
-      const refusal = openOfferRefusal(token, dueAt, now);
+      const refusal = openOfferRefusal(token, dueAt, now, this.config.RENEWAL_OPEN_CLOCK_SKEW_MS);
       if (refusal === RenewalErrorCode.NotRenewable) {
         throw new RenewalError(
           refusal,
@@ -74,6 +74,13 @@ export class RenewalsService {
           refusal,
           `The token's next renewal is no longer due at ${dueAt.toISOString()}.`,
           { nextRenewalAt: token.renewalNextAt?.toISOString() ?? null },
+        );
+      }
+      if (refusal === RenewalErrorCode.NotDue) {
+        throw new RenewalError(
+          refusal,
+          `The token's renewal is due at ${dueAt.toISOString()}, not yet: no offer is opened early.`,
+          { dueAt: dueAt.toISOString() },
         );
       }
       await this.offers.expireLapsed(tx, tokenId, now);

@@ -15,6 +15,7 @@ describe('plan lists', () => {
       DATABASE_URL: 'postgresql://db/latchkey',
       REDIS_URL: 'redis://127.0.0.1:6379',
       KAFKA_BROKERS: '127.0.0.1:9092',
+      CACHE_SIGNING_KEY: 'a-cache-signing-key-of-at-least-32-chars',
       ADMIN_JWT_SECRET: 'a-development-secret-of-at-least-32-chars',
       INTERNAL_API_SECRET: 'an-internal-secret-of-at-least-32-chars',
       SIGNING_SECRET_ENCRYPTION_KEY: Buffer.alloc(32, 7).toString('base64'),

@@ -3,6 +3,7 @@ import type { ReplacementPlan } from './replace-token';
 import {
   aToken,
   CALLBACK,
+  alice,
   carla,
   eventsOf,
   RENEWAL_DAY_MS,
@@ -120,24 +121,49 @@ describe('ReplaceToken', () => {
   });
 
   describe('rotate and renew', () => {
+    it.each(['rotate', 'renew'] as const)(
+      "refuses to %s another person's token (403 NOT_TOKEN_OWNER): only the owner gets its plaintext",
+      async (action) => {
+        const { db, tokens, replace } = tokenUseCases();
+        const old = tokens.add(aToken(renewing));
+        await expect(
+          action === 'rotate'
+            ? replace.rotate(carla, old.id, 'now')
+            : replace.renew(carla, old.id, { name: 'mine-now', oldTokenEndsAt: now }),
+        ).rejects.toMatchObject({ code: 'NOT_TOKEN_OWNER', status: 403, extensions: { ownerId: 'alice' } });
+        expect(tokens.get(old.id)?.replacedByTokenId).toBeNull();
+        expect(db.emitted).toEqual([]);
+      },
+    );
+
+    it('credits the successor to who rotated it, beside its owner', async () => {
+      const { db, tokens, replace } = tokenUseCases();
+      const old = tokens.add(aToken());
+      await replace.rotate(alice, old.id, 'now');
+      expect(eventsOf(db, EventType.TokenCreated)[0].data).toMatchObject({
+        createdBy: 'alice',
+        performedBy: 'alice',
+      });
+    });
+
     it("say why in TokenRenewed, keep the old token's creator, and stop its renewals", async () => {
       const { db, tokens, renewalStops, replace } = tokenUseCases();
       const old = tokens.add(aToken(renewing));
-      const rotated = await replace.rotate(carla, old.id, '1h');
+      const rotated = await replace.rotate(alice, old.id, '1h');
       expect(rotated.createdBy.id).toBe('alice');
       expect(rotated.replaced.expiresAt).toBe(new Date(now.getTime() + 3_600_000).toISOString());
       expect(eventsOf(db, EventType.TokenRenewed)[0].data).toMatchObject({
         reason: 'rotation',
-        renewedBy: 'carla',
+        renewedBy: 'alice',
       });
       expect(renewalStops).toEqual([{ tokenId: old.id, tx: db.handedOut[0] }]);
       expect(db.nudges).toBe(1);
 
       const other = tokens.add(aToken({ id: '1d2e3f4a-5b6c-4d7e-8f9a-0b1c2d3e4f5a' }));
-      await replace.renew(carla, other.id, { name: 'crm-2027', oldTokenEndsAt: now });
+      await replace.renew(alice, other.id, { name: 'crm-2027', oldTokenEndsAt: now });
       expect(eventsOf(db, EventType.TokenRenewed)[1].data).toMatchObject({
         reason: 'manual',
-        renewedBy: 'carla',
+        renewedBy: 'alice',
       });
     });
 
@@ -148,8 +174,8 @@ describe('ReplaceToken', () => {
         const old = tokens.add(aToken({ ...renewing, replacedByTokenId: SUCCESSOR }));
         const attempt =
           action === 'rotate'
-            ? replace.rotate(carla, old.id, '1h')
-            : replace.renew(carla, old.id, { name: 'second', oldTokenEndsAt: now });
+            ? replace.rotate(alice, old.id, '1h')
+            : replace.renew(alice, old.id, { name: 'second', oldTokenEndsAt: now });
         await expect(attempt).rejects.toMatchObject({
           code: 'TOKEN_REPLACED',
           status: 409,
@@ -163,14 +189,14 @@ describe('ReplaceToken', () => {
       const { tokens, replace } = tokenUseCases();
       const old = tokens.add(aToken());
       await expect(
-        replace.renew(carla, old.id, { name: 'later', oldTokenEndsAt: new Date('2028-01-01T00:00:00Z') }),
+        replace.renew(alice, old.id, { name: 'later', oldTokenEndsAt: new Date('2028-01-01T00:00:00Z') }),
       ).rejects.toMatchObject({ code: 'CANNOT_EXTEND_TOKEN', status: 422 });
     });
 
     it('answers 404 for a token of another tenant, as for an unknown one', async () => {
       const { tokens, replace } = tokenUseCases();
       const old = tokens.add(aToken({ tenantId: 'globex' }));
-      await expect(replace.rotate(carla, old.id, '1h')).rejects.toMatchObject({
+      await expect(replace.rotate(alice, old.id, '1h')).rejects.toMatchObject({
         code: 'TOKEN_NOT_FOUND',
         status: 404,
       });

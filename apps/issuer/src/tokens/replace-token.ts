@@ -11,6 +11,7 @@ import { type CreatedToken, TokenIssuance } from './token-issuance';
 import { TokenRenewalStops } from './token-renewal-stops';
 import {
   assertReplaceable,
+  assertTokenOwner,
   earliest,
   GRACE_MS,
   requireVerifiedEmail,
@@ -82,6 +83,7 @@ export class ReplaceToken {
         purpose: old.purpose,
         replacesTokenId: old.id,
         autoRenewal: autoRenewalSettingsOf(old),
+        performedBy: plan.actorId,
       },
       now,
     );
@@ -137,7 +139,10 @@ export class ReplaceToken {
     });
   }
 
-  /** An admin's rotation or renewal of a live token they can see, in one unit of work. */
+  /**
+   * A rotation or renewal of a live token, in one unit of work. Only the owner may do it (403
+   * `NOT_TOKEN_OWNER` for anyone else): the response carries the successor's plaintext.
+   */
   private byAdmin(
     principal: AdminPrincipal,
     id: string,
@@ -149,6 +154,7 @@ export class ReplaceToken {
     return this.unitOfWork.run(async (tx) => {
       const old = await this.tokens.lockVisible(tx, scopeOf(principal), id);
       if (!old) throw tokenNotFound(id);
+      assertTokenOwner(principal, old, reason === 'rotation' ? 'rotate it' : 'renew it');
       assertReplaceable(old, now);
       const replaced = await this.replace(
         tx,

@@ -21,7 +21,7 @@ describe('RevokeToken', () => {
     expect(renewalStops).toEqual([{ tokenId: token.id, tx: db.handedOut[0] }]);
     expect(published).toEqual([expect.objectContaining({ id: token.id, status: 'revoked' })]);
     expect(eventsOf(db, EventType.TokenRevoked).map((e) => e.data)).toEqual([
-      { tokenId: token.id, revokedBy: 'carla', revokedAt: now.toISOString() },
+      { tokenId: token.id, revokedBy: 'carla', revokedAt: now.toISOString(), ownerId: 'alice' },
     ]);
   });
 

@@ -49,7 +49,12 @@ export class RevokeToken {
           subject: id,
           tenantId: record.tenantId,
           time: now,
-          data: { tokenId: id, revokedBy: principal.userId, revokedAt: now.toISOString() },
+          data: {
+            tokenId: id,
+            revokedBy: principal.userId,
+            revokedAt: now.toISOString(),
+            ownerId: record.createdBy,
+          },
         });
         this.issuance.propagateBeforeCommit(tx, record);
         return record;

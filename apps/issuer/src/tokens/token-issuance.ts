@@ -6,6 +6,7 @@ import { ISSUER_CONFIG, type IssuerConfig } from '../config';
 import type { UnitOfWorkTx } from '../outbox/unit-of-work';
 import { applyAutoRenewal, autoRenewalScheduleOf, NO_AUTO_RENEWAL } from './auto-renewal';
 import { Token, type TokenPurpose } from './token.entity';
+import { CacheReplicationError } from '../infrastructure/verifier-cache';
 import { TokenStateCache } from './token-state-cache';
 import { toTokenView, type TokenView } from './token-view';
 import { TokenError, TokenErrorCode } from './tokens.errors';
@@ -32,6 +33,8 @@ export interface NewTokenFields {
   purpose: TokenPurpose;
   replacesTokenId: string | null;
   autoRenewal: AutoRenewalSettings | null;
+  /** Who performs the issue when it is not the owner's own creation (the auto-renewal service). */
+  performedBy?: string;
 }
 
 /**
@@ -98,6 +101,7 @@ export class TokenIssuance {
         purpose: record.purpose,
         createdByEmail: record.createdByEmail,
         autoRenewal: autoRenewalScheduleOf(record),
+        performedBy: fields.performedBy ?? record.createdBy,
       },
     });
     return { ...toTokenView(record, now), token: secret.token };
@@ -111,7 +115,13 @@ export class TokenIssuance {
     tx.beforeCommit(async () => {
       try {
         await this.stateCache.publish(token);
-      } catch {
+      } catch (error) {
+        if (error instanceof CacheReplicationError) {
+          throw new TokenError(
+            TokenErrorCode.RevocationNotReplicated,
+            'No Redis replica confirmed the change in time, so nothing was changed. Try again.',
+          );
+        }
         throw new TokenError(
           TokenErrorCode.RevocationUnavailable,
           'The change could not be propagated to the verifiers, so nothing was changed. Try again.',

@@ -96,6 +96,21 @@ export function requireVerifiedEmail(principal: AdminPrincipal): void {
   }
 }
 
+/**
+ * Only a token's owner (its creator) receives a successor's plaintext or decides where its renewals go:
+ * an admin who could rotate, renew or point the callback of someone else's token elsewhere would hold a
+ * credential that acts as that person. Admins may still see, describe, switch off and revoke it.
+ */
+export function assertTokenOwner(principal: AdminPrincipal, token: Token, action: string): void {
+  if (token.createdBy !== principal.userId) {
+    throw new TokenError(
+      TokenErrorCode.NotTokenOwner,
+      `Only the token's owner can ${action}; you may revoke it (its owner is told).`,
+      { ownerId: token.createdBy },
+    );
+  }
+}
+
 export function tokenNotFound(id: string): TokenError {
   return new TokenError(TokenErrorCode.NotFound, `No token ${id} in your tenant.`);
 }

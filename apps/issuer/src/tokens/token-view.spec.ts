@@ -1,4 +1,5 @@
-import { Token } from './token.entity';
+import { aToken } from './testing/a-token';
+import type { Token } from './token.entity';
 import { ageWarning, toInternalTokenState, tokenStatus, toTokenView } from './token-view';
 
 const now = new Date('2026-11-23T12:00:00.000Z');
@@ -40,31 +41,12 @@ describe('token status and age warning', () => {
 
 describe('token view', () => {
   const record = (extra: Partial<Token> = {}): Token =>
-    Object.assign(new Token(), {
-      id: '0f4b6c1e-2d3a-4b5c-8d9e-0a1b2c3d4e5f',
-      tenantId: 'acme',
-      name: 'crm',
+    aToken({
       description: null,
-      keyPrefix: 'lk_abcde',
-      tokenHash: 'f'.repeat(64),
-      createdBy: 'alice',
-      createdByEmail: 'alice@acme.test',
-      createdAt: new Date('2026-11-01T00:00:00.000Z'),
       expiresAt: null,
-      status: 'active',
-      revokedAt: null,
-      revokedBy: null,
-      lastUsedAt: null,
       usageCount: 3,
       scopes: ['*'],
       resources: [],
-      purpose: 'integration',
-      replacesTokenId: null,
-      replacedByTokenId: null,
-      renewalEveryDays: null,
-      renewalCallbackUrl: null,
-      renewalMailRecipient: null,
-      renewalNextAt: null,
       ...extra,
     });
   const renewing = {

@@ -110,14 +110,16 @@ export class TokensController {
     summary: "Edit a token's description and auto-renewal",
     description:
       'The description and `autoRenewal` (its period, callback URL and mail recipient; null switches it ' +
-      'off) are editable. Errors: 400 `NOTHING_TO_UPDATE`, `CALLBACK_URL_REFUSED` (with a `reason`); 409 ' +
+      "off) are editable; only the token's owner may set auto-renewal (anyone who sees the token may " +
+      'switch it off). Errors: 400 `NOTHING_TO_UPDATE`, `CALLBACK_URL_REFUSED` (with a `reason`); 403 ' +
+      '`NOT_TOKEN_OWNER`; 409 ' +
       '`SIGNING_SECRET_REQUIRED`, and for auto-renewal on a dead token `TOKEN_REVOKED`, `TOKEN_EXPIRED`, ' +
       '`TOKEN_REPLACED`; 422 `TOKEN_FIELD_IMMUTABLE` (name, expiry, scopes, resources and purpose are ' +
       'fixed: revoke the token and create a new one).',
   })
   @ApiTokenIdParam()
   @ApiOkResponse({ type: TokenResponse, description: 'The token, edited.' })
-  @ApiProblems(400, 404, 409, 413, 415, 422)
+  @ApiProblems(400, 403, 404, 409, 413, 415, 422)
   @Patch(':id')
   update(
     @CurrentAdmin() admin: AdminPrincipal,
@@ -131,9 +133,10 @@ export class TokensController {
     summary: 'Rotate a token',
     description:
       'A new secret and id with the same settings (auto-renewal included), lifetime and creator; the old ' +
-      'secret keeps working for the grace period. Errors: 402 `UPGRADE_REQUIRED`; 403 `EMAIL_NOT_VERIFIED`; 409 `TOKEN_REVOKED`, ' +
+      "secret keeps working for the grace period. Only the token's owner may rotate it. Errors: 402 " +
+      '`UPGRADE_REQUIRED`; 403 `EMAIL_NOT_VERIFIED`, `NOT_TOKEN_OWNER`; 409 `TOKEN_REVOKED`, ' +
       '`TOKEN_EXPIRED`; 422 `POLICY_EXPIRY_REQUIRED`, `POLICY_MAX_LIFETIME_EXCEEDED`, `TOKEN_LIMIT_REACHED`; ' +
-      '503 `REVOCATION_UNAVAILABLE`.',
+      '503 `REVOCATION_UNAVAILABLE` or `REVOCATION_NOT_REPLICATED`.',
   })
   @ApiTokenIdParam()
   @ApiCreatedResponse({ type: ReplacedTokenResponse, description: 'The new token, with its plaintext.' })
@@ -152,9 +155,10 @@ export class TokensController {
     summary: 'Renew a token',
     description:
       "A new token under a new name with the old one's settings (auto-renewal included), lifetime and " +
-      'creator; the old one ends when you say. Errors: 400 `END_IN_PAST`; 402 `UPGRADE_REQUIRED`; 403 `EMAIL_NOT_VERIFIED`; 409 ' +
+      "creator; the old one ends when you say. Only the token's owner may renew it. Errors: 400 " +
+      '`END_IN_PAST`; 402 `UPGRADE_REQUIRED`; 403 `EMAIL_NOT_VERIFIED`, `NOT_TOKEN_OWNER`; 409 ' +
       '`TOKEN_REVOKED`, `TOKEN_EXPIRED`; 422 `CANNOT_EXTEND_TOKEN`, `POLICY_EXPIRY_REQUIRED`, ' +
-      '`POLICY_MAX_LIFETIME_EXCEEDED`, `TOKEN_LIMIT_REACHED`; 503 `REVOCATION_UNAVAILABLE`.',
+      '`POLICY_MAX_LIFETIME_EXCEEDED`, `TOKEN_LIMIT_REACHED`; 503 `REVOCATION_UNAVAILABLE` or `REVOCATION_NOT_REPLICATED`.',
   })
   @ApiTokenIdParam()
   @ApiCreatedResponse({ type: ReplacedTokenResponse, description: 'The new token, with its plaintext.' })
@@ -173,8 +177,9 @@ export class TokensController {
     summary: 'Revoke a token',
     description:
       'Irreversible; once this returns, no verifier accepts the token and its pending auto-renewals are ' +
-      'cancelled. Errors: 409 `TOKEN_ALREADY_REVOKED`; ' +
-      '503 `REVOCATION_UNAVAILABLE` (nothing was changed).',
+      "cancelled. Admins may revoke anyone's token; the TokenRevoked event and the audit log name who " +
+      'revoked it (`revokedBy`) beside its owner (`ownerId`). Errors: 409 `TOKEN_ALREADY_REVOKED`; ' +
+      '503 `REVOCATION_UNAVAILABLE` or `REVOCATION_NOT_REPLICATED` (nothing was changed).',
   })
   @ApiTokenIdParam()
   @ApiOkResponse({ type: TokenResponse, description: 'The token, now revoked.' })

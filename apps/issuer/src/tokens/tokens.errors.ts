@@ -12,6 +12,7 @@ export enum TokenErrorCode {
   FieldImmutable = 'TOKEN_FIELD_IMMUTABLE',
   NothingToUpdate = 'NOTHING_TO_UPDATE',
   RevocationUnavailable = 'REVOCATION_UNAVAILABLE',
+  RevocationNotReplicated = 'REVOCATION_NOT_REPLICATED',
   EmailNotVerified = 'EMAIL_NOT_VERIFIED',
   UnknownScope = 'UNKNOWN_SCOPE',
   ScopeNotGranted = 'SCOPE_NOT_GRANTED',
@@ -19,6 +20,7 @@ export enum TokenErrorCode {
   Replaced = 'TOKEN_REPLACED',
   CallbackUrlRefused = 'CALLBACK_URL_REFUSED',
   SigningSecretRequired = 'SIGNING_SECRET_REQUIRED',
+  NotTokenOwner = 'NOT_TOKEN_OWNER',
 }
 
 const STATUS: Record<TokenErrorCode, number> = {
@@ -33,6 +35,7 @@ const STATUS: Record<TokenErrorCode, number> = {
   [TokenErrorCode.FieldImmutable]: 422,
   [TokenErrorCode.NothingToUpdate]: 400,
   [TokenErrorCode.RevocationUnavailable]: 503,
+  [TokenErrorCode.RevocationNotReplicated]: 503,
   [TokenErrorCode.EmailNotVerified]: 403,
   [TokenErrorCode.UnknownScope]: 400,
   [TokenErrorCode.ScopeNotGranted]: 403,
@@ -40,6 +43,7 @@ const STATUS: Record<TokenErrorCode, number> = {
   [TokenErrorCode.Replaced]: 409,
   [TokenErrorCode.CallbackUrlRefused]: 400,
   [TokenErrorCode.SigningSecretRequired]: 409,
+  [TokenErrorCode.NotTokenOwner]: 403,
 };
 
 export class TokenError extends DomainError {

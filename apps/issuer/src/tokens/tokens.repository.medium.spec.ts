@@ -2,7 +2,8 @@ import { randomUUID } from 'node:crypto';
 import type { DataSource } from 'typeorm';
 import { inTransaction, openDatabase } from '../../test/medium-database';
 import type { ListTokensQuery } from './dto/list-tokens.query';
-import { Token } from './token.entity';
+import { aUniqueToken } from './testing/a-token';
+import type { Token } from './token.entity';
 import { TokensRepository } from './tokens.repository';
 
 /* TokensRepository on real Postgres: scopes, filters, locks, the live-token count and usage. */
@@ -24,33 +25,16 @@ let serial = 0;
 
 function aToken(tenantId: string, changes: Partial<Token> = {}): Token {
   serial += 1;
-  return Object.assign(new Token(), {
-    id: randomUUID(),
+  return aUniqueToken({
     tenantId,
     name: `token-${serial}`,
     description: null,
-    keyPrefix: 'lk_AbCdE',
-    tokenHash: randomUUID().replace(/-/g, '').padEnd(64, '0'),
-    createdBy: 'alice',
-    createdByEmail: 'alice@example.test',
     createdAt: new Date(now.getTime() - serial * 1_000),
     expiresAt: null,
     scopes: ['*'],
     resources: [],
-    purpose: 'integration',
-    status: 'active',
-    revokedAt: null,
-    revokedBy: null,
-    lastUsedAt: null,
-    usageCount: 0,
-    replacesTokenId: null,
-    replacedByTokenId: null,
-    renewalEveryDays: null,
-    renewalCallbackUrl: null,
-    renewalMailRecipient: null,
-    renewalNextAt: null,
     ...changes,
-  } satisfies Partial<Token>);
+  });
 }
 
 async function insert(...rows: Token[]): Promise<void> {

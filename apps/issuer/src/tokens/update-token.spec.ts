@@ -2,6 +2,7 @@ import { EventType } from '@latchkey/contracts';
 import {
   aToken,
   CALLBACK,
+  alice,
   carla,
   eventsOf,
   RENEWAL_DAY_MS,
@@ -19,7 +20,7 @@ describe('UpdateToken', () => {
   it('switches auto-renewal on and announces only what changed', async () => {
     const { db, tokens, update } = tokenUseCases();
     const token = tokens.add(aToken());
-    const view = await update.execute(carla, token.id, {
+    const view = await update.execute(alice, token.id, {
       description: 'syncs contacts',
       autoRenewal: { everyDays: 30, callbackUrl: CALLBACK, mailRecipient: 'ops@acme.test' },
     });
@@ -33,14 +34,14 @@ describe('UpdateToken', () => {
     expect(tokens.get(token.id)).toMatchObject({ renewalEveryDays: 30, renewalCallbackUrl: CALLBACK });
     // The description did not change, so it is not announced.
     expect(eventsOf(db, EventType.TokenUpdated).map((e) => e.data)).toEqual([
-      { tokenId: token.id, updatedBy: 'carla', changes: { autoRenewal: schedule } },
+      { tokenId: token.id, updatedBy: 'alice', ownerId: 'alice', changes: { autoRenewal: schedule } },
     ]);
   });
 
   it('keeps the due renewal when only the recipient changes', async () => {
     const { tokens, update } = tokenUseCases();
     const token = tokens.add(aToken(renewing));
-    const view = await update.execute(carla, token.id, {
+    const view = await update.execute(alice, token.id, {
       autoRenewal: { everyDays: 30, callbackUrl: CALLBACK, mailRecipient: 'team@acme.test' },
     });
     expect(view.autoRenewal).toMatchObject({
@@ -52,7 +53,7 @@ describe('UpdateToken', () => {
   it('switches auto-renewal off and stops the renewals in the same transaction', async () => {
     const { db, tokens, renewalStops, update } = tokenUseCases();
     const token = tokens.add(aToken(renewing));
-    const view = await update.execute(carla, token.id, { autoRenewal: null });
+    const view = await update.execute(alice, token.id, { autoRenewal: null });
     expect(view.autoRenewal).toBeNull();
     expect(eventsOf(db, EventType.TokenUpdated)[0].data.changes).toEqual({ autoRenewal: null });
     expect(renewalStops).toEqual([{ tokenId: token.id, tx: db.handedOut[0] }]);
@@ -61,7 +62,7 @@ describe('UpdateToken', () => {
   it('writes and announces nothing when nothing changes', async () => {
     const { db, tokens, update } = tokenUseCases();
     const token = tokens.add(aToken(renewing));
-    await update.execute(carla, token.id, {
+    await update.execute(alice, token.id, {
       description: 'syncs contacts',
       autoRenewal: { everyDays: 30, callbackUrl: CALLBACK, mailRecipient: 'ops@acme.test' },
     });
@@ -78,7 +79,7 @@ describe('UpdateToken', () => {
     const { db, tokens, signingSecretChecks, update } = tokenUseCases();
     const token = tokens.add(aToken(state));
     await expect(
-      update.execute(carla, token.id, { autoRenewal: { everyDays: 30, callbackUrl: CALLBACK } }),
+      update.execute(alice, token.id, { autoRenewal: { everyDays: 30, callbackUrl: CALLBACK } }),
     ).rejects.toMatchObject({ code, status: 409 });
     expect(signingSecretChecks).toEqual([]);
     expect(db.emitted).toEqual([]);
@@ -87,7 +88,7 @@ describe('UpdateToken', () => {
   it('needs at least one editable field', async () => {
     const { tokens, update } = tokenUseCases();
     const token = tokens.add(aToken());
-    await expect(update.execute(carla, token.id, {})).rejects.toMatchObject({
+    await expect(update.execute(alice, token.id, {})).rejects.toMatchObject({
       code: TokenErrorCode.NothingToUpdate,
     });
   });
@@ -95,10 +96,37 @@ describe('UpdateToken', () => {
   it('refuses to change a fixed field, naming it (seed 000: revoke and create a new token)', async () => {
     const { tokens, update } = tokenUseCases();
     const token = tokens.add(aToken());
-    await expect(update.execute(carla, token.id, { name: 'renamed' })).rejects.toMatchObject({
+    await expect(update.execute(alice, token.id, { name: 'renamed' })).rejects.toMatchObject({
       code: TokenErrorCode.FieldImmutable,
       extensions: { fields: ['name'] },
     });
     expect(tokens.get(token.id)?.name).toBe('crm');
+  });
+
+  it("refuses to set another person's auto-renewal (403 NOT_TOKEN_OWNER): its callback decides who gets its successors", async () => {
+    const { db, tokens, update } = tokenUseCases();
+    const token = tokens.add(aToken(renewing));
+    await expect(
+      update.execute(carla, token.id, {
+        autoRenewal: {
+          everyDays: 30,
+          callbackUrl: 'https://8.8.4.4/carla',
+          mailRecipient: 'carla@acme.test',
+        },
+      }),
+    ).rejects.toMatchObject({ code: 'NOT_TOKEN_OWNER', status: 403 });
+    expect(tokens.get(token.id)?.renewalCallbackUrl).toBe(CALLBACK);
+    expect(db.emitted).toEqual([]);
+  });
+
+  it("lets an admin switch another person's auto-renewal off and edit its description, naming both", async () => {
+    const { db, tokens, update } = tokenUseCases();
+    const token = tokens.add(aToken(renewing));
+    await update.execute(carla, token.id, { autoRenewal: null, description: 'paused by carla' });
+    expect(tokens.get(token.id)).toMatchObject({ renewalCallbackUrl: null, description: 'paused by carla' });
+    expect(eventsOf(db, EventType.TokenUpdated)[0].data).toMatchObject({
+      updatedBy: 'carla',
+      ownerId: 'alice',
+    });
   });
 });

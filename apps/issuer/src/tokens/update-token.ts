@@ -7,7 +7,7 @@ import { AutoRenewalAcceptance } from './accept-auto-renewal';
 import { applyAutoRenewal, autoRenewalScheduleOf, sameAutoRenewal } from './auto-renewal';
 import { IMMUTABLE_TOKEN_FIELDS, type UpdateTokenDto } from './dto/update-token.dto';
 import { TokenRenewalStops } from './token-renewal-stops';
-import { assertMayAutoRenew, scopeOf, tokenNotFound } from './token-rules';
+import { assertMayAutoRenew, assertTokenOwner, scopeOf, tokenNotFound } from './token-rules';
 import { toTokenView, type TokenView } from './token-view';
 import { TokenError, TokenErrorCode } from './tokens.errors';
 import { type TokenChanges, TokensRepository } from './tokens.repository';
@@ -53,6 +53,8 @@ export class UpdateToken {
       // A token that cannot get auto-renewal is refused before its callback URL is resolved.
       const current = await this.tokens.findVisible(scope, id);
       if (!current) throw tokenNotFound(id);
+      // Where a token's renewals go decides who receives its successors: the owner's call alone.
+      assertTokenOwner(principal, current, 'set its auto-renewal (callback URL, mail recipient)');
       assertMayAutoRenew(current, now);
       autoRenewal = await this.autoRenewal.accept(principal.tenantId, request.autoRenewal, now);
     }
@@ -82,7 +84,7 @@ export class UpdateToken {
         subject: id,
         tenantId: record.tenantId,
         time: now,
-        data: { tokenId: id, updatedBy: principal.userId, changes },
+        data: { tokenId: id, updatedBy: principal.userId, ownerId: record.createdBy, changes },
       });
       return record;
     });

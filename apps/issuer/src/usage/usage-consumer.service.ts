@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { Kafka } from 'kafkajs';
 import { EventType, type LatchkeyEvent, Topic, type TokenUsedEvent } from '@latchkey/contracts';
-import { EventConsumer, HostedEventConsumer, KAFKA } from '@latchkey/messaging';
+import { EventConsumer, HostedEventConsumer, KAFKA, consumerLimitsOf } from '@latchkey/messaging';
 import { ISSUER_CONFIG, type IssuerConfig } from '../config';
 import { TransactionRunner } from '../database/transaction';
 import { TokensRepository } from '../tokens/tokens.repository';
@@ -31,6 +31,7 @@ export class UsageConsumer extends HostedEventConsumer {
       topics: [Topic.TokenUsage],
       topicPrefix: config.KAFKA_TOPIC_PREFIX,
       fromBeginning: true,
+      limits: consumerLimitsOf(config),
       handle: (event) => this.handle(event),
     });
   }

@@ -2,7 +2,7 @@ import { type DynamicModule, Global, Module } from '@nestjs/common';
 import type Redis from 'ioredis';
 import type { Kafka } from 'kafkajs';
 import type { Pool } from 'pg';
-import { KAFKA, KafkaModule, kafkaReadiness } from '@latchkey/messaging';
+import { KAFKA, KafkaModule, kafkaReadiness, kafkaSecurityOf } from '@latchkey/messaging';
 import {
   HealthModule,
   type ReadinessCheck,
@@ -35,6 +35,7 @@ export class InfrastructureModule {
           brokers: config.KAFKA_BROKERS,
           clientId: config.VERIFIER_KAFKA_CLIENT_ID,
           topicPrefix: config.KAFKA_TOPIC_PREFIX,
+          ...kafkaSecurityOf(config),
           createTopics: 'on-first-use',
         }),
         HealthModule.forRootAsync({

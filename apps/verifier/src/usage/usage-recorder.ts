@@ -1,9 +1,9 @@
 import { Inject, Injectable, Logger, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
-import { createEvent, EventType, type TokenUsedEvent } from '@latchkey/contracts';
+import { createEvent, EVENT_SOURCES, EventType, type TokenUsedEvent } from '@latchkey/contracts';
 import { VERIFIER_CONFIG, type VerifierConfig } from '../config';
 import { USAGE_EVENT_SINK, type UsageEventSink } from './usage-event-sink';
 
-export const USAGE_EVENT_SOURCE = 'latchkey/verifier';
+export const USAGE_EVENT_SOURCE = EVENT_SOURCES.verifier;
 
 export type UsageSettings = Pick<VerifierConfig, 'USAGE_FLUSH_INTERVAL_MS' | 'VERIFIER_INSTANCE_ID'>;
 

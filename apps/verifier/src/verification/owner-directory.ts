@@ -14,6 +14,7 @@ import { CLOCK, type Clock } from '../clock';
 import { VERIFIER_CONFIG, type VerifierConfig } from '../config';
 import { PG_POOL } from '../infrastructure/postgres';
 import { type AddOnlyCache, ReadThroughCache } from './read-through-cache';
+import { SealedCacheEntries } from './sealed-cache-entries';
 
 /** A token owner as the verifier needs them: still in the tenant, and with which role today. */
 export type OwnerStanding = { active: false } | { active: true; role: MemberRole };
@@ -38,15 +39,25 @@ export class RedisMemberStateCache implements MemberStateCache {
   constructor(
     private readonly redis: Redis,
     private readonly config: Pick<VerifierConfig, 'REDIS_KEY_PREFIX'>,
+    private readonly sealed: SealedCacheEntries,
   ) {}
 
   async get(member: MemberKey): Promise<CachedMemberState | null> {
-    const raw = await this.redis.get(this.keyOf(member));
-    return raw === null ? null : parseCachedMemberState(raw);
+    const key = this.keyOf(member);
+    const stored = await this.redis.get(key);
+    const json = stored === null ? null : this.sealed.open('member-state', key, stored);
+    return json === null ? null : parseCachedMemberState(json);
   }
 
   async putIfAbsent(member: MemberKey, state: CachedMemberState, ttlSeconds: number): Promise<boolean> {
-    const answer = await this.redis.set(this.keyOf(member), JSON.stringify(state), 'EX', ttlSeconds, 'NX');
+    const key = this.keyOf(member);
+    const answer = await this.redis.set(
+      key,
+      this.sealed.seal(key, state, ttlSeconds),
+      'EX',
+      ttlSeconds,
+      'NX',
+    );
     return answer === 'OK';
   }
 
@@ -72,8 +83,9 @@ export class CachedOwnerDirectory implements OwnerDirectory {
       'REDIS_KEY_PREFIX' | 'TOKEN_CACHE_TTL_SECONDS' | 'NEGATIVE_CACHE_TTL_SECONDS'
     >,
     @Inject(CLOCK) clock: Clock,
+    sealed: SealedCacheEntries,
   ) {
-    this.members = new ReadThroughCache(new RedisMemberStateCache(redis, config), {
+    this.members = new ReadThroughCache(new RedisMemberStateCache(redis, config, sealed), {
       name: 'member-state',
       source: 'Postgres',
       ttlSecondsOf: (state) =>

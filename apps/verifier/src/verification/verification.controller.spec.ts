@@ -26,6 +26,7 @@ import { VerificationModule } from './verification.module';
       provide: VERIFIER_CONFIG,
       useValue: {
         TOKEN_CACHE_TTL_SECONDS: 300,
+        CACHE_SIGNING_KEY: 'k'.repeat(32),
         NEGATIVE_CACHE_TTL_SECONDS: 30,
         USAGE_FLUSH_INTERVAL_MS: 60_000,
         VERIFIER_INSTANCE_ID: 'spec',

@@ -14,6 +14,7 @@ export class VerificationController {
     return this.verification.verify(body.token, {
       requiredScopes: body.requiredScopes,
       resource: body.resource,
+      callerEnforcesResources: body.callerEnforcesResources === true,
     });
   }
 }

@@ -9,6 +9,7 @@ export interface GrpcVerifyRequest {
   token?: string;
   requiredScopes?: string[];
   resource?: string;
+  callerEnforcesResources?: boolean;
 }
 
 @Controller()
@@ -23,6 +24,7 @@ export class VerificationGrpcController {
         requiredScopes: request.requiredScopes ?? [],
         // proto3 strings default to '': no resource named.
         resource: request.resource ? request.resource : undefined,
+        callerEnforcesResources: request.callerEnforcesResources === true,
       }),
     );
   }

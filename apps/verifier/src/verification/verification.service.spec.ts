@@ -362,6 +362,28 @@ describe('VerificationService', () => {
       expect(await service.verify(open, { resource: 'project-2' })).toMatchObject({ valid: true });
     });
 
+    it('refuses a restricted token verified without a resource unless the caller enforces resources', async () => {
+      const { token } = issued(aTokenState().restrictedTo('project-1').build());
+      for (const needs of [{}, { resource: '' }, { callerEnforcesResources: false }]) {
+        expect(await service.verify(token, needs)).toMatchObject({
+          valid: false,
+          reason: VerifyReason.ResourceRequired,
+          resources: ['project-1'],
+        });
+      }
+      expect(await service.verify(token, { callerEnforcesResources: true })).toMatchObject({
+        valid: true,
+        reason: VerifyReason.Ok,
+        resources: ['project-1'],
+      });
+      // Naming a resource is checked whatever the flag says.
+      expect(
+        await service.verify(token, { resource: 'project-2', callerEnforcesResources: true }),
+      ).toMatchObject({ valid: false, reason: VerifyReason.ResourceForbidden });
+      const { token: open } = issued(aTokenState().build());
+      expect(await service.verify(open)).toMatchObject({ valid: true, resources: [] });
+    });
+
     it('gives no verdict when the owner directory cannot be read', async () => {
       const { token } = issued();
       jest.spyOn(owners, 'standing').mockRejectedValue(new Error('down'));

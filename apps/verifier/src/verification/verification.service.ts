@@ -23,7 +23,10 @@ export type VerificationSettings = Pick<
 /** What the caller's operation needs, beyond a valid token. */
 export interface VerifyNeeds {
   requiredScopes?: readonly string[];
+  /** The resource the operation touches; undefined or empty when the caller names none. */
   resource?: string;
+  /** The caller checks the token's `resources` itself when it names none. */
+  callerEnforcesResources?: boolean;
 }
 
 /**
@@ -124,12 +127,16 @@ export function authorize(
     ...identity,
     effectivePermissions: effectivePermissions(state.scopes, owner.role, catalog),
   };
-  if (
-    needs.resource !== undefined &&
-    state.resources.length > 0 &&
-    !state.resources.includes(needs.resource)
-  ) {
-    return { valid: false, reason: VerifyReason.ResourceForbidden, ...granted };
+  if (state.resources.length > 0) {
+    // A restricted token is never OK by omission: the caller names the resource, or says it enforces
+    // the returned `resources` itself.
+    const resource = needs.resource === '' ? undefined : needs.resource;
+    if (resource === undefined && needs.callerEnforcesResources !== true) {
+      return { valid: false, reason: VerifyReason.ResourceRequired, ...granted };
+    }
+    if (resource !== undefined && !state.resources.includes(resource)) {
+      return { valid: false, reason: VerifyReason.ResourceForbidden, ...granted };
+    }
   }
   if ((needs.requiredScopes ?? []).some((scope) => !granted.effectivePermissions.includes(scope))) {
     return { valid: false, reason: VerifyReason.InsufficientScope, ...granted };

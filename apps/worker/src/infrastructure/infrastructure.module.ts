@@ -1,7 +1,7 @@
 import { type DynamicModule, Global, Module } from '@nestjs/common';
 import type Redis from 'ioredis';
 import type { Kafka } from 'kafkajs';
-import { KAFKA, KafkaModule, kafkaReadiness } from '@latchkey/messaging';
+import { KAFKA, KafkaModule, kafkaReadiness, kafkaSecurityOf } from '@latchkey/messaging';
 import {
   HealthModule,
   type ReadinessCheck,
@@ -23,11 +23,12 @@ export class InfrastructureModule {
     return {
       module: InfrastructureModule,
       imports: [
-        RedisModule.forRoot({ url: config.REDIS_URL, connectionName: 'latchkey-worker' }),
+        RedisModule.forRoot({ url: config.WORKER_REDIS_URL, connectionName: 'latchkey-worker' }),
         KafkaModule.forRoot({
           brokers: config.KAFKA_BROKERS,
           clientId: config.WORKER_KAFKA_CLIENT_ID,
           topicPrefix: config.KAFKA_TOPIC_PREFIX,
+          ...kafkaSecurityOf(config),
         }),
         HealthModule.forRootAsync({
           inject: [REDIS, KAFKA],

@@ -161,4 +161,28 @@ describe('planLifecycleJobs', () => {
       enqueue: [],
     });
   });
+
+  it('tells the owner when someone else revoked the token, once, and not when the owner did', () => {
+    const revokedAt = '2025-05-01T12:00:00.000Z';
+    const byAdmin = planLifecycleJobs(
+      event(EventType.TokenRevoked, { tokenId, revokedBy: 'bob', revokedAt, ownerId: 'olga' }),
+      now,
+      reminders,
+    );
+    expect(byAdmin.enqueue).toEqual([
+      {
+        queue: 'mail',
+        jobId: expect.stringContaining(tokenId),
+        data: { kind: 'revoked-by-other', tokenId, revokedBy: 'bob', revokedAt },
+        runAt: now,
+        tokenId: null,
+      },
+    ]);
+    const byOwner = planLifecycleJobs(
+      event(EventType.TokenRevoked, { tokenId, revokedBy: 'olga', revokedAt, ownerId: 'olga' }),
+      now,
+      reminders,
+    );
+    expect(byOwner.enqueue).toEqual([]);
+  });
 });

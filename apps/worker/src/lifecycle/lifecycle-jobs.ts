@@ -78,8 +78,24 @@ export function planLifecycleJobs(
         ],
       };
     }
-    case EventType.TokenRevoked:
-      return { cancel: [{ tokenId: event.data.tokenId, queues: TOKEN_WORK, forget: true }], enqueue: [] };
+    case EventType.TokenRevoked: {
+      const { tokenId, revokedBy, revokedAt, ownerId } = event.data;
+      const cancel: JobCancellation[] = [{ tokenId, queues: TOKEN_WORK, forget: true }];
+      // Someone else revoked the owner's token: the owner is told (older events name no owner).
+      if (ownerId === undefined || ownerId === revokedBy) return { cancel, enqueue: [] };
+      return {
+        cancel,
+        enqueue: [
+          {
+            queue: WorkerQueue.Mail,
+            jobId: jobIds.mail('revoked-by-other', tokenId),
+            data: { kind: 'revoked-by-other', tokenId, revokedBy, revokedAt },
+            runAt: now,
+            tokenId: null,
+          },
+        ],
+      };
+    }
     case EventType.TokenUsed:
     case EventType.MemberRoleChanged:
     case EventType.MemberRemoved:

@@ -2,7 +2,7 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { Kafka } from 'kafkajs';
 import type Redis from 'ioredis';
 import { type LatchkeyEvent, Topic } from '@latchkey/contracts';
-import { EventConsumer, HostedEventConsumer, KAFKA } from '@latchkey/messaging';
+import { EventConsumer, HostedEventConsumer, KAFKA, consumerLimitsOf } from '@latchkey/messaging';
 import { InjectRedis } from '@latchkey/service-runtime';
 import { WORKER_CONFIG, type WorkerConfig } from '../config';
 import { JobQueues } from '../queues/job-queues';
@@ -37,6 +37,7 @@ export class TokenLifecycleConsumer extends HostedEventConsumer {
       topics: [Topic.TokenLifecycle],
       topicPrefix: config.KAFKA_TOPIC_PREFIX,
       fromBeginning: true,
+      limits: consumerLimitsOf(config),
       handle: (event) => this.handle(event),
     });
   }

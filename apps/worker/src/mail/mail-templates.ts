@@ -29,6 +29,13 @@ export type MailFacts =
       tokenId: string;
       days: number;
       expiresAt: string;
+    }
+  | {
+      kind: 'revoked-by-other';
+      tokenName: string;
+      tokenId: string;
+      revokedBy: string;
+      revokedAt: string;
     };
 
 export interface RenderedMail {
@@ -97,6 +104,21 @@ function render(facts: MailFacts): RenderedMail {
           'If it is still in use, create a new token (or renew this one) in the admin console and',
           'replace it in the systems that use it before then. Tokens with auto-renewal are renewed',
           'for you; you can switch it on for this token in the admin console.',
+          '',
+          SIGNATURE,
+        ].join('\n'),
+      };
+    }
+    case 'revoked-by-other': {
+      const name = displayName(facts.tokenName);
+      return {
+        subject: `Your API token "${name}" was revoked`,
+        text: [
+          `Your API token "${name}" (${facts.tokenId}) was revoked by ${oneLine(facts.revokedBy).slice(0, 120)}`,
+          `at ${formatTime(facts.revokedAt)}. Every request made with it is refused from now on.`,
+          '',
+          'If it is still needed, create a new token in the admin console and replace it in the systems',
+          'that use it. If you did not expect this, ask the administrators of your organisation why.',
           '',
           SIGNATURE,
         ].join('\n'),

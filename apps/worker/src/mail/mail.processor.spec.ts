@@ -109,6 +109,22 @@ describe('MailProcessor', () => {
     await expect(run(data)).resolves.toBe('skipped');
   });
 
+  it("tells a token's owner that someone else revoked it", async () => {
+    const data: MailJob = {
+      kind: 'revoked-by-other',
+      tokenId: oldTokenId,
+      revokedBy: 'bob',
+      revokedAt: '2025-05-01T12:00:00.000Z',
+    };
+    tokens.set(oldTokenId, { kind: 'ok', value: state(oldTokenId, { status: 'revoked' }) });
+    await expect(run(data)).resolves.toBe('sent');
+    expect(sent[0]).toMatchObject({
+      to: 'creator@example.com',
+      subject: 'Your API token "CI deploys" was revoked',
+      text: expect.stringContaining('was revoked by bob'),
+    });
+  });
+
   it('fails (to be retried) when the issuer or the SMTP server is away', async () => {
     const data: MailJob = { kind: 'expiry-reminder', tokenId: oldTokenId, days: 0, expiresAt: future };
     tokens.set(oldTokenId, { kind: 'transient', error: 'ECONNREFUSED' });

@@ -102,6 +102,20 @@ export class MailProcessor implements OnModuleInit {
           },
         };
       }
+      case 'revoked-by-other': {
+        const token = await this.issuer.currentTokenState(data.tokenId);
+        if (token === undefined || !token.createdByEmail) return { skip: 'the owner has no email address' };
+        return {
+          to: token.createdByEmail,
+          facts: {
+            kind: 'revoked-by-other',
+            tokenName: token.name,
+            tokenId: token.id,
+            revokedBy: data.revokedBy,
+            revokedAt: data.revokedAt,
+          },
+        };
+      }
     }
   }
 }

@@ -61,7 +61,7 @@ export class JobQueues implements BeforeApplicationShutdown, OnApplicationShutdo
 
   constructor(@Inject(WORKER_CONFIG) private readonly config: WorkerConfig) {
     this.prefix = `${config.REDIS_KEY_PREFIX}bull`;
-    this.connection = createRedis(config.REDIS_URL, 'latchkey-worker-queues', { role: 'queue' });
+    this.connection = createRedis(config.WORKER_REDIS_URL, 'latchkey-worker-queues', { role: 'queue' });
     for (const name of ALL_WORKER_QUEUES) {
       const queue = new Queue(name, {
         connection: this.connection,

@@ -52,7 +52,9 @@ export type MailJob =
       /** Our own short description of the last failure (`HTTP 503`, `ECONNREFUSED`, a refusal code). */
       lastError: string | null;
     }
-  | { kind: 'expiry-reminder'; tokenId: string; days: number; expiresAt: string };
+  | { kind: 'expiry-reminder'; tokenId: string; days: number; expiresAt: string }
+  /** Tell a token's owner that someone else (an admin) revoked it. */
+  | { kind: 'revoked-by-other'; tokenId: string; revokedBy: string; revokedAt: string };
 
 export type MailKind = MailJob['kind'];
 

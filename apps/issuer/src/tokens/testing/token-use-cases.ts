@@ -15,7 +15,7 @@ import { AutoRenewalAcceptance } from '../accept-auto-renewal';
 import { CreateToken } from '../create-token';
 import { ReplaceToken } from '../replace-token';
 import { RevokeToken } from '../revoke-token';
-import { Token } from '../token.entity';
+import type { Token } from '../token.entity';
 import { TokenIssuance } from '../token-issuance';
 import { TokenQueries } from '../token-queries';
 import { TokenRenewalStops } from '../token-renewal-stops';
@@ -23,6 +23,8 @@ import type { TokenStateCache } from '../token-state-cache';
 import type { TokensRepository } from '../tokens.repository';
 import { UpdateToken } from '../update-token';
 import { InMemoryTokens } from './in-memory-tokens';
+
+export { aToken } from './a-token';
 
 /** A renewal "day" of one second, so schedules are easy to read. */
 export const RENEWAL_DAY_MS = 1_000;
@@ -37,36 +39,14 @@ export const carla: AdminPrincipal = {
   emailVerified: true,
 };
 
-/** A live token created by alice, valid for a year from 2026-11-01. */
-export function aToken(extra: Partial<Token> = {}): Token {
-  return Object.assign(new Token(), {
-    id: '0f4b6c1e-2d3a-4b5c-8d9e-0a1b2c3d4e5f',
-    tenantId: 'acme',
-    name: 'crm',
-    description: 'syncs contacts',
-    keyPrefix: 'lk_abcde',
-    tokenHash: 'f'.repeat(64),
-    createdBy: 'alice',
-    createdByEmail: 'alice@acme.test',
-    createdAt: new Date('2026-11-01T00:00:00.000Z'),
-    expiresAt: new Date('2027-11-01T00:00:00.000Z'),
-    status: 'active',
-    revokedAt: null,
-    revokedBy: null,
-    lastUsedAt: null,
-    usageCount: 0,
-    scopes: ['projects:read'],
-    resources: ['proj_42'],
-    purpose: 'integration',
-    replacesTokenId: null,
-    replacedByTokenId: null,
-    renewalEveryDays: null,
-    renewalCallbackUrl: null,
-    renewalMailRecipient: null,
-    renewalNextAt: null,
-    ...extra,
-  } satisfies Partial<Token>);
-}
+/** The owner (creator) of `aToken()`: only she receives its successors' plaintext. */
+export const alice: AdminPrincipal = {
+  userId: 'alice',
+  tenantId: 'acme',
+  role: 'admin',
+  email: 'alice@acme.test',
+  emailVerified: true,
+};
 
 /** Auto-renewal every 30 days, next due on 2026-12-01. */
 export const renewing = {

@@ -1,5 +1,5 @@
 import type { VerifyRequest } from '@latchkey/contracts';
-import { ArrayMaxSize, IsArray, IsOptional, IsString, MaxLength } from 'class-validator';
+import { ArrayMaxSize, IsArray, IsBoolean, IsOptional, IsString, MaxLength } from 'class-validator';
 
 export class VerifyTokenDto implements VerifyRequest {
   /** Any string: a malformed token is a MALFORMED verdict, not a bad request. */
@@ -17,4 +17,9 @@ export class VerifyTokenDto implements VerifyRequest {
   @IsString()
   @MaxLength(128)
   resource?: string;
+
+  /** The caller enforces the returned `resources` itself (a restricted token without `resource` is OK). */
+  @IsOptional()
+  @IsBoolean()
+  callerEnforcesResources?: boolean;
 }
