@@ -39,6 +39,8 @@ describe('console', () => {
     // The console as `npm start` and the image serve it: built by Vite into apps/console/dist.
     execFileSync('npx', ['--no', '--', 'vite', 'build', '--logLevel', 'warn'], {
       cwd: resolve(REPO_ROOT, 'apps/console'),
+      // Jest sets NODE_ENV=test, which would make Vite bundle React's development build.
+      env: { ...process.env, NODE_ENV: 'production' },
       stdio: 'inherit',
     });
     mkdirSync(SHOTS, { recursive: true });
