@@ -11,7 +11,9 @@
 # The libraries are resolved at run time through the npm workspace links node_modules/@latchkey/* ->
 # libs/* (package.json "main": "dist/index.js"), so the runtime image holds node_modules (production
 # dependencies only), every workspace's package.json and dist/, and the gRPC contract in
-# libs/contracts/proto. No sources, tests or dev dependencies.
+# libs/contracts/proto. No sources, tests or dev dependencies. The console (apps/console) is static files
+# built by Vite into apps/console/dist, which the issuer serves at /console; its packages are dev
+# dependencies, so none of them reaches the runtime image.
 
 ARG NODE_IMAGE=node:24-bookworm-slim
 
@@ -37,6 +39,8 @@ RUN --mount=type=cache,target=/root/.npm npm ci
 FROM deps AS build
 COPY . .
 RUN npx tsc -b tsconfig.build.json \
+ && (cd apps/console && npx --no -- vite build --logLevel warn) \
+ && find apps/console/dist -name '*.map' -delete \
  && mkdir -p /out \
  && for dir in apps/* libs/*; do \
       [ -d "$dir" ] || continue; \

@@ -26,6 +26,8 @@ const collectCoverageFrom = [
   '!**/migrations/**',
   '!**/main.ts',
   '!**/dist/**',
+  // The console is tested by Vitest (apps/console).
+  '!apps/console/**',
 ];
 
 const common = {

@@ -5,7 +5,7 @@
 #   2. .env from .env.example when missing, with generated ADMIN_JWT_SECRET, INTERNAL_API_SECRET,
 #      SIGNING_SECRET_ENCRYPTION_KEY and CACHE_SIGNING_KEY when it has none
 #   3. Postgres, Redis, Kafka via infra/infra.sh up
-#   4. build (tsc -b tsconfig.build.json), then the issuer's database migrations
+#   4. build (tsc -b tsconfig.build.json) and the console (vite build), then the issuer's database migrations
 #   5. issuer (public port and its internal API on INTERNAL_PORT), verifier, worker in the background (logs .local/logs/<app>.log, pids .local/pids/<app>.pid),
 #      each reused when already running, and waited for until GET /health answers
 #
@@ -83,6 +83,8 @@ done
 # ---------------------------------------------------------------------------- 4. build, migrate
 log "building (tsc -b tsconfig.build.json)"
 npx --no -- tsc -b tsconfig.build.json >&2 || die "the build failed (npx tsc -b tsconfig.build.json)"
+log "building the console (apps/console, vite build)"
+(cd apps/console && npx --no -- vite build --logLevel warn) >&2 || die "the console's build failed (npm run console:build)"
 for app in "${APPS[@]}"; do
   [[ -f "$(app_main "$app")" ]] || die "$(app_main "$app") is missing after the build"
 done
@@ -175,6 +177,7 @@ if ((failed)); then die "not every service started; fix the error above, then np
 cat <<EOF
 
 Latchkey is running:
+  console   http://localhost:$(app_port issuer)/console   the admin console (development sign-in: pick tenant, user and role)
   issuer    http://localhost:$(app_port issuer)     admin REST API        log .local/logs/issuer.log
             http://127.0.0.1:${INTERNAL_PORT:-3003}     internal API (/internal/v1, the worker's only)
   verifier  http://localhost:$(app_port verifier)     gRPC ${VERIFIER_GRPC_URL:-localhost:50051}   log .local/logs/verifier.log

@@ -26,12 +26,19 @@ step() {
 }
 
 step "node $(node --version)" true
-step typecheck tsc -p tsconfig.json --noEmit
-step lint bash -c 'nx show projects >/dev/null && eslint . --max-warnings 0 && prettier --check "apps/**/*.ts" "libs/**/*.ts" "e2e/**/*.ts" >/dev/null'
+step typecheck bash -c 'tsc -p tsconfig.json --noEmit && tsc -p apps/console/tsconfig.json'
+step lint bash -c 'nx show projects >/dev/null && eslint . --max-warnings 0 && prettier --check "apps/**/*.ts" "apps/console/src/**/*.tsx" "libs/**/*.ts" "e2e/**/*.ts" >/dev/null'
 step build tsc -b tsconfig.build.json
+# The console's API client must match the issuer's OpenAPI document (npm run console:client regenerates it).
+step console-client bash scripts/console-client.sh --check
+step console-build bash -c 'cd apps/console && npx --no -- vite build --logLevel warn'
 
 status=0
 step unit jest --selectProjects unit --json --outputFile "$results/unit.json" || status=1
+if [[ $status -eq 0 ]]; then
+  # The console's component tests (Vitest, jsdom, a fake API).
+  step console bash -c 'cd apps/console && npx --no -- vitest run --reporter=default --reporter=json --outputFile.json="$1"' _ "$results/console.json" || status=1
+fi
 if [[ $status -eq 0 ]]; then
   # Repositories on real Postgres (one fresh migrated database); no other service needed.
   step medium jest --selectProjects medium --runInBand --json --outputFile "$results/medium.json" || status=1
@@ -47,12 +54,12 @@ fi
 node -e '
   const fs = require("fs");
   let passed = 0, failed = 0, skipped = 0, problems = [];
-  for (const suite of ["unit", "medium", "e2e"]) {
+  for (const suite of ["unit", "console", "medium", "e2e"]) {
     const file = `${process.argv[1]}/${suite}.json`;
     if (!fs.existsSync(file)) { problems.push(`${suite}: no results (did not run)`); continue; }
     const r = JSON.parse(fs.readFileSync(file, "utf8"));
     passed += r.numPassedTests;
-    failed += r.numFailedTests + r.numRuntimeErrorTestSuites;
+    failed += r.numFailedTests + (r.numRuntimeErrorTestSuites ?? 0);
     skipped += r.numPendingTests + r.numTodoTests;
     if (!r.success) problems.push(`${suite}: failed`);
     if (r.numTotalTests === 0) problems.push(`${suite}: ran no test`);

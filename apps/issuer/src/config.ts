@@ -73,6 +73,23 @@ const schema = z
       false,
       'accept ADMIN_JWT_SECRET when NODE_ENV=production (a warning is logged at start); for demo stacks only',
     ),
+    CONSOLE_DIST_DIR: z
+      .string()
+      .optional()
+      .describe('directory of the built console served at /console (default: apps/console/dist)'),
+    CONSOLE_OIDC_ISSUER_URL: z
+      .url()
+      .optional()
+      .describe('OpenID Connect issuer the console signs people in with (authorization code + PKCE)'),
+    CONSOLE_OIDC_CLIENT_ID: z
+      .string()
+      .optional()
+      .describe('the console’s client id at the identity provider'),
+    CONSOLE_OIDC_AUDIENCE: z
+      .string()
+      .optional()
+      .describe('audience the console asks the identity provider for (default: ADMIN_JWT_AUDIENCE)'),
+    CONSOLE_OIDC_SCOPE: env.textWithDefault('openid profile email', 'scopes the console asks for'),
     OUTBOX_POLL_INTERVAL_MS: env.durationMs(250, 'how often the outbox relay looks for unpublished events'),
     OUTBOX_BATCH_SIZE: env.positiveInt(100, 'events per Kafka batch from the outbox'),
     OUTBOX_RETENTION_HOURS: env.positiveInt(168, 'how long published outbox rows are kept'),

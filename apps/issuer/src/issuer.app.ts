@@ -13,6 +13,8 @@ import {
   sendProblem,
 } from '@latchkey/service-runtime';
 import { type IssuerConfig, issuerConfigWarnings } from './config';
+import { consoleSettings, DEFAULT_CONSOLE_DIST } from './console/console-settings';
+import { serveConsole } from './console/console-static';
 import { InternalListener, isInternalPath } from './internal/internal-listener';
 import { IssuerModule } from './issuer.module';
 import { buildOpenApiDocument } from './openapi';
@@ -53,6 +55,8 @@ export async function createIssuerApp(config: IssuerConfig): Promise<INestApplic
       stopAtFirstError: false,
     }),
   );
+  // The console (apps/console), from the same origin: no CORS.
+  serveConsole(app, config.CONSOLE_DIST_DIR ?? DEFAULT_CONSOLE_DIST, consoleSettings(config));
   // The API reference: Swagger UI at /docs, the OpenAPI document at /docs/openapi.json.
   if (docsEnabled(config)) {
     SwaggerModule.setup('docs', app, buildOpenApiDocument(app), { jsonDocumentUrl: 'docs/openapi.json' });

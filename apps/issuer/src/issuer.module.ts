@@ -2,6 +2,7 @@ import { type DynamicModule, Module } from '@nestjs/common';
 import { AuditModule } from './audit/audit.module';
 import { AuthModule } from './auth/auth.module';
 import type { IssuerConfig } from './config';
+import { ConsoleModule } from './console/console.module';
 import { InfrastructureModule } from './infrastructure/infrastructure.module';
 import { InternalModule } from './internal/internal.module';
 import { MemberDirectory } from './members/member-directory';
@@ -31,6 +32,7 @@ export class IssuerModule {
         RenewalsModule,
         UsageModule,
         AuditModule,
+        ConsoleModule.forRoot(config),
       ],
     };
   }

@@ -1,0 +1,234 @@
+import {
+  Button,
+  Checkbox,
+  Group,
+  Modal,
+  NumberInput,
+  Select,
+  Stack,
+  TagsInput,
+  Textarea,
+  TextInput,
+} from '@mantine/core';
+import { useMutation, useQueryClient } from '@tanstack/react-query';
+import { type FormEvent, useState } from 'react';
+import { useApi } from '../../api/ApiProvider';
+import { type CreatedToken, type Schemas, type Token, unwrap } from '../../api/client';
+import { ProblemAlert } from '../../components/common';
+import { RevealToken } from './RevealToken';
+
+export const NAME_MAX = 128;
+/** Suggestions only: the issuer's catalog (TOKEN_SCOPE_CATALOG) decides, and says so in its error. */
+const SCOPE_SUGGESTIONS = [
+  'projects:read',
+  'projects:write',
+  'tasks:read',
+  'tasks:write',
+  'applications:read',
+  'applications:write',
+];
+const EXPIRY_CHOICES = [
+  { value: '30d', label: '30 days' },
+  { value: '60d', label: '60 days' },
+  { value: '90d', label: '90 days' },
+  { value: '1y', label: '1 year' },
+  { value: 'never', label: 'Never' },
+  { value: 'date', label: 'On a date…' },
+];
+
+type Purpose = Token['purpose'];
+
+/** Create an API token, then show its plaintext once (seeds 000, 002, 003, 004). */
+export function CreateTokenDialog({
+  opened,
+  onClose,
+  purpose: fixedPurpose,
+}: {
+  opened: boolean;
+  onClose: () => void;
+  purpose?: Purpose;
+}) {
+  const [created, setCreated] = useState<CreatedToken | null>(null);
+  const close = () => {
+    setCreated(null); // nothing of the plaintext outlives the dialog
+    onClose();
+  };
+  return (
+    <Modal
+      opened={opened}
+      onClose={close}
+      title={created ? 'Your new API token' : 'Create API token'}
+      size="lg"
+      closeOnClickOutside={!created}
+    >
+      {created ? (
+        <RevealToken plaintext={created.token} name={created.name} onDone={close} />
+      ) : (
+        <CreateTokenForm onCreated={setCreated} onCancel={close} fixedPurpose={fixedPurpose} />
+      )}
+    </Modal>
+  );
+}
+
+function CreateTokenForm({
+  onCreated,
+  onCancel,
+  fixedPurpose,
+}: {
+  onCreated: (token: CreatedToken) => void;
+  onCancel: () => void;
+  fixedPurpose?: Purpose;
+}) {
+  const api = useApi();
+  const queryClient = useQueryClient();
+  const [name, setName] = useState('');
+  const [description, setDescription] = useState('');
+  const [purpose, setPurpose] = useState<Purpose>(fixedPurpose ?? 'integration');
+  const [expiry, setExpiry] = useState<string>(fixedPurpose === 'agent' ? '90d' : '90d');
+  const [expiryDate, setExpiryDate] = useState('');
+  const [scopes, setScopes] = useState<string[]>([]);
+  const [resources, setResources] = useState<string[]>([]);
+  const [renew, setRenew] = useState(false);
+  const [everyDays, setEveryDays] = useState<number | string>(30);
+  const [callbackUrl, setCallbackUrl] = useState('');
+  const [mailRecipient, setMailRecipient] = useState('');
+
+  const create = useMutation({
+    mutationFn: async () => {
+      const body: Schemas['CreateTokenDto'] = { name: name.trim(), purpose };
+      if (description.trim()) body.description = description.trim();
+      if (expiry === 'date') body.expiresAt = new Date(`${expiryDate}T23:59:59Z`).toISOString();
+      else body.expiresIn = expiry as Schemas['CreateTokenDto']['expiresIn'];
+      if (scopes.length) body.scopes = scopes;
+      if (resources.length) body.resources = resources;
+      if (renew) {
+        body.autoRenewal = {
+          everyDays: Number(everyDays),
+          callbackUrl: callbackUrl.trim(),
+          mailRecipient: mailRecipient.trim() || null,
+        };
+      }
+      return unwrap(await api.POST('/v1/tokens', { body }));
+    },
+    onSuccess: async (token) => {
+      onCreated(token);
+      await queryClient.invalidateQueries({ queryKey: ['tokens'] });
+    },
+  });
+
+  const submit = (event: FormEvent) => {
+    event.preventDefault();
+    create.mutate();
+  };
+
+  return (
+    <form onSubmit={submit} noValidate>
+      <Stack>
+        <ProblemAlert error={create.error} title="The token was not created" />
+        <TextInput
+          label="Token name"
+          required
+          data-autofocus
+          value={name}
+          onChange={(e) => setName(e.currentTarget.value)}
+          maxLength={NAME_MAX}
+          description={`${name.length}/${NAME_MAX} — e.g. prod-main-app, staging-api, crm-integration`}
+        />
+        <Textarea
+          label="Description"
+          value={description}
+          onChange={(e) => setDescription(e.currentTarget.value)}
+          autosize
+          minRows={2}
+        />
+        <Group grow align="start">
+          {!fixedPurpose && (
+            <Select
+              label="Purpose"
+              data={[
+                { value: 'integration', label: 'Integration' },
+                { value: 'agent', label: 'AI agent (90-day default)' },
+              ]}
+              value={purpose}
+              allowDeselect={false}
+              onChange={(v) => {
+                const next = v ?? 'integration';
+                setPurpose(next);
+                if (next === 'agent') setExpiry('90d');
+              }}
+            />
+          )}
+          <Select
+            label="Expiration"
+            data={EXPIRY_CHOICES}
+            value={expiry}
+            allowDeselect={false}
+            onChange={(v) => setExpiry(v ?? '90d')}
+          />
+          {expiry === 'date' && (
+            <TextInput
+              label="Expires on"
+              type="date"
+              required
+              value={expiryDate}
+              onChange={(e) => setExpiryDate(e.currentTarget.value)}
+            />
+          )}
+        </Group>
+        <TagsInput
+          label="Scopes"
+          description="Leave empty for every scope your role allows; a token never does more than you can."
+          data={SCOPE_SUGGESTIONS}
+          value={scopes}
+          onChange={setScopes}
+          clearable
+        />
+        <TagsInput
+          label="Resources"
+          description="Optionally restrict the token to these projects or applications (press Enter after each)."
+          value={resources}
+          onChange={setResources}
+          clearable
+        />
+        <Checkbox
+          label="Auto renewal every N days"
+          checked={renew}
+          onChange={(e) => setRenew(e.currentTarget.checked)}
+        />
+        {renew && (
+          <Stack gap="xs" pl="lg">
+            <NumberInput
+              label="Renew every (days)"
+              min={1}
+              value={everyDays}
+              onChange={setEveryDays}
+              required
+            />
+            <TextInput
+              label="Callback URL"
+              description="Receives a signed renewal key to redeem within the redeem window."
+              type="url"
+              required
+              value={callbackUrl}
+              onChange={(e) => setCallbackUrl(e.currentTarget.value)}
+            />
+            <TextInput
+              label="Renewal mail recipient"
+              type="email"
+              value={mailRecipient}
+              onChange={(e) => setMailRecipient(e.currentTarget.value)}
+            />
+          </Stack>
+        )}
+        <Group justify="flex-end">
+          <Button variant="default" onClick={onCancel}>
+            Cancel
+          </Button>
+          <Button type="submit" loading={create.isPending} disabled={name.trim().length === 0}>
+            Create token
+          </Button>
+        </Group>
+      </Stack>
+    </form>
+  );
+}

@@ -1,0 +1,200 @@
+import { Anchor, Badge, Button, Card, Group, SimpleGrid, Stack, Table, Text, Title } from '@mantine/core';
+import { useQuery } from '@tanstack/react-query';
+import type { ReactNode } from 'react';
+import { useState } from 'react';
+import { useApi } from '../../api/ApiProvider';
+import { type Token, unwrap } from '../../api/client';
+import { isManager, useAuth } from '../../auth/AuthProvider';
+import { AgeDays, Loading, ProblemAlert, RelativeTime, StatusBadge } from '../../components/common';
+import { Link } from '../../lib/router';
+import { exactTime, shortDate } from '../../lib/time';
+import { EditTokenDialog, RenewTokenDialog, RotateTokenDialog } from './TokenActionDialogs';
+import { RevokeTokenDialog } from './RevokeTokenDialog';
+
+/** Token detail (seed 003): what the token is, its usage and renewals, and the action bar. */
+export function TokenDetailPage({ id }: { id: string }) {
+  const api = useApi();
+  const { session } = useAuth();
+  const [dialog, setDialog] = useState<'edit' | 'rotate' | 'renew' | 'revoke' | null>(null);
+  const token = useQuery({
+    queryKey: ['token', id],
+    queryFn: async () => unwrap(await api.GET('/v1/tokens/{id}', { params: { path: { id } } })),
+  });
+  const renewals = useQuery({
+    queryKey: ['token', id, 'renewals'],
+    queryFn: async () => unwrap(await api.GET('/v1/tokens/{id}/renewals', { params: { path: { id } } })),
+  });
+  const audit = useQuery({
+    queryKey: ['token', id, 'audit'],
+    enabled: isManager(session),
+    queryFn: async () =>
+      unwrap(await api.GET('/v1/audit-events', { params: { query: { tokenId: id, pageSize: 20 } } })),
+  });
+
+  if (token.isPending) return <Loading label="Loading the token…" />;
+  if (token.error)
+    return (
+      <Stack>
+        <ProblemAlert error={token.error} title="The token could not be loaded" />
+        <Link to="/">Back to the API tokens</Link>
+      </Stack>
+    );
+  const t: Token = token.data;
+  const live = t.status === 'active';
+  return (
+    <Stack>
+      <Anchor component={Link} to="/" size="sm">
+        ← API tokens
+      </Anchor>
+      <Group justify="space-between" align="start">
+        <Stack gap={4}>
+          <Group gap="sm">
+            <Title order={1} size="h2">
+              {t.name}
+            </Title>
+            <StatusBadge status={t.status} />
+            {t.purpose === 'agent' && <Badge variant="outline">Agent</Badge>}
+          </Group>
+          <Text c="dimmed" size="sm">
+            {t.description ?? 'No description'}
+          </Text>
+        </Stack>
+        <Group gap="xs" role="toolbar" aria-label="Token actions">
+          <Button variant="default" onClick={() => setDialog('edit')}>
+            Edit
+          </Button>
+          <Button variant="default" disabled={!live} onClick={() => setDialog('rotate')}>
+            Rotate
+          </Button>
+          <Button variant="default" disabled={!live} onClick={() => setDialog('renew')}>
+            Renew token
+          </Button>
+          <Button
+            color="red"
+            variant="light"
+            disabled={t.status === 'revoked'}
+            onClick={() => setDialog('revoke')}
+          >
+            Revoke
+          </Button>
+        </Group>
+      </Group>
+
+      <SimpleGrid cols={{ base: 1, md: 3 }}>
+        <Fact label="Key prefix">
+          <Text ff="monospace">{t.keyPrefix}…</Text>
+        </Fact>
+        <Fact label="Created by">{t.createdBy.email ?? t.createdBy.id}</Fact>
+        <Fact label="Created">
+          <span title={exactTime(t.createdAt)}>{shortDate(t.createdAt)}</span> · <AgeDays token={t} />
+        </Fact>
+        <Fact label="Expires">
+          {t.expiresAt ? <span title={exactTime(t.expiresAt)}>{shortDate(t.expiresAt)}</span> : 'Never'}
+        </Fact>
+        <Fact label="Last used">
+          <RelativeTime iso={t.lastUsedAt} />
+        </Fact>
+        <Fact label="Usage count">{t.usageCount.toLocaleString('en')}</Fact>
+        <Fact label="Scopes">{t.scopes.join(', ') || '—'}</Fact>
+        <Fact label="Resources">{t.resources.length ? t.resources.join(', ') : 'All'}</Fact>
+        <Fact label="Auto renewal">
+          {t.autoRenewal ? (
+            <>
+              Every {t.autoRenewal.everyDays} days to {t.autoRenewal.callbackUrl}
+              {t.autoRenewal.mailRecipient ? `, mail to ${t.autoRenewal.mailRecipient}` : ''}
+              {t.autoRenewal.nextRenewalAt ? ` · next ${shortDate(t.autoRenewal.nextRenewalAt)}` : ''}
+            </>
+          ) : (
+            'Off'
+          )}
+        </Fact>
+      </SimpleGrid>
+
+      <Title order={2} size="h4">
+        Renewal history
+      </Title>
+      <ProblemAlert error={renewals.error} title="The renewal history could not be loaded" />
+      {renewals.isPending ? (
+        <Loading />
+      ) : renewals.data && renewals.data.items.length === 0 ? (
+        <Text c="dimmed" size="sm">
+          No renewal offers yet.
+        </Text>
+      ) : (
+        <Table aria-label="Renewal history">
+          <Table.Thead>
+            <Table.Tr>
+              <Table.Th>Due</Table.Th>
+              <Table.Th>Status</Table.Th>
+              <Table.Th>Window ends</Table.Th>
+              <Table.Th>Delivery attempts</Table.Th>
+            </Table.Tr>
+          </Table.Thead>
+          <Table.Tbody>
+            {renewals.data?.items.map((offer) => (
+              <Table.Tr key={offer.id}>
+                <Table.Td>{exactTime(offer.dueAt)}</Table.Td>
+                <Table.Td>{offer.status}</Table.Td>
+                <Table.Td>{offer.windowEndsAt ? exactTime(offer.windowEndsAt) : '—'}</Table.Td>
+                <Table.Td>
+                  {offer.attempts
+                    .map(
+                      (a) =>
+                        `#${a.number} ${a.outcome ?? 'running'}${a.statusCode ? ` (${a.statusCode})` : ''}`,
+                    )
+                    .join(', ') || '—'}
+                </Table.Td>
+              </Table.Tr>
+            ))}
+          </Table.Tbody>
+        </Table>
+      )}
+
+      {isManager(session) && (
+        <>
+          <Title order={2} size="h4">
+            Audit entries
+          </Title>
+          <ProblemAlert error={audit.error} title="The audit entries could not be loaded" />
+          {audit.isPending ? (
+            <Loading />
+          ) : audit.data && audit.data.items.length === 0 ? (
+            <Text c="dimmed" size="sm">
+              No audit entries yet (they appear a moment after each change).
+            </Text>
+          ) : (
+            <Table aria-label="Audit entries of this token">
+              <Table.Tbody>
+                {audit.data?.items.map((event) => (
+                  <Table.Tr key={event.id}>
+                    <Table.Td>{exactTime(event.occurredAt)}</Table.Td>
+                    <Table.Td>{event.type}</Table.Td>
+                    <Table.Td>{event.actorId ?? 'system'}</Table.Td>
+                  </Table.Tr>
+                ))}
+              </Table.Tbody>
+            </Table>
+          )}
+        </>
+      )}
+
+      <EditTokenDialog token={dialog === 'edit' ? t : null} onClose={() => setDialog(null)} />
+      <RotateTokenDialog token={dialog === 'rotate' ? t : null} onClose={() => setDialog(null)} />
+      <RenewTokenDialog token={dialog === 'renew' ? t : null} onClose={() => setDialog(null)} />
+      <RevokeTokenDialog token={dialog === 'revoke' ? t : null} onClose={() => setDialog(null)} />
+    </Stack>
+  );
+}
+
+function Fact({ label, children }: { label: string; children: ReactNode }) {
+  return (
+    <Card withBorder padding="sm">
+      <Text size="xs" c="dimmed" fw={700} tt="uppercase">
+        {label}
+      </Text>
+      <Text size="sm" component="div">
+        {children}
+      </Text>
+    </Card>
+  );
+}

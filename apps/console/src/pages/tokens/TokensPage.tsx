@@ -1,0 +1,284 @@
+import {
+  ActionIcon,
+  Alert,
+  Anchor,
+  Button,
+  Group,
+  Menu,
+  Pagination,
+  Select,
+  Stack,
+  Table,
+  Text,
+  TextInput,
+  Title,
+  UnstyledButton,
+  VisuallyHidden,
+} from '@mantine/core';
+import { useDebouncedValue } from '@mantine/hooks';
+import { keepPreviousData, useQuery } from '@tanstack/react-query';
+import { useState } from 'react';
+import { useApi } from '../../api/ApiProvider';
+import { type Token, unwrap } from '../../api/client';
+import { isManager, useAuth } from '../../auth/AuthProvider';
+import { AgeDays, Loading, ProblemAlert, RelativeTime, StatusBadge } from '../../components/common';
+import { Link, navigate } from '../../lib/router';
+import { shortDate } from '../../lib/time';
+import { CreateTokenDialog } from './CreateTokenDialog';
+import { RevokeTokenDialog } from './RevokeTokenDialog';
+
+type SortField = 'createdAt' | 'name';
+type Status = Token['status'];
+type Purpose = Token['purpose'];
+
+export const PAGE_SIZE = 15;
+
+/**
+ * The API tokens list (seeds 000, 001, 003, 004): 15 a page, newest first, sortable by name and
+ * creation date, filtered by name, status and purpose on the server. `purpose` fixes the filter (the
+ * Agents page is this list with agent tokens only).
+ */
+export function TokensPage({
+  purpose: fixedPurpose,
+  title = 'API tokens',
+}: {
+  purpose?: Purpose;
+  title?: string;
+}) {
+  const api = useApi();
+  const { session } = useAuth();
+  const [page, setPage] = useState(1);
+  const [nameInput, setNameInput] = useState('');
+  const [name] = useDebouncedValue(nameInput.trim(), 250);
+  const [status, setStatus] = useState<Status | null>(null);
+  const [purposeFilter, setPurposeFilter] = useState<Purpose | null>(null);
+  const [sort, setSort] = useState<SortField>('createdAt');
+  const [order, setOrder] = useState<'asc' | 'desc'>('desc');
+  const [creating, setCreating] = useState(false);
+  const [revoking, setRevoking] = useState<Token | null>(null);
+  const purpose = fixedPurpose ?? purposeFilter ?? undefined;
+
+  const query = {
+    page,
+    pageSize: PAGE_SIZE,
+    sort,
+    order,
+    name: name || undefined,
+    status: status ?? undefined,
+    purpose,
+  };
+  const tokens = useQuery({
+    queryKey: ['tokens', query],
+    queryFn: async () => unwrap(await api.GET('/v1/tokens', { params: { query } })),
+    placeholderData: keepPreviousData,
+  });
+
+  const sortBy = (field: SortField) => {
+    if (sort === field) setOrder(order === 'asc' ? 'desc' : 'asc');
+    else {
+      setSort(field);
+      setOrder(field === 'name' ? 'asc' : 'desc');
+    }
+    setPage(1);
+  };
+  const sortLabel = (field: SortField, label: string) => (
+    <UnstyledButton
+      onClick={() => sortBy(field)}
+      aria-label={`Sort by ${label.toLowerCase()}`}
+      fw={700}
+      fz="sm"
+    >
+      {label} {sort === field ? (order === 'asc' ? '▲' : '▼') : ''}
+    </UnstyledButton>
+  );
+  const ariaSort = (field: SortField) =>
+    sort === field ? (order === 'asc' ? 'ascending' : 'descending') : undefined;
+
+  // Seed 004: on a plan without API access the page says "Upgrade required" (owners and admins read the plan).
+  const policy = useQuery({
+    queryKey: ['policy'],
+    enabled: isManager(session),
+    queryFn: async () => unwrap(await api.GET('/v1/tenant/policy')),
+  });
+  const upgradeRequired = policy.data?.apiAccess === false;
+
+  const data = tokens.data;
+  const pages = data ? Math.max(1, Math.ceil(data.total / data.pageSize)) : 1;
+
+  return (
+    <Stack>
+      <Group justify="space-between">
+        <Title order={1} size="h2">
+          {title}
+        </Title>
+        <Button onClick={() => setCreating(true)} disabled={upgradeRequired}>
+          Create token
+        </Button>
+      </Group>
+      {upgradeRequired && (
+        <Alert color="orange" title="Upgrade required" role="alert">
+          API access is not included in the {policy.data?.plan} plan. Existing tokens are listed below; to
+          create, rotate or renew tokens, upgrade your plan.
+        </Alert>
+      )}
+      <Group align="end">
+        <TextInput
+          label="Filter by name"
+          placeholder="e.g. prod"
+          value={nameInput}
+          onChange={(e) => {
+            setNameInput(e.currentTarget.value);
+            setPage(1);
+          }}
+          maxLength={128}
+        />
+        <Select
+          label="Status"
+          placeholder="Any status"
+          clearable
+          data={[
+            { value: 'active', label: 'Active' },
+            { value: 'revoked', label: 'Revoked' },
+            { value: 'expired', label: 'Expired' },
+          ]}
+          value={status}
+          onChange={(v) => {
+            setStatus(v);
+            setPage(1);
+          }}
+        />
+        {!fixedPurpose && (
+          <Select
+            label="Purpose"
+            placeholder="Any purpose"
+            clearable
+            data={[
+              { value: 'integration', label: 'Integration' },
+              { value: 'agent', label: 'Agent' },
+            ]}
+            value={purposeFilter}
+            onChange={(v) => {
+              setPurposeFilter(v);
+              setPage(1);
+            }}
+          />
+        )}
+      </Group>
+      <ProblemAlert error={tokens.error} title="The tokens could not be loaded" />
+      {tokens.isPending ? (
+        <Loading label="Loading tokens…" />
+      ) : data && data.items.length === 0 ? (
+        <Text c="dimmed" py="lg" role="status">
+          {name || status || purposeFilter
+            ? 'No token matches these filters.'
+            : upgradeRequired
+              ? 'No tokens.'
+              : 'No tokens yet. Create one to get started.'}
+        </Text>
+      ) : data ? (
+        <Table.ScrollContainer minWidth={1000}>
+          <Table striped={false} highlightOnHover verticalSpacing="xs" aria-label={title}>
+            <Table.Thead>
+              <Table.Tr>
+                <Table.Th aria-sort={ariaSort('name')}>{sortLabel('name', 'Name')}</Table.Th>
+                <Table.Th>Key prefix</Table.Th>
+                <Table.Th>Created by</Table.Th>
+                <Table.Th aria-sort={ariaSort('createdAt')}>{sortLabel('createdAt', 'Created')}</Table.Th>
+                <Table.Th>Last used</Table.Th>
+                <Table.Th>Expires</Table.Th>
+                <Table.Th>Status</Table.Th>
+                <Table.Th>Usage</Table.Th>
+                <Table.Th>Age</Table.Th>
+                <Table.Th>
+                  <VisuallyHidden>Actions</VisuallyHidden>
+                </Table.Th>
+              </Table.Tr>
+            </Table.Thead>
+            <Table.Tbody>
+              {data.items.map((token) => (
+                <Table.Tr
+                  key={token.id}
+                  data-testid={`token-row-${token.id}`}
+                  bg={token.status === 'expired' ? 'red.1' : undefined}
+                >
+                  <Table.Td>
+                    <Anchor component={Link} to={`/tokens/${token.id}`} size="sm" fw={600}>
+                      {token.name}
+                    </Anchor>
+                  </Table.Td>
+                  <Table.Td>
+                    <Text span ff="monospace" size="sm">
+                      {token.keyPrefix}…
+                    </Text>
+                  </Table.Td>
+                  <Table.Td>
+                    <Text span size="sm">
+                      {token.createdBy.email ?? token.createdBy.id}
+                    </Text>
+                  </Table.Td>
+                  <Table.Td>
+                    <Text span size="sm">
+                      {shortDate(token.createdAt)}
+                    </Text>
+                  </Table.Td>
+                  <Table.Td>
+                    <RelativeTime iso={token.lastUsedAt} />
+                  </Table.Td>
+                  <Table.Td>
+                    <Text span size="sm">
+                      {shortDate(token.expiresAt)}
+                    </Text>
+                  </Table.Td>
+                  <Table.Td>
+                    <StatusBadge status={token.status} />
+                  </Table.Td>
+                  <Table.Td>
+                    <Text span size="sm">
+                      {token.usageCount.toLocaleString('en')}
+                    </Text>
+                  </Table.Td>
+                  <Table.Td>
+                    <AgeDays token={token} />
+                  </Table.Td>
+                  <Table.Td>
+                    <Menu position="bottom-end" withinPortal>
+                      <Menu.Target>
+                        <ActionIcon variant="subtle" color="gray" aria-label={`Actions for ${token.name}`}>
+                          <span aria-hidden>⋯</span>
+                        </ActionIcon>
+                      </Menu.Target>
+                      <Menu.Dropdown>
+                        <Menu.Item onClick={() => navigate(`/tokens/${token.id}`)}>Details</Menu.Item>
+                        <Menu.Item
+                          color="red"
+                          disabled={token.status === 'revoked'}
+                          onClick={() => setRevoking(token)}
+                        >
+                          Revoke
+                        </Menu.Item>
+                      </Menu.Dropdown>
+                    </Menu>
+                  </Table.Td>
+                </Table.Tr>
+              ))}
+            </Table.Tbody>
+          </Table>
+        </Table.ScrollContainer>
+      ) : null}
+      {data && data.total > 0 && (
+        <Group justify="space-between">
+          <Text size="sm" c="dimmed">
+            {data.total} token{data.total === 1 ? '' : 's'}
+          </Text>
+          <Pagination total={pages} value={page} onChange={setPage} getControlProps={paginationLabels} />
+        </Group>
+      )}
+      <CreateTokenDialog opened={creating} onClose={() => setCreating(false)} purpose={fixedPurpose} />
+      <RevokeTokenDialog token={revoking} onClose={() => setRevoking(null)} />
+    </Stack>
+  );
+}
+
+function paginationLabels(control: 'first' | 'previous' | 'last' | 'next') {
+  return { 'aria-label': `${control} page` };
+}

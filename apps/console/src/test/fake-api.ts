@@ -1,0 +1,92 @@
+import type { Problem, Token } from '../api/client';
+
+/** Our own fake of the issuer's admin API for component tests: tokens in memory, behind `fetch`. */
+export class FakeIssuer {
+  tokens: Token[] = [];
+  requests: { method: string; path: string; query: URLSearchParams; body: unknown }[] = [];
+  /** The next answer to a matching call, instead of the fake's own (e.g. a problem+json). */
+  failNext: { method: string; path: RegExp; status: number; problem: Partial<Problem> } | null = null;
+  private counter = 0;
+
+  token(fields: Partial<Token> = {}): Token {
+    const n = ++this.counter;
+    const token: Token = {
+      id: `00000000-0000-4000-8000-${String(n).padStart(12, '0')}`,
+      name: `token-${n}`,
+      description: null,
+      keyPrefix: `lk_abc${String(n).padStart(2, '0')}`,
+      createdBy: { id: 'alice', email: 'alice@acme.test' },
+      createdAt: new Date(Date.UTC(2026, 0, 1) + n * 60_000).toISOString(),
+      lastUsedAt: null,
+      expiresAt: null,
+      status: 'active',
+      usageCount: 0,
+      scopes: ['*'],
+      resources: [],
+      purpose: 'integration',
+      autoRenewal: null,
+      ageWarning: 'none',
+      ...fields,
+    };
+    this.tokens.push(token);
+    return token;
+  }
+
+  readonly fetch = async (input: Request): Promise<Response> => {
+    if (!(input instanceof Request)) throw new Error('openapi-fetch passes a Request');
+    const url = new URL(input.url);
+    const text = input.method === 'GET' ? '' : await input.text();
+    const body: unknown = text ? (JSON.parse(text) as unknown) : undefined;
+    this.requests.push({ method: input.method, path: url.pathname, query: url.searchParams, body });
+    if (this.failNext && this.failNext.method === input.method && this.failNext.path.test(url.pathname)) {
+      const { status, problem } = this.failNext;
+      this.failNext = null;
+      return json(status, { status, ...problem }, 'application/problem+json');
+    }
+    if (input.method === 'GET' && url.pathname === '/v1/tokens')
+      return json(200, this.list(url.searchParams));
+    if (input.method === 'POST' && url.pathname === '/v1/tokens') {
+      const created = this.token({ ...(body as Partial<Token>), createdAt: new Date().toISOString() });
+      return json(201, { ...created, token: 'lk_' + 'S'.repeat(43) + 'CRC123' });
+    }
+    const revoke = /^\/v1\/tokens\/([^/]+)\/revoke$/.exec(url.pathname);
+    if (input.method === 'POST' && revoke) {
+      const token = this.tokens.find((t) => t.id === revoke[1]);
+      if (!token)
+        return json(
+          404,
+          { title: 'Not Found', status: 404, code: 'TOKEN_NOT_FOUND' },
+          'application/problem+json',
+        );
+      token.status = 'revoked';
+      return json(200, token);
+    }
+    return json(404, { title: 'Not Found', status: 404, code: 'NOT_FOUND' }, 'application/problem+json');
+  };
+
+  private list(query: URLSearchParams) {
+    const page = Number(query.get('page') ?? 1);
+    const pageSize = Number(query.get('pageSize') ?? 15);
+    const sort = query.get('sort') ?? 'createdAt';
+    const order = query.get('order') ?? 'desc';
+    const name = query.get('name')?.toLowerCase();
+    const status = query.get('status');
+    let items = this.tokens.filter(
+      (t) => (!name || t.name.toLowerCase().includes(name)) && (!status || t.status === status),
+    );
+    items = [...items].sort((a, b) => {
+      const by = sort === 'name' ? a.name.localeCompare(b.name) : a.createdAt.localeCompare(b.createdAt);
+      return order === 'asc' ? by : -by;
+    });
+    return {
+      items: items.slice((page - 1) * pageSize, page * pageSize),
+      page,
+      pageSize,
+      total: items.length,
+    };
+  }
+}
+
+function json(status: number, body: unknown, type = 'application/json'): Response {
+  return new Response(JSON.stringify(body), { status, headers: { 'Content-Type': type } });
+}

@@ -1,0 +1,294 @@
+import { execFileSync } from 'node:child_process';
+import { mkdirSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { Client } from 'pg';
+import { type BrowserContext, chromium, type Page } from 'playwright-core';
+import request from 'supertest';
+import { REPO_ROOT } from './support/run-state';
+import { startSystem, type RunningSystem } from './support/system';
+
+/** Debian's chromium (browser downloads are not possible here); `.ci/run` installs it when missing. */
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const CHROMIUM_ARGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
+/** Screenshots of the pages; `CONSOLE_SCREENSHOTS=docs/console` refreshes the ones the docs show. */
+const SHOTS = resolve(REPO_ROOT, process.env.CONSOLE_SCREENSHOTS ?? '.local/console-screenshots');
+
+/**
+ * The console in a real browser against the real issuer, verifier and worker: the development
+ * sign-in, create a token and see it once, copy it, verify it, revoke it through the three-dots menu,
+ * and the verifier refuses it.
+ */
+describe('console', () => {
+  let system: RunningSystem;
+  let context: BrowserContext;
+  let page: Page;
+  let userDataDir: string;
+  const tenant = `console-${Date.now().toString(36)}`;
+
+  beforeAll(async () => {
+    // The console as `npm start` and the image serve it: built by Vite into apps/console/dist.
+    execFileSync('npx', ['--no', '--', 'vite', 'build', '--logLevel', 'warn'], {
+      cwd: resolve(REPO_ROOT, 'apps/console'),
+      // Jest sets NODE_ENV=test, which would make Vite bundle React's development build.
+      env: { ...process.env, NODE_ENV: 'production' },
+      stdio: 'inherit',
+    });
+    mkdirSync(SHOTS, { recursive: true });
+    system = await startSystem();
+    userDataDir = await mkdtemp(join(tmpdir(), 'latchkey-chromium-'));
+    context = await chromium.launchPersistentContext(userDataDir, {
+      executablePath: CHROMIUM,
+      headless: true,
+      args: CHROMIUM_ARGS,
+      viewport: { width: 1440, height: 900 },
+      // No transitions half-way in a screenshot (the console honours reduced motion).
+      reducedMotion: 'reduce',
+      baseURL: system.issuer.url,
+    });
+    await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: system.issuer.url });
+    page = context.pages()[0] ?? (await context.newPage());
+    page.setDefaultTimeout(10_000);
+  });
+
+  afterAll(async () => {
+    await context?.close();
+    if (userDataDir) await rm(userDataDir, { recursive: true, force: true });
+    await system?.close();
+  });
+
+  const shot = (name: string) => page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true });
+
+  it('serves the console from the issuer, with the development sign-in and no CORS', async () => {
+    const res = await request(system.issuer.url).get('/console/tokens/anything').expect(200);
+    expect(res.headers['content-type']).toMatch(/^text\/html/);
+    expect(res.headers['content-security-policy']).toContain("frame-ancestors 'none'");
+    expect(res.headers['access-control-allow-origin']).toBeUndefined();
+    const settings = await request(system.issuer.url).get('/console/config.json').expect(200);
+    expect(settings.body).toEqual({ devSignIn: true, oidc: null });
+    await request(system.issuer.url).get('/console/assets/missing.js').expect(404);
+  });
+
+  it('signs in, creates a token shown once, verifies it, revokes it, and the verifier refuses it', async () => {
+    await page.goto('/console/');
+    await page.getByRole('heading', { name: 'Sign in to Latchkey' }).waitFor();
+    await page.getByLabel('Tenant').fill(tenant);
+    await page.getByLabel('User').fill('olivia');
+    await shot('sign-in');
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('heading', { name: 'API tokens' }).waitFor();
+    await page.getByText('No tokens yet').waitFor();
+
+    // Create: the dialog, then the reveal-once screen.
+    await page.getByRole('button', { name: 'Create token' }).click();
+    const dialog = page.getByRole('dialog');
+    await dialog.getByLabel('Token name').fill('prod-main-app');
+    await dialog.getByLabel('Description').fill('Main app, EU region');
+    await shot('create-token');
+    await dialog.getByRole('button', { name: 'Create token' }).click();
+    const plaintext = (await dialog.getByTestId('token-plaintext').textContent())?.trim() ?? '';
+    expect(plaintext).toMatch(/^lk_[A-Za-z0-9]{49}$/);
+    await dialog.getByText('This is the only time the full token').waitFor();
+    await dialog.getByRole('button', { name: 'Copy' }).click();
+    await dialog.getByRole('button', { name: 'Copied' }).waitFor();
+    // (Strings, not functions: the e2e project is type-checked without the DOM library.)
+    expect(await page.evaluate('navigator.clipboard.readText()')).toBe(plaintext);
+    await shot('token-created');
+    await dialog.getByRole('button', { name: /I have stored it/ }).click();
+    await dialog.waitFor({ state: 'detached' });
+
+    // Gone from the page and from the browser's storage: only the prefix remains.
+    const row = page.getByRole('row', { name: /prod-main-app/ });
+    await row.waitFor();
+    expect(await page.content()).not.toContain(plaintext);
+    const stored = await page.evaluate('JSON.stringify({ ...sessionStorage, ...localStorage })');
+    expect(stored).not.toContain(plaintext);
+    expect(await row.textContent()).toContain(plaintext.slice(0, 8));
+    expect(await row.textContent()).toContain('Active');
+    expect((await system.verifyHttp(plaintext).expect(200)).body).toMatchObject({
+      valid: true,
+      reason: 'OK',
+    });
+
+    await seedOlderTokens();
+    await page.reload();
+    await page.getByRole('row', { name: /legacy-reporting/ }).waitFor();
+    await expectAgeColour('legacy-reporting', 'older_than_1_year', 'rgb(185, 28, 28)');
+    await expectAgeColour('crm-integration', 'older_than_6_months', 'rgb(194, 65, 12)');
+    await shot('tokens');
+
+    // Revoke through the three-dots menu, confirmed.
+    await page.getByRole('button', { name: 'Actions for prod-main-app' }).click();
+    await page.getByRole('menuitem', { name: 'Revoke' }).click();
+    const confirm = page.getByRole('dialog', { name: 'Revoke token' });
+    await confirm.getByText('Revocation cannot be undone').waitFor();
+    await shot('revoke-token');
+    await confirm.getByRole('button', { name: 'Revoke token' }).click();
+    await confirm.waitFor({ state: 'detached' });
+    await row.getByText('Revoked').waitFor();
+    expect((await system.verifyHttp(plaintext).expect(200)).body).toMatchObject({
+      valid: false,
+      reason: 'REVOKED',
+    });
+  });
+
+  it('shows the token detail, members, audit log and tenant settings pages', async () => {
+    await page.getByRole('link', { name: 'crm-integration' }).click();
+    await page.getByRole('heading', { name: 'crm-integration' }).waitFor();
+    await page.getByRole('toolbar', { name: 'Token actions' }).waitFor();
+    await page.getByText('No renewal offers yet.').waitFor();
+    await shot('token-detail');
+
+    // Edit shows name and expiry as fixed, with the seed's hint.
+    await page.getByRole('button', { name: 'Edit' }).click();
+    const edit = page.getByRole('dialog', { name: 'Edit token' });
+    await edit.getByText('revoke the token and create a new one').waitFor();
+    expect(await edit.getByLabel('Name').isDisabled()).toBe(true);
+    await edit.getByLabel('Description').fill('CRM sync, nightly');
+    await edit.getByRole('button', { name: 'Save' }).click();
+    await edit.waitFor({ state: 'detached' });
+    await page.getByText('CRM sync, nightly').waitFor();
+
+    // Rotate: the coordination checklist, then the new plaintext once.
+    await page.getByRole('button', { name: 'Rotate' }).click();
+    const rotate = page.getByRole('dialog', { name: 'Rotate token' });
+    await rotate.getByText('Tell the technical owner before rotating.').waitFor();
+    await rotate.getByLabel('In 1 hour').check();
+    await shot('rotate-token');
+    await rotate.getByRole('button', { name: 'Rotate token' }).click();
+    const rotated = page.getByRole('dialog', { name: 'Your rotated token' });
+    expect((await rotated.getByTestId('token-plaintext').textContent())?.trim()).toMatch(/^lk_/);
+    await rotated.getByRole('button', { name: /I have stored it/ }).click();
+    await rotated.waitFor({ state: 'detached' });
+
+    // A second member, known to the issuer from their first call.
+    const mark = await system.adminAuth({ tenantId: tenant, userId: 'mark', role: 'member' });
+    await request(system.issuer.url).get('/v1/tokens').set('Authorization', mark).expect(200);
+    await page.getByRole('link', { name: 'Members' }).click();
+    await page.getByRole('heading', { name: 'Members' }).waitFor();
+    await page.getByRole('cell', { name: 'olivia', exact: true }).waitFor();
+    await page.getByRole('cell', { name: 'mark', exact: true }).waitFor();
+    await shot('members');
+
+    // The owner removes a member: the effect on their tokens is stated before confirming.
+    await page.getByRole('row', { name: /mark/ }).getByRole('button', { name: 'Remove' }).click();
+    const remove = page.getByRole('dialog', { name: 'Remove member' });
+    await remove.getByText('Every token they created stops working at once').waitFor();
+    await remove.getByRole('button', { name: 'Remove member' }).click();
+    await remove.waitFor({ state: 'detached' });
+    await page.getByRole('row', { name: /mark/ }).getByText('Removed').waitFor();
+    const refused = await request(system.issuer.url).get('/v1/tokens').set('Authorization', mark).expect(403);
+    expect(refused.body.code).toBe('MEMBER_REMOVED');
+
+    await page.getByRole('link', { name: 'Audit log' }).click();
+    await page.getByRole('heading', { name: 'Audit log' }).waitFor();
+    await page.getByRole('cell', { name: 'token.revoked' }).first().waitFor({ timeout: 15_000 });
+    await shot('audit-log');
+
+    await page.getByRole('link', { name: 'Tenant settings' }).click();
+    await page.getByRole('heading', { name: 'Plan and token policy' }).waitFor();
+    await shot('settings');
+  });
+
+  it('pages by 15, sorts by name and filters by name on the server', async () => {
+    const auth = await system.adminAuth({ tenantId: tenant, userId: 'olivia', role: 'owner' });
+    for (let i = 1; i <= 14; i++) {
+      await request(system.issuer.url)
+        .post('/v1/tokens')
+        .set('Authorization', auth)
+        .send({ name: `batch-${String(i).padStart(2, '0')}`, expiresIn: '30d' })
+        .expect(201);
+    }
+    await page.getByRole('link', { name: 'API tokens' }).click();
+    const rows = page.getByRole('table', { name: 'API tokens' }).locator('tbody tr');
+    await page.getByText('18 tokens').waitFor(); // 3 + the rotated successor + 14
+    expect(await rows.count()).toBe(15);
+    expect(await rows.first().textContent()).toContain('batch-14'); // newest first
+    await page.getByRole('button', { name: 'next page' }).click();
+    await page.getByRole('link', { name: 'legacy-reporting' }).waitFor();
+    expect(await rows.count()).toBe(3);
+
+    await page.getByRole('button', { name: 'Sort by name' }).click();
+    await page.getByRole('link', { name: 'batch-01' }).waitFor();
+    expect(await rows.first().textContent()).toContain('batch-01');
+
+    await page.getByLabel('Filter by name').fill('legacy');
+    await page.getByText('1 token', { exact: true }).waitFor();
+    expect(await rows.count()).toBe(1);
+    expect(await rows.first().textContent()).toContain('legacy-reporting');
+  });
+
+  it('shows "Upgrade required" to a tenant whose plan has no API access', async () => {
+    const freeTenant = `${tenant}-free`;
+    const tenantCli = resolve(REPO_ROOT, 'apps/issuer/dist/cli/tenant.js');
+    execFileSync(process.execPath, [tenantCli, 'set-plan', '--tenant', freeTenant, '--plan', 'free'], {
+      env: process.env,
+      stdio: ['ignore', 'ignore', 'inherit'],
+    });
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await page.getByLabel('Tenant').fill(freeTenant);
+    await page.getByLabel('User').fill('fred');
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('heading', { name: 'API tokens' }).waitFor();
+    await page.getByRole('alert').filter({ hasText: 'Upgrade required' }).waitFor();
+    expect(await page.getByRole('button', { name: 'Create token' }).isDisabled()).toBe(true);
+    await shot('upgrade-required');
+  });
+
+  it('lets a member see only their own tokens', async () => {
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await page.getByLabel('Tenant').fill(tenant);
+    await page.getByLabel('User').fill('mia');
+    await page.getByRole('combobox', { name: 'Role' }).click();
+    await page.getByRole('option', { name: 'Member' }).click();
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('heading', { name: 'API tokens' }).waitFor();
+    await page.getByText('No tokens yet').waitFor();
+    expect(await page.getByRole('link', { name: 'Members' }).count()).toBe(0);
+  });
+
+  /** Tokens created through the API, then made 200 and 400 days old in the database (seed 003's colours). */
+  async function seedOlderTokens(): Promise<void> {
+    const auth = await system.adminAuth({ tenantId: tenant, userId: 'olivia', role: 'owner' });
+    const ids: Record<string, string> = {};
+    for (const name of ['crm-integration', 'legacy-reporting']) {
+      const res = await request(system.issuer.url)
+        .post('/v1/tokens')
+        .set('Authorization', auth)
+        .send({ name, expiresIn: 'never' })
+        .expect(201);
+      ids[name] = res.body.id;
+    }
+    const db = new Client({ connectionString: process.env.DATABASE_URL });
+    await db.connect();
+    try {
+      await db.query(`UPDATE tokens SET created_at = now() - interval '200 days' WHERE id = $1`, [
+        ids['crm-integration'],
+      ]);
+      await db.query(`UPDATE tokens SET created_at = now() - interval '400 days' WHERE id = $1`, [
+        ids['legacy-reporting'],
+      ]);
+    } finally {
+      await db.end();
+    }
+  }
+
+  async function expectAgeColour(name: string, warning: string, colour: string): Promise<void> {
+    const age = page.getByRole('row', { name: new RegExp(name) }).locator('[data-age-warning]');
+    expect(await age.getAttribute('data-age-warning')).toBe(warning);
+    // Inline: the function runs in the page.
+    const colourOf = (element: unknown) =>
+      (globalThis as unknown as { getComputedStyle(e: unknown): { color: string } }).getComputedStyle(element)
+        .color;
+    expect(await age.evaluate(colourOf)).toBe(colour);
+  }
+});
