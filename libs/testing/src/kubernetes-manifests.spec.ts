@@ -52,11 +52,22 @@ const MODELS: Record<string, { new (data: never): { validate(): void } }> = {
 const SECRET_STAND_INS: Record<string, string> = {
   DATABASE_URL: 'postgresql://latchkey@postgres.example:5432/latchkey',
   REDIS_URL: 'redis://redis.example:6379',
+  WORKER_REDIS_URL: 'redis://redis.example:6379/1',
+  CACHE_SIGNING_KEY: 'c'.repeat(32),
+  VERIFIER_DATABASE_PASSWORD: 'v'.repeat(32),
   SMTP_URL: 'smtps://user:pass@mail.example:465',
   INTERNAL_API_SECRET: 'i'.repeat(32),
   ADMIN_JWT_SECRET: 'a'.repeat(32),
   SIGNING_SECRET_ENCRYPTION_KEY: Buffer.alloc(32, 7).toString('base64'),
 };
+
+/** The environment the images set themselves (`ENV` lines of the Dockerfile's runtime stage). */
+const DOCKERFILE = readFileSync(join(REPO, 'Dockerfile'), 'utf8');
+const IMAGE_ENV: Record<string, string> = Object.fromEntries(
+  [
+    ...(/^FROM \S+ AS runtime$([\s\S]*?)^FROM /m.exec(DOCKERFILE)?.[1] ?? '').matchAll(/^ENV (\w+)=(\S+)$/gm),
+  ].map((m) => [m[1], m[2]]),
+);
 
 const byKind = (objects: Obj[], kind: string) => objects.filter((o) => o.kind === kind);
 const named = (objects: Obj[], kind: string, name: string) => {
@@ -72,7 +83,7 @@ const containersOf = (o: Obj): any[] =>
 
 /** What one container's environment holds: plain values, and the names provided from Secrets. */
 function environmentOf(objects: Obj[], workload: Obj, container: any) {
-  const values: Record<string, string> = {};
+  const values: Record<string, string> = { ...IMAGE_ENV };
   const fromSecrets = new Set<string>();
   for (const source of container.envFrom ?? []) {
     if (source.configMapRef)
@@ -209,9 +220,7 @@ describe.each(Object.entries(OVERLAYS))('k8s/overlays/%s', (overlay, namespace) 
   });
 
   it('runs every container from a Dockerfile target, non-root, on a read-only root filesystem with /tmp', () => {
-    const targets = new Set(
-      [...readFileSync(join(REPO, 'Dockerfile'), 'utf8').matchAll(/^FROM \S+ AS (\S+)$/gm)].map((m) => m[1]),
-    );
+    const targets = new Set([...DOCKERFILE.matchAll(/^FROM \S+ AS (\S+)$/gm)].map((m) => m[1]));
     const problems = workloads(objects).flatMap((o) => {
       const [pod] = podSpecsOf(o) as any[];
       const volumes = new Map<string, any>((pod.volumes ?? []).map((v: any) => [v.name, v]));
@@ -337,9 +346,18 @@ describe.each(Object.entries(OVERLAYS))('k8s/overlays/%s', (overlay, namespace) 
     const url = new URL(
       environmentOf(objects, worker, containersOf(worker)[0]).withStandIns.ISSUER_INTERNAL_URL,
     );
-    const issuer = named(objects, 'Service', url.hostname.split('.')[0]);
-    expect(issuer.spec.selector).toEqual({ 'app.kubernetes.io/name': 'latchkey-issuer' });
-    expect(issuer.spec.ports.map((p: any) => p.port)).toContain(Number(url.port));
+    const service = named(objects, 'Service', url.hostname.split('.')[0]);
+    expect(service.spec.selector).toEqual({ 'app.kubernetes.io/name': 'latchkey-issuer' });
+    // Service port -> container port -> the port and interface the issuer's internal API listens on.
+    const servicePort = service.spec.ports.find((p: any) => p.port === Number(url.port));
+    const issuer = named(objects, 'Deployment', 'latchkey-issuer');
+    const [container] = containersOf(issuer);
+    const containerPort = container.ports.find(
+      (p: any) => p.name === servicePort?.targetPort || p.containerPort === servicePort?.targetPort,
+    );
+    const config = loadIssuerConfig(environmentOf(objects, issuer, container).withStandIns);
+    expect(containerPort?.containerPort).toBe(config.INTERNAL_PORT);
+    expect(config.INTERNAL_HOST).not.toMatch(/^(127\.|localhost$|::1$)/);
   });
 
   it('scales the verifier with an HPA and bounds its disruptions with a PDB', () => {
@@ -373,12 +391,16 @@ describe.each(Object.entries(OVERLAYS))('k8s/overlays/%s', (overlay, namespace) 
     const stranger = from({ 'kubernetes.io/metadata.name': 'elsewhere' });
     const neighbour = here({ app: 'something-else' });
 
-    // The worker calls the issuer's internal API; nothing else in the namespace calls the issuer.
-    expect(admitted(objects, issuer, 3000, here(worker))).toBe(true);
-    expect(admitted(objects, issuer, 3000, here(verifier))).toBe(false);
-    expect(admitted(objects, issuer, 3000, neighbour)).toBe(false);
+    // The issuer's internal API (3003): the worker and nobody else.
+    expect(admitted(objects, issuer, 3003, here(worker))).toBe(true);
+    for (const caller of [here(verifier), neighbour, issuerClient, verifierClient, prometheus, stranger]) {
+      expect(admitted(objects, issuer, 3003, caller)).toBe(false);
+    }
+    // Its admin API (3000): labelled client namespaces, not the pods beside it.
     expect(admitted(objects, issuer, 3000, issuerClient)).toBe(true);
-    expect(admitted(objects, issuer, 3000, verifierClient)).toBe(false);
+    for (const caller of [here(worker), here(verifier), neighbour, verifierClient, stranger]) {
+      expect(admitted(objects, issuer, 3000, caller)).toBe(false);
+    }
     // Verifiers: from labelled client namespaces only, on both transports.
     expect(admitted(objects, verifier, 50051, verifierClient)).toBe(true);
     expect(admitted(objects, verifier, 3001, verifierClient)).toBe(true);
@@ -396,7 +418,7 @@ describe.each(Object.entries(OVERLAYS))('k8s/overlays/%s', (overlay, namespace) 
       admitted(objects, verifier, 3001, prometheus),
       admitted(objects, worker, 3002, prometheus),
     ]).toEqual([true, true, true]);
-    expect(admitted(objects, migrate, 3000, here(worker))).toBe(false);
+    expect(admitted(objects, migrate, 3003, here(worker))).toBe(false);
   });
 });
 
