@@ -55,6 +55,8 @@ const SECRET_STAND_INS: Record<string, string> = {
   WORKER_REDIS_URL: 'redis://redis.example:6379/1',
   CACHE_SIGNING_KEY: 'c'.repeat(32),
   VERIFIER_DATABASE_PASSWORD: 'v'.repeat(32),
+  KAFKA_SASL_USERNAME: 'latchkey',
+  KAFKA_SASL_PASSWORD: 'k'.repeat(32),
   SMTP_URL: 'smtps://user:pass@mail.example:465',
   INTERNAL_API_SECRET: 'i'.repeat(32),
   ADMIN_JWT_SECRET: 'a'.repeat(32),
