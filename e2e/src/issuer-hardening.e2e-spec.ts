@@ -99,7 +99,10 @@ describe('issuer hardening', () => {
     const production = await ServiceProcess.start('issuer', port, {
       ...system.env,
       NODE_ENV: 'production',
+      // The test stack signs admin JWTs with the development secret, which production refuses unless told.
+      ALLOW_DEV_JWT_SECRET_IN_PRODUCTION: 'true',
       ISSUER_PORT: String(port),
+      INTERNAL_PORT: String(await freePort()),
       ISSUER_KAFKA_GROUP_ID: `issuer-production-${port}`,
       ISSUER_AUDIT_KAFKA_GROUP_ID: `audit-production-${port}`,
     });
