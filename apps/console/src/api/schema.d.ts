@@ -87,7 +87,7 @@ export interface paths {
     put?: never;
     /**
      * Create a token
-     * @description The response carries the plaintext `token`, once. Errors: 400 `EXPIRY_CONFLICT`, `EXPIRY_IN_PAST`, `UNKNOWN_SCOPE`, `CALLBACK_URL_REFUSED` (with a `reason`); 402 `UPGRADE_REQUIRED`; 403 `EMAIL_NOT_VERIFIED`, `SCOPE_NOT_GRANTED`; 409 `SIGNING_SECRET_REQUIRED` (auto-renewal needs a signing secret: `POST /v1/tenant/signing-secrets`); 422 `POLICY_EXPIRY_REQUIRED`, `POLICY_MAX_LIFETIME_EXCEEDED`, `TOKEN_LIMIT_REACHED`.
+     * @description The response carries the plaintext `token`, once. Errors: 400 `EXPIRY_CONFLICT`, `EXPIRY_IN_PAST`, `UNKNOWN_SCOPE`, `CALLBACK_URL_REFUSED` (with a `reason`); 402 `UPGRADE_REQUIRED`; 403 `EMAIL_NOT_VERIFIED`, `SCOPE_NOT_GRANTED`; 409 `SIGNING_SECRET_REQUIRED` (auto-renewal needs a signing secret: `POST /v1/tenant/signing-secrets`); 422 `POLICY_EXPIRY_REQUIRED`, `POLICY_MAX_LIFETIME_EXCEEDED`, `MAX_LIFETIME_EXCEEDED`, `TOKEN_LIMIT_REACHED`.
      */
     post: operations['TokensController_create'];
     delete?: never;
@@ -128,7 +128,7 @@ export interface paths {
     put?: never;
     /**
      * Rotate a token
-     * @description A new secret and id with the same settings (auto-renewal included), lifetime and creator; the old secret keeps working for the grace period. Only the token's owner may rotate it. Errors: 402 `UPGRADE_REQUIRED`; 403 `EMAIL_NOT_VERIFIED`, `NOT_TOKEN_OWNER`; 409 `TOKEN_REVOKED`, `TOKEN_EXPIRED`; 422 `POLICY_EXPIRY_REQUIRED`, `POLICY_MAX_LIFETIME_EXCEEDED`, `TOKEN_LIMIT_REACHED`; 503 `REVOCATION_UNAVAILABLE` or `REVOCATION_NOT_REPLICATED`.
+     * @description A new secret and id with the same settings (auto-renewal included), lifetime and creator; the old secret keeps working for the grace period. Only the token's owner may rotate it. Errors: 402 `UPGRADE_REQUIRED`; 403 `EMAIL_NOT_VERIFIED`, `NOT_TOKEN_OWNER`; 409 `TOKEN_REVOKED`, `TOKEN_EXPIRED`; 422 `POLICY_EXPIRY_REQUIRED`, `POLICY_MAX_LIFETIME_EXCEEDED`, `MAX_LIFETIME_EXCEEDED`, `TOKEN_LIMIT_REACHED`; 503 `REVOCATION_UNAVAILABLE` or `REVOCATION_NOT_REPLICATED`.
      */
     post: operations['TokensController_rotate'];
     delete?: never;
@@ -148,7 +148,7 @@ export interface paths {
     put?: never;
     /**
      * Renew a token
-     * @description A new token under a new name with the old one's settings (auto-renewal included), lifetime and creator; the old one ends when you say. Only the token's owner may renew it. Errors: 400 `END_IN_PAST`; 402 `UPGRADE_REQUIRED`; 403 `EMAIL_NOT_VERIFIED`, `NOT_TOKEN_OWNER`; 409 `TOKEN_REVOKED`, `TOKEN_EXPIRED`; 422 `CANNOT_EXTEND_TOKEN`, `POLICY_EXPIRY_REQUIRED`, `POLICY_MAX_LIFETIME_EXCEEDED`, `TOKEN_LIMIT_REACHED`; 503 `REVOCATION_UNAVAILABLE` or `REVOCATION_NOT_REPLICATED`.
+     * @description A new token under a new name with the old one's settings (auto-renewal included), lifetime and creator; the old one ends when you say. Only the token's owner may renew it. Errors: 400 `END_IN_PAST`; 402 `UPGRADE_REQUIRED`; 403 `EMAIL_NOT_VERIFIED`, `NOT_TOKEN_OWNER`; 409 `TOKEN_REVOKED`, `TOKEN_EXPIRED`; 422 `CANNOT_EXTEND_TOKEN`, `POLICY_EXPIRY_REQUIRED`, `POLICY_MAX_LIFETIME_EXCEEDED`, `MAX_LIFETIME_EXCEEDED`, `TOKEN_LIMIT_REACHED`; 503 `REVOCATION_UNAVAILABLE` or `REVOCATION_NOT_REPLICATED`.
      */
     post: operations['TokensController_renew'];
     delete?: never;
@@ -448,7 +448,7 @@ export interface components {
       expiresIn?: '30d' | '60d' | '90d' | '1y' | 'never';
       /**
        * Format: date-time
-       * @description An absolute expiry, in the future (400 `EXPIRY_IN_PAST`). Give this or `expiresIn`, not both.
+       * @description An absolute expiry, in the future (400 `EXPIRY_IN_PAST`) and at most `MAX_TOKEN_LIFETIME_DAYS` (3650 by default) away (422 `MAX_LIFETIME_EXCEEDED`). Give this or `expiresIn`, not both.
        * @example 2027-01-31T00:00:00Z
        */
       expiresAt?: string;
@@ -1077,6 +1077,15 @@ export interface operations {
           'application/problem+json': components['schemas']['ProblemDetails'];
         };
       };
+      /** @description Too many requests for the tenant (`RATE_LIMITED`, `ADMIN_API_RATE_LIMIT`); wait `Retry-After` seconds. */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDetails'];
+        };
+      };
     };
   };
   MembersController_remove: {
@@ -1134,6 +1143,15 @@ export interface operations {
           'application/problem+json': components['schemas']['ProblemDetails'];
         };
       };
+      /** @description Too many requests for the tenant (`RATE_LIMITED`, `ADMIN_API_RATE_LIMIT`); wait `Retry-After` seconds. */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDetails'];
+        };
+      };
       /** @description The change could not reach the verifiers, so nothing was changed; try again. */
       503: {
         headers: {
@@ -1170,7 +1188,7 @@ export interface operations {
           'application/json': components['schemas']['MemberResponse'];
         };
       };
-      /** @description Invalid request: `VALIDATION_FAILED` (with `errors`), `MALFORMED_BODY`, or a rule named in the description. */
+      /** @description Invalid request: `VALIDATION_FAILED` (with `errors`), `MALFORMED_BODY`, `BODY_TOO_DEEP` (JSON nested over 64 levels), `INVALID_CHARACTERS` (a control character or lone surrogate in path, query, body or admin JWT), or a rule named in the description. */
       400: {
         headers: {
           [name: string]: unknown;
@@ -1224,8 +1242,17 @@ export interface operations {
           'application/problem+json': components['schemas']['ProblemDetails'];
         };
       };
-      /** @description The body is not UTF-8 JSON (`UNSUPPORTED_MEDIA_TYPE`). */
+      /** @description The body is not UTF-8 JSON (`UNSUPPORTED_MEDIA_TYPE`) or is compressed (`UNSUPPORTED_CONTENT_ENCODING`). */
       415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDetails'];
+        };
+      };
+      /** @description Too many requests for the tenant (`RATE_LIMITED`, `ADMIN_API_RATE_LIMIT`); wait `Retry-After` seconds. */
+      429: {
         headers: {
           [name: string]: unknown;
         };
@@ -1280,6 +1307,15 @@ export interface operations {
           'application/problem+json': components['schemas']['ProblemDetails'];
         };
       };
+      /** @description Too many requests for the tenant (`RATE_LIMITED`, `ADMIN_API_RATE_LIMIT`); wait `Retry-After` seconds. */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDetails'];
+        };
+      };
     };
   };
   TenantPolicyController_update: {
@@ -1304,7 +1340,7 @@ export interface operations {
           'application/json': components['schemas']['TenantPolicyResponse'];
         };
       };
-      /** @description Invalid request: `VALIDATION_FAILED` (with `errors`), `MALFORMED_BODY`, or a rule named in the description. */
+      /** @description Invalid request: `VALIDATION_FAILED` (with `errors`), `MALFORMED_BODY`, `BODY_TOO_DEEP` (JSON nested over 64 levels), `INVALID_CHARACTERS` (a control character or lone surrogate in path, query, body or admin JWT), or a rule named in the description. */
       400: {
         headers: {
           [name: string]: unknown;
@@ -1340,8 +1376,17 @@ export interface operations {
           'application/problem+json': components['schemas']['ProblemDetails'];
         };
       };
-      /** @description The body is not UTF-8 JSON (`UNSUPPORTED_MEDIA_TYPE`). */
+      /** @description The body is not UTF-8 JSON (`UNSUPPORTED_MEDIA_TYPE`) or is compressed (`UNSUPPORTED_CONTENT_ENCODING`). */
       415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDetails'];
+        };
+      };
+      /** @description Too many requests for the tenant (`RATE_LIMITED`, `ADMIN_API_RATE_LIMIT`); wait `Retry-After` seconds. */
+      429: {
         headers: {
           [name: string]: unknown;
         };
@@ -1379,7 +1424,7 @@ export interface operations {
           'application/json': components['schemas']['TokenPageResponse'];
         };
       };
-      /** @description Invalid request: `VALIDATION_FAILED` (with `errors`), `MALFORMED_BODY`, or a rule named in the description. */
+      /** @description Invalid request: `VALIDATION_FAILED` (with `errors`), `MALFORMED_BODY`, `BODY_TOO_DEEP` (JSON nested over 64 levels), `INVALID_CHARACTERS` (a control character or lone surrogate in path, query, body or admin JWT), or a rule named in the description. */
       400: {
         headers: {
           [name: string]: unknown;
@@ -1399,6 +1444,15 @@ export interface operations {
       };
       /** @description Not allowed: a removed member (`MEMBER_REMOVED`), or a role or rule named in the description. */
       403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDetails'];
+        };
+      };
+      /** @description Too many requests for the tenant (`RATE_LIMITED`, `ADMIN_API_RATE_LIMIT`); wait `Retry-After` seconds. */
+      429: {
         headers: {
           [name: string]: unknown;
         };
@@ -1430,7 +1484,7 @@ export interface operations {
           'application/json': components['schemas']['CreatedTokenResponse'];
         };
       };
-      /** @description Invalid request: `VALIDATION_FAILED` (with `errors`), `MALFORMED_BODY`, or a rule named in the description. */
+      /** @description Invalid request: `VALIDATION_FAILED` (with `errors`), `MALFORMED_BODY`, `BODY_TOO_DEEP` (JSON nested over 64 levels), `INVALID_CHARACTERS` (a control character or lone surrogate in path, query, body or admin JWT), or a rule named in the description. */
       400: {
         headers: {
           [name: string]: unknown;
@@ -1484,7 +1538,7 @@ export interface operations {
           'application/problem+json': components['schemas']['ProblemDetails'];
         };
       };
-      /** @description The body is not UTF-8 JSON (`UNSUPPORTED_MEDIA_TYPE`). */
+      /** @description The body is not UTF-8 JSON (`UNSUPPORTED_MEDIA_TYPE`) or is compressed (`UNSUPPORTED_CONTENT_ENCODING`). */
       415: {
         headers: {
           [name: string]: unknown;
@@ -1495,6 +1549,15 @@ export interface operations {
       };
       /** @description Understood but refused by a business rule or the tenant's policy; the description names the codes. */
       422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDetails'];
+        };
+      };
+      /** @description Too many requests for the tenant (`RATE_LIMITED`, `ADMIN_API_RATE_LIMIT`); wait `Retry-After` seconds. */
+      429: {
         headers: {
           [name: string]: unknown;
         };
@@ -1552,6 +1615,15 @@ export interface operations {
           'application/problem+json': components['schemas']['ProblemDetails'];
         };
       };
+      /** @description Too many requests for the tenant (`RATE_LIMITED`, `ADMIN_API_RATE_LIMIT`); wait `Retry-After` seconds. */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDetails'];
+        };
+      };
     };
   };
   TokensController_update: {
@@ -1579,7 +1651,7 @@ export interface operations {
           'application/json': components['schemas']['TokenResponse'];
         };
       };
-      /** @description Invalid request: `VALIDATION_FAILED` (with `errors`), `MALFORMED_BODY`, or a rule named in the description. */
+      /** @description Invalid request: `VALIDATION_FAILED` (with `errors`), `MALFORMED_BODY`, `BODY_TOO_DEEP` (JSON nested over 64 levels), `INVALID_CHARACTERS` (a control character or lone surrogate in path, query, body or admin JWT), or a rule named in the description. */
       400: {
         headers: {
           [name: string]: unknown;
@@ -1633,7 +1705,7 @@ export interface operations {
           'application/problem+json': components['schemas']['ProblemDetails'];
         };
       };
-      /** @description The body is not UTF-8 JSON (`UNSUPPORTED_MEDIA_TYPE`). */
+      /** @description The body is not UTF-8 JSON (`UNSUPPORTED_MEDIA_TYPE`) or is compressed (`UNSUPPORTED_CONTENT_ENCODING`). */
       415: {
         headers: {
           [name: string]: unknown;
@@ -1644,6 +1716,15 @@ export interface operations {
       };
       /** @description Understood but refused by a business rule or the tenant's policy; the description names the codes. */
       422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDetails'];
+        };
+      };
+      /** @description Too many requests for the tenant (`RATE_LIMITED`, `ADMIN_API_RATE_LIMIT`); wait `Retry-After` seconds. */
+      429: {
         headers: {
           [name: string]: unknown;
         };
@@ -1678,7 +1759,7 @@ export interface operations {
           'application/json': components['schemas']['ReplacedTokenResponse'];
         };
       };
-      /** @description Invalid request: `VALIDATION_FAILED` (with `errors`), `MALFORMED_BODY`, or a rule named in the description. */
+      /** @description Invalid request: `VALIDATION_FAILED` (with `errors`), `MALFORMED_BODY`, `BODY_TOO_DEEP` (JSON nested over 64 levels), `INVALID_CHARACTERS` (a control character or lone surrogate in path, query, body or admin JWT), or a rule named in the description. */
       400: {
         headers: {
           [name: string]: unknown;
@@ -1741,7 +1822,7 @@ export interface operations {
           'application/problem+json': components['schemas']['ProblemDetails'];
         };
       };
-      /** @description The body is not UTF-8 JSON (`UNSUPPORTED_MEDIA_TYPE`). */
+      /** @description The body is not UTF-8 JSON (`UNSUPPORTED_MEDIA_TYPE`) or is compressed (`UNSUPPORTED_CONTENT_ENCODING`). */
       415: {
         headers: {
           [name: string]: unknown;
@@ -1752,6 +1833,15 @@ export interface operations {
       };
       /** @description Understood but refused by a business rule or the tenant's policy; the description names the codes. */
       422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDetails'];
+        };
+      };
+      /** @description Too many requests for the tenant (`RATE_LIMITED`, `ADMIN_API_RATE_LIMIT`); wait `Retry-After` seconds. */
+      429: {
         headers: {
           [name: string]: unknown;
         };
@@ -1795,7 +1885,7 @@ export interface operations {
           'application/json': components['schemas']['ReplacedTokenResponse'];
         };
       };
-      /** @description Invalid request: `VALIDATION_FAILED` (with `errors`), `MALFORMED_BODY`, or a rule named in the description. */
+      /** @description Invalid request: `VALIDATION_FAILED` (with `errors`), `MALFORMED_BODY`, `BODY_TOO_DEEP` (JSON nested over 64 levels), `INVALID_CHARACTERS` (a control character or lone surrogate in path, query, body or admin JWT), or a rule named in the description. */
       400: {
         headers: {
           [name: string]: unknown;
@@ -1858,7 +1948,7 @@ export interface operations {
           'application/problem+json': components['schemas']['ProblemDetails'];
         };
       };
-      /** @description The body is not UTF-8 JSON (`UNSUPPORTED_MEDIA_TYPE`). */
+      /** @description The body is not UTF-8 JSON (`UNSUPPORTED_MEDIA_TYPE`) or is compressed (`UNSUPPORTED_CONTENT_ENCODING`). */
       415: {
         headers: {
           [name: string]: unknown;
@@ -1869,6 +1959,15 @@ export interface operations {
       };
       /** @description Understood but refused by a business rule or the tenant's policy; the description names the codes. */
       422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDetails'];
+        };
+      };
+      /** @description Too many requests for the tenant (`RATE_LIMITED`, `ADMIN_API_RATE_LIMIT`); wait `Retry-After` seconds. */
+      429: {
         headers: {
           [name: string]: unknown;
         };
@@ -1944,6 +2043,15 @@ export interface operations {
           'application/problem+json': components['schemas']['ProblemDetails'];
         };
       };
+      /** @description Too many requests for the tenant (`RATE_LIMITED`, `ADMIN_API_RATE_LIMIT`); wait `Retry-After` seconds. */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDetails'];
+        };
+      };
       /** @description The change could not reach the verifiers, so nothing was changed; try again. */
       503: {
         headers: {
@@ -1991,6 +2099,15 @@ export interface operations {
           'application/problem+json': components['schemas']['ProblemDetails'];
         };
       };
+      /** @description Too many requests for the tenant (`RATE_LIMITED`, `ADMIN_API_RATE_LIMIT`); wait `Retry-After` seconds. */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDetails'];
+        };
+      };
     };
   };
   SigningSecretsController_create: {
@@ -2029,6 +2146,15 @@ export interface operations {
           'application/problem+json': components['schemas']['ProblemDetails'];
         };
       };
+      /** @description Too many requests for the tenant (`RATE_LIMITED`, `ADMIN_API_RATE_LIMIT`); wait `Retry-After` seconds. */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDetails'];
+        };
+      };
     };
   };
   RedeemController_redeem: {
@@ -2053,7 +2179,7 @@ export interface operations {
           'application/json': components['schemas']['RenewedTokenResponse'];
         };
       };
-      /** @description `RENEWAL_KEY_MALFORMED` (not shaped like a renewal key), `VALIDATION_FAILED` (no `key` string, or an unknown field), `MALFORMED_BODY`. */
+      /** @description `RENEWAL_KEY_MALFORMED` (not shaped like a renewal key), `VALIDATION_FAILED` (no `key` string, or an unknown field), `MALFORMED_BODY`, `BODY_TOO_DEEP`, `INVALID_CHARACTERS`. */
       400: {
         headers: {
           [name: string]: unknown;
@@ -2107,7 +2233,7 @@ export interface operations {
           'application/problem+json': components['schemas']['ProblemDetails'];
         };
       };
-      /** @description `UNSUPPORTED_MEDIA_TYPE`: send JSON. */
+      /** @description `UNSUPPORTED_MEDIA_TYPE`: send JSON; `UNSUPPORTED_CONTENT_ENCODING`: send it uncompressed. */
       415: {
         headers: {
           [name: string]: unknown;
@@ -2116,8 +2242,17 @@ export interface operations {
           'application/problem+json': components['schemas']['ProblemDetails'];
         };
       };
-      /** @description The tenant's policy refuses the new token (`POLICY_EXPIRY_REQUIRED`, `POLICY_MAX_LIFETIME_EXCEEDED`) or its token limit is reached (`TOKEN_LIMIT_REACHED`); the key stays redeemable within its window. */
+      /** @description The tenant's policy refuses the new token (`POLICY_EXPIRY_REQUIRED`, `POLICY_MAX_LIFETIME_EXCEEDED`, `MAX_LIFETIME_EXCEEDED`) or its token limit is reached (`TOKEN_LIMIT_REACHED`); the key stays redeemable within its window. */
       422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDetails'];
+        };
+      };
+      /** @description `RATE_LIMITED`: too many requests from this source address; wait `Retry-After` seconds. */
+      429: {
         headers: {
           [name: string]: unknown;
         };
@@ -2184,6 +2319,15 @@ export interface operations {
           'application/problem+json': components['schemas']['ProblemDetails'];
         };
       };
+      /** @description Too many requests for the tenant (`RATE_LIMITED`, `ADMIN_API_RATE_LIMIT`); wait `Retry-After` seconds. */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDetails'];
+        };
+      };
     };
   };
   AuditController_list: {
@@ -2223,7 +2367,7 @@ export interface operations {
           'application/json': components['schemas']['AuditEventPageResponse'];
         };
       };
-      /** @description Invalid request: `VALIDATION_FAILED` (with `errors`), `MALFORMED_BODY`, or a rule named in the description. */
+      /** @description Invalid request: `VALIDATION_FAILED` (with `errors`), `MALFORMED_BODY`, `BODY_TOO_DEEP` (JSON nested over 64 levels), `INVALID_CHARACTERS` (a control character or lone surrogate in path, query, body or admin JWT), or a rule named in the description. */
       400: {
         headers: {
           [name: string]: unknown;
@@ -2243,6 +2387,15 @@ export interface operations {
       };
       /** @description Not allowed: a removed member (`MEMBER_REMOVED`), or a role or rule named in the description. */
       403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDetails'];
+        };
+      };
+      /** @description Too many requests for the tenant (`RATE_LIMITED`, `ADMIN_API_RATE_LIMIT`); wait `Retry-After` seconds. */
+      429: {
         headers: {
           [name: string]: unknown;
         };
