@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { Logger } from '@nestjs/common';
 import type Redis from 'ioredis';
 import { z } from 'zod';
@@ -17,16 +18,17 @@ export interface RateDecision {
   retryAfterSeconds: number;
 }
 
-/** Counts one hit and returns the count and the window's remaining lifetime, atomically. */
+/** Counts ARGV[2] hits and returns the count and the window's remaining lifetime, atomically. */
 const HIT_SCRIPT = `
-local count = redis.call('INCR', KEYS[1])
+local count = redis.call('INCRBY', KEYS[1], ARGV[2])
 local ttl = redis.call('PTTL', KEYS[1])
-if count == 1 or ttl < 0 then
+if count == tonumber(ARGV[2]) or ttl < 0 then
   redis.call('PEXPIRE', KEYS[1], ARGV[1])
   ttl = tonumber(ARGV[1])
 end
 return {count, ttl}
 `;
+const HIT_SCRIPT_SHA = createHash('sha1').update(HIT_SCRIPT).digest('hex');
 
 /**
  * A fixed-window limiter on the shared Redis: one key per (bucket, caller) and window, counted with
@@ -42,14 +44,14 @@ export class RedisRateLimiter {
     private readonly keyPrefix: string,
   ) {}
 
-  async hit(bucket: string, caller: string, rule: RateLimit): Promise<RateDecision> {
+  /** Counts `hits` (default one) for the caller; the decision covers them all. */
+  async hit(bucket: string, caller: string, rule: RateLimit, hits = 1): Promise<RateDecision> {
     try {
-      const [count, ttlMs] = (await this.redis.eval(
-        HIT_SCRIPT,
-        1,
+      const [count, ttlMs] = await this.run(
         `${this.keyPrefix}ratelimit:${bucket}:${caller}`,
         String(rule.windowMs),
-      )) as [number, number];
+        String(hits),
+      );
       return {
         allowed: count <= rule.limit,
         count,
@@ -60,6 +62,16 @@ export class RedisRateLimiter {
         `rate limit ${bucket} not checked, letting the request through: ${error instanceof Error ? error.message : String(error)}`,
       );
       return { allowed: true, count: 0, retryAfterSeconds: 1 };
+    }
+  }
+
+  /** The script by its hash (the text is sent only when Redis does not know it yet). */
+  private async run(key: string, windowMs: string, hits: string): Promise<[number, number]> {
+    try {
+      return (await this.redis.evalsha(HIT_SCRIPT_SHA, 1, key, windowMs, hits)) as [number, number];
+    } catch (error) {
+      if (!(error instanceof Error) || !error.message.startsWith('NOSCRIPT')) throw error;
+      return (await this.redis.eval(HIT_SCRIPT, 1, key, windowMs, hits)) as [number, number];
     }
   }
 }

@@ -157,14 +157,14 @@ export class InMemoryOwnerDirectory implements OwnerDirectory {
 /** A fixed window of 60 s and `limit` refusals per caller, in memory (the real one counts in Redis). */
 export function countRefusals(limit: number, clock: ManualClock): RefusalCounter {
   const windows = new Map<string, { count: number; endsAt: number }>();
-  return (caller) => {
+  return (caller, refusals) => {
     const now = clock.now().getTime();
     let window = windows.get(caller);
     if (window === undefined || window.endsAt <= now) {
       window = { count: 0, endsAt: now + 60_000 };
       windows.set(caller, window);
     }
-    window.count += 1;
+    window.count += refusals;
     return Promise.resolve({
       allowed: window.count <= limit,
       count: window.count,

@@ -30,7 +30,8 @@ import { VerificationService } from './verification.service';
       useFactory: (redis: Redis, config: VerifierConfig, clock: Clock) => {
         const limiter = new RedisRateLimiter(redis, config.REDIS_KEY_PREFIX);
         return new RefusalLimiter(
-          (caller) => limiter.hit('verify-refusals', caller, config.VERIFY_REFUSAL_RATE_LIMIT),
+          (caller, refusals) =>
+            limiter.hit('verify-refusals', caller, config.VERIFY_REFUSAL_RATE_LIMIT, refusals),
           clock,
         );
       },
