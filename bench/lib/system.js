@@ -79,7 +79,7 @@ async function startSystem(options) {
   const logDir = resolve(REPO_ROOT, '.local/bench-logs', runId);
   mkdirSync(logDir, { recursive: true });
   const adminSecret = randomBytes(32).toString('hex');
-  const [issuerPort, workerPort] = await Promise.all([freePort(), freePort()]);
+  const [issuerPort, internalPort, workerPort] = await Promise.all([freePort(), freePort(), freePort()]);
   const env = {
     ...process.env,
     DATABASE_URL: databaseUrl,
@@ -88,10 +88,17 @@ async function startSystem(options) {
     ADMIN_JWT_SECRET: adminSecret,
     INTERNAL_API_SECRET: randomBytes(32).toString('hex'),
     SIGNING_SECRET_ENCRYPTION_KEY: randomBytes(32).toString('base64'),
+    CACHE_SIGNING_KEY: randomBytes(32).toString('hex'),
     LOG_LEVEL: process.env.LOG_LEVEL ?? 'info',
     ISSUER_PORT: String(issuerPort),
     ISSUER_PUBLIC_URL: `http://127.0.0.1:${issuerPort}`,
-    ISSUER_INTERNAL_URL: `http://127.0.0.1:${issuerPort}`,
+    INTERNAL_PORT: String(internalPort),
+    ISSUER_INTERNAL_URL: `http://127.0.0.1:${internalPort}`,
+    // The limits are on and counting, as in production, but set above what the load reaches: the bench
+    // measures the cost of a verdict, not the limiter's refusals.
+    REDEEM_RATE_LIMIT: '1000000000/1m',
+    ADMIN_API_RATE_LIMIT: '1000000000/1m',
+    VERIFY_REFUSAL_RATE_LIMIT: '1000000000/1m',
     WORKER_PORT: String(workerPort),
     ISSUER_KAFKA_GROUP_ID: `bench-issuer-${runId}`,
     ISSUER_AUDIT_KAFKA_GROUP_ID: `bench-audit-${runId}`,

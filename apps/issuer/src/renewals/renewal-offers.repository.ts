@@ -89,19 +89,25 @@ export class RenewalOffersRepository {
   }
 
   /** The token's offers, newest first, each with its attempts in order. */
-  async history(tokenId: string): Promise<{ offers: RenewalOffer[]; attempts: RenewalAttempt[] }> {
-    const offers = await this.dataSource.getRepository(RenewalOffer).find({
-      where: { tokenId },
-      order: { createdAt: 'DESC', id: 'ASC' },
+  /**
+   * The token's offers and their attempts as of one moment: both reads share a snapshot (REPEATABLE READ),
+   * so an attempt recorded as delivered never shows beside its offer still undelivered.
+   */
+  history(tokenId: string): Promise<{ offers: RenewalOffer[]; attempts: RenewalAttempt[] }> {
+    return this.dataSource.transaction('REPEATABLE READ', async (manager) => {
+      const offers = await manager.find(RenewalOffer, {
+        where: { tokenId },
+        order: { createdAt: 'DESC', id: 'ASC' },
+      });
+      const attempts =
+        offers.length === 0
+          ? []
+          : await manager.find(RenewalAttempt, {
+              where: { offerId: In(offers.map((o) => o.id)) },
+              order: { number: 'ASC' },
+            });
+      return { offers, attempts };
     });
-    const attempts =
-      offers.length === 0
-        ? []
-        : await this.dataSource.getRepository(RenewalAttempt).find({
-            where: { offerId: In(offers.map((o) => o.id)) },
-            order: { number: 'ASC' },
-          });
-    return { offers, attempts };
   }
 
   findAttemptByKeyHash(tx: Tx, keyHash: string): Promise<RenewalAttempt | null> {
