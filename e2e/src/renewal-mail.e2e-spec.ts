@@ -59,6 +59,9 @@ describe('auto-renewal: mail', () => {
     expect(mail.receivedAt).toBeGreaterThanOrEqual(redeemedAt);
     expect(`${mail.subject}\n${mail.text}`).toMatch(/renew/i);
     expect(mail.text).toContain('billing-export');
+    // A link to the renewed token's page in the console, not a console that does not exist.
+    expect(mail.text).toContain(`${rig.system.issuer.url}/console/tokens/${renewed.id}`);
+    expect(mail.text).not.toContain('admin console');
     expect(secretsIn(mail, [token.token, renewed.token, body.key, tenant.secret])).toEqual([]);
     // The creator is not the recipient here: nothing about this renewal went to them.
     expect(rig.sink.mailsTo(tenant.ownerEmail).filter((m) => m.text.includes('billing-export'))).toEqual([]);
@@ -140,6 +143,7 @@ describe('auto-renewal: mail', () => {
       expect(mail.receivedAt).toBeLessThanOrEqual(latest + 3_000);
       expectSentByLatchkey(mail, creatorEmail);
       expect(secretsIn(mail, [plain.token, renewing.token, tenant.secret])).toEqual([]);
+      expect(mail.text).toContain(`${rig.system.issuer.url}/console/tokens/${plain.id}`);
       reminders.push(mail);
     }
     expect(reminders[0].receivedAt).toBeLessThan(reminders[1].receivedAt);

@@ -52,6 +52,10 @@ const schema = z
       .regex(/^smtps?:\/\/[^/?#]+/i, 'must be an smtp:// or smtps:// URL')
       .default('smtp://127.0.0.1:1025')
       .describe('SMTP server for notification mail, e.g. smtps://user:pass@mail.example.com:465'),
+    CONSOLE_PUBLIC_URL: z
+      .url()
+      .default('http://127.0.0.1:3000/console')
+      .describe('public address of the console; mails link to its token pages (<url>/tokens/<id>)'),
     MAIL_FROM: env.textWithDefault('Latchkey <no-reply@latchkey.local>', 'sender of notification mail'),
     EXPIRY_REMINDER_DAYS: z
       .string()

@@ -59,6 +59,7 @@ export async function startSystem(options: SystemOptions = {}): Promise<RunningS
     ...options.env,
     ISSUER_PORT: String(issuerPort),
     ISSUER_PUBLIC_URL: `http://127.0.0.1:${issuerPort}`,
+    CONSOLE_PUBLIC_URL: `http://127.0.0.1:${issuerPort}/console`,
     INTERNAL_PORT: String(internalPort),
     INTERNAL_HOST: '127.0.0.1',
     ISSUER_INTERNAL_URL: issuerInternalUrl,

@@ -1,4 +1,7 @@
-import { type MailFacts, renderMail } from './mail-templates';
+import { type MailFacts, type RenderedMail, renderMail as render } from './mail-templates';
+
+const links = { consoleUrl: 'https://latchkey.example.com/console' };
+const renderMail = (facts: MailFacts): RenderedMail => render(facts, links);
 
 const SECRET_SHAPED = /lk_|lkr_|lksig_/;
 const token = 'lk_' + 'A'.repeat(43) + 'B'.repeat(6);
@@ -31,6 +34,28 @@ const reminder = (days: number): MailFacts => ({
 });
 
 describe('renderMail', () => {
+  it('links every mail to the console page of its token, never to an "admin console"', () => {
+    const page = (id: string) => `https://latchkey.example.com/console/tokens/${id}`;
+    const revoked: MailFacts = {
+      kind: 'revoked-by-other',
+      tokenName: 'CI deploys',
+      tokenId: '0b7c6f5e-2a1d-4c3b-9e8f-7a6b5c4d3e2f',
+      revokedBy: 'olivia',
+      revokedAt: '2025-03-01T10:00:00.000Z',
+    };
+    expect(renderMail(renewed).text).toContain(page('5f4e3d2c-1b0a-4a9b-8c7d-6e5f4a3b2c1d'));
+    for (const facts of [callbackFailed, reminder(7), revoked]) {
+      expect(renderMail(facts).text).toContain(page('0b7c6f5e-2a1d-4c3b-9e8f-7a6b5c4d3e2f'));
+    }
+    for (const facts of [renewed, callbackFailed, reminder(7), revoked]) {
+      expect(renderMail(facts).text).not.toContain('admin console');
+    }
+    // A trailing slash in the setting makes no double slash.
+    expect(render(reminder(7), { consoleUrl: 'https://x.example/console/' }).text).toContain(
+      'https://x.example/console/tokens/0b7c6f5e-2a1d-4c3b-9e8f-7a6b5c4d3e2f',
+    );
+  });
+
   it('tells the recipient a token was renewed, with both ids and both ends', () => {
     const mail = renderMail(renewed);
     expect(mail.subject).toBe('Your API token "CI deploys" was renewed');

@@ -38,6 +38,11 @@ export type MailFacts =
       revokedAt: string;
     };
 
+/** Where a mail's links point: the console's token page is `<consoleUrl>/tokens/<id>`. */
+export interface MailLinks {
+  consoleUrl: string;
+}
+
 export interface RenderedMail {
   subject: string;
   text: string;
@@ -46,12 +51,17 @@ export interface RenderedMail {
 const SECRET_SHAPED = /\b(?:lk|lkr|lksig)_[A-Za-z0-9_-]+/g;
 const SIGNATURE = '— Latchkey\nThis is an automatic message about API tokens of your organisation.';
 
-export function renderMail(facts: MailFacts): RenderedMail {
-  const rendered = render(facts);
+export function renderMail(facts: MailFacts, links: MailLinks): RenderedMail {
+  const rendered = render(facts, (id) => tokenPage(links.consoleUrl, id));
   return { subject: mask(oneLine(rendered.subject)), text: mask(rendered.text) };
 }
 
-function render(facts: MailFacts): RenderedMail {
+/** The console's page of one token. */
+export function tokenPage(consoleUrl: string, tokenId: string): string {
+  return `${consoleUrl.replace(/\/+$/, '')}/tokens/${encodeURIComponent(tokenId)}`;
+}
+
+function render(facts: MailFacts, page: (tokenId: string) => string): RenderedMail {
   switch (facts.kind) {
     case 'renewed': {
       const name = displayName(facts.tokenName);
@@ -66,7 +76,8 @@ function render(facts: MailFacts): RenderedMail {
           `  ${facts.newTokenExpiresAt === null ? 'does not expire' : `expires ${formatTime(facts.newTokenExpiresAt)}`}.`,
           '',
           'Nothing needs to be done if the systems using this token now use the renewed one.',
-          'If you did not expect this renewal, review the token and revoke it in the admin console.',
+          'If you did not expect this renewal, review the new token and revoke it on its page:',
+          `  ${page(facts.newTokenId)}`,
           '',
           SIGNATURE,
         ].join('\n'),
@@ -86,7 +97,8 @@ function render(facts: MailFacts): RenderedMail {
             : `Latchkey will send a new callback with a new key at ${formatTime(facts.nextRenewalAt)}.`,
           'Please check that the receiver at the token’s callback URL is reachable over HTTPS, answers',
           `with a 2xx status, and redeems the key at ${REDEEM_PATH} within the redeem window.`,
-          'The current token keeps working until it expires.',
+          'The current token keeps working until it expires. Its page, with the renewal history:',
+          `  ${page(facts.tokenId)}`,
           '',
           SIGNATURE,
         ].join('\n'),
@@ -101,9 +113,10 @@ function render(facts: MailFacts): RenderedMail {
           `The API token "${name}" (${facts.tokenId}) expires ${when}, at ${formatTime(facts.expiresAt)}.`,
           'After that, every request made with it is refused.',
           '',
-          'If it is still in use, create a new token (or renew this one) in the admin console and',
-          'replace it in the systems that use it before then. Tokens with auto-renewal are renewed',
-          'for you; you can switch it on for this token in the admin console.',
+          'If it is still in use, renew it (or create a new token) and replace it in the systems that',
+          'use it before then. Tokens with auto-renewal are renewed for you; you can switch it on for',
+          'this token on its page in the console:',
+          `  ${page(facts.tokenId)}`,
           '',
           SIGNATURE,
         ].join('\n'),
@@ -117,8 +130,9 @@ function render(facts: MailFacts): RenderedMail {
           `Your API token "${name}" (${facts.tokenId}) was revoked by ${oneLine(facts.revokedBy).slice(0, 120)}`,
           `at ${formatTime(facts.revokedAt)}. Every request made with it is refused from now on.`,
           '',
-          'If it is still needed, create a new token in the admin console and replace it in the systems',
-          'that use it. If you did not expect this, ask the administrators of your organisation why.',
+          'If it is still needed, create a new token in the console and replace it in the systems that',
+          'use it. If you did not expect this, ask the administrators of your organisation why.',
+          `The token's page: ${page(facts.tokenId)}`,
           '',
           SIGNATURE,
         ].join('\n'),

@@ -52,6 +52,7 @@ describe('MailProcessor', () => {
       }),
       {} as JobQueues,
       { send } as unknown as MailTransport,
+      { CONSOLE_PUBLIC_URL: 'https://latchkey.example.com/console/' },
     );
   });
 
@@ -71,6 +72,7 @@ describe('MailProcessor', () => {
       },
     ]);
     expect(sent[0].text).not.toMatch(/lk_|lkr_|lksig_|receiver\.example\.com/);
+    expect(sent[0].text).toContain(`https://latchkey.example.com/console/tokens/${newTokenId}`);
   });
 
   it('skips a renewed mail when there is no recipient', async () => {

@@ -1,5 +1,6 @@
-import { Injectable, Logger, type OnModuleInit } from '@nestjs/common';
+import { Inject, Injectable, Logger, type OnModuleInit } from '@nestjs/common';
 import type { Job } from 'bullmq';
+import { WORKER_CONFIG, type WorkerConfig } from '../config';
 import { IssuerClient } from '../issuer/issuer-client';
 import { JobQueues } from '../queues/job-queues';
 import { type MailJob, WorkerQueue } from '../queues/worker-queues';
@@ -24,6 +25,7 @@ export class MailProcessor implements OnModuleInit {
     private readonly issuer: IssuerClient,
     private readonly queues: JobQueues,
     private readonly transport: MailTransport,
+    @Inject(WORKER_CONFIG) private readonly config: Pick<WorkerConfig, 'CONSOLE_PUBLIC_URL'>,
   ) {}
 
   /** Workers start with the module, without waiting for the Kafka consumer to join its group. */
@@ -37,7 +39,9 @@ export class MailProcessor implements OnModuleInit {
       this.logger.log({ msg: 'mail skipped', kind: job.data.kind, jobId: job.id, reason: resolved.skip });
       return 'skipped';
     }
-    const { subject, text } = renderMail(resolved.facts);
+    const { subject, text } = renderMail(resolved.facts, {
+      consoleUrl: this.config.CONSOLE_PUBLIC_URL,
+    });
     await this.transport.send({
       to: resolved.to,
       subject,
