@@ -202,6 +202,8 @@ describe('admin API contract', () => {
             'lastUsedAt',
             'name',
             'purpose',
+            'replacedByTokenId',
+            'replacesTokenId',
             'resources',
             'scopes',
             'status',

@@ -579,6 +579,18 @@ export interface components {
        */
       ageWarning: 'none' | 'older_than_6_months' | 'older_than_1_year' | 'expired';
       /**
+       * Format: uuid
+       * @description The token this one replaced by rotation or renewal; null: none.
+       * @example null
+       */
+      replacesTokenId: string | null;
+      /**
+       * Format: uuid
+       * @description The successor that replaced this token by rotation or renewal; null: none yet.
+       * @example null
+       */
+      replacedByTokenId: string | null;
+      /**
        * @description The plaintext token: shown in this response only, never again. Store it now.
        * @example lk_EXAMPLE_not_a_real_token
        */
@@ -652,6 +664,18 @@ export interface components {
        * @enum {string}
        */
       ageWarning: 'none' | 'older_than_6_months' | 'older_than_1_year' | 'expired';
+      /**
+       * Format: uuid
+       * @description The token this one replaced by rotation or renewal; null: none.
+       * @example null
+       */
+      replacesTokenId: string | null;
+      /**
+       * Format: uuid
+       * @description The successor that replaced this token by rotation or renewal; null: none yet.
+       * @example null
+       */
+      replacedByTokenId: string | null;
     };
     TokenPageResponse: {
       items: components['schemas']['TokenResponse'][];
@@ -750,6 +774,18 @@ export interface components {
        * @enum {string}
        */
       ageWarning: 'none' | 'older_than_6_months' | 'older_than_1_year' | 'expired';
+      /**
+       * Format: uuid
+       * @description The token this one replaced by rotation or renewal; null: none.
+       * @example null
+       */
+      replacesTokenId: string | null;
+      /**
+       * Format: uuid
+       * @description The successor that replaced this token by rotation or renewal; null: none yet.
+       * @example null
+       */
+      replacedByTokenId: string | null;
       /**
        * @description The plaintext token: shown in this response only, never again. Store it now.
        * @example lk_EXAMPLE_not_a_real_token

@@ -26,6 +26,8 @@ export class FakeIssuer {
       purpose: 'integration',
       autoRenewal: null,
       ageWarning: 'none',
+      replacesTokenId: null,
+      replacedByTokenId: null,
       ...fields,
     };
     this.tokens.push(token);
@@ -49,6 +51,9 @@ export class FakeIssuer {
       const created = this.token({ ...(body as Partial<Token>), createdAt: new Date().toISOString() });
       return json(201, { ...created, token: 'lk_' + 'S'.repeat(43) + 'CRC123' });
     }
+    const one = /^\/v1\/tokens\/([^/]+)$/.exec(url.pathname);
+    const found = one && this.tokens.find((t) => t.id === one[1]);
+    if (input.method === 'GET' && found) return json(200, found);
     const revoke = /^\/v1\/tokens\/([^/]+)\/revoke$/.exec(url.pathname);
     if (input.method === 'POST' && revoke) {
       const token = this.tokens.find((t) => t.id === revoke[1]);

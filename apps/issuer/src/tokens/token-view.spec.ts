@@ -76,6 +76,15 @@ describe('token view', () => {
     expect(toTokenView(replaced, now).autoRenewal).toMatchObject({ everyDays: 30, nextRenewalAt: null });
   });
 
+  it('shows the lineage: the token it replaces and the one that replaced it', () => {
+    const middle = record({ replacesTokenId: 'a'.repeat(8), replacedByTokenId: 'b'.repeat(8) });
+    expect(toTokenView(middle, now)).toMatchObject({
+      replacesTokenId: 'a'.repeat(8),
+      replacedByTokenId: 'b'.repeat(8),
+    });
+    expect(toTokenView(record(), now)).toMatchObject({ replacesTokenId: null, replacedByTokenId: null });
+  });
+
   it('gives the worker the state it schedules by', () => {
     expect(toInternalTokenState(record(renewing), now)).toEqual({
       id: '0f4b6c1e-2d3a-4b5c-8d9e-0a1b2c3d4e5f',

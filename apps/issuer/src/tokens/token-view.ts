@@ -35,6 +35,10 @@ export interface TokenView {
   /** Scheduled renewal with a callback (seed 003); null while it is off. */
   autoRenewal: TokenAutoRenewalView | null;
   ageWarning: AgeWarning;
+  /** Lineage (seed 003): the token this one replaced by rotation or renewal, if any. */
+  replacesTokenId: string | null;
+  /** The successor that replaced this token, if any. */
+  replacedByTokenId: string | null;
 }
 
 export function tokenStatus(token: Pick<Token, 'status' | 'expiresAt'>, now: Date): TokenStatus {
@@ -76,6 +80,8 @@ export function toTokenView(token: Token, now = new Date()): TokenView {
     purpose: token.purpose,
     autoRenewal: autoRenewalView(token),
     ageWarning: ageWarning(token, now),
+    replacesTokenId: token.replacesTokenId,
+    replacedByTokenId: token.replacedByTokenId,
   };
 }
 

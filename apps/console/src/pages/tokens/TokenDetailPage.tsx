@@ -97,6 +97,24 @@ export function TokenDetailPage({ id }: { id: string }) {
         <Fact label="Usage count">{t.usageCount.toLocaleString('en')}</Fact>
         <Fact label="Scopes">{t.scopes.join(', ') || '—'}</Fact>
         <Fact label="Resources">{t.resources.length ? t.resources.join(', ') : 'All'}</Fact>
+        <Fact label="Lineage">
+          {t.replacesTokenId || t.replacedByTokenId ? (
+            <Stack gap={2}>
+              {t.replacesTokenId && (
+                <span>
+                  Replaces <LineageLink id={t.replacesTokenId} />
+                </span>
+              )}
+              {t.replacedByTokenId && (
+                <span>
+                  Replaced by <LineageLink id={t.replacedByTokenId} />
+                </span>
+              )}
+            </Stack>
+          ) : (
+            'Original token, not replaced'
+          )}
+        </Fact>
         <Fact label="Auto renewal">
           {t.autoRenewal ? (
             <>
@@ -183,6 +201,21 @@ export function TokenDetailPage({ id }: { id: string }) {
       <RenewTokenDialog token={dialog === 'renew' ? t : null} onClose={() => setDialog(null)} />
       <RevokeTokenDialog token={dialog === 'revoke' ? t : null} onClose={() => setDialog(null)} />
     </Stack>
+  );
+}
+
+/** A link to a predecessor or successor, by its name once known (its id when it cannot be read). */
+function LineageLink({ id }: { id: string }) {
+  const api = useApi();
+  const other = useQuery({
+    queryKey: ['token', id],
+    queryFn: async () => unwrap(await api.GET('/v1/tokens/{id}', { params: { path: { id } } })),
+    retry: false,
+  });
+  return (
+    <Anchor component={Link} to={`/tokens/${encodeURIComponent(id)}`}>
+      {other.data?.name ?? id}
+    </Anchor>
   );
 }
 

@@ -137,6 +137,24 @@ export class TokenResponse implements TokenView {
     example: 'none',
   })
   ageWarning!: AgeWarning;
+
+  @ApiProperty({
+    type: String,
+    format: 'uuid',
+    nullable: true,
+    description: 'The token this one replaced by rotation or renewal; null: none.',
+    example: null,
+  })
+  replacesTokenId!: string | null;
+
+  @ApiProperty({
+    type: String,
+    format: 'uuid',
+    nullable: true,
+    description: 'The successor that replaced this token by rotation or renewal; null: none yet.',
+    example: null,
+  })
+  replacedByTokenId!: string | null;
 }
 
 export class TokenPageResponse implements TokenPage {
