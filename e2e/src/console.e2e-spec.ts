@@ -4,6 +4,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { Client } from 'pg';
+import AxeBuilder from '@axe-core/playwright';
 import { type BrowserContext, chromium, type Page } from 'playwright-core';
 import request from 'supertest';
 import { REPO_ROOT } from './support/run-state';
@@ -66,7 +67,30 @@ describe('console', () => {
     await system?.close();
   });
 
-  const shot = (name: string) => page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true });
+  /** Every page the spec shows is screenshotted and checked by axe-core; the last test asserts the result. */
+  const checked: string[] = [];
+  const grave: { page: string; rule: string; impact: unknown; help: string; nodes: string[] }[] = [];
+  const shot = async (name: string) => {
+    await page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true });
+    await expectAccessible(name);
+  };
+
+  async function expectAccessible(name: string): Promise<void> {
+    const { violations } = await new AxeBuilder({ page }).analyze();
+    checked.push(name);
+    const found = violations
+      .filter((violation) => violation.impact === 'serious' || violation.impact === 'critical')
+      .map((violation) => ({
+        page: name,
+        rule: violation.id,
+        impact: violation.impact,
+        help: violation.help,
+        nodes: violation.nodes
+          .slice(0, 5)
+          .map((node) => `${node.target.join(' ')}: ${node.html.slice(0, 120)}`),
+      }));
+    grave.push(...found);
+  }
 
   it('serves the console from the issuer, with the development sign-in and no CORS', async () => {
     const res = await request(system.issuer.url).get('/console/tokens/anything').expect(200);
@@ -170,6 +194,46 @@ describe('console', () => {
     await rotated.getByRole('button', { name: /I have stored it/ }).click();
     await rotated.waitFor({ state: 'detached' });
 
+    // Renew the rotated successor: the end date of the existing token, name and description of the new
+    // one, then the new plaintext once; the detail pages show the lineage both ways.
+    await page.getByRole('heading', { name: 'crm-integration', exact: true }).waitFor();
+    const renewedFrom = decodeURIComponent(page.url().split('/tokens/')[1] ?? '');
+    await page.getByRole('button', { name: 'Renew token' }).click();
+    const renew = page.getByRole('dialog', { name: 'Renew token' });
+    const endsOn = new Date(Date.now() + 10 * 86_400_000).toISOString().slice(0, 10);
+    await renew.getByLabel('End date of the existing token').fill(endsOn);
+    await renew.getByLabel('Name of the new token').fill('crm-integration-2027');
+    await renew.getByLabel('Description').fill('CRM sync, renewed');
+    await shot('renew-token');
+    await renew.getByRole('button', { name: 'Renew token' }).click();
+    const renewed = page.getByRole('dialog', { name: 'Your renewed token' });
+    const renewedPlaintext = (await renewed.getByTestId('token-plaintext').textContent())?.trim() ?? '';
+    expect(renewedPlaintext).toMatch(/^lk_[A-Za-z0-9]{49}$/);
+    await renewed.getByText('This is the only time the full token').waitFor();
+    await shot('token-renewed');
+    await renewed.getByRole('button', { name: /I have stored it/ }).click();
+    await renewed.waitFor({ state: 'detached' });
+    await page.getByRole('heading', { name: 'crm-integration-2027' }).waitFor();
+    await page.getByText('CRM sync, renewed').waitFor();
+    expect(await page.content()).not.toContain(renewedPlaintext);
+    expect((await system.verifyHttp(renewedPlaintext).expect(200)).body).toMatchObject({
+      valid: true,
+      reason: 'OK',
+    });
+    const owner = await system.adminAuth({ tenantId: tenant, userId: 'olivia', role: 'owner' });
+    const old = await request(system.issuer.url)
+      .get(`/v1/tokens/${renewedFrom}`)
+      .set('Authorization', owner)
+      .expect(200);
+    expect(old.body.expiresAt).toBe(`${endsOn}T23:59:59.000Z`);
+    const replaces = page.getByText('Replaces', { exact: false }).getByRole('link');
+    expect(await replaces.textContent()).toBe('crm-integration');
+    await replaces.click();
+    await page.getByRole('heading', { name: 'crm-integration', exact: true }).waitFor();
+    expect(page.url()).toContain(`/console/tokens/${renewedFrom}`);
+    await page.getByText('Replaced by').getByRole('link', { name: 'crm-integration-2027' }).waitFor();
+    expect(old.body.replacedByTokenId).toEqual(expect.any(String));
+
     // A second member, known to the issuer from their first call.
     const mark = await system.adminAuth({ tenantId: tenant, userId: 'mark', role: 'member' });
     await request(system.issuer.url).get('/v1/tokens').set('Authorization', mark).expect(200);
@@ -197,6 +261,18 @@ describe('console', () => {
     await page.getByRole('link', { name: 'Tenant settings' }).click();
     await page.getByRole('heading', { name: 'Plan and token policy' }).waitFor();
     await shot('settings');
+
+    await page.getByRole('link', { name: 'Agents' }).click();
+    await page.getByRole('heading', { name: 'Agents' }).waitFor();
+    await page.getByText(/^No token/).waitFor();
+    await shot('agents');
+
+    await page.getByRole('link', { name: 'Redeem a renewal key' }).click();
+    await page.getByLabel('Renewal key').waitFor();
+    await shot('redeem');
+    // Back into the signed-in console (the redeem page stands alone, without the navigation).
+    await page.goto('/console/settings');
+    await page.getByRole('heading', { name: 'Plan and token policy' }).waitFor();
   });
 
   it('pages by 15, sorts by name and filters by name on the server', async () => {
@@ -210,12 +286,12 @@ describe('console', () => {
     }
     await page.getByRole('link', { name: 'API tokens' }).click();
     const rows = page.getByRole('table', { name: 'API tokens' }).locator('tbody tr');
-    await page.getByText('18 tokens').waitFor(); // 3 + the rotated successor + 14
+    await page.getByText('19 tokens').waitFor(); // 3 + the rotated successor + the renewed one + 14
     expect(await rows.count()).toBe(15);
     expect(await rows.first().textContent()).toContain('batch-14'); // newest first
     await page.getByRole('button', { name: 'next page' }).click();
     await page.getByRole('link', { name: 'legacy-reporting' }).waitFor();
-    expect(await rows.count()).toBe(3);
+    expect(await rows.count()).toBe(4);
 
     await page.getByRole('button', { name: 'Sort by name' }).click();
     await page.getByRole('link', { name: 'batch-01' }).waitFor();
@@ -254,6 +330,29 @@ describe('console', () => {
     await page.getByRole('heading', { name: 'API tokens' }).waitFor();
     await page.getByText('No tokens yet').waitFor();
     expect(await page.getByRole('link', { name: 'Members' }).count()).toBe(0);
+  });
+
+  it('has no serious or critical accessibility violation (axe-core) on any page it showed', () => {
+    expect(checked).toEqual(
+      expect.arrayContaining([
+        'sign-in',
+        'create-token',
+        'token-created',
+        'tokens',
+        'revoke-token',
+        'token-detail',
+        'rotate-token',
+        'renew-token',
+        'token-renewed',
+        'members',
+        'audit-log',
+        'settings',
+        'agents',
+        'redeem',
+        'upgrade-required',
+      ]),
+    );
+    expect(grave).toEqual([]);
   });
 
   /** Tokens created through the API, then made 200 and 400 days old in the database (seed 003's colours). */

@@ -8,6 +8,7 @@ import { createApi } from './api/client';
 import { App } from './App';
 import { AuthProvider } from './auth/AuthProvider';
 import { clearSession, loadSession } from './auth/session';
+import { cssVariablesResolver, theme } from './theme';
 
 const queryClient = new QueryClient({
   defaultOptions: { queries: { retry: 1, refetchOnWindowFocus: false } },
@@ -22,7 +23,7 @@ const api = createApi({
 
 createRoot(document.getElementById('root')!).render(
   <StrictMode>
-    <MantineProvider theme={{ respectReducedMotion: true }}>
+    <MantineProvider theme={theme} cssVariablesResolver={cssVariablesResolver}>
       <QueryClientProvider client={queryClient}>
         <ApiProvider api={api}>
           <AuthProvider>
