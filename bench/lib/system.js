@@ -157,6 +157,9 @@ async function startSystem(options) {
   return {
     databaseUrl,
     logDir,
+    issuerUrl: issuer.base,
+    /** The admin JWT the bench calls with (tenant `bench`, user `bench-admin`, role admin). */
+    adminJwt: jwt,
     verifiers,
     startVerifier,
     /** @param {string} name @returns {Promise<{ id: string, token: string }>} */
