@@ -1,20 +1,10 @@
-import {
-  Button,
-  Checkbox,
-  Group,
-  Modal,
-  NumberInput,
-  Select,
-  Stack,
-  TagsInput,
-  Textarea,
-  TextInput,
-} from '@mantine/core';
+import { Button, Group, Modal, Select, Stack, TagsInput, Textarea, TextInput } from '@mantine/core';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { type FormEvent, useState } from 'react';
 import { useApi } from '../../api/ApiProvider';
 import { type CreatedToken, type Schemas, type Token, unwrap } from '../../api/client';
 import { ProblemAlert } from '../../components/common';
+import { AutoRenewalFields, useAutoRenewalForm } from './AutoRenewalFields';
 import { RevealToken } from './RevealToken';
 
 export const NAME_MAX = 128;
@@ -88,10 +78,7 @@ function CreateTokenForm({
   const [expiryDate, setExpiryDate] = useState('');
   const [scopes, setScopes] = useState<string[]>([]);
   const [resources, setResources] = useState<string[]>([]);
-  const [renew, setRenew] = useState(false);
-  const [everyDays, setEveryDays] = useState<number | string>(30);
-  const [callbackUrl, setCallbackUrl] = useState('');
-  const [mailRecipient, setMailRecipient] = useState('');
+  const autoRenewal = useAutoRenewalForm(null);
 
   const create = useMutation({
     mutationFn: async () => {
@@ -101,13 +88,8 @@ function CreateTokenForm({
       else body.expiresIn = expiry as Schemas['CreateTokenDto']['expiresIn'];
       if (scopes.length) body.scopes = scopes;
       if (resources.length) body.resources = resources;
-      if (renew) {
-        body.autoRenewal = {
-          everyDays: Number(everyDays),
-          callbackUrl: callbackUrl.trim(),
-          mailRecipient: mailRecipient.trim() || null,
-        };
-      }
+      const renewal = autoRenewal.value();
+      if (renewal) body.autoRenewal = renewal;
       return unwrap(await api.POST('/v1/tokens', { body }));
     },
     onSuccess: async (token) => {
@@ -190,36 +172,7 @@ function CreateTokenForm({
           onChange={setResources}
           clearable
         />
-        <Checkbox
-          label="Auto renewal every N days"
-          checked={renew}
-          onChange={(e) => setRenew(e.currentTarget.checked)}
-        />
-        {renew && (
-          <Stack gap="xs" pl="lg">
-            <NumberInput
-              label="Renew every (days)"
-              min={1}
-              value={everyDays}
-              onChange={setEveryDays}
-              required
-            />
-            <TextInput
-              label="Callback URL"
-              description="Receives a signed renewal key to redeem within the redeem window."
-              type="url"
-              required
-              value={callbackUrl}
-              onChange={(e) => setCallbackUrl(e.currentTarget.value)}
-            />
-            <TextInput
-              label="Renewal mail recipient"
-              type="email"
-              value={mailRecipient}
-              onChange={(e) => setMailRecipient(e.currentTarget.value)}
-            />
-          </Stack>
-        )}
+        <AutoRenewalFields form={autoRenewal} />
         <Group justify="flex-end">
           <Button variant="default" onClick={onCancel}>
             Cancel

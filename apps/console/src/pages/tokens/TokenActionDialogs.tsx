@@ -1,16 +1,4 @@
-import {
-  Alert,
-  Button,
-  Checkbox,
-  Group,
-  List,
-  Modal,
-  NumberInput,
-  Radio,
-  Stack,
-  Textarea,
-  TextInput,
-} from '@mantine/core';
+import { Alert, Button, Group, List, Modal, Radio, Stack, Textarea, TextInput } from '@mantine/core';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { type FormEvent, useState } from 'react';
 import { useApi } from '../../api/ApiProvider';
@@ -18,6 +6,7 @@ import { type Schemas, type Token, unwrap } from '../../api/client';
 import { ProblemAlert } from '../../components/common';
 import { navigate } from '../../lib/router';
 import { shortDate } from '../../lib/time';
+import { AutoRenewalFields, useAutoRenewalForm } from './AutoRenewalFields';
 import { RevealToken } from './RevealToken';
 
 type Replaced = Schemas['ReplacedTokenResponse'];
@@ -43,21 +32,12 @@ function EditForm({ token, onClose }: { token: Token; onClose: () => void }) {
   const api = useApi();
   const refresh = useRefreshTokens();
   const [description, setDescription] = useState(token.description ?? '');
-  const [renew, setRenew] = useState(token.autoRenewal !== null);
-  const [everyDays, setEveryDays] = useState<number | string>(token.autoRenewal?.everyDays ?? 30);
-  const [callbackUrl, setCallbackUrl] = useState(token.autoRenewal?.callbackUrl ?? '');
-  const [mailRecipient, setMailRecipient] = useState(token.autoRenewal?.mailRecipient ?? '');
+  const autoRenewal = useAutoRenewalForm(token.autoRenewal);
   const save = useMutation({
     mutationFn: async () => {
       const body: Schemas['UpdateTokenDto'] = {
         description: description.trim() || null,
-        autoRenewal: renew
-          ? {
-              everyDays: Number(everyDays),
-              callbackUrl: callbackUrl.trim(),
-              mailRecipient: mailRecipient.trim() || null,
-            }
-          : null,
+        autoRenewal: autoRenewal.value(),
       };
       return unwrap(await api.PATCH('/v1/tokens/{id}', { params: { path: { id: token.id } }, body }));
     },
@@ -85,35 +65,7 @@ function EditForm({ token, onClose }: { token: Token; onClose: () => void }) {
           autosize
           minRows={2}
         />
-        <Checkbox
-          label="Auto renewal every N days"
-          checked={renew}
-          onChange={(e) => setRenew(e.currentTarget.checked)}
-        />
-        {renew && (
-          <Stack gap="xs" pl="lg">
-            <NumberInput
-              label="Renew every (days)"
-              min={1}
-              value={everyDays}
-              onChange={setEveryDays}
-              required
-            />
-            <TextInput
-              label="Callback URL"
-              type="url"
-              required
-              value={callbackUrl}
-              onChange={(e) => setCallbackUrl(e.currentTarget.value)}
-            />
-            <TextInput
-              label="Renewal mail recipient"
-              type="email"
-              value={mailRecipient}
-              onChange={(e) => setMailRecipient(e.currentTarget.value)}
-            />
-          </Stack>
-        )}
+        <AutoRenewalFields form={autoRenewal} />
         <ProblemAlert error={save.error} title="The token was not changed" />
         <Group justify="flex-end">
           <Button variant="default" onClick={onClose}>

@@ -36,6 +36,29 @@ describe('create token dialog', () => {
     expect(await screen.findByText('ci-pipeline')).toBeTruthy();
   });
 
+  it('sends the auto-renewal settings only once switched on', async () => {
+    const user = userEvent.setup();
+    const { issuer } = renderWithApi(<TokensPage />);
+    await screen.findByText(/No tokens yet/);
+
+    await user.click(screen.getByRole('button', { name: 'Create token' }));
+    const dialog = await screen.findByRole('dialog');
+    await user.type(within(dialog).getByLabelText(/Token name/), 'crm-sync');
+    expect(within(dialog).queryByLabelText(/Callback URL/)).toBeNull();
+    await user.click(within(dialog).getByLabelText('Auto renewal every N days'));
+    const days = within(dialog).getByLabelText(/Renew every/);
+    await user.clear(days);
+    await user.type(days, '14');
+    await user.type(within(dialog).getByLabelText(/Callback URL/), ' https://hooks.acme.test/renew ');
+    await user.click(within(dialog).getByRole('button', { name: 'Create token' }));
+
+    await within(dialog).findByText(PLAINTEXT);
+    expect(issuer.requests.find((r) => r.method === 'POST')!.body).toMatchObject({
+      name: 'crm-sync',
+      autoRenewal: { everyDays: 14, callbackUrl: 'https://hooks.acme.test/renew', mailRecipient: null },
+    });
+  });
+
   it("shows the API's problem details and keeps the form", async () => {
     const user = userEvent.setup();
     const issuer = new FakeIssuer();
