@@ -19,6 +19,30 @@ function useRefreshTokens() {
   };
 }
 
+/**
+ * A rotation or renewal: sends it, keeps the new token (shown once) until the dialog closes, and on
+ * close forgets it and opens the new token's page.
+ */
+function useReplacement(send: (id: string) => Promise<Replaced>, onClose: () => void) {
+  const refresh = useRefreshTokens();
+  const [result, setResult] = useState<Replaced | null>(null);
+  const mutation = useMutation({
+    mutationFn: send,
+    onSuccess: async (replaced: Replaced) => {
+      setResult(replaced);
+      await refresh();
+    },
+  });
+  const close = () => {
+    const next = result?.id;
+    setResult(null);
+    mutation.reset();
+    onClose();
+    if (next) navigate(`/tokens/${next}`);
+  };
+  return { mutation, result, close };
+}
+
 /** Edit (seed 003): description, auto renewal and its mail recipient only; name and expiry are fixed. */
 export function EditTokenDialog({ token, onClose }: { token: Token | null; onClose: () => void }) {
   return (
@@ -90,29 +114,21 @@ const GRACE = [
 /** Rotate (seed 004): a new secret; the old one keeps working for the chosen grace. */
 export function RotateTokenDialog({ token, onClose }: { token: Token | null; onClose: () => void }) {
   const api = useApi();
-  const refresh = useRefreshTokens();
   const [grace, setGrace] = useState<Schemas['RotateTokenDto']['oldTokenExpiresIn']>('24h');
-  const [result, setResult] = useState<Replaced | null>(null);
-  const rotate = useMutation({
-    mutationFn: async (id: string) =>
+  const {
+    mutation: rotate,
+    result,
+    close,
+  } = useReplacement(
+    async (id) =>
       unwrap(
         await api.POST('/v1/tokens/{id}/rotate', {
           params: { path: { id } },
           body: { oldTokenExpiresIn: grace },
         }),
       ),
-    onSuccess: async (replaced) => {
-      setResult(replaced);
-      await refresh();
-    },
-  });
-  const close = () => {
-    const next = result?.id;
-    setResult(null);
-    rotate.reset();
-    onClose();
-    if (next) navigate(`/tokens/${next}`);
-  };
+    onClose,
+  );
   return (
     <Modal
       opened={token !== null}
@@ -165,34 +181,23 @@ export function RotateTokenDialog({ token, onClose }: { token: Token | null; onC
 /** Renew (seed 003): the end date of the existing token, the name and description of the new one. */
 export function RenewTokenDialog({ token, onClose }: { token: Token | null; onClose: () => void }) {
   const api = useApi();
-  const refresh = useRefreshTokens();
   const [endsOn, setEndsOn] = useState(() =>
     new Date(Date.now() + 7 * 86_400_000).toISOString().slice(0, 10),
   );
   const [name, setName] = useState('');
   const [description, setDescription] = useState('');
-  const [result, setResult] = useState<Replaced | null>(null);
-  const renew = useMutation({
-    mutationFn: async (id: string) => {
-      const body: Schemas['RenewTokenDto'] = {
-        name: name.trim(),
-        oldTokenEndsAt: new Date(`${endsOn}T23:59:59Z`).toISOString(),
-      };
-      if (description.trim()) body.description = description.trim();
-      return unwrap(await api.POST('/v1/tokens/{id}/renew', { params: { path: { id } }, body }));
-    },
-    onSuccess: async (replaced) => {
-      setResult(replaced);
-      await refresh();
-    },
-  });
-  const close = () => {
-    const next = result?.id;
-    setResult(null);
-    renew.reset();
-    onClose();
-    if (next) navigate(`/tokens/${next}`);
-  };
+  const {
+    mutation: renew,
+    result,
+    close,
+  } = useReplacement(async (id) => {
+    const body: Schemas['RenewTokenDto'] = {
+      name: name.trim(),
+      oldTokenEndsAt: new Date(`${endsOn}T23:59:59Z`).toISOString(),
+    };
+    if (description.trim()) body.description = description.trim();
+    return unwrap(await api.POST('/v1/tokens/{id}/renew', { params: { path: { id } }, body }));
+  }, onClose);
   const submit = (event: FormEvent) => {
     event.preventDefault();
     if (token) renew.mutate(token.id);
