@@ -10,13 +10,12 @@ import { REFUSAL_LIMITER, RefusalLimiter } from './refusal-limiter';
 import { SealedCacheEntries } from './sealed-cache-entries';
 import { RedisTokenStateCache, TOKEN_STATE_CACHE } from './token-state-cache';
 import { PostgresTokenStore, TOKEN_STORE } from './token-store';
-import { VerificationController } from './verification.controller';
 import { VerificationGrpcController } from './verification.grpc-controller';
 import { VerificationService } from './verification.service';
 
 @Module({
   imports: [UsageModule, MetricsModule],
-  controllers: [VerificationController, VerificationGrpcController],
+  controllers: [VerificationGrpcController],
   providers: [
     VerificationService,
     SealedCacheEntries,
