@@ -193,9 +193,9 @@ function checkContentEncoding(request: IncomingMessage): void {
  */
 function jsonCharset(request: IncomingMessage): string | null {
   const { headers } = request;
+  // As body-parser decides (type-is hasBody): a Transfer-Encoding, or a numeric Content-Length.
   const hasBody =
-    headers['transfer-encoding'] !== undefined ||
-    !Number.isNaN(parseInt(headers['content-length'] ?? '', 10));
+    headers['transfer-encoding'] !== undefined || !Number.isNaN(Number(headers['content-length']));
   if (!hasBody) return null;
   const [mediaType, ...parameters] = (headers['content-type'] ?? '').split(';');
   if (mediaType.trim().toLowerCase() !== 'application/json') return null;
