@@ -1,43 +1,7 @@
-import { Global, Module } from '@nestjs/common';
 import type { NestExpressApplication } from '@nestjs/platform-express';
-import { Test } from '@nestjs/testing';
-import { VERIFIER_CONFIG } from '../config';
-import {
-  countRefusals,
-  FakeUsageEventSink,
-  InMemoryOwnerDirectory,
-  InMemoryTokenStateCache,
-  InMemoryTokenStore,
-  ManualClock,
-} from '../testing/fakes';
-import { USAGE_EVENT_SINK } from '../usage/usage-event-sink';
-import { configureHttp } from '../verifier.app';
-import { OWNER_DIRECTORY } from './owner-directory';
-import { REFUSAL_LIMITER, RefusalLimiter } from './refusal-limiter';
 import frameworkAnswers from '../testing/verify-http-framework-answers.json';
 import { RAW_CASES, type RawAnswer, send } from '../testing/verify-http-cases';
-import { TOKEN_STATE_CACHE } from './token-state-cache';
-import { TOKEN_STORE } from './token-store';
-import { VerificationModule } from './verification.module';
-
-@Global()
-@Module({
-  providers: [
-    {
-      provide: VERIFIER_CONFIG,
-      useValue: {
-        TOKEN_CACHE_TTL_SECONDS: 300,
-        CACHE_SIGNING_KEY: 'k'.repeat(32),
-        NEGATIVE_CACHE_TTL_SECONDS: 30,
-        USAGE_FLUSH_INTERVAL_MS: 60_000,
-        VERIFIER_INSTANCE_ID: 'spec',
-        TOKEN_SCOPE_CATALOG: ['projects:read'],
-      },
-    },
-  ],
-  exports: [VERIFIER_CONFIG],
-})
-class FakeConfigModule {}
+import { verificationHttpApp } from '../testing/verification-http-app';
 
 /**
  * verify-http-framework-answers.json holds what the verifier answered to RAW_CASES when POST /v1/verify went through
@@ -49,22 +13,7 @@ describe('POST /v1/verify answers as the framework pipeline did', () => {
   let app: NestExpressApplication;
 
   beforeAll(async () => {
-    const clock = new ManualClock();
-    const moduleRef = await Test.createTestingModule({ imports: [FakeConfigModule, VerificationModule] })
-      .overrideProvider(TOKEN_STATE_CACHE)
-      .useValue(new InMemoryTokenStateCache())
-      .overrideProvider(TOKEN_STORE)
-      .useValue(new InMemoryTokenStore())
-      .overrideProvider(OWNER_DIRECTORY)
-      .useValue(new InMemoryOwnerDirectory())
-      .overrideProvider(REFUSAL_LIMITER)
-      .useValue(new RefusalLimiter(countRefusals(1e9, clock), clock.now))
-      .overrideProvider(USAGE_EVENT_SINK)
-      .useValue(new FakeUsageEventSink())
-      .compile();
-    app = moduleRef.createNestApplication<NestExpressApplication>({ bodyParser: false, logger: false });
-    configureHttp(app);
-    await app.init();
+    ({ app } = await verificationHttpApp({ catalog: ['projects:read'], refusalLimit: 1e9 }));
     await app.listen(0, '127.0.0.1');
   });
 
