@@ -332,6 +332,56 @@ describe('console', () => {
     expect(await page.getByRole('link', { name: 'Members' }).count()).toBe(0);
   });
 
+  it('lets an owner choose the governance policy, and the token list offers only the revocations it allows', async () => {
+    const govTenant = `${tenant}-gov`;
+    // A member's general token and her agent token (seed 002), created through the API.
+    const mia = await system.adminAuth({ tenantId: govTenant, userId: 'mia', role: 'member' });
+    for (const body of [{ name: 'mia-ci' }, { name: 'mia-claude', purpose: 'agent' }]) {
+      await request(system.issuer.url).post('/v1/tokens').set('Authorization', mia).send(body).expect(201);
+    }
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await page.getByLabel('Tenant').fill(govTenant);
+    await page.getByLabel('User').fill('olga');
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('heading', { name: 'API tokens' }).waitFor();
+
+    await page.getByRole('link', { name: 'Tenant settings' }).click();
+    const revocation = page.getByRole('radiogroup', { name: 'What admins may revoke' });
+    expect(await revocation.getByRole('radio', { name: 'Any token' }).isChecked()).toBe(true);
+    await revocation.getByText('Your general tokens are yours alone').waitFor();
+    await revocation.getByRole('radio', { name: /agent tokens/ }).check();
+    await page.getByRole('button', { name: 'Save governance policy' }).click();
+    await page.getByRole('status').filter({ hasText: 'Saved.' }).waitFor();
+    await shot('governance');
+    const owner = await system.adminAuth({ tenantId: govTenant, userId: 'olga', role: 'owner' });
+    const policy = await request(system.issuer.url)
+      .get('/v1/tenant/policy')
+      .set('Authorization', owner)
+      .expect(200);
+    expect(policy.body).toMatchObject({ adminRevocation: 'agent_tokens_only', tokenIssuance: 'all_members' });
+
+    // The member's general token offers no Revoke; her agent token does, and the revocation goes through.
+    await page.getByRole('link', { name: 'API tokens' }).click();
+    await page.getByRole('link', { name: 'mia-claude' }).waitFor();
+    await page.getByRole('button', { name: 'Actions for mia-ci' }).click();
+    await page.getByRole('menuitem', { name: 'Details' }).waitFor();
+    expect(await page.getByRole('menuitem', { name: 'Revoke' }).count()).toBe(0);
+    await page.keyboard.press('Escape');
+    await page.getByRole('button', { name: 'Actions for mia-claude' }).click();
+    await page.getByRole('menuitem', { name: 'Revoke' }).click();
+    const confirm = page.getByRole('dialog', { name: 'Revoke token' });
+    await confirm.getByRole('button', { name: 'Revoke token' }).click();
+    await confirm.waitFor({ state: 'detached' });
+    await page
+      .getByRole('row', { name: /mia-claude/ })
+      .getByText('Revoked')
+      .waitFor();
+
+    // The change is in the audit log, as the owner who made it.
+    await page.getByRole('link', { name: 'Audit log' }).click();
+    await page.getByRole('cell', { name: 'tenant.policy_changed' }).first().waitFor({ timeout: 15_000 });
+  });
+
   it('has no serious or critical accessibility violation (axe-core) on any page it showed', () => {
     expect(checked).toEqual(
       expect.arrayContaining([
@@ -350,6 +400,7 @@ describe('console', () => {
         'agents',
         'redeem',
         'upgrade-required',
+        'governance',
       ]),
     );
     expect(grave).toEqual([]);

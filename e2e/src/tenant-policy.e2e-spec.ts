@@ -18,7 +18,15 @@ function setPlan(tenant: string, plan: string): void {
   expect(result.status).toBe(0);
 }
 
-const DEFAULTS = { plan: 'team', apiAccess: true, requireExpiry: false, maxLifetimeDays: null };
+const DEFAULTS = {
+  plan: 'team',
+  apiAccess: true,
+  requireExpiry: false,
+  maxLifetimeDays: null,
+  tokenIssuance: 'all_members',
+  tokenVisibility: 'admins_see_all',
+  adminRevocation: 'any_token',
+};
 
 /** Plans (set by the operator) and token policies (set by owners), and their enforcement on issuance. */
 describe('tenant plan and policy', () => {
@@ -111,6 +119,9 @@ describe('tenant plan and policy', () => {
       ['maxLifetimeDays as a string', { maxLifetimeDays: '30' }],
       ['requireExpiry that is not a boolean', { requireExpiry: 'yes' }],
       ['requireExpiry null', { requireExpiry: null }],
+      ['an unknown tokenIssuance', { tokenIssuance: 'owners_only' }],
+      ['tokenVisibility null', { tokenVisibility: null }],
+      ['adminRevocation as a boolean', { adminRevocation: true }],
     ])('rejects %s with 400 and changes nothing', async (_label, body) => {
       const owner = await as('policy-input', 'owner');
       const res = await issuer()

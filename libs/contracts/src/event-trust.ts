@@ -21,6 +21,7 @@ export const EVENT_SOURCE_OF: Readonly<Record<EventType, string>> = Object.freez
   [EventType.TokenRenewed]: EVENT_SOURCES.issuer,
   [EventType.MemberRoleChanged]: EVENT_SOURCES.issuer,
   [EventType.MemberRemoved]: EVENT_SOURCES.issuer,
+  [EventType.TenantPolicyChanged]: EVENT_SOURCES.issuer,
   [EventType.TokenUsed]: EVENT_SOURCES.verifier,
 });
 
@@ -90,6 +91,7 @@ export function checkEventTrust(
     case EventType.TokenRenewed:
     case EventType.MemberRoleChanged:
     case EventType.MemberRemoved:
+    case EventType.TenantPolicyChanged:
       // Nothing else they carry reports a past moment (an old token's end lies ahead on purpose).
       return done({ ...event, time });
   }

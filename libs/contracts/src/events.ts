@@ -17,9 +17,15 @@ export enum EventType {
   TokenUsed = 'dev.latchkey.token.used',
   MemberRoleChanged = 'dev.latchkey.member.role-changed',
   MemberRemoved = 'dev.latchkey.member.removed',
+  TenantPolicyChanged = 'dev.latchkey.tenant.policy-changed',
 }
 
 export const MEMBER_ROLES = ['owner', 'admin', 'member'] as const;
+
+/** A tenant's governance choices (the issuer's tenants/governance-policy.ts explains each value). */
+export const TOKEN_ISSUANCE_POLICIES = ['all_members', 'admins_only'] as const;
+export const TOKEN_VISIBILITY_POLICIES = ['admins_see_all', 'own_tokens_only'] as const;
+export const ADMIN_REVOCATION_POLICIES = ['any_token', 'agent_tokens_only'] as const;
 
 const isoTime = isoInstant;
 
@@ -96,6 +102,24 @@ export const memberRemovedData = z.object({
   removedBy: z.string(),
 });
 
+/** A tenant's token and governance policy, as a policy change reports it: each field only if it changed. */
+const tenantPolicyFields = z.object({
+  requireExpiry: z.boolean().optional(),
+  maxLifetimeDays: z.number().int().positive().nullable().optional(),
+  tokenIssuance: z.enum(TOKEN_ISSUANCE_POLICIES).optional(),
+  tokenVisibility: z.enum(TOKEN_VISIBILITY_POLICIES).optional(),
+  adminRevocation: z.enum(ADMIN_REVOCATION_POLICIES).optional(),
+});
+
+export const tenantPolicyChangedData = z.object({
+  /** The owner who changed it. */
+  changedBy: z.string(),
+  /** The fields that changed, with their new values. */
+  changes: tenantPolicyFields,
+  /** The same fields, with the values they had before. */
+  previous: tenantPolicyFields,
+});
+
 const dataSchemas = {
   [EventType.TokenCreated]: tokenCreatedData,
   [EventType.TokenRevoked]: tokenRevokedData,
@@ -104,6 +128,7 @@ const dataSchemas = {
   [EventType.TokenUsed]: tokenUsedData,
   [EventType.MemberRoleChanged]: memberRoleChangedData,
   [EventType.MemberRemoved]: memberRemovedData,
+  [EventType.TenantPolicyChanged]: tenantPolicyChangedData,
 } as const;
 
 export interface EventDataByType {
@@ -114,6 +139,7 @@ export interface EventDataByType {
   [EventType.TokenUsed]: z.infer<typeof tokenUsedData>;
   [EventType.MemberRoleChanged]: z.infer<typeof memberRoleChangedData>;
   [EventType.MemberRemoved]: z.infer<typeof memberRemovedData>;
+  [EventType.TenantPolicyChanged]: z.infer<typeof tenantPolicyChangedData>;
 }
 
 export interface EventEnvelope<T extends EventType = EventType> {
@@ -123,7 +149,7 @@ export interface EventEnvelope<T extends EventType = EventType> {
   /** The producing service, e.g. `latchkey/issuer`. */
   source: string;
   time: string;
-  /** What the event is about: the token id (token events) or the user id (member events). */
+  /** What the event is about: the token id (token events), the user id (member events) or the tenant id. */
   subject: string;
   tenantId: string;
   dataVersion: number;

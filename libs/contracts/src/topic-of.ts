@@ -13,4 +13,5 @@ export const TOPIC_OF: Readonly<Record<EventType, Topic>> = Object.freeze({
   [EventType.TokenUsed]: Topic.TokenUsage,
   [EventType.MemberRoleChanged]: Topic.Members,
   [EventType.MemberRemoved]: Topic.Members,
+  [EventType.TenantPolicyChanged]: Topic.Members,
 });

@@ -9,7 +9,10 @@ export enum Topic {
   TokenLifecycle = 'latchkey.token-lifecycle.v1',
   /** TokenUsed summaries from verifiers; keyed by token id. */
   TokenUsage = 'latchkey.token-usage.v1',
-  /** MemberRoleChanged, MemberRemoved; keyed by user id. */
+  /**
+   * Who may do what in a tenant: MemberRoleChanged, MemberRemoved (keyed by user id) and
+   * TenantPolicyChanged (keyed by tenant id).
+   */
   Members = 'latchkey.members.v1',
   /** Messages no consumer could parse, with the reason in headers. */
   DeadLetter = 'latchkey.dead-letter.v1',

@@ -56,7 +56,7 @@ export interface paths {
       cookie?: never;
     };
     /**
-     * Show the tenant's plan and token policy
+     * Show the tenant's plan, token policy and governance policy
      * @description Owners and admins; others get 403 `FORBIDDEN_ROLE`.
      */
     get: operations['TenantPolicyController_get'];
@@ -66,8 +66,8 @@ export interface paths {
     options?: never;
     head?: never;
     /**
-     * Change the tenant's token policy
-     * @description Owners only (others get 403 `FORBIDDEN_ROLE`); only the fields given change. The plan is set by the operator: a `plan` field is refused like any unknown field.
+     * Change the tenant's token and governance policy
+     * @description Owners only (others get 403 `FORBIDDEN_ROLE`); only the fields given change. The plan is set by the operator: a `plan` field is refused like any unknown field. A change is announced (`dev.latchkey.tenant.policy-changed`) and recorded in the audit log as `tenant.policy_changed`, with the values before and after. Errors: 400 `VALIDATION_FAILED`; 403 `FORBIDDEN_ROLE`.
      */
     patch: operations['TenantPolicyController_update'];
     trace?: never;
@@ -81,13 +81,13 @@ export interface paths {
     };
     /**
      * List tokens
-     * @description Owners and admins see the tenant's tokens, members only their own. Newest first, 15 a page.
+     * @description Owners and admins see the tenant's tokens, members only their own; when the tenant's `tokenVisibility` is `own_tokens_only`, everyone sees only their own. Newest first, 15 a page.
      */
     get: operations['TokensController_list'];
     put?: never;
     /**
      * Create a token
-     * @description The response carries the plaintext `token`, once. Errors: 400 `EXPIRY_CONFLICT`, `EXPIRY_IN_PAST`, `UNKNOWN_SCOPE`, `CALLBACK_URL_REFUSED` (with a `reason`); 402 `UPGRADE_REQUIRED`; 403 `EMAIL_NOT_VERIFIED`, `SCOPE_NOT_GRANTED`; 409 `SIGNING_SECRET_REQUIRED` (auto-renewal needs a signing secret: `POST /v1/tenant/signing-secrets`); 422 `POLICY_EXPIRY_REQUIRED`, `POLICY_MAX_LIFETIME_EXCEEDED`, `MAX_LIFETIME_EXCEEDED`, `TOKEN_LIMIT_REACHED`.
+     * @description The response carries the plaintext `token`, once. Errors: 400 `EXPIRY_CONFLICT`, `EXPIRY_IN_PAST`, `UNKNOWN_SCOPE`, `CALLBACK_URL_REFUSED` (with a `reason`); 402 `UPGRADE_REQUIRED`; 403 `EMAIL_NOT_VERIFIED`, `SCOPE_NOT_GRANTED`, `POLICY_ISSUANCE_ADMINS_ONLY` (a member, when the tenant's `tokenIssuance` is `admins_only`); 409 `SIGNING_SECRET_REQUIRED` (auto-renewal needs a signing secret: `POST /v1/tenant/signing-secrets`); 422 `POLICY_EXPIRY_REQUIRED`, `POLICY_MAX_LIFETIME_EXCEEDED`, `MAX_LIFETIME_EXCEEDED`, `TOKEN_LIMIT_REACHED`.
      */
     post: operations['TokensController_create'];
     delete?: never;
@@ -103,7 +103,10 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
-    /** Show a token */
+    /**
+     * Show a token
+     * @description Errors: 404 `TOKEN_NOT_FOUND` for an unknown id, another tenant's token, or one the caller may not see (a member's view of another person's token; anyone's under `own_tokens_only`).
+     */
     get: operations['TokensController_get'];
     put?: never;
     post?: never;
@@ -112,7 +115,7 @@ export interface paths {
     head?: never;
     /**
      * Edit a token's description and auto-renewal
-     * @description The description and `autoRenewal` (its period, callback URL and mail recipient; null switches it off) are editable; only the token's owner may set auto-renewal (anyone who sees the token may switch it off). Errors: 400 `NOTHING_TO_UPDATE`, `CALLBACK_URL_REFUSED` (with a `reason`); 403 `NOT_TOKEN_OWNER`; 409 `SIGNING_SECRET_REQUIRED`, and for auto-renewal on a dead token `TOKEN_REVOKED`, `TOKEN_EXPIRED`, `TOKEN_REPLACED`; 422 `TOKEN_FIELD_IMMUTABLE` (name, expiry, scopes, resources and purpose are fixed: revoke the token and create a new one).
+     * @description The description and `autoRenewal` (its period, callback URL and mail recipient; null switches it off) are editable; only the token's owner may set auto-renewal (anyone who sees the token may switch it off). Errors: 400 `NOTHING_TO_UPDATE`, `CALLBACK_URL_REFUSED` (with a `reason`); 403 `NOT_TOKEN_OWNER`, `POLICY_ISSUANCE_ADMINS_ONLY` (a member switching auto-renewal on under `admins_only`); 404 `TOKEN_NOT_FOUND` (also a token the caller may not see); 409 `SIGNING_SECRET_REQUIRED`, and for auto-renewal on a dead token `TOKEN_REVOKED`, `TOKEN_EXPIRED`, `TOKEN_REPLACED`; 422 `TOKEN_FIELD_IMMUTABLE` (name, expiry, scopes, resources and purpose are fixed: revoke the token and create a new one).
      */
     patch: operations['TokensController_update'];
     trace?: never;
@@ -128,7 +131,7 @@ export interface paths {
     put?: never;
     /**
      * Rotate a token
-     * @description A new secret and id with the same settings (auto-renewal included), lifetime and creator; the old secret keeps working for the grace period. Only the token's owner may rotate it. Errors: 402 `UPGRADE_REQUIRED`; 403 `EMAIL_NOT_VERIFIED`, `NOT_TOKEN_OWNER`; 409 `TOKEN_REVOKED`, `TOKEN_EXPIRED`; 422 `POLICY_EXPIRY_REQUIRED`, `POLICY_MAX_LIFETIME_EXCEEDED`, `MAX_LIFETIME_EXCEEDED`, `TOKEN_LIMIT_REACHED`; 503 `REVOCATION_NOT_REPLICATED`.
+     * @description A new secret and id with the same settings (auto-renewal included), lifetime and creator; the old secret keeps working for the grace period. Only the token's owner may rotate it. Errors: 402 `UPGRADE_REQUIRED`; 403 `EMAIL_NOT_VERIFIED`, `NOT_TOKEN_OWNER`, `POLICY_ISSUANCE_ADMINS_ONLY`; 404 `TOKEN_NOT_FOUND`; 409 `TOKEN_REVOKED`, `TOKEN_EXPIRED`; 422 `POLICY_EXPIRY_REQUIRED`, `POLICY_MAX_LIFETIME_EXCEEDED`, `MAX_LIFETIME_EXCEEDED`, `TOKEN_LIMIT_REACHED`; 503 `REVOCATION_NOT_REPLICATED`.
      */
     post: operations['TokensController_rotate'];
     delete?: never;
@@ -148,7 +151,7 @@ export interface paths {
     put?: never;
     /**
      * Renew a token
-     * @description A new token under a new name with the old one's settings (auto-renewal included), lifetime and creator; the old one ends when you say. Only the token's owner may renew it. Errors: 400 `END_IN_PAST`; 402 `UPGRADE_REQUIRED`; 403 `EMAIL_NOT_VERIFIED`, `NOT_TOKEN_OWNER`; 409 `TOKEN_REVOKED`, `TOKEN_EXPIRED`; 422 `CANNOT_EXTEND_TOKEN`, `POLICY_EXPIRY_REQUIRED`, `POLICY_MAX_LIFETIME_EXCEEDED`, `MAX_LIFETIME_EXCEEDED`, `TOKEN_LIMIT_REACHED`; 503 `REVOCATION_NOT_REPLICATED`.
+     * @description A new token under a new name with the old one's settings (auto-renewal included), lifetime and creator; the old one ends when you say. Only the token's owner may renew it. Errors: 400 `END_IN_PAST`; 402 `UPGRADE_REQUIRED`; 403 `EMAIL_NOT_VERIFIED`, `NOT_TOKEN_OWNER`, `POLICY_ISSUANCE_ADMINS_ONLY`; 404 `TOKEN_NOT_FOUND`; 409 `TOKEN_REVOKED`, `TOKEN_EXPIRED`; 422 `CANNOT_EXTEND_TOKEN`, `POLICY_EXPIRY_REQUIRED`, `POLICY_MAX_LIFETIME_EXCEEDED`, `MAX_LIFETIME_EXCEEDED`, `TOKEN_LIMIT_REACHED`; 503 `REVOCATION_NOT_REPLICATED`.
      */
     post: operations['TokensController_renew'];
     delete?: never;
@@ -168,7 +171,7 @@ export interface paths {
     put?: never;
     /**
      * Revoke a token
-     * @description Irreversible; once this returns, no verifier accepts the token and its pending auto-renewals are cancelled. Admins may revoke anyone's token; the TokenRevoked event and the audit log name who revoked it (`revokedBy`) beside its owner (`ownerId`). Errors: 409 `TOKEN_ALREADY_REVOKED`; 503 `REVOCATION_NOT_REPLICATED` (nothing was changed).
+     * @description Irreversible; once this returns, no verifier accepts the token and its pending auto-renewals are cancelled. Admins may revoke any token they see (unless the tenant's `adminRevocation` is `agent_tokens_only`: then only agent tokens of other people); everyone may revoke their own. The TokenRevoked event and the audit log name who revoked it (`revokedBy`) beside its owner (`ownerId`). Errors: 403 `POLICY_REVOCATION_AGENT_TOKENS_ONLY` (with `ownerId`); 404 `TOKEN_NOT_FOUND` (also a token the caller may not see); 409 `TOKEN_ALREADY_REVOKED`; 503 `REVOCATION_NOT_REPLICATED` (nothing was changed).
      */
     post: operations['TokensController_revoke'];
     delete?: never;
@@ -398,6 +401,24 @@ export interface components {
        * @example null
        */
       maxLifetimeDays: number | null;
+      /**
+       * @description Who may issue tokens (create, rotate, renew, switch auto-renewal on). `all_members` (default): every member. `admins_only`: owners and admins; members get 403 `POLICY_ISSUANCE_ADMINS_ONLY` and can still revoke their own tokens.
+       * @example all_members
+       * @enum {string}
+       */
+      tokenIssuance: 'all_members' | 'admins_only';
+      /**
+       * @description Who sees and manages whose tokens. `admins_see_all` (default): owners and admins see every token of the tenant, members their own. `own_tokens_only`: everyone, owners included, sees and manages only the tokens they created; any other token is 404 `TOKEN_NOT_FOUND`, as an unknown one.
+       * @example admins_see_all
+       * @enum {string}
+       */
+      tokenVisibility: 'admins_see_all' | 'own_tokens_only';
+      /**
+       * @description What owners and admins may revoke of other people's tokens. `any_token` (default). `agent_tokens_only`: only tokens with `purpose: agent`; revoking anyone else's integration token is 403 `POLICY_REVOCATION_AGENT_TOKENS_ONLY`. Everyone may always revoke their own tokens.
+       * @example any_token
+       * @enum {string}
+       */
+      adminRevocation: 'any_token' | 'agent_tokens_only';
     };
     UpdateTenantPolicyDto: {
       /**
@@ -410,6 +431,21 @@ export interface components {
        * @example 90
        */
       maxLifetimeDays?: number | null;
+      /**
+       * @description Who may issue tokens (create, rotate, renew, switch auto-renewal on). `all_members` (default): every member. `admins_only`: owners and admins; members get 403 `POLICY_ISSUANCE_ADMINS_ONLY` and can still revoke their own tokens.
+       * @enum {string}
+       */
+      tokenIssuance?: 'all_members' | 'admins_only';
+      /**
+       * @description Who sees and manages whose tokens. `admins_see_all` (default): owners and admins see every token of the tenant, members their own. `own_tokens_only`: everyone, owners included, sees and manages only the tokens they created; any other token is 404 `TOKEN_NOT_FOUND`, as an unknown one.
+       * @enum {string}
+       */
+      tokenVisibility?: 'admins_see_all' | 'own_tokens_only';
+      /**
+       * @description What owners and admins may revoke of other people's tokens. `any_token` (default). `agent_tokens_only`: only tokens with `purpose: agent`; revoking anyone else's integration token is 403 `POLICY_REVOCATION_AGENT_TOKENS_ONLY`. Everyone may always revoke their own tokens.
+       * @enum {string}
+       */
+      adminRevocation?: 'any_token' | 'agent_tokens_only';
     };
     AutoRenewalDto: {
       /**
@@ -1028,7 +1064,8 @@ export interface components {
         | 'token.renewed'
         | 'token.used'
         | 'member.role_changed'
-        | 'member.removed';
+        | 'member.removed'
+        | 'tenant.policy_changed';
       /**
        * @description Who did it; null for usage summaries (a token, not a person, was used).
        * @example alice
@@ -2382,7 +2419,8 @@ export interface operations {
           | 'token.renewed'
           | 'token.used'
           | 'member.role_changed'
-          | 'member.removed';
+          | 'member.removed'
+          | 'tenant.policy_changed';
         /** @description Entries that occurred at or after this instant: an ISO 8601 date or date-time. */
         from?: string;
         /** @description Entries that occurred before this instant (exclusive): an ISO 8601 date or date-time. */

@@ -8,6 +8,7 @@ import {
   CopyButton,
   Group,
   NumberInput,
+  Radio,
   Stack,
   Table,
   Text,
@@ -21,7 +22,10 @@ import { isManager, useAuth } from '../auth/AuthProvider';
 import { Loading, ProblemAlert } from '../components/common';
 import { exactTime } from '../lib/time';
 
-/** Tenant settings: plan (seed 004's "Upgrade required"), token policy, callback signing secrets. */
+/**
+ * Tenant settings: plan (seed 004's "Upgrade required"), token policy, governance policy (who issues,
+ * who sees whose, what admins revoke), callback signing secrets.
+ */
 export function SettingsPage() {
   const { session } = useAuth();
   return (
@@ -32,6 +36,7 @@ export function SettingsPage() {
       {isManager(session) ? (
         <>
           <PolicyCard />
+          <GovernanceCard />
           <SigningSecretsCard />
         </>
       ) : (
@@ -102,7 +107,7 @@ function PolicyCard() {
         />
         <ProblemAlert error={save.error} title="The policy was not changed" />
         {save.isSuccess && (
-          <Text size="sm" c="teal.8" role="status">
+          <Text size="sm" c="teal.9" role="status">
             Saved.
           </Text>
         )}
@@ -111,6 +116,151 @@ function PolicyCard() {
             Save policy
           </Button>
         </Group>
+      </Stack>
+    </Card>
+  );
+}
+
+type TenantPolicy = Schemas['TenantPolicyResponse'];
+type Governance = Pick<TenantPolicy, 'tokenIssuance' | 'tokenVisibility' | 'adminRevocation'>;
+
+interface Choice<V extends string> {
+  value: V;
+  label: string;
+  /** The seed's own words, where a seed chose this rule. */
+  help: string;
+}
+
+/** The three governance choices, each value with the words of the seed that chose it. */
+const GOVERNANCE_CHOICES: {
+  [K in keyof Governance]: { legend: string; choices: Choice<Governance[K]>[] };
+} = {
+  tokenIssuance: {
+    legend: 'Who may issue tokens',
+    choices: [
+      {
+        value: 'all_members',
+        label: 'Every member',
+        help: 'Any member can create, rotate and renew their own tokens.',
+      },
+      {
+        value: 'admins_only',
+        label: 'Owners and admins only',
+        help:
+          '“Available to admins only.” “Only authorized workspace users should create, rotate, or revoke ' +
+          'API keys.” Members can still revoke their own tokens.',
+      },
+    ],
+  },
+  tokenVisibility: {
+    legend: 'Who sees and manages whose tokens',
+    choices: [
+      {
+        value: 'admins_see_all',
+        label: 'Owners and admins see every token',
+        help: '“Admins see all tokens issued for the tenant, regardless of which admin created them.” Members see their own.',
+      },
+      {
+        value: 'own_tokens_only',
+        label: 'Everyone manages only their own tokens',
+        help: '“You can only manage tokens you created. You cannot view or revoke tokens belonging to other users.” Owners included.',
+      },
+    ],
+  },
+  adminRevocation: {
+    legend: 'What admins may revoke',
+    choices: [
+      {
+        value: 'any_token',
+        label: 'Any token',
+        help: 'Owners and admins can revoke any token they see.',
+      },
+      {
+        value: 'agent_tokens_only',
+        label: 'Only members’ agent tokens',
+        help: '“Your general tokens are yours alone. Agent connections are the exception.”',
+      },
+    ],
+  },
+};
+
+const GOVERNANCE_FIELDS = ['tokenIssuance', 'tokenVisibility', 'adminRevocation'] as const;
+
+/** The governance policy: owners choose, admins read (the issuer enforces it on every token call). */
+function GovernanceCard() {
+  const api = useApi();
+  const { session } = useAuth();
+  const queryClient = useQueryClient();
+  const owner = session?.role === 'owner';
+  const policy = useQuery({
+    queryKey: ['policy'],
+    queryFn: async () => unwrap(await api.GET('/v1/tenant/policy')),
+  });
+  const [draft, setDraft] = useState<Governance | null>(null);
+  useEffect(() => {
+    if (policy.data) {
+      const { tokenIssuance, tokenVisibility, adminRevocation } = policy.data;
+      setDraft({ tokenIssuance, tokenVisibility, adminRevocation });
+    }
+  }, [policy.data]);
+  const save = useMutation({
+    mutationFn: async (body: Governance) => unwrap(await api.PATCH('/v1/tenant/policy', { body })),
+    onSuccess: (data) => queryClient.setQueryData(['policy'], data),
+  });
+  if (policy.isPending || !draft) {
+    return policy.error ? (
+      <ProblemAlert error={policy.error} title="The governance policy could not be loaded" />
+    ) : (
+      <Loading label="Loading the governance policy…" />
+    );
+  }
+  return (
+    <Card withBorder>
+      <Stack>
+        <Title order={2} size="h4">
+          Who may issue, see and revoke tokens
+        </Title>
+        {!owner && (
+          <Text size="sm" c="dimmed">
+            Only owners change these choices.
+          </Text>
+        )}
+        {GOVERNANCE_FIELDS.map((field) => {
+          const { legend, choices } = GOVERNANCE_CHOICES[field];
+          return (
+            <Radio.Group
+              key={field}
+              label={legend}
+              value={draft[field]}
+              onChange={(value) => setDraft({ ...draft, [field]: value })}
+            >
+              <Stack gap="xs" mt="xs">
+                {choices.map((choice) => (
+                  <Radio
+                    key={choice.value}
+                    value={choice.value}
+                    label={choice.label}
+                    description={choice.help}
+                    disabled={!owner}
+                  />
+                ))}
+              </Stack>
+            </Radio.Group>
+          );
+        })}
+        <ProblemAlert error={save.error} title="The governance policy was not changed" />
+        {save.isSuccess && (
+          <Text size="sm" c="teal.9" role="status">
+            Saved.
+          </Text>
+        )}
+        {owner && (
+          <Group>
+            <Button onClick={() => save.mutate(draft)} loading={save.isPending}>
+              Save governance policy
+            </Button>
+          </Group>
+        )}
       </Stack>
     </Card>
   );

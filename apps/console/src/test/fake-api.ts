@@ -1,4 +1,4 @@
-import type { Problem, Token } from '../api/client';
+import type { Problem, Schemas, Token } from '../api/client';
 
 /** Our own fake of the issuer's admin API for component tests: tokens in memory, behind `fetch`. */
 export class FakeIssuer {
@@ -6,6 +6,16 @@ export class FakeIssuer {
   requests: { method: string; path: string; query: URLSearchParams; body: unknown }[] = [];
   /** The next answer to a matching call, instead of the fake's own (e.g. a problem+json). */
   failNext: { method: string; path: RegExp; status: number; problem: Partial<Problem> } | null = null;
+  /** The tenant's plan and policies (`GET`/`PATCH /v1/tenant/policy`), today's defaults to start with. */
+  policy: Schemas['TenantPolicyResponse'] = {
+    plan: 'team',
+    apiAccess: true,
+    requireExpiry: false,
+    maxLifetimeDays: null,
+    tokenIssuance: 'all_members',
+    tokenVisibility: 'admins_see_all',
+    adminRevocation: 'any_token',
+  };
   private counter = 0;
 
   token(fields: Partial<Token> = {}): Token {
@@ -44,6 +54,10 @@ export class FakeIssuer {
       const { status, problem } = this.failNext;
       this.failNext = null;
       return json(status, { status, ...problem }, 'application/problem+json');
+    }
+    if (url.pathname === '/v1/tenant/policy') {
+      if (input.method === 'PATCH') this.policy = { ...this.policy, ...(body as object) };
+      return json(200, this.policy);
     }
     if (input.method === 'GET' && url.pathname === '/v1/tokens')
       return json(200, this.list(url.searchParams));

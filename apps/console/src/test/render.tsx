@@ -23,10 +23,11 @@ export const OWNER: Session = {
 export function renderWithApi(
   ui: ReactElement,
   issuer = new FakeIssuer(),
+  session: Session = OWNER,
 ): RenderResult & { issuer: FakeIssuer } {
   const api = createApi({
     baseUrl: 'http://console.test',
-    getAccessToken: () => OWNER.accessToken,
+    getAccessToken: () => session.accessToken,
     fetch: issuer.fetch,
   });
   const queryClient = new QueryClient({ defaultOptions: { queries: { retry: false } } });
@@ -34,7 +35,7 @@ export function renderWithApi(
     <MantineProvider env="test">
       <QueryClientProvider client={queryClient}>
         <ApiProvider api={api}>
-          <AuthProvider initial={OWNER}>{ui}</AuthProvider>
+          <AuthProvider initial={session}>{ui}</AuthProvider>
         </ApiProvider>
       </QueryClientProvider>
     </MantineProvider>,

@@ -12,6 +12,7 @@ export const AUDIT_EVENT_TYPES = [
   'token.used',
   'member.role_changed',
   'member.removed',
+  'tenant.policy_changed',
 ] as const;
 export type AuditEventType = (typeof AUDIT_EVENT_TYPES)[number];
 
@@ -44,7 +45,7 @@ export class AuditEvent {
   @Column('uuid', { name: 'token_id', nullable: true })
   tokenId!: string | null;
 
-  /** The event's subject: a token id, or a user id for member events. */
+  /** The event's subject: a token id, a user id for member events, the tenant id for policy changes. */
   @Column('text', { name: 'subject_id' })
   subjectId!: string;
 

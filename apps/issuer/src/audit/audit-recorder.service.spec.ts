@@ -77,6 +77,19 @@ const cases: [string, LatchkeyEvent, { type: string; actorId: string | null; tok
     }),
     { type: 'member.removed', actorId: 'olga', tokenId: null },
   ],
+  [
+    'a changed tenant policy (no token)',
+    createEvent(EventType.TenantPolicyChanged, {
+      ...base,
+      subject: 'acme',
+      data: {
+        changedBy: 'olga',
+        changes: { adminRevocation: 'agent_tokens_only' },
+        previous: { adminRevocation: 'any_token' },
+      },
+    }),
+    { type: 'tenant.policy_changed', actorId: 'olga', tokenId: null },
+  ],
 ];
 
 describe('toAuditEntry', () => {

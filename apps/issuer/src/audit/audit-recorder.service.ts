@@ -40,6 +40,8 @@ export function toAuditEntry(event: LatchkeyEvent): AuditEntry {
       return entry('member.role_changed', event.data.changedBy, null);
     case EventType.MemberRemoved:
       return entry('member.removed', event.data.removedBy, null);
+    case EventType.TenantPolicyChanged:
+      return entry('tenant.policy_changed', event.data.changedBy, null);
   }
 }
 

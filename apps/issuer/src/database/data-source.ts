@@ -24,6 +24,7 @@ import {
 } from './migrations/1763900000900-VerifierReadOnlyRole';
 import { CacheEpoch1763900001000 } from './migrations/1763900001000-CacheEpoch';
 import { VerifierReadsTenantPlans1763900001050 } from './migrations/1763900001050-VerifierReadsTenantPlans';
+import { GovernancePolicy1763900001100 } from './migrations/1763900001100-GovernancePolicy';
 
 export const ENTITIES = [
   Token,
@@ -49,6 +50,7 @@ export const MIGRATIONS = [
   VerifierReadOnlyRole1763900000900,
   CacheEpoch1763900001000,
   VerifierReadsTenantPlans1763900001050,
+  GovernancePolicy1763900001100,
 ];
 
 /** The name of the issuer's second, small pool (revocations and member removals only). */

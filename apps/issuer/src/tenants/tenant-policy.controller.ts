@@ -16,7 +16,7 @@ export class TenantPolicyController {
   constructor(private readonly policies: TenantPolicyService) {}
 
   @ApiOperation({
-    summary: "Show the tenant's plan and token policy",
+    summary: "Show the tenant's plan, token policy and governance policy",
     description: 'Owners and admins; others get 403 `FORBIDDEN_ROLE`.',
   })
   @ApiOkResponse({ type: TenantPolicyResponse, description: "The tenant's plan and policy." })
@@ -26,10 +26,12 @@ export class TenantPolicyController {
   }
 
   @ApiOperation({
-    summary: "Change the tenant's token policy",
+    summary: "Change the tenant's token and governance policy",
     description:
       'Owners only (others get 403 `FORBIDDEN_ROLE`); only the fields given change. The plan is set by the ' +
-      'operator: a `plan` field is refused like any unknown field.',
+      'operator: a `plan` field is refused like any unknown field. A change is announced ' +
+      '(`dev.latchkey.tenant.policy-changed`) and recorded in the audit log as `tenant.policy_changed`, ' +
+      'with the values before and after. Errors: 400 `VALIDATION_FAILED`; 403 `FORBIDDEN_ROLE`.',
   })
   @ApiOkResponse({ type: TenantPolicyResponse, description: 'The policy now in force.' })
   @ApiProblems(400, 413, 415)

@@ -1,15 +1,23 @@
+import { EventType } from '@latchkey/contracts';
 import { FORBIDDEN_ROLE } from '../auth/roles';
 import type { AdminPrincipal, Role } from '../auth/admin-principal';
 import type { IssuerConfig } from '../config';
+import type { Tx } from '../database/transaction';
+import { FakeTransactions } from '../outbox/testing/fake-transactions';
+import type { UnitOfWork } from '../outbox/unit-of-work';
+import { DEFAULT_GOVERNANCE } from './governance-policy';
 import type { Tenant } from './tenant.entity';
 import type { TenantPlan } from './tenant-plan';
 import {
   evaluateIssuancePolicy,
+  governanceOf,
   type IssuancePolicy,
+  policyChanges,
   TenantPolicyService,
   toTenantPolicyView,
 } from './tenant-policy.service';
 import { TenantErrorCode } from './tenants.errors';
+import type { TenantPolicyChanges, TenantsRepository } from './tenants.repository';
 
 const now = new Date('2026-03-10T12:00:00.000Z');
 const days = (n: number) => new Date(now.getTime() + n * 86_400_000);
@@ -115,12 +123,23 @@ describe('evaluateIssuancePolicy', () => {
 
 describe('toTenantPolicyView', () => {
   it('shows the plan, whether it includes API access, and the policy', () => {
-    const tenant = { id: 'acme', plan: 'free', requireExpiry: true, maxLifetimeDays: 90 } as Tenant;
+    const tenant = {
+      id: 'acme',
+      plan: 'free',
+      requireExpiry: true,
+      maxLifetimeDays: 90,
+      tokenIssuance: 'admins_only',
+      tokenVisibility: 'own_tokens_only',
+      adminRevocation: 'agent_tokens_only',
+    } as Tenant;
     expect(toTenantPolicyView(tenant, apiAccessPlans)).toEqual({
       plan: 'free',
       apiAccess: false,
       requireExpiry: true,
       maxLifetimeDays: 90,
+      tokenIssuance: 'admins_only',
+      tokenVisibility: 'own_tokens_only',
+      adminRevocation: 'agent_tokens_only',
     });
   });
 });
@@ -130,6 +149,7 @@ describe('TenantPolicyService roles', () => {
   const service = new TenantPolicyService(
     undefined as never,
     { API_ACCESS_PLANS: apiAccessPlans, DEFAULT_TENANT_PLAN: 'team' } as IssuerConfig,
+    undefined as never,
   );
   const as = (role: Role): AdminPrincipal => ({
     userId: 'u',
@@ -154,5 +174,110 @@ describe('TenantPolicyService roles', () => {
       code: FORBIDDEN_ROLE,
       status: 403,
     });
+  });
+});
+
+describe('governanceOf', () => {
+  it("keeps today's behaviour for a tenant never seen", () => {
+    expect(governanceOf(null)).toEqual({
+      tokenIssuance: 'all_members',
+      tokenVisibility: 'admins_see_all',
+      adminRevocation: 'any_token',
+    });
+  });
+
+  it("reads a stored tenant's choices", () => {
+    const tenant = { ...DEFAULT_GOVERNANCE, tokenVisibility: 'own_tokens_only' } as Tenant;
+    expect(governanceOf(tenant)).toEqual({ ...DEFAULT_GOVERNANCE, tokenVisibility: 'own_tokens_only' });
+  });
+});
+
+describe('policyChanges', () => {
+  const current = { requireExpiry: false, maxLifetimeDays: 90, ...DEFAULT_GOVERNANCE };
+
+  it('keeps only the fields given whose value differs, with the values before', () => {
+    expect(
+      policyChanges(current, {
+        requireExpiry: false,
+        maxLifetimeDays: null,
+        tokenIssuance: 'admins_only',
+        adminRevocation: 'any_token',
+      }),
+    ).toEqual({
+      changes: { maxLifetimeDays: null, tokenIssuance: 'admins_only' },
+      previous: { maxLifetimeDays: 90, tokenIssuance: 'all_members' },
+    });
+  });
+
+  it('finds nothing to change in a request that repeats the policy', () => {
+    expect(policyChanges(current, { tokenVisibility: 'admins_see_all' })).toEqual({
+      changes: {},
+      previous: {},
+    });
+  });
+});
+
+describe('TenantPolicyService.update', () => {
+  const owner: AdminPrincipal = {
+    userId: 'olga',
+    tenantId: 'acme',
+    role: 'owner',
+    email: null,
+    emailVerified: true,
+  };
+
+  /** The `tenants` table in memory, one tenant, read and written through the fake transactions. */
+  function setUp() {
+    const db = new FakeTransactions();
+    const row = {
+      id: 'acme',
+      plan: 'team',
+      requireExpiry: false,
+      maxLifetimeDays: null,
+      ...DEFAULT_GOVERNANCE,
+    } as Tenant;
+    const tenants = {
+      findOrCreate: () => Promise.resolve({ ...row }),
+      lock: (tx: Tx) => {
+        db.through(tx);
+        return Promise.resolve({ ...row });
+      },
+      updatePolicy: (tx: Tx, _id: string, changes: TenantPolicyChanges) => {
+        db.through(tx);
+        Object.assign(row, changes);
+        return Promise.resolve();
+      },
+    } as unknown as TenantsRepository;
+    const service = new TenantPolicyService(
+      tenants,
+      { API_ACCESS_PLANS: apiAccessPlans, DEFAULT_TENANT_PLAN: 'team' } as IssuerConfig,
+      db as unknown as UnitOfWork,
+    );
+    return { db, row, service };
+  }
+
+  it('changes the governance policy and announces it for the audit log, with the values before', async () => {
+    const { db, row, service } = setUp();
+    const view = await service.update(owner, { tokenVisibility: 'own_tokens_only', requireExpiry: false });
+    expect(view).toMatchObject({ tokenVisibility: 'own_tokens_only', tokenIssuance: 'all_members' });
+    expect(row.tokenVisibility).toBe('own_tokens_only');
+    expect(db.emitted.map((e) => ({ type: e.type, ...e.fields }))).toEqual([
+      expect.objectContaining({
+        type: EventType.TenantPolicyChanged,
+        subject: 'acme',
+        tenantId: 'acme',
+        data: {
+          changedBy: 'olga',
+          changes: { tokenVisibility: 'own_tokens_only' },
+          previous: { tokenVisibility: 'admins_see_all' },
+        },
+      }),
+    ]);
+  });
+
+  it('announces nothing when nothing changes', async () => {
+    const { db, service } = setUp();
+    await service.update(owner, { adminRevocation: 'any_token' });
+    expect(db.emitted).toEqual([]);
   });
 });

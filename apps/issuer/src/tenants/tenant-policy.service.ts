@@ -1,18 +1,26 @@
 import { Inject, Injectable } from '@nestjs/common';
+import { EventType } from '@latchkey/contracts';
 import type { AdminPrincipal } from '../auth/admin-principal';
 import { requireRole } from '../auth/roles';
 import { ISSUER_CONFIG, type IssuerConfig } from '../config';
 import type { Tx } from '../database/transaction';
+import { UnitOfWork } from '../outbox/unit-of-work';
 import type { UpdateTenantPolicyDto } from './dto/update-tenant-policy.dto';
+import { DEFAULT_GOVERNANCE, type GovernancePolicy } from './governance-policy';
 import { Tenant } from './tenant.entity';
 import type { TenantPlan } from './tenant-plan';
-import { type TenantPolicyChanges, TenantsRepository } from './tenants.repository';
+import {
+  TENANT_POLICY_FIELDS,
+  type TenantPolicyChanges,
+  type TenantPolicyFields,
+  TenantsRepository,
+} from './tenants.repository';
 import { TenantError, TenantErrorCode } from './tenants.errors';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 
-/** What `GET /v1/tenant/policy` shows. */
-export interface TenantPolicyView {
+/** What `GET /v1/tenant/policy` shows: the plan, the token policy and the governance policy. */
+export interface TenantPolicyView extends GovernancePolicy {
   plan: TenantPlan;
   apiAccess: boolean;
   requireExpiry: boolean;
@@ -72,16 +80,57 @@ export function toTenantPolicyView(tenant: Tenant, apiAccessPlans: readonly Tena
     apiAccess: apiAccessPlans.includes(tenant.plan),
     requireExpiry: tenant.requireExpiry,
     maxLifetimeDays: tenant.maxLifetimeDays,
+    tokenIssuance: tenant.tokenIssuance,
+    tokenVisibility: tenant.tokenVisibility,
+    adminRevocation: tenant.adminRevocation,
   };
 }
 
-/** A tenant's plan and token policy, and the check token issuance must pass. */
+/** The governance policy of a stored tenant, or the default one for a tenant never seen. */
+export function governanceOf(tenant: Tenant | null): GovernancePolicy {
+  if (!tenant) return { ...DEFAULT_GOVERNANCE };
+  const { tokenIssuance, tokenVisibility, adminRevocation } = tenant;
+  return { tokenIssuance, tokenVisibility, adminRevocation };
+}
+
+/**
+ * What a policy request actually changes: the fields given whose value differs from the current one,
+ * with their new values (`changes`) and their old ones (`previous`). Both empty when nothing changes.
+ */
+export function policyChanges(
+  current: TenantPolicyFields,
+  request: UpdateTenantPolicyDto,
+): { changes: TenantPolicyChanges; previous: TenantPolicyChanges } {
+  const changes: Record<string, unknown> = {};
+  const previous: Record<string, unknown> = {};
+  for (const field of TENANT_POLICY_FIELDS) {
+    const value = request[field];
+    if (value === undefined || value === current[field]) continue;
+    changes[field] = value;
+    previous[field] = current[field];
+  }
+  return { changes, previous };
+}
+
+/**
+ * A tenant's plan, token policy and governance policy; the check token issuance must pass, and the
+ * governance every token use case applies.
+ */
 @Injectable()
 export class TenantPolicyService {
   constructor(
     private readonly tenants: TenantsRepository,
     @Inject(ISSUER_CONFIG) private readonly config: IssuerConfig,
+    private readonly unitOfWork: UnitOfWork,
   ) {}
+
+  /**
+   * Who may issue, see and revoke which tokens in the tenant. Reads never create the tenant: one never
+   * seen has the default policy. Inside a transaction, pass it.
+   */
+  async governance(tenantId: string, tx?: Tx): Promise<GovernancePolicy> {
+    return governanceOf(await this.tenants.find(tenantId, tx));
+  }
 
   /**
    * Throws UPGRADE_REQUIRED (402) when the tenant's plan has no API access, POLICY_EXPIRY_REQUIRED or
@@ -105,16 +154,31 @@ export class TenantPolicyService {
     return toTenantPolicyView(await this.tenant(principal.tenantId), this.config.API_ACCESS_PLANS);
   }
 
-  /** Changes only the fields given; `maxLifetimeDays: null` removes the limit. Never the plan. */
-  async update(principal: AdminPrincipal, changes: UpdateTenantPolicyDto): Promise<TenantPolicyView> {
+  /**
+   * Changes only the fields given; `maxLifetimeDays: null` removes the limit. Never the plan. A change
+   * is announced (TenantPolicyChanged, in the audit log) with the values before and after, in the same
+   * transaction; a request that changes nothing announces nothing.
+   */
+  async update(principal: AdminPrincipal, request: UpdateTenantPolicyDto): Promise<TenantPolicyView> {
     requireRole(principal, ['owner'], 'change the tenant policy');
     const id = principal.tenantId;
     await this.tenant(id);
-    const set: TenantPolicyChanges = {};
-    if (changes.requireExpiry !== undefined) set.requireExpiry = changes.requireExpiry;
-    if (changes.maxLifetimeDays !== undefined) set.maxLifetimeDays = changes.maxLifetimeDays;
-    if (Object.keys(set).length > 0) await this.tenants.updatePolicy(id, set);
-    return toTenantPolicyView(await this.tenant(id), this.config.API_ACCESS_PLANS);
+    const now = new Date();
+    const tenant = await this.unitOfWork.run(async (tx) => {
+      const current = await this.tenants.lock(tx, id);
+      if (!current) throw new Error(`tenant ${id} vanished`);
+      const { changes, previous } = policyChanges(current, request);
+      if (Object.keys(changes).length === 0) return current;
+      await this.tenants.updatePolicy(tx, id, changes);
+      tx.emit(EventType.TenantPolicyChanged, {
+        subject: id,
+        tenantId: id,
+        time: now,
+        data: { changedBy: principal.userId, changes, previous },
+      });
+      return Object.assign(current, changes);
+    });
+    return toTenantPolicyView(tenant, this.config.API_ACCESS_PLANS);
   }
 
   private tenant(id: string): Promise<Tenant> {

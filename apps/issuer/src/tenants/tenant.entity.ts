@@ -1,4 +1,5 @@
 import { Check, Column, Entity, PrimaryColumn } from 'typeorm';
+import type { AdminRevocationPolicy, TokenIssuancePolicy, TokenVisibilityPolicy } from './governance-policy';
 import type { TenantPlan } from './tenant-plan';
 
 /**
@@ -8,6 +9,9 @@ import type { TenantPlan } from './tenant-plan';
 @Entity({ name: 'tenants' })
 @Check('tenants_plan_check', `"plan" IN ('free', 'team', 'enterprise')`)
 @Check('tenants_max_lifetime_days_check', `"max_lifetime_days" BETWEEN 1 AND 3650`)
+@Check('tenants_token_issuance_check', `"token_issuance" IN ('all_members', 'admins_only')`)
+@Check('tenants_token_visibility_check', `"token_visibility" IN ('admins_see_all', 'own_tokens_only')`)
+@Check('tenants_admin_revocation_check', `"admin_revocation" IN ('any_token', 'agent_tokens_only')`)
 export class Tenant {
   /** The identity provider's tenant id (the admin JWT's `tid`). */
   @PrimaryColumn('text')
@@ -23,6 +27,18 @@ export class Tenant {
   /** Longest lifetime a new token may have, in days; null means no limit. */
   @Column('integer', { name: 'max_lifetime_days', nullable: true })
   maxLifetimeDays!: number | null;
+
+  /** Who may issue tokens (governance-policy.ts). */
+  @Column('varchar', { name: 'token_issuance', length: 32, default: 'all_members' })
+  tokenIssuance!: TokenIssuancePolicy;
+
+  /** Who sees and manages whose tokens. */
+  @Column('varchar', { name: 'token_visibility', length: 32, default: 'admins_see_all' })
+  tokenVisibility!: TokenVisibilityPolicy;
+
+  /** What owners and admins may revoke of other people's tokens. */
+  @Column('varchar', { name: 'admin_revocation', length: 32, default: 'any_token' })
+  adminRevocation!: AdminRevocationPolicy;
 
   @Column('timestamptz', { name: 'created_at', default: () => 'now()' })
   createdAt!: Date;

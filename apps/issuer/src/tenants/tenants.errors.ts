@@ -5,6 +5,10 @@ export enum TenantErrorCode {
   PolicyExpiryRequired = 'POLICY_EXPIRY_REQUIRED',
   PolicyMaxLifetimeExceeded = 'POLICY_MAX_LIFETIME_EXCEEDED',
   MaxLifetimeExceeded = 'MAX_LIFETIME_EXCEEDED',
+  /** `tokenIssuance: admins_only`: a member tried to issue a token. */
+  PolicyIssuanceAdminsOnly = 'POLICY_ISSUANCE_ADMINS_ONLY',
+  /** `adminRevocation: agent_tokens_only`: someone tried to revoke another person's general token. */
+  PolicyRevocationAgentTokensOnly = 'POLICY_REVOCATION_AGENT_TOKENS_ONLY',
 }
 
 const STATUS: Record<TenantErrorCode, number> = {
@@ -12,6 +16,8 @@ const STATUS: Record<TenantErrorCode, number> = {
   [TenantErrorCode.PolicyExpiryRequired]: 422,
   [TenantErrorCode.PolicyMaxLifetimeExceeded]: 422,
   [TenantErrorCode.MaxLifetimeExceeded]: 422,
+  [TenantErrorCode.PolicyIssuanceAdminsOnly]: 403,
+  [TenantErrorCode.PolicyRevocationAgentTokensOnly]: 403,
 };
 
 export class TenantError extends DomainError {

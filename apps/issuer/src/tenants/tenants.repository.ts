@@ -5,7 +5,16 @@ import { managerOf, type Tx } from '../database/transaction';
 import { Tenant } from './tenant.entity';
 import type { TenantPlan } from './tenant-plan';
 
-export type TenantPolicyChanges = Partial<Pick<Tenant, 'requireExpiry' | 'maxLifetimeDays'>>;
+/** The fields owners set: the token policy and the governance policy. */
+export const TENANT_POLICY_FIELDS = [
+  'requireExpiry',
+  'maxLifetimeDays',
+  'tokenIssuance',
+  'tokenVisibility',
+  'adminRevocation',
+] as const;
+export type TenantPolicyFields = Pick<Tenant, (typeof TENANT_POLICY_FIELDS)[number]>;
+export type TenantPolicyChanges = Partial<TenantPolicyFields>;
 
 /** The `tenants` table: plans (set by the operator) and token policies (set by owners). */
 @Injectable()
@@ -17,8 +26,21 @@ export class TenantsRepository {
     return findOrCreateTenant(managerOf(tx, this.dataSource), id, defaultPlan);
   }
 
-  async updatePolicy(id: string, changes: TenantPolicyChanges): Promise<void> {
-    await this.dataSource.getRepository(Tenant).update({ id }, { ...changes, updatedAt: () => 'now()' });
+  /** The tenant as stored, or null if it was never seen (it then has the default policy). */
+  find(id: string, tx?: Tx): Promise<Tenant | null> {
+    return managerOf(tx, this.dataSource).findOneBy(Tenant, { id });
+  }
+
+  /** The tenant, locked (SELECT … FOR UPDATE) until `tx` ends, so concurrent policy changes queue. */
+  lock(tx: Tx, id: string): Promise<Tenant | null> {
+    return managerOf(tx, this.dataSource).findOne(Tenant, {
+      where: { id },
+      lock: { mode: 'pessimistic_write' },
+    });
+  }
+
+  async updatePolicy(tx: Tx, id: string, changes: TenantPolicyChanges): Promise<void> {
+    await managerOf(tx, this.dataSource).update(Tenant, { id }, { ...changes, updatedAt: () => 'now()' });
   }
 }
 

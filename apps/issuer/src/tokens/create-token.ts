@@ -8,7 +8,7 @@ import { AutoRenewalAcceptance } from './accept-auto-renewal';
 import type { CreateTokenDto } from './dto/create-token.dto';
 import { resolveExpiry } from './expiry';
 import { type CreatedToken, type NewTokenFields, TokenIssuance } from './token-issuance';
-import { DAY_MS, grantableScopes, requireVerifiedEmail } from './token-rules';
+import { assertMayIssueTokens, DAY_MS, grantableScopes, requireVerifiedEmail } from './token-rules';
 
 /**
  * `POST /v1/tokens`: a new token for the admin (seeds 000–004). The plan and the tenant's policy decide
@@ -26,6 +26,7 @@ export class CreateToken {
 
   async execute(principal: AdminPrincipal, request: CreateTokenDto): Promise<CreatedToken> {
     requireVerifiedEmail(principal);
+    assertMayIssueTokens(principal, await this.policies.governance(principal.tenantId));
     const now = new Date();
     const purpose = request.purpose ?? 'integration';
     const agentDefault =

@@ -10,6 +10,7 @@ import type { Token } from './token.entity';
 import { type CreatedToken, TokenIssuance } from './token-issuance';
 import { TokenRenewalStops } from './token-renewal-stops';
 import {
+  assertMayIssueTokens,
   assertReplaceable,
   assertTokenOwner,
   earliest,
@@ -141,7 +142,8 @@ export class ReplaceToken {
 
   /**
    * A rotation or renewal of a live token, in one unit of work. Only the owner may do it (403
-   * `NOT_TOKEN_OWNER` for anyone else): the response carries the successor's plaintext.
+   * `NOT_TOKEN_OWNER` for anyone else): the response carries the successor's plaintext. The tenant's
+   * governance applies: who may issue, and whose tokens the caller sees.
    */
   private byAdmin(
     principal: AdminPrincipal,
@@ -152,7 +154,10 @@ export class ReplaceToken {
     requireVerifiedEmail(principal);
     const now = new Date();
     return this.unitOfWork.run(async (tx) => {
-      const old = await this.tokens.lockVisible(tx, scopeOf(principal), id);
+      const governance = await this.policies.governance(principal.tenantId, tx);
+      // A successor is a new token: under `admins_only` members may not issue one (seeds 000, 004).
+      assertMayIssueTokens(principal, governance);
+      const old = await this.tokens.lockVisible(tx, scopeOf(principal, governance), id);
       if (!old) throw tokenNotFound(id);
       assertTokenOwner(principal, old, reason === 'rotation' ? 'rotate it' : 'renew it');
       assertReplaceable(old, now);

@@ -2,9 +2,10 @@ import { Injectable } from '@nestjs/common';
 import { EventType } from '@latchkey/contracts';
 import type { AdminPrincipal } from '../auth/admin-principal';
 import { UnitOfWork } from '../outbox/unit-of-work';
+import { TenantPolicyService } from '../tenants/tenant-policy.service';
 import { TokenIssuance } from './token-issuance';
 import { TokenRenewalStops } from './token-renewal-stops';
-import { scopeOf, tokenNotFound } from './token-rules';
+import { assertMayRevoke, scopeOf, tokenNotFound } from './token-rules';
 import { toTokenView, type TokenView } from './token-view';
 import { TokenError, TokenErrorCode } from './tokens.errors';
 import { TokensRepository } from './tokens.repository';
@@ -22,14 +23,18 @@ export class RevokeToken {
     private readonly tokens: TokensRepository,
     private readonly issuance: TokenIssuance,
     private readonly renewalStops: TokenRenewalStops,
+    private readonly policies: TenantPolicyService,
   ) {}
 
   async execute(principal: AdminPrincipal, id: string): Promise<TokenView> {
     const now = new Date();
     const token = await this.unitOfWork.run(
       async (tx) => {
-        const record = await this.tokens.lockVisible(tx, scopeOf(principal), id);
+        // The tenant's governance decides whose tokens the caller sees and may revoke.
+        const governance = await this.policies.governance(principal.tenantId, tx);
+        const record = await this.tokens.lockVisible(tx, scopeOf(principal, governance), id);
         if (!record) throw tokenNotFound(id);
+        assertMayRevoke(principal, record, governance);
         if (record.status === 'revoked') {
           throw new TokenError(
             TokenErrorCode.AlreadyRevoked,

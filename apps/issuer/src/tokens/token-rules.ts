@@ -1,5 +1,7 @@
 import { ALL_SCOPES, rolePermissions } from '@latchkey/contracts';
 import { type AdminPrincipal, canSeeAllTenantTokens } from '../auth/admin-principal';
+import type { GovernancePolicy } from '../tenants/governance-policy';
+import { TenantError, TenantErrorCode } from '../tenants/tenants.errors';
 import type { RotationGrace } from './dto/rotate-token.dto';
 import type { Token } from './token.entity';
 import type { TokenScope } from './tokens.repository';
@@ -19,11 +21,58 @@ export const GRACE_MS: Record<RotationGrace, number> = {
   '7d': 604_800_000,
 };
 
-/** Tenants never see each other; members see only their own tokens. */
-export function scopeOf(principal: AdminPrincipal): TokenScope {
-  return canSeeAllTenantTokens(principal)
+/**
+ * Tenants never see each other; members see only their own tokens, and under the tenant's
+ * `own_tokens_only` policy (seed 001) so do owners and admins. A token out of scope is 404, as unknown.
+ */
+export function scopeOf(
+  principal: AdminPrincipal,
+  governance: Pick<GovernancePolicy, 'tokenVisibility'>,
+): TokenScope {
+  return canSeeAllTenantTokens(principal) && governance.tokenVisibility === 'admins_see_all'
     ? { tenantId: principal.tenantId }
     : { tenantId: principal.tenantId, createdBy: principal.userId };
+}
+
+/**
+ * Under the tenant's `admins_only` issuance policy (seeds 000, 004) only owners and admins issue tokens:
+ * create, rotate, renew, or switch auto-renewal on (which issues successors). Revoking stays open to a
+ * token's owner: taking access away is never what the policy guards against.
+ */
+export function assertMayIssueTokens(
+  principal: AdminPrincipal,
+  governance: Pick<GovernancePolicy, 'tokenIssuance'>,
+): void {
+  if (governance.tokenIssuance === 'admins_only' && principal.role === 'member') {
+    throw new TenantError(
+      TenantErrorCode.PolicyIssuanceAdminsOnly,
+      'Your organisation lets only owners and admins issue tokens. Ask an admin for one.',
+    );
+  }
+}
+
+/**
+ * Under the tenant's `agent_tokens_only` revocation policy (seed 002: "Your general tokens are yours
+ * alone. Agent connections are the exception"), revoking someone else's token is allowed only for an
+ * agent token. Anyone may revoke their own.
+ */
+export function assertMayRevoke(
+  principal: AdminPrincipal,
+  token: Token,
+  governance: Pick<GovernancePolicy, 'adminRevocation'>,
+): void {
+  if (
+    governance.adminRevocation === 'agent_tokens_only' &&
+    token.createdBy !== principal.userId &&
+    token.purpose !== 'agent'
+  ) {
+    throw new TenantError(
+      TenantErrorCode.PolicyRevocationAgentTokensOnly,
+      "Your organisation lets admins revoke only other people's agent tokens; this integration token is " +
+        "its owner's to revoke.",
+      { ownerId: token.createdBy },
+    );
+  }
 }
 
 /** Scopes must exist in the catalog and be within what the creator may do: tokens never widen access. */

@@ -74,7 +74,8 @@ export class TokensController {
     description:
       'The response carries the plaintext `token`, once. Errors: 400 `EXPIRY_CONFLICT`, `EXPIRY_IN_PAST`, ' +
       '`UNKNOWN_SCOPE`, `CALLBACK_URL_REFUSED` (with a `reason`); 402 `UPGRADE_REQUIRED`; 403 ' +
-      '`EMAIL_NOT_VERIFIED`, `SCOPE_NOT_GRANTED`; 409 `SIGNING_SECRET_REQUIRED` (auto-renewal needs a ' +
+      '`EMAIL_NOT_VERIFIED`, `SCOPE_NOT_GRANTED`, `POLICY_ISSUANCE_ADMINS_ONLY` (a member, when the ' +
+      "tenant's `tokenIssuance` is `admins_only`); 409 `SIGNING_SECRET_REQUIRED` (auto-renewal needs a " +
       'signing secret: `POST /v1/tenant/signing-secrets`); 422 `POLICY_EXPIRY_REQUIRED`, ' +
       '`POLICY_MAX_LIFETIME_EXCEEDED`, `MAX_LIFETIME_EXCEEDED`, `TOKEN_LIMIT_REACHED`.',
   })
@@ -90,7 +91,8 @@ export class TokensController {
   @ApiOperation({
     summary: 'List tokens',
     description:
-      "Owners and admins see the tenant's tokens, members only their own. Newest first, 15 a page.",
+      "Owners and admins see the tenant's tokens, members only their own; when the tenant's " +
+      '`tokenVisibility` is `own_tokens_only`, everyone sees only their own. Newest first, 15 a page.',
   })
   @ApiOkResponse({ type: TokenPageResponse, description: 'One page of tokens.' })
   @ApiProblems(400)
@@ -99,7 +101,12 @@ export class TokensController {
     return this.queries.list(admin, query);
   }
 
-  @ApiOperation({ summary: 'Show a token' })
+  @ApiOperation({
+    summary: 'Show a token',
+    description:
+      "Errors: 404 `TOKEN_NOT_FOUND` for an unknown id, another tenant's token, or one the caller may " +
+      "not see (a member's view of another person's token; anyone's under `own_tokens_only`).",
+  })
   @ApiTokenIdParam()
   @ApiOkResponse({ type: TokenResponse, description: 'The token (never its secret).' })
   @ApiProblems(404)
@@ -114,7 +121,8 @@ export class TokensController {
       'The description and `autoRenewal` (its period, callback URL and mail recipient; null switches it ' +
       "off) are editable; only the token's owner may set auto-renewal (anyone who sees the token may " +
       'switch it off). Errors: 400 `NOTHING_TO_UPDATE`, `CALLBACK_URL_REFUSED` (with a `reason`); 403 ' +
-      '`NOT_TOKEN_OWNER`; 409 ' +
+      '`NOT_TOKEN_OWNER`, `POLICY_ISSUANCE_ADMINS_ONLY` (a member switching auto-renewal on under ' +
+      '`admins_only`); 404 `TOKEN_NOT_FOUND` (also a token the caller may not see); 409 ' +
       '`SIGNING_SECRET_REQUIRED`, and for auto-renewal on a dead token `TOKEN_REVOKED`, `TOKEN_EXPIRED`, ' +
       '`TOKEN_REPLACED`; 422 `TOKEN_FIELD_IMMUTABLE` (name, expiry, scopes, resources and purpose are ' +
       'fixed: revoke the token and create a new one).',
@@ -136,7 +144,8 @@ export class TokensController {
     description:
       'A new secret and id with the same settings (auto-renewal included), lifetime and creator; the old ' +
       "secret keeps working for the grace period. Only the token's owner may rotate it. Errors: 402 " +
-      '`UPGRADE_REQUIRED`; 403 `EMAIL_NOT_VERIFIED`, `NOT_TOKEN_OWNER`; 409 `TOKEN_REVOKED`, ' +
+      '`UPGRADE_REQUIRED`; 403 `EMAIL_NOT_VERIFIED`, `NOT_TOKEN_OWNER`, `POLICY_ISSUANCE_ADMINS_ONLY`; ' +
+      '404 `TOKEN_NOT_FOUND`; 409 `TOKEN_REVOKED`, ' +
       '`TOKEN_EXPIRED`; 422 `POLICY_EXPIRY_REQUIRED`, `POLICY_MAX_LIFETIME_EXCEEDED`, `MAX_LIFETIME_EXCEEDED`, `TOKEN_LIMIT_REACHED`; ' +
       '503 `REVOCATION_NOT_REPLICATED`.',
   })
@@ -159,7 +168,8 @@ export class TokensController {
     description:
       "A new token under a new name with the old one's settings (auto-renewal included), lifetime and " +
       "creator; the old one ends when you say. Only the token's owner may renew it. Errors: 400 " +
-      '`END_IN_PAST`; 402 `UPGRADE_REQUIRED`; 403 `EMAIL_NOT_VERIFIED`, `NOT_TOKEN_OWNER`; 409 ' +
+      '`END_IN_PAST`; 402 `UPGRADE_REQUIRED`; 403 `EMAIL_NOT_VERIFIED`, `NOT_TOKEN_OWNER`, ' +
+      '`POLICY_ISSUANCE_ADMINS_ONLY`; 404 `TOKEN_NOT_FOUND`; 409 ' +
       '`TOKEN_REVOKED`, `TOKEN_EXPIRED`; 422 `CANNOT_EXTEND_TOKEN`, `POLICY_EXPIRY_REQUIRED`, ' +
       '`POLICY_MAX_LIFETIME_EXCEEDED`, `MAX_LIFETIME_EXCEEDED`, `TOKEN_LIMIT_REACHED`; 503 `REVOCATION_NOT_REPLICATED`.',
   })
@@ -181,13 +191,16 @@ export class TokensController {
     summary: 'Revoke a token',
     description:
       'Irreversible; once this returns, no verifier accepts the token and its pending auto-renewals are ' +
-      "cancelled. Admins may revoke anyone's token; the TokenRevoked event and the audit log name who " +
-      'revoked it (`revokedBy`) beside its owner (`ownerId`). Errors: 409 `TOKEN_ALREADY_REVOKED`; ' +
-      '503 `REVOCATION_NOT_REPLICATED` (nothing was changed).',
+      "cancelled. Admins may revoke any token they see (unless the tenant's `adminRevocation` is " +
+      '`agent_tokens_only`: then only agent tokens of other people); everyone may revoke their own. The ' +
+      'TokenRevoked event and the audit log name who revoked it (`revokedBy`) beside its owner ' +
+      '(`ownerId`). Errors: 403 `POLICY_REVOCATION_AGENT_TOKENS_ONLY` (with `ownerId`); 404 ' +
+      '`TOKEN_NOT_FOUND` (also a token the caller may not see); 409 `TOKEN_ALREADY_REVOKED`; 503 ' +
+      '`REVOCATION_NOT_REPLICATED` (nothing was changed).',
   })
   @ApiTokenIdParam()
   @ApiOkResponse({ type: TokenResponse, description: 'The token, now revoked.' })
-  @ApiProblems(404, 409, 503)
+  @ApiProblems(403, 404, 409, 503)
   @Post(':id/revoke')
   @HttpCode(200)
   revoke(@CurrentAdmin() admin: AdminPrincipal, @Param('id', tokenId) id: string): Promise<TokenView> {

@@ -3,11 +3,18 @@ import { type AutoRenewalSettings, EventType, type EventDataByType } from '@latc
 import type { AdminPrincipal } from '../auth/admin-principal';
 import { ISSUER_CONFIG, type IssuerConfig } from '../config';
 import { UnitOfWork } from '../outbox/unit-of-work';
+import { TenantPolicyService } from '../tenants/tenant-policy.service';
 import { AutoRenewalAcceptance } from './accept-auto-renewal';
 import { applyAutoRenewal, autoRenewalScheduleOf, sameAutoRenewal } from './auto-renewal';
 import { IMMUTABLE_TOKEN_FIELDS, type UpdateTokenDto } from './dto/update-token.dto';
 import { TokenRenewalStops } from './token-renewal-stops';
-import { assertMayAutoRenew, assertTokenOwner, scopeOf, tokenNotFound } from './token-rules';
+import {
+  assertMayAutoRenew,
+  assertMayIssueTokens,
+  assertTokenOwner,
+  scopeOf,
+  tokenNotFound,
+} from './token-rules';
 import { toTokenView, type TokenView } from './token-view';
 import { TokenError, TokenErrorCode } from './tokens.errors';
 import { type TokenChanges, TokensRepository } from './tokens.repository';
@@ -27,6 +34,7 @@ export class UpdateToken {
     private readonly autoRenewal: AutoRenewalAcceptance,
     private readonly renewalStops: TokenRenewalStops,
     @Inject(ISSUER_CONFIG) private readonly config: IssuerConfig,
+    private readonly policies: TenantPolicyService,
   ) {}
 
   async execute(principal: AdminPrincipal, id: string, request: UpdateTokenDto): Promise<TokenView> {
@@ -45,7 +53,8 @@ export class UpdateToken {
       );
     }
     const now = new Date();
-    const scope = scopeOf(principal);
+    const governance = await this.policies.governance(principal.tenantId);
+    const scope = scopeOf(principal, governance);
     let autoRenewal: AutoRenewalSettings | null | undefined;
     if (request.autoRenewal === null) {
       autoRenewal = null;
@@ -55,6 +64,8 @@ export class UpdateToken {
       if (!current) throw tokenNotFound(id);
       // Where a token's renewals go decides who receives its successors: the owner's call alone.
       assertTokenOwner(principal, current, 'set its auto-renewal (callback URL, mail recipient)');
+      // Auto-renewal issues successors: under `admins_only`, members may only switch it off.
+      assertMayIssueTokens(principal, governance);
       assertMayAutoRenew(current, now);
       autoRenewal = await this.autoRenewal.accept(principal.tenantId, request.autoRenewal, now);
     }

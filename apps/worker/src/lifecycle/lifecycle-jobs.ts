@@ -99,6 +99,7 @@ export function planLifecycleJobs(
     case EventType.TokenUsed:
     case EventType.MemberRoleChanged:
     case EventType.MemberRemoved:
+    case EventType.TenantPolicyChanged:
       return NOTHING;
   }
 }

@@ -10,12 +10,14 @@ import { Link } from '../../lib/router';
 import { exactTime, shortDate } from '../../lib/time';
 import { EditTokenDialog, RenewTokenDialog, RotateTokenDialog } from './TokenActionDialogs';
 import { RevokeTokenDialog } from './RevokeTokenDialog';
+import { useMayRevoke } from './governance';
 
 /** Token detail (seed 003): what the token is, its usage and renewals, and the action bar. */
 export function TokenDetailPage({ id }: { id: string }) {
   const api = useApi();
   const { session } = useAuth();
   const [dialog, setDialog] = useState<'edit' | 'rotate' | 'renew' | 'revoke' | null>(null);
+  const mayRevoke = useMayRevoke();
   const token = useQuery({
     queryKey: ['token', id],
     queryFn: async () => unwrap(await api.GET('/v1/tokens/{id}', { params: { path: { id } } })),
@@ -69,14 +71,16 @@ export function TokenDetailPage({ id }: { id: string }) {
           <Button variant="default" disabled={!live} onClick={() => setDialog('renew')}>
             Renew token
           </Button>
-          <Button
-            color="red"
-            variant="light"
-            disabled={t.status === 'revoked'}
-            onClick={() => setDialog('revoke')}
-          >
-            Revoke
-          </Button>
+          {mayRevoke(t) && (
+            <Button
+              color="red"
+              variant="light"
+              disabled={t.status === 'revoked'}
+              onClick={() => setDialog('revoke')}
+            >
+              Revoke
+            </Button>
+          )}
         </Group>
       </Group>
 

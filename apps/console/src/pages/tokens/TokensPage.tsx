@@ -25,6 +25,7 @@ import { AgeDays, Loading, ProblemAlert, RelativeTime, StatusBadge } from '../..
 import { Link, navigate } from '../../lib/router';
 import { shortDate } from '../../lib/time';
 import { CreateTokenDialog } from './CreateTokenDialog';
+import { useMayRevoke } from './governance';
 import { RevokeTokenDialog } from './RevokeTokenDialog';
 
 type SortField = 'createdAt' | 'name';
@@ -101,6 +102,7 @@ export function TokensPage({
     queryFn: async () => unwrap(await api.GET('/v1/tenant/policy')),
   });
   const upgradeRequired = policy.data?.apiAccess === false;
+  const mayRevoke = useMayRevoke();
 
   const data = tokens.data;
   const pages = data ? Math.max(1, Math.ceil(data.total / data.pageSize)) : 1;
@@ -249,13 +251,15 @@ export function TokensPage({
                       </Menu.Target>
                       <Menu.Dropdown>
                         <Menu.Item onClick={() => navigate(`/tokens/${token.id}`)}>Details</Menu.Item>
-                        <Menu.Item
-                          color="red"
-                          disabled={token.status === 'revoked'}
-                          onClick={() => setRevoking(token)}
-                        >
-                          Revoke
-                        </Menu.Item>
+                        {mayRevoke(token) && (
+                          <Menu.Item
+                            color="red"
+                            disabled={token.status === 'revoked'}
+                            onClick={() => setRevoking(token)}
+                          >
+                            Revoke
+                          </Menu.Item>
+                        )}
                       </Menu.Dropdown>
                     </Menu>
                   </Table.Td>

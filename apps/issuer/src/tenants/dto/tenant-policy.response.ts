@@ -1,7 +1,20 @@
 import { ApiProperty } from '@nestjs/swagger';
 import type { TenantPolicyView } from '../tenant-policy.service';
+import {
+  ADMIN_REVOCATION_POLICIES,
+  type AdminRevocationPolicy,
+  TOKEN_ISSUANCE_POLICIES,
+  TOKEN_VISIBILITY_POLICIES,
+  type TokenIssuancePolicy,
+  type TokenVisibilityPolicy,
+} from '../governance-policy';
 import { TENANT_PLANS, type TenantPlan } from '../tenant-plan';
-import { MAX_LIFETIME_DAYS_LIMIT } from './update-tenant-policy.dto';
+import {
+  ADMIN_REVOCATION_DESCRIPTION,
+  MAX_LIFETIME_DAYS_LIMIT,
+  TOKEN_ISSUANCE_DESCRIPTION,
+  TOKEN_VISIBILITY_DESCRIPTION,
+} from './update-tenant-policy.dto';
 
 /** `TenantPolicyView` for the OpenAPI document; the service returns plain objects. */
 export class TenantPolicyResponse implements TenantPolicyView {
@@ -27,4 +40,25 @@ export class TenantPolicyResponse implements TenantPolicyView {
     example: null,
   })
   maxLifetimeDays!: number | null;
+
+  @ApiProperty({
+    enum: TOKEN_ISSUANCE_POLICIES,
+    description: TOKEN_ISSUANCE_DESCRIPTION,
+    example: 'all_members',
+  })
+  tokenIssuance!: TokenIssuancePolicy;
+
+  @ApiProperty({
+    enum: TOKEN_VISIBILITY_POLICIES,
+    description: TOKEN_VISIBILITY_DESCRIPTION,
+    example: 'admins_see_all',
+  })
+  tokenVisibility!: TokenVisibilityPolicy;
+
+  @ApiProperty({
+    enum: ADMIN_REVOCATION_POLICIES,
+    description: ADMIN_REVOCATION_DESCRIPTION,
+    example: 'any_token',
+  })
+  adminRevocation!: AdminRevocationPolicy;
 }

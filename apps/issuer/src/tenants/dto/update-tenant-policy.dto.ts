@@ -1,7 +1,29 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
-import { IsBoolean, IsInt, Max, Min, ValidateIf } from 'class-validator';
+import { IsBoolean, IsIn, IsInt, Max, Min, ValidateIf } from 'class-validator';
+import {
+  ADMIN_REVOCATION_POLICIES,
+  type AdminRevocationPolicy,
+  TOKEN_ISSUANCE_POLICIES,
+  TOKEN_VISIBILITY_POLICIES,
+  type TokenIssuancePolicy,
+  type TokenVisibilityPolicy,
+} from '../governance-policy';
 
 export const MAX_LIFETIME_DAYS_LIMIT = 3650;
+
+/* The governance choices, described once for the request and the response. */
+export const TOKEN_ISSUANCE_DESCRIPTION =
+  'Who may issue tokens (create, rotate, renew, switch auto-renewal on). `all_members` (default): every ' +
+  'member. `admins_only`: owners and admins; members get 403 `POLICY_ISSUANCE_ADMINS_ONLY` and can still ' +
+  'revoke their own tokens.';
+export const TOKEN_VISIBILITY_DESCRIPTION =
+  'Who sees and manages whose tokens. `admins_see_all` (default): owners and admins see every token of ' +
+  'the tenant, members their own. `own_tokens_only`: everyone, owners included, sees and manages only the ' +
+  'tokens they created; any other token is 404 `TOKEN_NOT_FOUND`, as an unknown one.';
+export const ADMIN_REVOCATION_DESCRIPTION =
+  "What owners and admins may revoke of other people's tokens. `any_token` (default). " +
+  "`agent_tokens_only`: only tokens with `purpose: agent`; revoking anyone else's integration token is " +
+  '403 `POLICY_REVOCATION_AGENT_TOKENS_ONLY`. Everyone may always revoke their own tokens.';
 
 /**
  * `PATCH /v1/tenant/policy`: only the fields given change. The plan is not here: the operator sets it,
@@ -27,4 +49,19 @@ export class UpdateTenantPolicyDto {
   @Min(1)
   @Max(MAX_LIFETIME_DAYS_LIMIT)
   maxLifetimeDays?: number | null;
+
+  @ApiPropertyOptional({ enum: TOKEN_ISSUANCE_POLICIES, description: TOKEN_ISSUANCE_DESCRIPTION })
+  @ValidateIf((_, value) => value !== undefined)
+  @IsIn(TOKEN_ISSUANCE_POLICIES)
+  tokenIssuance?: TokenIssuancePolicy;
+
+  @ApiPropertyOptional({ enum: TOKEN_VISIBILITY_POLICIES, description: TOKEN_VISIBILITY_DESCRIPTION })
+  @ValidateIf((_, value) => value !== undefined)
+  @IsIn(TOKEN_VISIBILITY_POLICIES)
+  tokenVisibility?: TokenVisibilityPolicy;
+
+  @ApiPropertyOptional({ enum: ADMIN_REVOCATION_POLICIES, description: ADMIN_REVOCATION_DESCRIPTION })
+  @ValidateIf((_, value) => value !== undefined)
+  @IsIn(ADMIN_REVOCATION_POLICIES)
+  adminRevocation?: AdminRevocationPolicy;
 }

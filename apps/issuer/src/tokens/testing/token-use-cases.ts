@@ -11,6 +11,7 @@ import type { Tx } from '../../database/transaction';
 import { FakeTransactions } from '../../outbox/testing/fake-transactions';
 import type { EventFields, UnitOfWork } from '../../outbox/unit-of-work';
 import type { SigningSecretsService } from '../../signing-secrets/signing-secrets.service';
+import { DEFAULT_GOVERNANCE, type GovernancePolicy } from '../../tenants/governance-policy';
 import type { TenantPolicyService } from '../../tenants/tenant-policy.service';
 import { AutoRenewalAcceptance } from '../accept-auto-renewal';
 import { CreateToken } from '../create-token';
@@ -72,6 +73,8 @@ export function eventsOf<T extends EventType>(db: FakeTransactions, type: T): Ev
 
 export interface TokenUseCasesOptions {
   hasSigningSecret?: boolean;
+  /** The tenant's governance policy (default: today's behaviour); a spec may change it between calls. */
+  governance?: Partial<GovernancePolicy>;
   maxTokensPerTenant?: number;
 }
 
@@ -105,7 +108,12 @@ export function tokenUseCases(options: TokenUseCasesOptions = {}) {
   } as unknown as TokenStateCache;
 
   const policyChecks: PolicyCheck[] = [];
+  const governance: GovernancePolicy = { ...DEFAULT_GOVERNANCE, ...options.governance };
   const policies = {
+    governance: (_tenantId: string, tx?: Tx) => {
+      db.through(tx);
+      return Promise.resolve({ ...governance });
+    },
     assertMayIssue: (tenantId: string, expiresAt: Date | null, now: Date, tx?: Tx) => {
       db.through(tx);
       policyChecks.push({ tenantId, expiresAt, now, tx });
@@ -141,12 +149,13 @@ export function tokenUseCases(options: TokenUseCasesOptions = {}) {
     published,
     verifiers,
     policyChecks,
+    governance,
     signingSecretChecks,
     renewalStops,
     create: new CreateToken(unitOfWork, issuance, policies, acceptance, config),
-    update: new UpdateToken(unitOfWork, repository, acceptance, stops, config),
-    revoke: new RevokeToken(unitOfWork, repository, issuance, stops),
+    update: new UpdateToken(unitOfWork, repository, acceptance, stops, config, policies),
+    revoke: new RevokeToken(unitOfWork, repository, issuance, stops, policies),
     replace: new ReplaceToken(unitOfWork, repository, issuance, policies, stops),
-    queries: new TokenQueries(repository),
+    queries: new TokenQueries(repository, policies),
   };
 }
