@@ -102,13 +102,8 @@ describe('TokensRepository on Postgres', () => {
     const ritas = aToken(tenantId, { createdBy: 'rita', name: 'ritas' });
     // Never signed in here (no member row): the verifiers refuse it too.
     const unknowns = aToken(tenantId, { createdBy: 'nobody', name: 'unknowns' });
-    const ritasRevoked = aToken(tenantId, {
-      createdBy: 'rita',
-      name: 'ritas-revoked',
-      status: 'revoked',
-      revokedAt: now,
-      revokedBy: 'olga',
-    });
+    const revoked = { status: 'revoked', revokedAt: now, revokedBy: 'olga' } as const;
+    const ritasRevoked = aToken(tenantId, { createdBy: 'rita', name: 'ritas-revoked', ...revoked });
     const ritasExpired = aToken(tenantId, {
       createdBy: 'rita',
       name: 'ritas-expired',
