@@ -21,7 +21,14 @@ import { useState } from 'react';
 import { useApi } from '../../api/ApiProvider';
 import { type Token, unwrap } from '../../api/client';
 import { isManager, useAuth } from '../../auth/AuthProvider';
-import { AgeDays, Loading, ProblemAlert, RelativeTime, StatusBadge } from '../../components/common';
+import {
+  AgeDays,
+  CreatedBy,
+  Loading,
+  ProblemAlert,
+  RelativeTime,
+  StatusBadge,
+} from '../../components/common';
 import { Link, navigate } from '../../lib/router';
 import { shortDate } from '../../lib/time';
 import { CreateTokenDialog } from './CreateTokenDialog';
@@ -140,6 +147,7 @@ export function TokensPage({
             { value: 'active', label: 'Active' },
             { value: 'revoked', label: 'Revoked' },
             { value: 'expired', label: 'Expired' },
+            { value: 'owner_inactive', label: 'Owner inactive' },
           ]}
           value={status}
           onChange={(v) => {
@@ -212,9 +220,7 @@ export function TokensPage({
                     </Text>
                   </Table.Td>
                   <Table.Td>
-                    <Text span size="sm">
-                      {token.createdBy.email ?? token.createdBy.id}
-                    </Text>
+                    <CreatedBy token={token} />
                   </Table.Td>
                   <Table.Td>
                     <Text span size="sm">
