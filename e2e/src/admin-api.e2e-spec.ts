@@ -191,6 +191,7 @@ describe('admin API contract', () => {
       for (const item of list.body.items) {
         expect(Object.keys(item).sort()).toEqual(
           [
+            'ageDays',
             'ageWarning',
             'autoRenewal',
             'createdAt',
@@ -198,6 +199,7 @@ describe('admin API contract', () => {
             'description',
             'expiresAt',
             'id',
+            'issuedBy',
             'keyPrefix',
             'lastUsedAt',
             'name',

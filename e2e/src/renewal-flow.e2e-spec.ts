@@ -159,6 +159,12 @@ describe('auto-renewal: callback, redeem and re-callback', () => {
       name: 'crm-sync',
       autoRenewal: { everyDays: 1, callbackUrl: hook.url, mailRecipient: null },
     });
+    // Issued by the auto-renewal service, for the old token's owner (the list's "Created by").
+    const ownerOfOld = (await rig.token(tenant.owner, old.id)).createdBy;
+    expect(successor).toMatchObject({
+      createdBy: ownerOfOld,
+      issuedBy: { id: 'system:auto-renewal', email: null },
+    });
     const successorDelivery = await hook.nthCallback(1, renewed.id);
     signedAt(successorDelivery);
     expect(callbackBody(successorDelivery).offerId).not.toBe(body.offerId);

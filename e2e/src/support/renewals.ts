@@ -63,9 +63,10 @@ export interface TokenView {
   name: string;
   keyPrefix: string;
   createdBy: { id: string; email: string | null };
+  issuedBy: { id: string; email: string | null };
   createdAt: string;
   expiresAt: string | null;
-  status: 'active' | 'revoked' | 'expired';
+  status: 'active' | 'revoked' | 'expired' | 'owner_inactive';
   scopes: string[];
   resources: string[];
   autoRenewal: AutoRenewalView | null;

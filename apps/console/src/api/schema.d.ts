@@ -513,12 +513,24 @@ export interface components {
     };
     TokenCreatorResponse: {
       /**
-       * @description User id (`sub`) of the person who created the token.
+       * @description User id (`sub`) of the owner the token acts for: who created it, or for a rotated or renewed token the owner of the token it replaced.
        * @example alice
        */
       id: string;
       /**
-       * @description Their email when the token was created.
+       * @description Their email when the token (or the first of its line) was created.
+       * @example alice@example.com
+       */
+      email: string | null;
+    };
+    TokenIssuerResponse: {
+      /**
+       * @description Who issued this very token: the user id (`sub`) of the person who created, rotated or renewed it, or `system:auto-renewal` for a successor issued by auto-renewal. Equals `createdBy.id` unless someone other than the owner issued it.
+       * @example alice
+       */
+      id: string;
+      /**
+       * @description Their email when they issued it; null for a service.
        * @example alice@example.com
        */
       email: string | null;
@@ -546,6 +558,25 @@ export interface components {
        */
       nextRenewalAt: string | null;
     };
+    TokenWarningResponse: {
+      /**
+       * @description Stable code. `NAME_CONTAINS_EMAIL`: the name contains something shaped like an e-mail address (`local@domain.tld`); `NAME_CONTAINS_PHONE_NUMBER`: a `+` and 8 to 15 digits, or 9 to 15 digits in one run (spaces, hyphens, dots and parentheses allowed, at most two between two digits; ISO dates such as 2026-12-03 ignored).
+       * @example NAME_CONTAINS_EMAIL
+       * @enum {string}
+       */
+      code: 'NAME_CONTAINS_EMAIL' | 'NAME_CONTAINS_PHONE_NUMBER';
+      /**
+       * @description The request field the warning is about.
+       * @example name
+       * @enum {string}
+       */
+      field: 'name';
+      /**
+       * @description For people; the wording may change.
+       * @example The name looks like it contains an e-mail address. …
+       */
+      message: string;
+    };
     CreatedTokenResponse: {
       /**
        * Format: uuid
@@ -561,12 +592,20 @@ export interface components {
        * @example lk_EXAMP
        */
       keyPrefix: string;
+      /** @description The owner the token acts for (seeds 000, 001). */
       createdBy: components['schemas']['TokenCreatorResponse'];
+      /** @description Who issued this token (seed 000: "Created by"). */
+      issuedBy: components['schemas']['TokenIssuerResponse'];
       /**
        * Format: date-time
        * @example 2026-11-23T14:00:00.000Z
        */
       createdAt: string;
+      /**
+       * @description Whole days (24 hours each) since `createdAt`, at the time of the response (seed 003).
+       * @example 10
+       */
+      ageDays: number;
       /**
        * Format: date-time
        * @description Reported by the verifiers at most once a minute per token.
@@ -580,10 +619,11 @@ export interface components {
        */
       expiresAt: string | null;
       /**
+       * @description `revoked`; else `expired` once `expiresAt` has passed; else `owner_inactive` when its owner (`createdBy`) is no longer an active member of the tenant (the verifiers refuse it with `OWNER_INACTIVE`); else `active`.
        * @example active
        * @enum {string}
        */
-      status: 'active' | 'revoked' | 'expired';
+      status: 'active' | 'revoked' | 'expired' | 'owner_inactive';
       /**
        * @description Successful verifications.
        * @example 0
@@ -609,7 +649,7 @@ export interface components {
       /** @description Scheduled renewal with a signed callback; null while it is off. */
       autoRenewal: components['schemas']['TokenAutoRenewalResponse'] | null;
       /**
-       * @description For the list view: older than 6 months or a year (revoked tokens: `none`).
+       * @description For the list view (seed 003): `expired` once `expiresAt` has passed; else older than 6 or 12 calendar months (`older_than_6_months`, `older_than_1_year`); revoked tokens: `none`.
        * @example none
        * @enum {string}
        */
@@ -631,6 +671,8 @@ export interface components {
        * @example lk_EXAMPLE_not_a_real_token
        */
       token: string;
+      /** @description Advice about the request, which was carried out anyway (seed 004): the name looks like it holds personal data. Empty for most requests. */
+      warnings: components['schemas']['TokenWarningResponse'][];
     };
     TokenResponse: {
       /**
@@ -647,12 +689,20 @@ export interface components {
        * @example lk_EXAMP
        */
       keyPrefix: string;
+      /** @description The owner the token acts for (seeds 000, 001). */
       createdBy: components['schemas']['TokenCreatorResponse'];
+      /** @description Who issued this token (seed 000: "Created by"). */
+      issuedBy: components['schemas']['TokenIssuerResponse'];
       /**
        * Format: date-time
        * @example 2026-11-23T14:00:00.000Z
        */
       createdAt: string;
+      /**
+       * @description Whole days (24 hours each) since `createdAt`, at the time of the response (seed 003).
+       * @example 10
+       */
+      ageDays: number;
       /**
        * Format: date-time
        * @description Reported by the verifiers at most once a minute per token.
@@ -666,10 +716,11 @@ export interface components {
        */
       expiresAt: string | null;
       /**
+       * @description `revoked`; else `expired` once `expiresAt` has passed; else `owner_inactive` when its owner (`createdBy`) is no longer an active member of the tenant (the verifiers refuse it with `OWNER_INACTIVE`); else `active`.
        * @example active
        * @enum {string}
        */
-      status: 'active' | 'revoked' | 'expired';
+      status: 'active' | 'revoked' | 'expired' | 'owner_inactive';
       /**
        * @description Successful verifications.
        * @example 0
@@ -695,7 +746,7 @@ export interface components {
       /** @description Scheduled renewal with a signed callback; null while it is off. */
       autoRenewal: components['schemas']['TokenAutoRenewalResponse'] | null;
       /**
-       * @description For the list view: older than 6 months or a year (revoked tokens: `none`).
+       * @description For the list view (seed 003): `expired` once `expiresAt` has passed; else older than 6 or 12 calendar months (`older_than_6_months`, `older_than_1_year`); revoked tokens: `none`.
        * @example none
        * @enum {string}
        */
@@ -757,12 +808,20 @@ export interface components {
        * @example lk_EXAMP
        */
       keyPrefix: string;
+      /** @description The owner the token acts for (seeds 000, 001). */
       createdBy: components['schemas']['TokenCreatorResponse'];
+      /** @description Who issued this token (seed 000: "Created by"). */
+      issuedBy: components['schemas']['TokenIssuerResponse'];
       /**
        * Format: date-time
        * @example 2026-11-23T14:00:00.000Z
        */
       createdAt: string;
+      /**
+       * @description Whole days (24 hours each) since `createdAt`, at the time of the response (seed 003).
+       * @example 10
+       */
+      ageDays: number;
       /**
        * Format: date-time
        * @description Reported by the verifiers at most once a minute per token.
@@ -776,10 +835,11 @@ export interface components {
        */
       expiresAt: string | null;
       /**
+       * @description `revoked`; else `expired` once `expiresAt` has passed; else `owner_inactive` when its owner (`createdBy`) is no longer an active member of the tenant (the verifiers refuse it with `OWNER_INACTIVE`); else `active`.
        * @example active
        * @enum {string}
        */
-      status: 'active' | 'revoked' | 'expired';
+      status: 'active' | 'revoked' | 'expired' | 'owner_inactive';
       /**
        * @description Successful verifications.
        * @example 0
@@ -805,7 +865,7 @@ export interface components {
       /** @description Scheduled renewal with a signed callback; null while it is off. */
       autoRenewal: components['schemas']['TokenAutoRenewalResponse'] | null;
       /**
-       * @description For the list view: older than 6 months or a year (revoked tokens: `none`).
+       * @description For the list view (seed 003): `expired` once `expiresAt` has passed; else older than 6 or 12 calendar months (`older_than_6_months`, `older_than_1_year`); revoked tokens: `none`.
        * @example none
        * @enum {string}
        */
@@ -827,6 +887,8 @@ export interface components {
        * @example lk_EXAMPLE_not_a_real_token
        */
       token: string;
+      /** @description Advice about the request, which was carried out anyway (seed 004): the name looks like it holds personal data. Empty for most requests. */
+      warnings: components['schemas']['TokenWarningResponse'][];
       /** @description The old token, with its new end (`expiresAt`). */
       replaced: components['schemas']['TokenResponse'];
     };
@@ -1478,8 +1540,8 @@ export interface operations {
         order?: 'asc' | 'desc';
         /** @description Case-insensitive substring of the token name; trimmed. */
         name?: string;
-        /** @description `expired`: active tokens whose expiry has passed. */
-        status?: 'active' | 'revoked' | 'expired';
+        /** @description As `status` in the list: `revoked`; `expired`: not revoked, expiry passed; `owner_inactive`: neither, but its owner (`createdBy`) is no longer an active member of the tenant; `active`: none of these. */
+        status?: 'active' | 'revoked' | 'expired' | 'owner_inactive';
         purpose?: 'integration' | 'agent';
       };
       header?: never;

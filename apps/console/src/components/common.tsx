@@ -1,6 +1,6 @@
-import { Alert, Badge, Center, Loader, Text, Tooltip } from '@mantine/core';
+import { Alert, Badge, Center, List, Loader, Text, Tooltip } from '@mantine/core';
 import { ApiError, type Token } from '../api/client';
-import { ageInDays, exactTime, relativeTime } from '../lib/time';
+import { exactTime, relativeTime } from '../lib/time';
 
 /** An API error as the issuer stated it: its problem+json title, detail and violations. */
 export function ProblemAlert({ error, title }: { error: unknown; title?: string }) {
@@ -55,14 +55,68 @@ export function RelativeTime({ iso, never = 'Never' }: { iso: string | null; nev
   );
 }
 
-const STATUS_COLOURS = { active: 'green', revoked: 'gray', expired: 'red' } as const;
+const STATUSES: Record<Token['status'], { label: string; colour: string; hint?: string }> = {
+  active: { label: 'Active', colour: 'green' },
+  revoked: { label: 'Revoked', colour: 'gray' },
+  expired: { label: 'Expired', colour: 'red' },
+  owner_inactive: {
+    label: 'Owner inactive',
+    colour: 'orange',
+    hint: 'Its owner was removed from the tenant: the token is refused (OWNER_INACTIVE).',
+  },
+};
 
+/** The status as the issuer states it; expired on a red background (seed 003). */
 export function StatusBadge({ status }: { status: Token['status'] }) {
-  const label = status.charAt(0).toUpperCase() + status.slice(1);
+  const { label, colour, hint } = STATUSES[status];
   return (
-    <Badge color={STATUS_COLOURS[status]} variant="light">
+    <Badge color={colour} variant={status === 'expired' ? 'filled' : 'light'} title={hint}>
       {label}
     </Badge>
+  );
+}
+
+/** A person (or one of Latchkey's services) as the issuer names them. */
+export function personLabel(person: Token['issuedBy']): string {
+  if (person.id === 'system:auto-renewal') return 'Auto-renewal';
+  return person.email ?? person.id;
+}
+
+/**
+ * "Created by" (seed 000): who issued this very token, and the owner it acts for where that is someone
+ * else (a successor issued by auto-renewal).
+ */
+export function CreatedBy({ token }: { token: Pick<Token, 'createdBy' | 'issuedBy'> }) {
+  const issuer = personLabel(token.issuedBy);
+  if (token.issuedBy.id === token.createdBy.id)
+    return (
+      <Text span size="sm">
+        {issuer}
+      </Text>
+    );
+  return (
+    <Text span size="sm">
+      {issuer}
+      <Text span size="xs" c="dimmed" display="block">
+        for {personLabel(token.createdBy)}
+      </Text>
+    </Text>
+  );
+}
+
+/** The issuer's advice about a request it carried out anyway (seed 004: a name with personal data). */
+export function TokenWarnings({ warnings }: { warnings: { code: string; message: string }[] }) {
+  if (warnings.length === 0) return null;
+  return (
+    <Alert color="orange" title="Check the token name" role="status" data-testid="token-warnings">
+      <List size="sm">
+        {warnings.map((w) => (
+          <List.Item key={w.code} data-warning-code={w.code}>
+            {w.message}
+          </List.Item>
+        ))}
+      </List>
+    </Alert>
   );
 }
 
@@ -74,9 +128,9 @@ export const AGE_COLOURS: Record<Token['ageWarning'], string | undefined> = {
   older_than_1_year: '#b91c1c',
 };
 
-/** Seed 003: the token's age in days, orange after 6 months, red after a year. */
-export function AgeDays({ token, now }: { token: Pick<Token, 'createdAt' | 'ageWarning'>; now?: Date }) {
-  const days = ageInDays(token.createdAt, now);
+/** Seed 003: the token's age in days as the issuer counts it, orange after 6 months, red after a year. */
+export function AgeDays({ token }: { token: Pick<Token, 'ageDays' | 'ageWarning'> }) {
+  const days = token.ageDays;
   const colour = AGE_COLOURS[token.ageWarning];
   const hint =
     token.ageWarning === 'older_than_1_year'

@@ -36,8 +36,3 @@ export function shortDate(iso: string | null, none = 'Never'): string {
     timeZone: 'UTC',
   });
 }
-
-/** Whole days since `iso`. */
-export function ageInDays(iso: string, now: Date = new Date()): number {
-  return Math.max(0, Math.floor((now.getTime() - new Date(iso).getTime()) / 86_400_000));
-}

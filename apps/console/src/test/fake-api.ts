@@ -1,4 +1,4 @@
-import type { Problem, Schemas, Token } from '../api/client';
+import type { CreatedToken, Problem, Schemas, Token } from '../api/client';
 
 /** Our own fake of the issuer's admin API for component tests: tokens in memory, behind `fetch`. */
 export class FakeIssuer {
@@ -16,17 +16,24 @@ export class FakeIssuer {
     tokenVisibility: 'admins_see_all',
     adminRevocation: 'any_token',
   };
+  /** The warnings the next created token's response carries (the issuer's name check, seed 004). */
+  createWarnings: CreatedToken['warnings'] = [];
   private counter = 0;
 
+  /** A token; `ageDays` follows `createdAt` and `issuedBy` the owner unless given. */
   token(fields: Partial<Token> = {}): Token {
     const n = ++this.counter;
+    const createdAt = fields.createdAt ?? new Date(Date.UTC(2026, 0, 1) + n * 60_000).toISOString();
+    const createdBy = fields.createdBy ?? { id: 'alice', email: 'alice@acme.test' };
     const token: Token = {
       id: `00000000-0000-4000-8000-${String(n).padStart(12, '0')}`,
       name: `token-${n}`,
       description: null,
       keyPrefix: `lk_abc${String(n).padStart(2, '0')}`,
-      createdBy: { id: 'alice', email: 'alice@acme.test' },
-      createdAt: new Date(Date.UTC(2026, 0, 1) + n * 60_000).toISOString(),
+      createdBy,
+      issuedBy: createdBy,
+      createdAt,
+      ageDays: Math.max(0, Math.floor((Date.now() - Date.parse(createdAt)) / 86_400_000)),
       lastUsedAt: null,
       expiresAt: null,
       status: 'active',
@@ -63,7 +70,9 @@ export class FakeIssuer {
       return json(200, this.list(url.searchParams));
     if (input.method === 'POST' && url.pathname === '/v1/tokens') {
       const created = this.token({ ...(body as Partial<Token>), createdAt: new Date().toISOString() });
-      return json(201, { ...created, token: 'lk_' + 'S'.repeat(43) + 'CRC123' });
+      const warnings = this.createWarnings;
+      this.createWarnings = [];
+      return json(201, { ...created, token: 'lk_' + 'S'.repeat(43) + 'CRC123', warnings });
     }
     const one = /^\/v1\/tokens\/([^/]+)$/.exec(url.pathname);
     const found = one && this.tokens.find((t) => t.id === one[1]);

@@ -25,6 +25,7 @@ import {
 import { CacheEpoch1763900001000 } from './migrations/1763900001000-CacheEpoch';
 import { VerifierReadsTenantPlans1763900001050 } from './migrations/1763900001050-VerifierReadsTenantPlans';
 import { GovernancePolicy1763900001100 } from './migrations/1763900001100-GovernancePolicy';
+import { IssuedBy1763900001200 } from './migrations/1763900001200-IssuedBy';
 
 export const ENTITIES = [
   Token,
@@ -51,6 +52,7 @@ export const MIGRATIONS = [
   CacheEpoch1763900001000,
   VerifierReadsTenantPlans1763900001050,
   GovernancePolicy1763900001100,
+  IssuedBy1763900001200,
 ];
 
 /** The name of the issuer's second, small pool (revocations and member removals only). */

@@ -80,4 +80,22 @@ describe('CreateToken', () => {
     const created = await create.execute(carla, { name: 'assistant', purpose: 'agent' });
     expect(created.expiresAt).toBe(new Date(now.getTime() + 90 * 86_400_000).toISOString());
   });
+
+  it('records the creator as who issued the token, beside its owner', async () => {
+    const { tokens, create } = tokenUseCases();
+    const created = await create.execute(carla, { name: 'crm' });
+    expect(created.issuedBy).toEqual({ id: 'carla', email: 'carla@acme.test' });
+    expect(created.createdBy).toEqual({ id: 'carla', email: 'carla@acme.test' });
+    expect(created).toMatchObject({ ageDays: 0, status: 'active', warnings: [] });
+    expect(tokens.get(created.id)).toMatchObject({ issuedBy: 'carla', issuedByEmail: 'carla@acme.test' });
+  });
+
+  it('warns about an e-mail address in the name (seed 004) and still creates the token', async () => {
+    const { tokens, create } = tokenUseCases();
+    const created = await create.execute(carla, { name: 'crm for carla@acme.test' });
+    expect(created.warnings).toEqual([
+      { code: 'NAME_CONTAINS_EMAIL', field: 'name', message: expect.stringContaining('e-mail address') },
+    ]);
+    expect(tokens.get(created.id)?.name).toBe('crm for carla@acme.test');
+  });
 });

@@ -91,6 +91,18 @@ describe('ReplaceToken', () => {
       expect(JSON.stringify(db.emitted)).not.toContain(replaced.token);
     });
 
+    it('records the service that renewed it as issuer, and the old owner as owner', async () => {
+      const { db, tokens, replace } = tokenUseCases();
+      const old = tokens.add(aToken(renewing));
+      const plan = { ...byWorker(now), actorId: 'system:auto-renewal' };
+      const replaced = await db.run((tx) => replace.replace(tx, old, plan, now));
+      expect(replaced).toMatchObject({
+        createdBy: { id: 'alice', email: 'alice@acme.test' },
+        issuedBy: { id: 'system:auto-renewal', email: null },
+      });
+      expect(tokens.get(replaced.id)).toMatchObject({ createdBy: 'alice', issuedBy: 'system:auto-renewal' });
+    });
+
     it('gives a successor of a token without expiry or auto-renewal neither', async () => {
       const { db, tokens, replace } = tokenUseCases();
       const old = tokens.add(aToken({ expiresAt: null }));
@@ -156,6 +168,25 @@ describe('ReplaceToken', () => {
         createdBy: 'alice',
         performedBy: 'alice',
       });
+    });
+
+    it('records who issued the successor (issuedBy) beside the owner it acts for', async () => {
+      const { tokens, replace } = tokenUseCases();
+      const old = tokens.add(aToken());
+      const rotated = await replace.rotate(alice, old.id, 'now');
+      expect(rotated).toMatchObject({
+        createdBy: { id: 'alice', email: 'alice@acme.test' },
+        issuedBy: { id: 'alice', email: alice.email },
+      });
+      expect(tokens.get(rotated.id)).toMatchObject({ issuedBy: 'alice', issuedByEmail: alice.email });
+    });
+
+    it('warns about personal data in the new name of a renewal (seed 004), and renews anyway', async () => {
+      const { tokens, replace } = tokenUseCases();
+      const old = tokens.add(aToken());
+      const renewed = await replace.renew(alice, old.id, { name: 'crm +49 30 1234567', oldTokenEndsAt: now });
+      expect(renewed.warnings.map((w) => w.code)).toEqual(['NAME_CONTAINS_PHONE_NUMBER']);
+      expect(tokens.get(renewed.id)?.name).toBe('crm +49 30 1234567');
     });
 
     it("say why in TokenRenewed, keep the old token's creator, and stop its renewals", async () => {

@@ -38,6 +38,8 @@ export interface ReplacementPlan {
   oldEndsAt: Date;
   reason: RenewalReason;
   actorId: string;
+  /** The actor's email, recorded beside `actorId` as the successor's `issuedBy`; null for a service. */
+  actorEmail?: string | null;
 }
 
 type AdminPlan = Pick<ReplacementPlan, 'name' | 'description' | 'oldEndsAt'>;
@@ -85,6 +87,8 @@ export class ReplaceToken {
         replacesTokenId: old.id,
         autoRenewal: autoRenewalSettingsOf(old),
         performedBy: plan.actorId,
+        performedByEmail: plan.actorEmail ?? null,
+        ownerActive: old.ownerActive,
       },
       now,
     );
@@ -164,7 +168,7 @@ export class ReplaceToken {
       const replaced = await this.replace(
         tx,
         old,
-        { ...plan(old, now), reason, actorId: principal.userId },
+        { ...plan(old, now), reason, actorId: principal.userId, actorEmail: principal.email },
         now,
       );
       // The successor carries the auto-renewal on: a key still open for the old token must not renew it.

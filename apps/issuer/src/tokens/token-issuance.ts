@@ -8,6 +8,7 @@ import { applyAutoRenewal, autoRenewalScheduleOf, NO_AUTO_RENEWAL } from './auto
 import { Token, type TokenPurpose } from './token.entity';
 import { CacheReplicationError } from '../infrastructure/verifier-cache';
 import { TokenStateCache } from './token-state-cache';
+import { nameWarnings, type TokenWarning } from './token-name-warnings';
 import { toTokenView, type TokenView } from './token-view';
 import { TokenError, TokenErrorCode } from './tokens.errors';
 import { TokensRepository } from './tokens.repository';
@@ -15,6 +16,8 @@ import { TokensRepository } from './tokens.repository';
 export interface CreatedToken extends TokenView {
   /** The plaintext token. Returned once, in the create response, and never again. */
   token: string;
+  /** What the issuer advises about the request without refusing it (seed 004: a name with personal data). */
+  warnings: TokenWarning[];
 }
 
 /** Who a new token belongs to: the admin creating it, or for a successor the old token's creator. */
@@ -33,8 +36,15 @@ export interface NewTokenFields {
   purpose: TokenPurpose;
   replacesTokenId: string | null;
   autoRenewal: AutoRenewalSettings | null;
-  /** Who performs the issue when it is not the owner's own creation (the auto-renewal service). */
+  /**
+   * Who performs the issue when it is not the owner's own creation (whoever rotated or renewed, the
+   * auto-renewal service), recorded as the token's `issuedBy`; the owner when absent.
+   */
   performedBy?: string;
+  /** The performer's email, when `performedBy` is given (null for a service). */
+  performedByEmail?: string | null;
+  /** Whether the owner is an active member, as read with the token being replaced; true when absent. */
+  ownerActive?: boolean;
 }
 
 /**
@@ -70,6 +80,9 @@ export class TokenIssuance {
       tokenHash: secret.hash,
       createdBy: owner.userId,
       createdByEmail: owner.email,
+      issuedBy: fields.performedBy ?? owner.userId,
+      issuedByEmail: fields.performedBy === undefined ? owner.email : (fields.performedByEmail ?? null),
+      ownerActive: fields.ownerActive ?? true,
       createdAt: now,
       expiresAt: fields.expiresAt,
       scopes: fields.scopes,
@@ -104,7 +117,7 @@ export class TokenIssuance {
         performedBy: fields.performedBy ?? record.createdBy,
       },
     });
-    return { ...toTokenView(record, now), token: secret.token };
+    return { ...toTokenView(record, now), token: secret.token, warnings: nameWarnings(record.name) };
   }
 
   /**

@@ -18,4 +18,12 @@ describe('TokenQueries', () => {
       id: token.id,
     });
   });
+
+  it('shows a token whose owner left the tenant as owner_inactive, not active (seeds 000, 001)', async () => {
+    const { tokens, queries } = tokenUseCases();
+    const token = tokens.add(aToken({ expiresAt: null }));
+    await expect(queries.get(carla, token.id)).resolves.toMatchObject({ status: 'active' });
+    tokens.removeOwner('acme', 'alice');
+    await expect(queries.get(carla, token.id)).resolves.toMatchObject({ status: 'owner_inactive' });
+  });
 });

@@ -1,6 +1,13 @@
 import { aToken } from './testing/a-token';
 import type { Token } from './token.entity';
-import { ageWarning, toInternalTokenState, tokenStatus, toTokenView } from './token-view';
+import {
+  ageDays,
+  ageWarning,
+  listedStatus,
+  toInternalTokenState,
+  tokenStatus,
+  toTokenView,
+} from './token-view';
 
 const now = new Date('2026-11-23T12:00:00.000Z');
 const token = (
@@ -36,6 +43,63 @@ describe('token status and age warning', () => {
     const revoked = token('2020-01-01T00:00:00Z', { status: 'revoked', expiresAt: '2021-01-01T00:00:00Z' });
     expect(tokenStatus(revoked, now)).toBe('revoked');
     expect(ageWarning(revoked, now)).toBe('none');
+  });
+});
+
+describe('status as the admin API shows it (seeds 000, 001)', () => {
+  const live = token('2026-10-01T00:00:00Z', { expiresAt: '2027-10-01T00:00:00Z' });
+
+  it('is owner_inactive for a live token whose owner is no longer an active member', () => {
+    expect(listedStatus({ ...live, ownerActive: false }, now)).toBe('owner_inactive');
+    expect(listedStatus({ ...live, ownerActive: true }, now)).toBe('active');
+    // A row built in memory before it was read back: its owner is the one who just issued it.
+    expect(listedStatus(live, now)).toBe('active');
+  });
+
+  it('says revoked or expired first, whoever the owner is', () => {
+    const revoked = token('2026-10-01T00:00:00Z', { status: 'revoked' });
+    const expired = token('2026-10-01T00:00:00Z', { expiresAt: '2026-11-01T00:00:00Z' });
+    expect(listedStatus({ ...revoked, ownerActive: false }, now)).toBe('revoked');
+    expect(listedStatus({ ...expired, ownerActive: false }, now)).toBe('expired');
+  });
+
+  it('keeps the lifecycle status for the worker and the age warning for the list', () => {
+    const orphan = { ...aToken({ createdAt: new Date('2026-01-01T00:00:00Z') }), ownerActive: false };
+    expect(toInternalTokenState(orphan, now).status).toBe('active');
+    expect(toTokenView(orphan, now)).toMatchObject({
+      status: 'owner_inactive',
+      ageWarning: 'older_than_6_months',
+    });
+  });
+});
+
+describe('age in days (seed 003)', () => {
+  it('counts whole days since creation', () => {
+    expect(ageDays(token('2026-11-23T12:00:00Z'), now)).toBe(0);
+    expect(ageDays(token('2026-11-22T12:00:01Z'), now)).toBe(0);
+    expect(ageDays(token('2026-11-22T12:00:00Z'), now)).toBe(1);
+    expect(ageDays(token('2025-11-23T12:00:00Z'), now)).toBe(365);
+  });
+
+  it('is never negative when the clock is a little behind the creation time', () => {
+    expect(ageDays(token('2026-11-23T12:00:05Z'), now)).toBe(0);
+  });
+
+  it('is in the view, with who issued the token beside its owner', () => {
+    const view = toTokenView(
+      aToken({
+        createdAt: new Date('2026-05-23T12:00:00Z'),
+        issuedBy: 'system:auto-renewal',
+        issuedByEmail: null,
+      }),
+      now,
+    );
+    expect(view).toMatchObject({
+      ageDays: 184,
+      ageWarning: 'older_than_6_months',
+      createdBy: { id: 'alice', email: 'alice@acme.test' },
+      issuedBy: { id: 'system:auto-renewal', email: null },
+    });
   });
 });
 

@@ -2,7 +2,16 @@ import type { InternalTokenState } from '@latchkey/contracts';
 import { type AutoRenewalColumns, autoRenewalScheduleOf, autoRenewalSettingsOf } from './auto-renewal';
 import type { Token, TokenPurpose } from './token.entity';
 
-export type TokenStatus = 'active' | 'revoked' | 'expired';
+/** Where a token stands by its own row: revoked wins over expired. */
+export type LifecycleStatus = 'active' | 'revoked' | 'expired';
+
+/**
+ * The status the admin API shows (seeds 000, 001): the lifecycle status, except that a live token whose
+ * owner is no longer an active member is `owner_inactive`, as the verifiers refuse it (OWNER_INACTIVE).
+ */
+export type TokenStatus = LifecycleStatus | 'owner_inactive';
+
+const MS_PER_DAY = 86_400_000;
 
 /** How old a token is, for the list view (seed 003): orange after 6 months, red after a year. */
 export type AgeWarning = 'none' | 'older_than_6_months' | 'older_than_1_year' | 'expired';
@@ -22,9 +31,13 @@ export interface TokenView {
   name: string;
   description: string | null;
   keyPrefix: string;
-  /** Who issued the token (seed 000), with their email as it was then. */
+  /** The owner the token acts for (seeds 000, 001), with their email as it was at creation. */
   createdBy: { id: string; email: string | null };
+  /** Who issued this token (the owner, or whoever rotated or renewed it, or the auto-renewal service). */
+  issuedBy: { id: string; email: string | null };
   createdAt: string;
+  /** Whole days since `createdAt` (seed 003). */
+  ageDays: number;
   lastUsedAt: string | null;
   expiresAt: string | null;
   status: TokenStatus;
@@ -41,10 +54,28 @@ export interface TokenView {
   replacedByTokenId: string | null;
 }
 
-export function tokenStatus(token: Pick<Token, 'status' | 'expiresAt'>, now: Date): TokenStatus {
+export function tokenStatus(token: Pick<Token, 'status' | 'expiresAt'>, now: Date): LifecycleStatus {
   if (token.status === 'revoked') return 'revoked';
   if (token.expiresAt !== null && token.expiresAt.getTime() <= now.getTime()) return 'expired';
   return 'active';
+}
+
+/**
+ * The status as the admin API shows it: a revoked or expired token says so whoever its owner is; a live
+ * one whose owner was removed is `owner_inactive`. `ownerActive` unknown (a row built in memory) counts as
+ * active.
+ */
+export function listedStatus(
+  token: Pick<Token, 'status' | 'expiresAt' | 'ownerActive'>,
+  now: Date,
+): TokenStatus {
+  const status = tokenStatus(token, now);
+  return status === 'active' && token.ownerActive === false ? 'owner_inactive' : status;
+}
+
+/** Whole days from creation to `now`; never negative (a clock a little behind the database's). */
+export function ageDays(token: Pick<Token, 'createdAt'>, now: Date): number {
+  return Math.max(0, Math.floor((now.getTime() - token.createdAt.getTime()) / MS_PER_DAY));
 }
 
 /** Revoked tokens carry no warning: there is nothing left to renew. */
@@ -70,10 +101,12 @@ export function toTokenView(token: Token, now = new Date()): TokenView {
     description: token.description,
     keyPrefix: token.keyPrefix,
     createdBy: { id: token.createdBy, email: token.createdByEmail },
+    issuedBy: { id: token.issuedBy, email: token.issuedByEmail },
     createdAt: token.createdAt.toISOString(),
+    ageDays: ageDays(token, now),
     lastUsedAt: token.lastUsedAt?.toISOString() ?? null,
     expiresAt: token.expiresAt?.toISOString() ?? null,
-    status: tokenStatus(token, now),
+    status: listedStatus(token, now),
     usageCount: token.usageCount,
     scopes: token.scopes,
     resources: token.resources,

@@ -1,4 +1,4 @@
-import { Check, Column, Entity, Index, PrimaryColumn } from 'typeorm';
+import { Check, Column, Entity, Index, PrimaryColumn, VirtualColumn } from 'typeorm';
 
 /** Postgres bigint arrives as a string; usage counts stay far below 2^53. */
 const bigintAsNumber = { to: (value: number) => value, from: (value: string | null) => Number(value ?? 0) };
@@ -7,6 +7,14 @@ export type StoredTokenStatus = 'active' | 'revoked';
 
 export const TOKEN_PURPOSES = ['integration', 'agent'] as const;
 export type TokenPurpose = (typeof TOKEN_PURPOSES)[number];
+
+/**
+ * SQL for "the token's owner is an active member of its tenant", for the token aliased `alias`; the
+ * verifiers judge the same way (no member row, or a removed one: OWNER_INACTIVE).
+ */
+export function ownerActiveSql(alias: string): string {
+  return `SELECT EXISTS (SELECT 1 FROM "members" "owner" WHERE "owner"."tenant_id" = ${alias}."tenant_id" AND "owner"."user_id" = ${alias}."created_by" AND "owner"."status" = 'active')`;
+}
 
 /** A token record. The issuer owns this table; verifiers read it, never write it. */
 @Entity({ name: 'tokens' })
@@ -49,6 +57,27 @@ export class Token {
   /** The creator's email when the token was issued. */
   @Column('text', { name: 'created_by_email', nullable: true })
   createdByEmail!: string | null;
+
+  /**
+   * Who issued this very token: the owner for a token they created, whoever rotated or renewed it for a
+   * successor (today its owner), the auto-renewal service (`system:auto-renewal`) for an auto-renewed one.
+   * `createdBy` stays the owner the token acts for.
+   */
+  @Column('text', { name: 'issued_by' })
+  issuedBy!: string;
+
+  /** The issuer's email at the time; null for a service. */
+  @Column('text', { name: 'issued_by_email', nullable: true })
+  issuedByEmail!: string | null;
+
+  /**
+   * Whether the owner (`createdBy`) is an active member of the tenant now, read with the row by a
+   * subquery on the members' primary key (never one query per token). Not a column: a removed owner's
+   * tokens are refused by the verifiers (OWNER_INACTIVE), and the admin API shows them as such. Absent on
+   * rows built in memory before they are read back.
+   */
+  @VirtualColumn({ type: 'boolean', query: ownerActiveSql })
+  ownerActive?: boolean;
 
   @Column('timestamptz', { name: 'created_at' })
   createdAt!: Date;

@@ -91,6 +91,52 @@ describe('TokensRepository on Postgres', () => {
     expect(descending.tokens.map((t) => t.name)).toEqual(['staging']);
   });
 
+  it('reads whether the owner is an active member with the row, and filters by the status shown', async () => {
+    const tenantId = `t-${randomUUID()}`;
+    await dataSource.query(
+      `INSERT INTO members (tenant_id, user_id, email, role, status)
+       VALUES ($1, 'olga', null, 'admin', 'active'), ($1, 'rita', null, 'member', 'removed')`,
+      [tenantId],
+    );
+    const olgas = aToken(tenantId, { createdBy: 'olga', name: 'olgas' });
+    const ritas = aToken(tenantId, { createdBy: 'rita', name: 'ritas' });
+    // Never signed in here (no member row): the verifiers refuse it too.
+    const unknowns = aToken(tenantId, { createdBy: 'nobody', name: 'unknowns' });
+    const revoked = { status: 'revoked', revokedAt: now, revokedBy: 'olga' } as const;
+    const ritasRevoked = aToken(tenantId, { createdBy: 'rita', name: 'ritas-revoked', ...revoked });
+    const ritasExpired = aToken(tenantId, {
+      createdBy: 'rita',
+      name: 'ritas-expired',
+      expiresAt: new Date(now.getTime() - 1_000),
+    });
+    await insert(olgas, ritas, unknowns, ritasRevoked, ritasExpired);
+
+    expect((await tokens.findVisible({ tenantId }, olgas.id))?.ownerActive).toBe(true);
+    expect((await tokens.findVisible({ tenantId }, ritas.id))?.ownerActive).toBe(false);
+    await inTransaction(dataSource, async (tx) => {
+      expect((await tokens.lockVisible(tx, { tenantId }, ritas.id))?.ownerActive).toBe(false);
+    });
+    const names = async (status?: ListTokensQuery['status']) =>
+      (await tokens.page({ tenantId }, query({ status, sort: 'name', order: 'asc' }), now)).tokens.map(
+        (t) => [t.name, t.ownerActive],
+      );
+    expect(await names()).toEqual([
+      ['olgas', true],
+      ['ritas', false],
+      ['ritas-expired', false],
+      ['ritas-revoked', false],
+      ['unknowns', false],
+    ]);
+    expect(await names('active')).toEqual([['olgas', true]]);
+    expect(await names('owner_inactive')).toEqual([
+      ['ritas', false],
+      ['unknowns', false],
+    ]);
+    expect(await names('expired')).toEqual([['ritas-expired', false]]);
+    expect(await names('revoked')).toEqual([['ritas-revoked', false]]);
+    expect((await tokens.page({ tenantId }, query({ status: 'owner_inactive' }), now)).total).toBe(2);
+  });
+
   it('passes the page window as parameters and refuses pages beyond the bound before any SQL', async () => {
     const tenantId = `t-${randomUUID()}`;
     await insert(

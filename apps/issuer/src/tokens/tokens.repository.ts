@@ -4,7 +4,7 @@ import type { DataSource, FindOptionsWhere } from 'typeorm';
 import { fetchPage } from '../database/pagination';
 import { managerOf, type Tx } from '../database/transaction';
 import type { ListTokensQuery } from './dto/list-tokens.query';
-import { Token } from './token.entity';
+import { ownerActiveSql, Token } from './token.entity';
 
 /** Which tokens a caller may see: a tenant's, or only those one person created. */
 export interface TokenScope {
@@ -69,6 +69,9 @@ export class TokensRepository {
     if (query.purpose) {
       builder.andWhere('token.purpose = :purpose', { purpose: query.purpose });
     }
+    // The statuses as toTokenView shows them: revoked, then expired, then a removed owner's (the same
+    // subquery as Token.ownerActive, on the members' primary key).
+    const live = `token.status = 'active' AND (token.expiresAt IS NULL OR token.expiresAt > :now)`;
     switch (query.status) {
       case undefined:
         break;
@@ -79,9 +82,10 @@ export class TokensRepository {
         builder.andWhere(`token.status = 'active' AND token.expiresAt <= :now`, { now });
         break;
       case 'active':
-        builder.andWhere(`token.status = 'active' AND (token.expiresAt IS NULL OR token.expiresAt > :now)`, {
-          now,
-        });
+        builder.andWhere(`${live} AND (${ownerActiveSql('token')})`, { now });
+        break;
+      case 'owner_inactive':
+        builder.andWhere(`${live} AND NOT (${ownerActiveSql('token')})`, { now });
         break;
     }
     const direction = query.order === 'asc' ? 'ASC' : 'DESC';

@@ -52,7 +52,12 @@ export function CreateTokenDialog({
       closeOnClickOutside={!created}
     >
       {created ? (
-        <RevealToken plaintext={created.token} name={created.name} onDone={close} />
+        <RevealToken
+          plaintext={created.token}
+          name={created.name}
+          warnings={created.warnings}
+          onDone={close}
+        />
       ) : (
         <CreateTokenForm onCreated={setCreated} onCancel={close} fixedPurpose={fixedPurpose} />
       )}

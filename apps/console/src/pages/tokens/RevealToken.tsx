@@ -1,20 +1,26 @@
 import { Alert, Button, Code, CopyButton, Group, Stack, Text } from '@mantine/core';
+import type { CreatedToken } from '../../api/client';
+import { TokenWarnings } from '../../components/common';
 
 /**
  * The reveal-once screen: the full token, a Copy button, and the warning that it cannot be shown
- * again. The plaintext lives only in the dialog's state and is dropped when the dialog closes.
+ * again, after the issuer's warnings about the request (seed 004). The plaintext lives only in the
+ * dialog's state and is dropped when the dialog closes.
  */
 export function RevealToken({
   plaintext,
   name,
+  warnings = [],
   onDone,
 }: {
   plaintext: string;
   name: string;
+  warnings?: CreatedToken['warnings'];
   onDone: () => void;
 }) {
   return (
     <Stack>
+      <TokenWarnings warnings={warnings} />
       <Alert color="yellow" title="Copy this token now" role="alert">
         This is the only time the full token of “{name}” is shown. After you close this dialog it cannot be
         retrieved again — only its key prefix stays visible. Store it in your secrets manager.

@@ -138,7 +138,7 @@ export function RotateTokenDialog({ token, onClose }: { token: Token | null; onC
       closeOnClickOutside={!result}
     >
       {result ? (
-        <RevealToken plaintext={result.token} name={result.name} onDone={close} />
+        <RevealToken plaintext={result.token} name={result.name} warnings={result.warnings} onDone={close} />
       ) : (
         token && (
           <Stack>
@@ -211,7 +211,7 @@ export function RenewTokenDialog({ token, onClose }: { token: Token | null; onCl
       closeOnClickOutside={!result}
     >
       {result ? (
-        <RevealToken plaintext={result.token} name={result.name} onDone={close} />
+        <RevealToken plaintext={result.token} name={result.name} warnings={result.warnings} onDone={close} />
       ) : (
         <form onSubmit={submit}>
           <Stack>

@@ -29,4 +29,19 @@ describe('token detail', () => {
     expect(await screen.findByText('Original token, not replaced')).toBeTruthy();
     expect(screen.queryByText(/^Replaces/)).toBeNull();
   });
+
+  it("says why a removed owner's token is refused, and names issuer and owner", async () => {
+    const issuer = new FakeIssuer();
+    const token = issuer.token({
+      name: 'orphan',
+      status: 'owner_inactive',
+      createdBy: { id: 'rita', email: 'rita@acme.test' },
+      issuedBy: { id: 'system:auto-renewal', email: null },
+    });
+    renderWithApi(<TokenDetailPage id={token.id} />, issuer);
+    expect(await screen.findByText('Its owner is no longer a member')).toBeTruthy();
+    expect(screen.getByText('Owner inactive')).toBeTruthy();
+    expect(screen.getByText('for rita@acme.test')).toBeTruthy();
+    expect(screen.getByText('Auto-renewal', { exact: false })).toBeTruthy();
+  });
 });

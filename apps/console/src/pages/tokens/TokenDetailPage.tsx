@@ -1,11 +1,30 @@
-import { Anchor, Badge, Button, Card, Group, SimpleGrid, Stack, Table, Text, Title } from '@mantine/core';
+import {
+  Alert,
+  Anchor,
+  Badge,
+  Button,
+  Card,
+  Group,
+  SimpleGrid,
+  Stack,
+  Table,
+  Text,
+  Title,
+} from '@mantine/core';
 import { useQuery } from '@tanstack/react-query';
 import type { ReactNode } from 'react';
 import { useState } from 'react';
 import { useApi } from '../../api/ApiProvider';
 import { type Token, unwrap } from '../../api/client';
 import { isManager, useAuth } from '../../auth/AuthProvider';
-import { AgeDays, Loading, ProblemAlert, RelativeTime, StatusBadge } from '../../components/common';
+import {
+  AgeDays,
+  CreatedBy,
+  Loading,
+  ProblemAlert,
+  RelativeTime,
+  StatusBadge,
+} from '../../components/common';
 import { Link } from '../../lib/router';
 import { exactTime, shortDate } from '../../lib/time';
 import { EditTokenDialog, RenewTokenDialog, RotateTokenDialog } from './TokenActionDialogs';
@@ -84,11 +103,19 @@ export function TokenDetailPage({ id }: { id: string }) {
         </Group>
       </Group>
 
+      {t.status === 'owner_inactive' && (
+        <Alert color="orange" title="Its owner is no longer a member" role="status">
+          {t.createdBy.email ?? t.createdBy.id} was removed from the tenant, so this token is refused
+          everywhere. Revoke it, and have a current member create a new one if it is still needed.
+        </Alert>
+      )}
       <SimpleGrid cols={{ base: 1, md: 3 }}>
         <Fact label="Key prefix">
           <Text ff="monospace">{t.keyPrefix}…</Text>
         </Fact>
-        <Fact label="Created by">{t.createdBy.email ?? t.createdBy.id}</Fact>
+        <Fact label="Created by">
+          <CreatedBy token={t} />
+        </Fact>
         <Fact label="Created">
           <span title={exactTime(t.createdAt)}>{shortDate(t.createdAt)}</span> · <AgeDays token={t} />
         </Fact>

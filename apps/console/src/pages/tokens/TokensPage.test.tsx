@@ -96,4 +96,53 @@ describe('TokensPage', () => {
     renderWithApi(<TokensPage />);
     expect(await screen.findByText(/No tokens yet/)).toBeTruthy();
   });
+
+  it("shows the issuer's age in days, not one computed from the browser's clock (seed 003)", async () => {
+    const issuer = new FakeIssuer();
+    issuer.token({ name: 'counted', createdAt: daysAgo(3), ageDays: 190, ageWarning: 'older_than_6_months' });
+    renderWithApi(<TokensPage />, issuer);
+    const row = (await screen.findByText('counted')).closest('tr')!;
+    expect(within(row).getByText('190 d')).toBeTruthy();
+  });
+
+  it('shows an expired token with the Expired status on a red background (seed 003)', async () => {
+    const issuer = new FakeIssuer();
+    issuer.token({ name: 'gone', status: 'expired', ageWarning: 'expired', expiresAt: daysAgo(1) });
+    issuer.token({ name: 'alive' });
+    renderWithApi(<TokensPage />, issuer);
+    const badge = (name: string, label: string) =>
+      within(screen.getByText(name).closest('tr')!).getByText(label).closest('.mantine-Badge-root')!;
+    await screen.findByText('gone');
+    expect(badge('gone', 'Expired').getAttribute('data-variant')).toBe('filled');
+    expect(badge('alive', 'Active').getAttribute('data-variant')).toBe('light');
+  });
+
+  it("shows a removed owner's token as Owner inactive, and filters by it (seeds 000, 001)", async () => {
+    const issuer = new FakeIssuer();
+    issuer.token({ name: 'orphan', status: 'owner_inactive', createdBy: { id: 'rita', email: null } });
+    const user = userEvent.setup();
+    renderWithApi(<TokensPage />, issuer);
+    const row = (await screen.findByText('orphan')).closest('tr')!;
+    expect(within(row).getByText('Owner inactive')).toBeTruthy();
+    expect(within(row).queryByText('Active')).toBeNull();
+
+    await user.click(screen.getByRole('combobox', { name: 'Status' }));
+    await user.click(await screen.findByRole('option', { name: 'Owner inactive' }));
+    await waitFor(() => expect(issuer.requests.at(-1)!.query.get('status')).toBe('owner_inactive'));
+  });
+
+  it('names who created each token, and the owner it acts for where that is someone else', async () => {
+    const issuer = new FakeIssuer();
+    issuer.token({ name: 'own' });
+    issuer.token({
+      name: 'renewed',
+      createdBy: { id: 'bob', email: 'bob@acme.test' },
+      issuedBy: { id: 'system:auto-renewal', email: null },
+    });
+    renderWithApi(<TokensPage />, issuer);
+    const cellOf = async (name: string) =>
+      (await screen.findByText(name)).closest('tr')!.querySelectorAll('td')[2].textContent;
+    expect(await cellOf('own')).toBe('alice@acme.test');
+    expect(await cellOf('renewed')).toBe('Auto-renewalfor bob@acme.test');
+  });
 });

@@ -21,7 +21,14 @@ import { useState } from 'react';
 import { useApi } from '../../api/ApiProvider';
 import { type Token, unwrap } from '../../api/client';
 import { isManager, useAuth } from '../../auth/AuthProvider';
-import { AgeDays, Loading, ProblemAlert, RelativeTime, StatusBadge } from '../../components/common';
+import {
+  AgeDays,
+  CreatedBy,
+  Loading,
+  ProblemAlert,
+  RelativeTime,
+  StatusBadge,
+} from '../../components/common';
 import { Link, navigate } from '../../lib/router';
 import { shortDate } from '../../lib/time';
 import { CreateTokenDialog } from './CreateTokenDialog';
@@ -142,6 +149,7 @@ export function TokensPage({
             { value: 'active', label: 'Active' },
             { value: 'revoked', label: 'Revoked' },
             { value: 'expired', label: 'Expired' },
+            { value: 'owner_inactive', label: 'Owner inactive' },
           ]}
           value={status}
           onChange={(v) => {
@@ -197,11 +205,12 @@ export function TokensPage({
               </Table.Tr>
             </Table.Thead>
             <Table.Tbody>
+              {/* Expired rows on red (seed 003): the lightest red, on which the name link keeps AA contrast. */}
               {data.items.map((token) => (
                 <Table.Tr
                   key={token.id}
                   data-testid={`token-row-${token.id}`}
-                  bg={token.status === 'expired' ? 'red.1' : undefined}
+                  bg={token.status === 'expired' ? 'red.0' : undefined}
                 >
                   <Table.Td>
                     <Anchor component={Link} to={`/tokens/${token.id}`} size="sm" fw={600}>
@@ -214,9 +223,7 @@ export function TokensPage({
                     </Text>
                   </Table.Td>
                   <Table.Td>
-                    <Text span size="sm">
-                      {token.createdBy.email ?? token.createdBy.id}
-                    </Text>
+                    <CreatedBy token={token} />
                   </Table.Td>
                   <Table.Td>
                     <Text span size="sm">

@@ -139,4 +139,39 @@ describe('revoke dialog', () => {
     expect(await within(dialog).findByText('Nothing was changed; try again.')).toBeTruthy();
     expect(within(dialog).getByText('Service Unavailable')).toBeTruthy();
   });
+
+  it("shows the issuer's warnings about the name beside the new token (seed 004)", async () => {
+    const user = userEvent.setup();
+    const issuer = new FakeIssuer();
+    issuer.createWarnings = [
+      {
+        code: 'NAME_CONTAINS_EMAIL',
+        field: 'name',
+        message: 'The name looks like it contains an e-mail address.',
+      },
+    ];
+    renderWithApi(<TokensPage />, issuer);
+    await screen.findByText(/No tokens yet/);
+    await user.click(screen.getByRole('button', { name: 'Create token' }));
+    const dialog = await screen.findByRole('dialog');
+    await user.type(within(dialog).getByLabelText(/Token name/), 'alice@acme.test');
+    await user.click(within(dialog).getByRole('button', { name: 'Create token' }));
+
+    expect(await within(dialog).findByText(PLAINTEXT)).toBeTruthy();
+    const warnings = within(dialog).getByTestId('token-warnings');
+    expect(within(warnings).getByText('Check the token name')).toBeTruthy();
+    expect(within(warnings).getByText(/contains an e-mail address/)).toBeTruthy();
+  });
+
+  it('shows no warning for a name without personal data', async () => {
+    const user = userEvent.setup();
+    renderWithApi(<TokensPage />);
+    await screen.findByText(/No tokens yet/);
+    await user.click(screen.getByRole('button', { name: 'Create token' }));
+    const dialog = await screen.findByRole('dialog');
+    await user.type(within(dialog).getByLabelText(/Token name/), 'prod-main-app');
+    await user.click(within(dialog).getByRole('button', { name: 'Create token' }));
+    await within(dialog).findByText(PLAINTEXT);
+    expect(within(dialog).queryByTestId('token-warnings')).toBeNull();
+  });
 });

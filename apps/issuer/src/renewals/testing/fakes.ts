@@ -13,6 +13,7 @@ import type { SigningSecretsService } from '../../signing-secrets/signing-secret
 import type { ReplacedToken, ReplacementPlan, ReplaceToken } from '../../tokens/replace-token';
 import type { Token } from '../../tokens/token.entity';
 import { toTokenView } from '../../tokens/token-view';
+import { nameWarnings } from '../../tokens/token-name-warnings';
 import type { InMemoryTokens } from '../../tokens/testing/in-memory-tokens';
 import type { RenewalAttempt } from '../renewal-attempt.entity';
 import type { RenewalOffer } from '../renewal-offer.entity';
@@ -233,6 +234,8 @@ export class FakeReplaceToken implements Pick<ReplaceToken, 'replace'> {
       name: plan.name,
       description: plan.description,
       keyPrefix: this.successor.keyPrefix,
+      issuedBy: plan.actorId,
+      issuedByEmail: plan.actorEmail ?? null,
       createdAt: now,
       expiresAt: new Date(now.getTime() + this.successor.lifetimeMs),
       replacesTokenId: old.id,
@@ -262,6 +265,7 @@ export class FakeReplaceToken implements Pick<ReplaceToken, 'replace'> {
     return {
       ...toTokenView(successor, now),
       token: this.successor.plaintext,
+      warnings: nameWarnings(plan.name),
       replaced: toTokenView(old, now),
     };
   }

@@ -8,7 +8,7 @@ import { MAX_PAGE } from '../../database/pagination';
 
 export const TOKEN_SORT_FIELDS = ['createdAt', 'name'] as const;
 export const SORT_ORDERS = ['asc', 'desc'] as const;
-export const TOKEN_STATUSES: readonly TokenStatus[] = ['active', 'revoked', 'expired'];
+export const TOKEN_STATUSES: readonly TokenStatus[] = ['active', 'revoked', 'expired', 'owner_inactive'];
 export const DEFAULT_PAGE_SIZE = 15;
 export const MAX_PAGE_SIZE = 100;
 
@@ -54,7 +54,9 @@ export class ListTokensQuery {
 
   @ApiPropertyOptional({
     enum: TOKEN_STATUSES,
-    description: '`expired`: active tokens whose expiry has passed.',
+    description:
+      'As `status` in the list: `revoked`; `expired`: not revoked, expiry passed; `owner_inactive`: neither, ' +
+      'but its owner (`createdBy`) is no longer an active member of the tenant; `active`: none of these.',
   })
   @IsOptional()
   @IsIn(TOKEN_STATUSES)

@@ -3,6 +3,7 @@ import { TOKEN_PURPOSES, type TokenPurpose } from '../token.entity';
 import type { AgeWarning, TokenAutoRenewalView, TokenStatus, TokenView } from '../token-view';
 import type { ReplacedToken } from '../replace-token';
 import type { CreatedToken } from '../token-issuance';
+import { TokenWarningResponse } from './token-warning.response';
 import type { TokenPage } from '../token-queries';
 import { TOKEN_STATUSES } from './list-tokens.query';
 
@@ -25,13 +26,37 @@ const EXAMPLE_TOKEN = 'lk_EXAMPLE_not_a_real_token';
 type TokenCreator = TokenView['createdBy'];
 
 export class TokenCreatorResponse implements TokenCreator {
-  @ApiProperty({ description: 'User id (`sub`) of the person who created the token.', example: 'alice' })
+  @ApiProperty({
+    description:
+      'User id (`sub`) of the owner the token acts for: who created it, or for a rotated or renewed ' +
+      'token the owner of the token it replaced.',
+    example: 'alice',
+  })
   id!: string;
 
   @ApiProperty({
     type: String,
     nullable: true,
-    description: 'Their email when the token was created.',
+    description: 'Their email when the token (or the first of its line) was created.',
+    example: 'alice@example.com',
+  })
+  email!: string | null;
+}
+
+export class TokenIssuerResponse implements TokenCreator {
+  @ApiProperty({
+    description:
+      'Who issued this very token: the user id (`sub`) of the person who created, rotated or renewed ' +
+      'it, or `system:auto-renewal` for a successor issued by auto-renewal. Equals `createdBy.id` ' +
+      'unless someone other than the owner issued it.',
+    example: 'alice',
+  })
+  id!: string;
+
+  @ApiProperty({
+    type: String,
+    nullable: true,
+    description: 'Their email when they issued it; null for a service.',
     example: 'alice@example.com',
   })
   email!: string | null;
@@ -81,11 +106,22 @@ export class TokenResponse implements TokenView {
   })
   keyPrefix!: string;
 
-  @ApiProperty({ type: TokenCreatorResponse })
+  @ApiProperty({ type: TokenCreatorResponse, description: 'The owner the token acts for (seeds 000, 001).' })
   createdBy!: TokenCreatorResponse;
+
+  @ApiProperty({ type: TokenIssuerResponse, description: 'Who issued this token (seed 000: "Created by").' })
+  issuedBy!: TokenIssuerResponse;
 
   @ApiProperty({ format: 'date-time', example: '2026-11-23T14:00:00.000Z' })
   createdAt!: string;
+
+  @ApiProperty({
+    type: 'integer',
+    minimum: 0,
+    description: 'Whole days (24 hours each) since `createdAt`, at the time of the response (seed 003).',
+    example: 10,
+  })
+  ageDays!: number;
 
   @ApiProperty({
     type: String,
@@ -105,7 +141,14 @@ export class TokenResponse implements TokenView {
   })
   expiresAt!: string | null;
 
-  @ApiProperty({ enum: TOKEN_STATUSES, example: 'active' })
+  @ApiProperty({
+    enum: TOKEN_STATUSES,
+    description:
+      '`revoked`; else `expired` once `expiresAt` has passed; else `owner_inactive` when its owner ' +
+      '(`createdBy`) is no longer an active member of the tenant (the verifiers refuse it with ' +
+      '`OWNER_INACTIVE`); else `active`.',
+    example: 'active',
+  })
   status!: TokenStatus;
 
   @ApiProperty({ type: 'integer', minimum: 0, description: 'Successful verifications.', example: 0 })
@@ -133,7 +176,9 @@ export class TokenResponse implements TokenView {
 
   @ApiProperty({
     enum: AGE_WARNINGS,
-    description: 'For the list view: older than 6 months or a year (revoked tokens: `none`).',
+    description:
+      'For the list view (seed 003): `expired` once `expiresAt` has passed; else older than 6 or 12 ' +
+      'calendar months (`older_than_6_months`, `older_than_1_year`); revoked tokens: `none`.',
     example: 'none',
   })
   ageWarning!: AgeWarning;
@@ -177,6 +222,14 @@ export class CreatedTokenResponse extends TokenResponse implements CreatedToken 
     example: EXAMPLE_TOKEN,
   })
   token!: string;
+
+  @ApiProperty({
+    type: [TokenWarningResponse],
+    description:
+      'Advice about the request, which was carried out anyway (seed 004): the name looks like it holds ' +
+      'personal data. Empty for most requests.',
+  })
+  warnings!: TokenWarningResponse[];
 }
 
 export class ReplacedTokenResponse extends CreatedTokenResponse implements ReplacedToken {

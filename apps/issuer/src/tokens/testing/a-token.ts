@@ -15,6 +15,8 @@ export function aToken(extra: Partial<Token> = {}): Token {
     tokenHash: 'f'.repeat(64),
     createdBy: 'alice',
     createdByEmail: 'alice@acme.test',
+    issuedBy: 'alice',
+    issuedByEmail: 'alice@acme.test',
     createdAt: new Date('2026-11-01T00:00:00.000Z'),
     expiresAt: new Date('2027-11-01T00:00:00.000Z'),
     status: 'active',

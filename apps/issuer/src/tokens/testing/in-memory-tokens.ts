@@ -13,6 +13,8 @@ type TokenMethods =
 /** The `tokens` table in memory. Reads answer copies, as rows read from a database. */
 export class InMemoryTokens implements Pick<TokensRepository, TokenMethods> {
   readonly rows: Token[];
+  /** Owners who are no longer active members (`tenant/user`): their tokens read `ownerActive: false`. */
+  private readonly inactiveOwners = new Set<string>();
 
   constructor(private readonly db: FakeTransactions) {
     this.rows = db.table<Token>();
@@ -24,18 +26,23 @@ export class InMemoryTokens implements Pick<TokensRepository, TokenMethods> {
     return token;
   }
 
+  /** The member left the tenant: reads of their tokens say so, as the database's subquery does. */
+  removeOwner(tenantId: string, userId: string): void {
+    this.inactiveOwners.add(`${tenantId}/${userId}`);
+  }
+
   get(id: string): Token | undefined {
     return this.rows.find((t) => t.id === id);
   }
 
   findVisible(scope: TokenScope, id: string): Promise<Token | null> {
     this.db.through(undefined);
-    return Promise.resolve(copy(this.rows.find((t) => t.id === id && inScope(t, scope))));
+    return Promise.resolve(this.read(this.rows.find((t) => t.id === id && inScope(t, scope))));
   }
 
   lockVisible(tx: Tx, scope: TokenScope, id: string): Promise<Token | null> {
     this.db.through(tx);
-    return Promise.resolve(copy(this.rows.find((t) => t.id === id && inScope(t, scope))));
+    return Promise.resolve(this.read(this.rows.find((t) => t.id === id && inScope(t, scope))));
   }
 
   lockById(tx: Tx, id: string): Promise<Token | null> {
@@ -55,7 +62,14 @@ export class InMemoryTokens implements Pick<TokensRepository, TokenMethods> {
 
   findById(id: string, tx?: Tx): Promise<Token | null> {
     this.db.through(tx);
-    return Promise.resolve(copy(this.rows.find((t) => t.id === id)));
+    return Promise.resolve(this.read(this.rows.find((t) => t.id === id)));
+  }
+
+  /** A copy of the row as read from the database, with its owner's standing. */
+  private read(row: Token | undefined): Token | null {
+    const token = copy(row);
+    if (token) token.ownerActive = !this.inactiveOwners.has(`${token.tenantId}/${token.createdBy}`);
+    return token;
   }
 
   insert(tx: Tx, token: Token): Promise<void> {
