@@ -240,6 +240,25 @@ describe('revocation coherence with in-process caches', () => {
     expect((await paused.verifyHttp(token).expect(200)).body.reason).toBe('REVOKED');
   });
 
+  it('serves no OK after a revoke while a tiny in-process cache is evicted and refilled all the time', async () => {
+    // Two entries: the token's state and its owner's standing; the decoys push them out constantly, so
+    // loads of the doomed token are in flight (and about to be remembered) when the revoke lands.
+    const churning = await system.startVerifier({ env: { VERIFIER_MEMORY_CACHE_MAX_ENTRIES: '2' } });
+    const dee = await signIn('dee', 'admin');
+    const decoys = await Promise.all([create(dee), create(dee), create(dee)]);
+    const { id, token } = await create(olivia);
+    const churn = decoys.map((decoy) =>
+      VerifyLoad.start([churning], { token: decoy.token, loops: 1, grpc: false }),
+    );
+    try {
+      await changeUnderLoad([churning], token, {}, () => revoke(id), 'REVOKED');
+    } finally {
+      const decoyVerdicts = (await Promise.all(churn.map((load) => load.stop()))).flat();
+      expect(tally(decoyVerdicts)).toEqual({ OK: decoyVerdicts.length });
+      await churning.stop();
+    }
+  });
+
   it('keeps its in-process caches bounded under a flood of unknown tokens', async () => {
     const MEMORY_MAX = 10;
     const NEGATIVE_MAX = 1_000;
