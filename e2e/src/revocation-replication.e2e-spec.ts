@@ -4,9 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Redis from 'ioredis';
 import request from 'supertest';
-import { tokenStateKey } from '@latchkey/contracts';
 import { freePort, waitFor } from '@latchkey/testing';
-import { hashToken } from '@latchkey/token-format';
+import { tokenKeyOf } from './support/cache-keys';
 import { startSystem, type RunningSystem } from './support/system';
 
 /**
@@ -21,7 +20,6 @@ describe('revocation and Redis replicas', () => {
   let replicaClient: Redis;
   let system: RunningSystem;
   let admin: string;
-  const prefix = process.env.REDIS_KEY_PREFIX ?? 'latchkey:';
   // The full sync writes an RDB file: into a directory of this test's own.
   const dir = mkdtempSync(join(tmpdir(), 'latchkey-replicas-'));
 
@@ -72,7 +70,7 @@ describe('revocation and Redis replicas', () => {
     await issuer().post(`/v1/tokens/${token.id}/revoke`).set('Authorization', admin).expect(200);
 
     // Read on the replica right after the answer: WAIT made sure it is there.
-    const entry = await replicaClient.get(tokenStateKey(prefix, hashToken(token.token)));
+    const entry = await replicaClient.get(await tokenKeyOf(token.token));
     expect(entry).toContain('"revoked":true');
   });
 

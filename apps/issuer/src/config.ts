@@ -38,6 +38,10 @@ const schema = z
       500,
       'how long a revocation waits for a Redis replica to acknowledge its cache entry (when replicas exist)',
     ),
+    CACHE_LEASE_MS: env.durationMs(
+      2_000,
+      'verifier cache lease, the same on issuer and verifiers: a change waits at most this long for a silent verifier, and one made while Redis is unreachable returns after it',
+    ),
     KAFKA_BROKERS: env.brokers('comma-separated Kafka bootstrap brokers, e.g. 127.0.0.1:9092'),
     KAFKA_TOPIC_PREFIX: env.textWithDefault('', 'namespace prepended to every topic name'),
     ...kafkaSettings(),

@@ -32,7 +32,22 @@ const verifierConfigSchema = z.object({
     '0.0.0.0:50051',
     'host:port the gRPC TokenVerifier service binds to',
   ),
-  TOKEN_CACHE_TTL_SECONDS: env.positiveInt(300, 'how long a known token state stays cached in Redis'),
+  TOKEN_CACHE_TTL_SECONDS: env.positiveInt(
+    300,
+    'how long a known token state stays cached in Redis and in this process',
+  ),
+  CACHE_LEASE_MS: env.durationMs(
+    2_000,
+    'cache lease, the same on issuer and verifiers: this verifier answers from memory and Redis only while its lease, renewed every quarter of it, holds',
+  ),
+  VERIFIER_MEMORY_CACHE_MAX_ENTRIES: env.positiveInt(
+    50_000,
+    'most token states and member standings kept in this process; the least recently used go first',
+  ),
+  VERIFIER_MEMORY_CACHE_MAX_BYTES: env.positiveInt(
+    32 * 1024 * 1024,
+    'most bytes (estimated) those entries may take in this process',
+  ),
   NEGATIVE_CACHE_TTL_SECONDS: env.positiveInt(
     30,
     'how long an unknown token hash is remembered (in this process, never in Redis)',

@@ -1,5 +1,6 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import type { VerifierConfig } from './config';
+import { CoherenceModule } from './coherence/coherence.module';
 import { GrpcHealthModule } from './grpc/grpc-standard-services';
 import { InfrastructureModule } from './infrastructure/infrastructure.module';
 import { UsageModule } from './usage/usage.module';
@@ -10,7 +11,13 @@ export class VerifierModule {
   static forRoot(config: VerifierConfig): DynamicModule {
     return {
       module: VerifierModule,
-      imports: [InfrastructureModule.forRoot(config), VerificationModule, UsageModule, GrpcHealthModule],
+      imports: [
+        InfrastructureModule.forRoot(config),
+        CoherenceModule,
+        VerificationModule,
+        UsageModule,
+        GrpcHealthModule,
+      ],
     };
   }
 }

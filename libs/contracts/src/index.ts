@@ -9,3 +9,4 @@ export * from './renewals';
 export * from './topic-of';
 export * from './cache-entry-signing';
 export * from './event-trust';
+export * from './cache-coherence';

@@ -63,8 +63,12 @@ export function toCachedTokenState(token: TokenStateColumns): CachedTokenState {
   };
 }
 
-export function tokenStateKey(redisPrefix: string, tokenHash: string): string {
-  return `${redisPrefix}token:${tokenHash}`;
+/**
+ * Entry keys carry the cache epoch (`cache_epoch` in Postgres; see cache-coherence.ts): a revocation
+ * that could not reach Redis bumps it, and every entry written under an older epoch is never read again.
+ */
+export function tokenStateKey(redisPrefix: string, epoch: number, tokenHash: string): string {
+  return `${redisPrefix}e${epoch}:token:${tokenHash}`;
 }
 
 /**
@@ -97,8 +101,8 @@ export const UNKNOWN_MEMBER_STATE: CachedMemberState = Object.freeze({
   active: false,
 });
 
-export function memberStateKey(redisPrefix: string, tenantId: string, userId: string): string {
-  return `${redisPrefix}member:${tenantId}:${userId}`;
+export function memberStateKey(redisPrefix: string, epoch: number, tenantId: string, userId: string): string {
+  return `${redisPrefix}e${epoch}:member:${tenantId}:${userId}`;
 }
 
 /** A cache entry that is not JSON or does not match its schema. */

@@ -36,14 +36,14 @@ export interface paths {
     post?: never;
     /**
      * Remove a member
-     * @description Owners and admins; only owners remove an owner (403 `FORBIDDEN_ROLE`). Their tokens stop working with them. Errors: 404 `MEMBER_NOT_FOUND`; 409 `MEMBER_ALREADY_REMOVED`, `CANNOT_REMOVE_SELF`, `LAST_OWNER`; 503 `MEMBER_CHANGE_UNAVAILABLE` or `MEMBER_CHANGE_NOT_REPLICATED` (nothing was changed).
+     * @description Owners and admins; only owners remove an owner (403 `FORBIDDEN_ROLE`). Their tokens stop working with them. Errors: 404 `MEMBER_NOT_FOUND`; 409 `MEMBER_ALREADY_REMOVED`, `CANNOT_REMOVE_SELF`, `LAST_OWNER`; 503 `MEMBER_CHANGE_NOT_REPLICATED` (nothing was changed).
      */
     delete: operations['MembersController_remove'];
     options?: never;
     head?: never;
     /**
      * Change a member's role
-     * @description Owners and admins; only owners grant or revoke `owner` (403 `FORBIDDEN_ROLE`). Errors: 404 `MEMBER_NOT_FOUND`; 409 `MEMBER_ALREADY_REMOVED`, `CANNOT_CHANGE_OWN_ROLE`, `LAST_OWNER`; 503 `MEMBER_CHANGE_UNAVAILABLE` or `MEMBER_CHANGE_NOT_REPLICATED` (nothing was changed).
+     * @description Owners and admins; only owners grant or revoke `owner` (403 `FORBIDDEN_ROLE`). Errors: 404 `MEMBER_NOT_FOUND`; 409 `MEMBER_ALREADY_REMOVED`, `CANNOT_CHANGE_OWN_ROLE`, `LAST_OWNER`; 503 `MEMBER_CHANGE_NOT_REPLICATED` (nothing was changed).
      */
     patch: operations['MembersController_update'];
     trace?: never;
@@ -128,7 +128,7 @@ export interface paths {
     put?: never;
     /**
      * Rotate a token
-     * @description A new secret and id with the same settings (auto-renewal included), lifetime and creator; the old secret keeps working for the grace period. Only the token's owner may rotate it. Errors: 402 `UPGRADE_REQUIRED`; 403 `EMAIL_NOT_VERIFIED`, `NOT_TOKEN_OWNER`; 409 `TOKEN_REVOKED`, `TOKEN_EXPIRED`; 422 `POLICY_EXPIRY_REQUIRED`, `POLICY_MAX_LIFETIME_EXCEEDED`, `MAX_LIFETIME_EXCEEDED`, `TOKEN_LIMIT_REACHED`; 503 `REVOCATION_UNAVAILABLE` or `REVOCATION_NOT_REPLICATED`.
+     * @description A new secret and id with the same settings (auto-renewal included), lifetime and creator; the old secret keeps working for the grace period. Only the token's owner may rotate it. Errors: 402 `UPGRADE_REQUIRED`; 403 `EMAIL_NOT_VERIFIED`, `NOT_TOKEN_OWNER`; 409 `TOKEN_REVOKED`, `TOKEN_EXPIRED`; 422 `POLICY_EXPIRY_REQUIRED`, `POLICY_MAX_LIFETIME_EXCEEDED`, `MAX_LIFETIME_EXCEEDED`, `TOKEN_LIMIT_REACHED`; 503 `REVOCATION_NOT_REPLICATED`.
      */
     post: operations['TokensController_rotate'];
     delete?: never;
@@ -148,7 +148,7 @@ export interface paths {
     put?: never;
     /**
      * Renew a token
-     * @description A new token under a new name with the old one's settings (auto-renewal included), lifetime and creator; the old one ends when you say. Only the token's owner may renew it. Errors: 400 `END_IN_PAST`; 402 `UPGRADE_REQUIRED`; 403 `EMAIL_NOT_VERIFIED`, `NOT_TOKEN_OWNER`; 409 `TOKEN_REVOKED`, `TOKEN_EXPIRED`; 422 `CANNOT_EXTEND_TOKEN`, `POLICY_EXPIRY_REQUIRED`, `POLICY_MAX_LIFETIME_EXCEEDED`, `MAX_LIFETIME_EXCEEDED`, `TOKEN_LIMIT_REACHED`; 503 `REVOCATION_UNAVAILABLE` or `REVOCATION_NOT_REPLICATED`.
+     * @description A new token under a new name with the old one's settings (auto-renewal included), lifetime and creator; the old one ends when you say. Only the token's owner may renew it. Errors: 400 `END_IN_PAST`; 402 `UPGRADE_REQUIRED`; 403 `EMAIL_NOT_VERIFIED`, `NOT_TOKEN_OWNER`; 409 `TOKEN_REVOKED`, `TOKEN_EXPIRED`; 422 `CANNOT_EXTEND_TOKEN`, `POLICY_EXPIRY_REQUIRED`, `POLICY_MAX_LIFETIME_EXCEEDED`, `MAX_LIFETIME_EXCEEDED`, `TOKEN_LIMIT_REACHED`; 503 `REVOCATION_NOT_REPLICATED`.
      */
     post: operations['TokensController_renew'];
     delete?: never;
@@ -168,7 +168,7 @@ export interface paths {
     put?: never;
     /**
      * Revoke a token
-     * @description Irreversible; once this returns, no verifier accepts the token and its pending auto-renewals are cancelled. Admins may revoke anyone's token; the TokenRevoked event and the audit log name who revoked it (`revokedBy`) beside its owner (`ownerId`). Errors: 409 `TOKEN_ALREADY_REVOKED`; 503 `REVOCATION_UNAVAILABLE` or `REVOCATION_NOT_REPLICATED` (nothing was changed).
+     * @description Irreversible; once this returns, no verifier accepts the token and its pending auto-renewals are cancelled. Admins may revoke anyone's token; the TokenRevoked event and the audit log name who revoked it (`revokedBy`) beside its owner (`ownerId`). Errors: 409 `TOKEN_ALREADY_REVOKED`; 503 `REVOCATION_NOT_REPLICATED` (nothing was changed).
      */
     post: operations['TokensController_revoke'];
     delete?: never;
@@ -2296,7 +2296,7 @@ export interface operations {
           'application/problem+json': components['schemas']['ProblemDetails'];
         };
       };
-      /** @description `REVOCATION_UNAVAILABLE` or `REVOCATION_NOT_REPLICATED`: nothing was changed and the key is still valid; try again. */
+      /** @description `REVOCATION_NOT_REPLICATED` (no Redis replica confirmed the change): nothing was changed and the key is still valid; try again. */
       503: {
         headers: {
           [name: string]: unknown;

@@ -22,6 +22,7 @@ import {
   VERIFIER_ROLE,
   VerifierReadOnlyRole1763900000900,
 } from './migrations/1763900000900-VerifierReadOnlyRole';
+import { CacheEpoch1763900001000 } from './migrations/1763900001000-CacheEpoch';
 
 export const ENTITIES = [
   Token,
@@ -45,6 +46,7 @@ export const MIGRATIONS = [
   AutoRenewal1763900000700,
   OneSuccessorPerToken1763900000800,
   VerifierReadOnlyRole1763900000900,
+  CacheEpoch1763900001000,
 ];
 
 /** The name of the issuer's second, small pool (revocations and member removals only). */

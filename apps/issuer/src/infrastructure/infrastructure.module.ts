@@ -13,6 +13,8 @@ import {
 } from '@latchkey/service-runtime';
 import { ISSUER_CONFIG, type IssuerConfig } from '../config';
 import { dataSourceOptions, PRIORITY_DATA_SOURCE } from '../database/data-source';
+import { CacheEpochs } from './cache-epochs';
+import { InvalidationAcks } from './invalidation-acks';
 import { RedisVerifierCacheStore, VERIFIER_CACHE_STORE, VerifierCacheWriter } from './verifier-cache';
 import { IssuerRateLimits, PublicRateLimitGuard } from './rate-limits';
 
@@ -65,6 +67,8 @@ export class InfrastructureModule {
       providers: [
         { provide: ISSUER_CONFIG, useValue: config },
         { provide: VERIFIER_CACHE_STORE, useClass: RedisVerifierCacheStore },
+        CacheEpochs,
+        InvalidationAcks,
         VerifierCacheWriter,
         IssuerRateLimits,
         PublicRateLimitGuard,

@@ -1,25 +1,23 @@
-import { Inject, Injectable } from '@nestjs/common';
-import { memberStateKey, toCachedMemberState } from '@latchkey/contracts';
-import { ISSUER_CONFIG, type IssuerConfig } from '../config';
-import { VerifierCacheWriter } from '../infrastructure/verifier-cache';
+import { Injectable } from '@nestjs/common';
+import { toCachedMemberState } from '@latchkey/contracts';
+import { type CacheWriteTx, VerifierCacheWriter } from '../infrastructure/verifier-cache';
 import type { Member } from './member.entity';
 
 /**
- * Writes a member's authoritative state into the verifiers' shared cache, as revocation does for tokens:
- * role changes and removals call this inside their transaction, before commit, overwriting any entry,
- * so the next verification of any of the member's tokens sees the change (verifiers only SET NX).
+ * Writes a member's authoritative state into the verifiers' caches, as revocation does for tokens: role
+ * changes and removals call this inside their transaction, before commit, so the next verification of
+ * any of the member's tokens sees the change.
  */
 @Injectable()
 export class MemberStateCache {
-  constructor(
-    private readonly writer: VerifierCacheWriter,
-    @Inject(ISSUER_CONFIG) private readonly config: Pick<IssuerConfig, 'REDIS_KEY_PREFIX'>,
-  ) {}
+  constructor(private readonly writer: VerifierCacheWriter) {}
 
-  async publish(member: Pick<Member, 'tenantId' | 'userId' | 'role' | 'status'>): Promise<void> {
-    await this.writer.write(
-      memberStateKey(this.config.REDIS_KEY_PREFIX, member.tenantId, member.userId),
-      toCachedMemberState(member),
-    );
+  async publish(
+    tx: CacheWriteTx,
+    member: Pick<Member, 'tenantId' | 'userId' | 'role' | 'status'>,
+  ): Promise<void> {
+    await this.writer.propagate(tx, {
+      members: [{ tenantId: member.tenantId, userId: member.userId, state: toCachedMemberState(member) }],
+    });
   }
 }

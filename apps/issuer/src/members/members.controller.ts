@@ -37,7 +37,7 @@ export class MembersController {
     description:
       'Owners and admins; only owners grant or revoke `owner` (403 `FORBIDDEN_ROLE`). Errors: 404 ' +
       '`MEMBER_NOT_FOUND`; 409 `MEMBER_ALREADY_REMOVED`, `CANNOT_CHANGE_OWN_ROLE`, `LAST_OWNER`; 503 ' +
-      '`MEMBER_CHANGE_UNAVAILABLE` or `MEMBER_CHANGE_NOT_REPLICATED` (nothing was changed).',
+      '`MEMBER_CHANGE_NOT_REPLICATED` (nothing was changed).',
   })
   @ApiParam({ name: 'userId', description: "The member's user id (`sub`)." })
   @ApiOkResponse({ type: MemberResponse, description: 'The member, with their role now.' })
@@ -56,7 +56,7 @@ export class MembersController {
     description:
       'Owners and admins; only owners remove an owner (403 `FORBIDDEN_ROLE`). Their tokens stop working ' +
       'with them. Errors: 404 `MEMBER_NOT_FOUND`; 409 `MEMBER_ALREADY_REMOVED`, `CANNOT_REMOVE_SELF`, ' +
-      '`LAST_OWNER`; 503 `MEMBER_CHANGE_UNAVAILABLE` or `MEMBER_CHANGE_NOT_REPLICATED` (nothing was changed).',
+      '`LAST_OWNER`; 503 `MEMBER_CHANGE_NOT_REPLICATED` (nothing was changed).',
   })
   @ApiParam({ name: 'userId', description: "The member's user id (`sub`)." })
   @ApiNoContentResponse({ description: 'Removed.' })

@@ -7,7 +7,6 @@ export enum MemberErrorCode {
   CannotChangeOwnRole = 'CANNOT_CHANGE_OWN_ROLE',
   CannotRemoveSelf = 'CANNOT_REMOVE_SELF',
   LastOwner = 'LAST_OWNER',
-  ChangeUnavailable = 'MEMBER_CHANGE_UNAVAILABLE',
   ChangeNotReplicated = 'MEMBER_CHANGE_NOT_REPLICATED',
 }
 
@@ -18,7 +17,6 @@ const STATUS: Record<MemberErrorCode, number> = {
   [MemberErrorCode.CannotChangeOwnRole]: 409,
   [MemberErrorCode.CannotRemoveSelf]: 409,
   [MemberErrorCode.LastOwner]: 409,
-  [MemberErrorCode.ChangeUnavailable]: 503,
   [MemberErrorCode.ChangeNotReplicated]: 503,
 };
 

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { EventType } from '@latchkey/contracts';
 import type { AdminPrincipal, Role } from '../auth/admin-principal';
 import { ForbiddenRoleError, requireRole } from '../auth/roles';
-import { UnitOfWork } from '../outbox/unit-of-work';
+import { UnitOfWork, type UnitOfWorkTx } from '../outbox/unit-of-work';
 import type { Member, MemberStatus } from './member.entity';
 import { MemberRemovalEffects } from './member-removal-effects';
 import { CacheReplicationError } from '../infrastructure/verifier-cache';
@@ -167,7 +167,7 @@ export class MembersService {
             data: { userId, oldRole, newRole: change, changedBy: principal.userId },
           });
         }
-        tx.beforeCommit(() => this.propagate(target));
+        tx.beforeCommit(() => this.propagate(tx, target));
         return target;
       },
       { priority: true },
@@ -175,10 +175,10 @@ export class MembersService {
     return toMemberView(member);
   }
 
-  /** Writes the member's new state to the verifiers' cache; failing that, the transaction is undone. */
-  private async propagate(member: Member): Promise<void> {
+  /** Writes the member's new state to the verifiers' caches; if a replica cannot confirm it, nothing changes. */
+  private async propagate(tx: UnitOfWorkTx, member: Member): Promise<void> {
     try {
-      await this.stateCache.publish(member);
+      await this.stateCache.publish(tx, member);
     } catch (error) {
       if (error instanceof CacheReplicationError) {
         throw new MemberError(
@@ -186,10 +186,7 @@ export class MembersService {
           'No Redis replica confirmed the change in time, so nothing was changed. Try again.',
         );
       }
-      throw new MemberError(
-        MemberErrorCode.ChangeUnavailable,
-        'The change could not be propagated to the verifiers, so nothing was changed. Try again.',
-      );
+      throw error;
     }
   }
 }

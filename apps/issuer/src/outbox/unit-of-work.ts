@@ -8,7 +8,12 @@ import {
   type Topic,
   TOPIC_OF,
 } from '@latchkey/contracts';
-import { type TransactionOptions, TransactionRunner, type Tx } from '../database/transaction';
+import { type TransactionOptions, TransactionRunner } from '../database/transaction';
+import {
+  type CacheWriteTx,
+  VerifierCacheUnreachableError,
+  VerifierCacheWriter,
+} from '../infrastructure/verifier-cache';
 import { OutboxRelay } from './outbox-relay.service';
 import { OutboxRepository } from './outbox.repository';
 
@@ -27,7 +32,7 @@ export interface EventFields<T extends EventType> {
  * A change in progress: the transaction (for repositories), the events it announces, and what must
  * happen before it commits.
  */
-export interface UnitOfWorkTx extends Tx {
+export interface UnitOfWorkTx extends CacheWriteTx {
   /** Announces an event; it is written to the outbox in this transaction, so it exists iff the change does. */
   emit<T extends EventType>(type: T, fields: EventFields<T>): void;
   /**
@@ -40,6 +45,10 @@ export interface UnitOfWorkTx extends Tx {
 /**
  * The issuer's one way to change state: the change, its outbox events and the verifiers' cache write in
  * one transaction, then the relay woken after commit. Nothing else appends outbox rows or wakes the relay.
+ *
+ * When the verifiers' cache cannot be reached, the whole change is undone and run once more in outage
+ * mode (`cacheUnreachable`): its cache step bumps the cache epoch instead, and the call returns only once
+ * one lease has passed after the commit, by when every verifier has stopped trusting what it held.
  */
 @Injectable()
 export class UnitOfWork {
@@ -47,14 +56,31 @@ export class UnitOfWork {
     private readonly transactions: TransactionRunner,
     private readonly outbox: OutboxRepository,
     private readonly relay: OutboxRelay,
+    private readonly verifierCache: VerifierCacheWriter,
   ) {}
 
   async run<T>(work: (tx: UnitOfWorkTx) => Promise<T>, options: TransactionOptions = {}): Promise<T> {
+    try {
+      return await this.attempt(work, options, false);
+    } catch (error) {
+      if (!(error instanceof VerifierCacheUnreachableError)) throw error;
+    }
+    const result = await this.attempt(work, options, true);
+    await this.verifierCache.outlastLeases();
+    return result;
+  }
+
+  private async attempt<T>(
+    work: (tx: UnitOfWorkTx) => Promise<T>,
+    options: TransactionOptions,
+    cacheUnreachable: boolean,
+  ): Promise<T> {
     let emitted = 0;
     const result = await this.transactions.run(async (base) => {
       const events: { topic: Topic; event: LatchkeyEvent }[] = [];
       const steps: (() => Promise<void>)[] = [];
       const tx: UnitOfWorkTx = Object.assign(base, {
+        cacheUnreachable,
         emit<E extends EventType>(type: E, fields: EventFields<E>): void {
           events.push({
             topic: TOPIC_OF[type],

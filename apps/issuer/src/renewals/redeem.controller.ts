@@ -32,7 +32,7 @@ const REDEEM_PROBLEMS: Record<number, string> = {
     "The tenant's policy refuses the new token (`POLICY_EXPIRY_REQUIRED`, `POLICY_MAX_LIFETIME_EXCEEDED`, `MAX_LIFETIME_EXCEEDED`) " +
     'or its token limit is reached (`TOKEN_LIMIT_REACHED`); the key stays redeemable within its window.',
   429: '`RATE_LIMITED`: too many requests from this source address; wait `Retry-After` seconds.',
-  503: '`REVOCATION_UNAVAILABLE` or `REVOCATION_NOT_REPLICATED`: nothing was changed and the key is still valid; try again.',
+  503: '`REVOCATION_NOT_REPLICATED` (no Redis replica confirmed the change): nothing was changed and the key is still valid; try again.',
 };
 
 const ApiRedeemProblems = (): MethodDecorator =>

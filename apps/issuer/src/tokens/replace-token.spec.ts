@@ -1,4 +1,5 @@
 import { EventType } from '@latchkey/contracts';
+import { VerifierCacheUnreachableError } from '../infrastructure/verifier-cache';
 import type { ReplacementPlan } from './replace-token';
 import {
   aToken,
@@ -107,12 +108,23 @@ describe('ReplaceToken', () => {
       expect(tokens.rows).toHaveLength(1);
     });
 
-    it('commits nothing when the verifiers cannot learn the old token’s new end', async () => {
+    it('commits nothing, and leaves outage mode to the unit of work, when the verifiers’ cache is unreachable', async () => {
       const { db, tokens, verifiers, replace } = tokenUseCases();
       const old = tokens.add(aToken(renewing));
       verifiers.down = true;
+      await expect(db.run((tx) => replace.replace(tx, old, byWorker(now), now))).rejects.toBeInstanceOf(
+        VerifierCacheUnreachableError,
+      );
+      expect(tokens.rows).toEqual([expect.objectContaining({ id: old.id, replacedByTokenId: null })]);
+      expect(db.emitted).toEqual([]);
+    });
+
+    it('commits nothing when no Redis replica confirms the old token’s new end (503)', async () => {
+      const { db, tokens, verifiers, replace } = tokenUseCases();
+      const old = tokens.add(aToken(renewing));
+      verifiers.unreplicated = true;
       await expect(db.run((tx) => replace.replace(tx, old, byWorker(now), now))).rejects.toMatchObject({
-        code: 'REVOCATION_UNAVAILABLE',
+        code: 'REVOCATION_NOT_REPLICATED',
         status: 503,
       });
       expect(tokens.rows).toEqual([expect.objectContaining({ id: old.id, replacedByTokenId: null })]);

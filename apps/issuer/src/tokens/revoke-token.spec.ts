@@ -25,12 +25,12 @@ describe('RevokeToken', () => {
     ]);
   });
 
-  it('changes nothing when the verifiers cannot be told (503 REVOCATION_UNAVAILABLE)', async () => {
+  it('changes nothing when no Redis replica confirms the revocation (503 REVOCATION_NOT_REPLICATED)', async () => {
     const { db, tokens, verifiers, revoke } = tokenUseCases();
     const token = tokens.add(aToken());
-    verifiers.down = true;
+    verifiers.unreplicated = true;
     await expect(revoke.execute(carla, token.id)).rejects.toMatchObject({
-      code: TokenErrorCode.RevocationUnavailable,
+      code: TokenErrorCode.RevocationNotReplicated,
       status: 503,
     });
     expect(tokens.get(token.id)?.status).toBe('active');

@@ -108,13 +108,14 @@ export class TokenIssuance {
   }
 
   /**
-   * Writes the token's new state to the verifiers' cache just before the unit of work commits; if that
-   * fails, nothing is committed (503): a stricter state is visible on every verifier once the call returns.
+   * Writes the token's new state to the verifiers' caches just before the unit of work commits; if a
+   * replica cannot confirm it, nothing is committed (503). Redis being unreachable is the unit of work's
+   * to handle (outage mode): a stricter state is in force on every verifier once the call returns.
    */
   propagateBeforeCommit(tx: UnitOfWorkTx, token: Token): void {
     tx.beforeCommit(async () => {
       try {
-        await this.stateCache.publish(token);
+        await this.stateCache.publish(tx, token);
       } catch (error) {
         if (error instanceof CacheReplicationError) {
           throw new TokenError(
@@ -122,10 +123,7 @@ export class TokenIssuance {
             'No Redis replica confirmed the change in time, so nothing was changed. Try again.',
           );
         }
-        throw new TokenError(
-          TokenErrorCode.RevocationUnavailable,
-          'The change could not be propagated to the verifiers, so nothing was changed. Try again.',
-        );
+        throw error;
       }
     });
   }

@@ -1,27 +1,20 @@
-import { Inject, Injectable } from '@nestjs/common';
-import { toCachedTokenState, tokenStateKey } from '@latchkey/contracts';
-import { ISSUER_CONFIG, type IssuerConfig } from '../config';
-import { VerifierCacheWriter } from '../infrastructure/verifier-cache';
+import { Injectable } from '@nestjs/common';
+import { toCachedTokenState } from '@latchkey/contracts';
+import { type CacheWriteTx, VerifierCacheWriter } from '../infrastructure/verifier-cache';
 import type { Token } from './token.entity';
 
 /**
- * Writes a token's authoritative state into the verifiers' shared cache. Revocation calls this inside
- * its transaction, before commit: verifiers only add missing entries (SET NX), so once this returns no
- * verifier can answer from an older "active" entry, and a verifier that read the row just before the
- * commit cannot overwrite it. The entry is sealed, and acknowledged by a replica when Redis has any
- * (`VerifierCacheWriter`).
+ * Writes a token's authoritative state into the verifiers' caches, inside the change's transaction,
+ * before it commits (`VerifierCacheWriter`): once the change returns, no verifier answers from an older
+ * state, from Redis or from memory.
  */
 @Injectable()
 export class TokenStateCache {
-  constructor(
-    private readonly writer: VerifierCacheWriter,
-    @Inject(ISSUER_CONFIG) private readonly config: Pick<IssuerConfig, 'REDIS_KEY_PREFIX'>,
-  ) {}
+  constructor(private readonly writer: VerifierCacheWriter) {}
 
-  async publish(token: Token): Promise<void> {
-    await this.writer.write(
-      tokenStateKey(this.config.REDIS_KEY_PREFIX, token.tokenHash),
-      toCachedTokenState(token),
-    );
+  async publish(tx: CacheWriteTx, token: Token): Promise<void> {
+    await this.writer.propagate(tx, {
+      tokens: [{ tokenHash: token.tokenHash, state: toCachedTokenState(token) }],
+    });
   }
 }

@@ -138,7 +138,7 @@ export class TokensController {
       "secret keeps working for the grace period. Only the token's owner may rotate it. Errors: 402 " +
       '`UPGRADE_REQUIRED`; 403 `EMAIL_NOT_VERIFIED`, `NOT_TOKEN_OWNER`; 409 `TOKEN_REVOKED`, ' +
       '`TOKEN_EXPIRED`; 422 `POLICY_EXPIRY_REQUIRED`, `POLICY_MAX_LIFETIME_EXCEEDED`, `MAX_LIFETIME_EXCEEDED`, `TOKEN_LIMIT_REACHED`; ' +
-      '503 `REVOCATION_UNAVAILABLE` or `REVOCATION_NOT_REPLICATED`.',
+      '503 `REVOCATION_NOT_REPLICATED`.',
   })
   @ApiTokenIdParam()
   @ApiCreatedResponse({ type: ReplacedTokenResponse, description: 'The new token, with its plaintext.' })
@@ -161,7 +161,7 @@ export class TokensController {
       "creator; the old one ends when you say. Only the token's owner may renew it. Errors: 400 " +
       '`END_IN_PAST`; 402 `UPGRADE_REQUIRED`; 403 `EMAIL_NOT_VERIFIED`, `NOT_TOKEN_OWNER`; 409 ' +
       '`TOKEN_REVOKED`, `TOKEN_EXPIRED`; 422 `CANNOT_EXTEND_TOKEN`, `POLICY_EXPIRY_REQUIRED`, ' +
-      '`POLICY_MAX_LIFETIME_EXCEEDED`, `MAX_LIFETIME_EXCEEDED`, `TOKEN_LIMIT_REACHED`; 503 `REVOCATION_UNAVAILABLE` or `REVOCATION_NOT_REPLICATED`.',
+      '`POLICY_MAX_LIFETIME_EXCEEDED`, `MAX_LIFETIME_EXCEEDED`, `TOKEN_LIMIT_REACHED`; 503 `REVOCATION_NOT_REPLICATED`.',
   })
   @ApiTokenIdParam()
   @ApiCreatedResponse({ type: ReplacedTokenResponse, description: 'The new token, with its plaintext.' })
@@ -183,7 +183,7 @@ export class TokensController {
       'Irreversible; once this returns, no verifier accepts the token and its pending auto-renewals are ' +
       "cancelled. Admins may revoke anyone's token; the TokenRevoked event and the audit log name who " +
       'revoked it (`revokedBy`) beside its owner (`ownerId`). Errors: 409 `TOKEN_ALREADY_REVOKED`; ' +
-      '503 `REVOCATION_UNAVAILABLE` or `REVOCATION_NOT_REPLICATED` (nothing was changed).',
+      '503 `REVOCATION_NOT_REPLICATED` (nothing was changed).',
   })
   @ApiTokenIdParam()
   @ApiOkResponse({ type: TokenResponse, description: 'The token, now revoked.' })

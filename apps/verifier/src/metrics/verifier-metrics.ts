@@ -8,6 +8,12 @@ import type { CacheEntryRejection } from '@latchkey/contracts';
 @Injectable()
 export class VerifierMetrics {
   private readonly rejected = new Map<string, number>();
+  private readonly gauges = new Map<string, { help: string; read: () => number }>();
+
+  /** A value read when scraped, e.g. how many entries a cache holds. */
+  registerGauge(name: string, help: string, read: () => number): void {
+    this.gauges.set(name, { help, read });
+  }
 
   /** A cache entry that was not believed (treated as a miss). */
   cacheEntryRejected(cache: string, reason: CacheEntryRejection): void {
@@ -22,6 +28,9 @@ export class VerifierMetrics {
     ];
     for (const [labels, count] of this.rejected) {
       lines.push(`latchkey_verifier_cache_entries_rejected_total{${labels}} ${count}`);
+    }
+    for (const [name, { help, read }] of this.gauges) {
+      lines.push(`# HELP ${name} ${help}`, `# TYPE ${name} gauge`, `${name} ${read()}`);
     }
     return `${lines.join('\n')}\n`;
   }

@@ -4,6 +4,7 @@
 import type { OwnerDirectory, OwnerStanding } from '../verification/owner-directory';
 import { randomUUID } from 'node:crypto';
 import type { CachedTokenState, TokenUsedEvent } from '@latchkey/contracts';
+import { VerdictMemory } from '../coherence/verdict-memory';
 import type { UsageEventSink } from '../usage/usage-event-sink';
 import type { TokenStateCache } from '../verification/token-state-cache';
 import type { RefusalCounter } from '../verification/refusal-limiter';
@@ -170,5 +171,50 @@ export function countRefusals(limit: number, clock: ManualClock): RefusalCounter
       count: window.count,
       retryAfterSeconds: Math.ceil((window.endsAt - now) / 1000),
     });
+  };
+}
+
+/**
+ * The lease's part in the shared cache, for specs of the Redis-backed caches: a fixed epoch while
+ * `trusted`, and a memory of its own (trusted with the same switch unless `memoryTrusted` says).
+ */
+export interface FakeCacheScope {
+  trusted: boolean;
+  epoch: number;
+  trustedEpoch(): number | null;
+  memory: VerdictMemory;
+}
+
+export function aCacheScope(options: { epoch?: number; memoryTrusted?: boolean } = {}): FakeCacheScope {
+  const scope: FakeCacheScope = {
+    trusted: true,
+    epoch: options.epoch ?? 1,
+    trustedEpoch: () => (scope.trusted ? scope.epoch : null),
+    memory: new VerdictMemory(
+      { trusted: () => scope.trusted && options.memoryTrusted === true },
+      { maxEntries: 1_000, maxBytes: 1_000_000, ttlMs: 300_000 },
+    ),
+  };
+  return scope;
+}
+
+/**
+ * What the token-state cache's one-round-trip script does, over a map of plain keys: the token's entry
+ * and, when its JSON names an owner, the entry under ARGV[1] + tenant + ':' + owner.
+ */
+export function tokenWithOwnerScript(keys: Map<string, string>) {
+  return (_script: string, _numKeys: number, key: string, memberPrefix: string) => {
+    const token = keys.get(key) ?? null;
+    if (token === null) return Promise.resolve([null, null]);
+    const json = token.split('.').slice(3).join('.');
+    try {
+      const state = JSON.parse(json) as { found?: boolean; tenantId?: unknown; ownerId?: unknown };
+      if (state.found !== true || typeof state.tenantId !== 'string' || typeof state.ownerId !== 'string') {
+        return Promise.resolve([token, null]);
+      }
+      return Promise.resolve([token, keys.get(`${memberPrefix}${state.tenantId}:${state.ownerId}`) ?? null]);
+    } catch {
+      return Promise.resolve([token, null]);
+    }
   };
 }

@@ -3,12 +3,12 @@ import type Redis from 'ioredis';
 import type { Pool } from 'pg';
 import { CacheEntrySigner } from '@latchkey/contracts';
 import { VerifierMetrics } from '../metrics/verifier-metrics';
-import { ManualClock } from '../testing/fakes';
+import { aCacheScope, ManualClock } from '../testing/fakes';
 import { CachedOwnerDirectory } from './owner-directory';
 import { SealedCacheEntries } from './sealed-cache-entries';
 
 const TTL = 300;
-const KEY = 'lk:member:tenant-1:user-7';
+const KEY = 'lk:e1:member:tenant-1:user-7';
 const SIGNING_KEY = 's'.repeat(32);
 
 class FakeRedis {
@@ -66,6 +66,7 @@ describe('CachedOwnerDirectory', () => {
       { REDIS_KEY_PREFIX: 'lk:', TOKEN_CACHE_TTL_SECONDS: TTL, NEGATIVE_CACHE_TTL_SECONDS: 30 },
       clock.now,
       new SealedCacheEntries({ CACHE_SIGNING_KEY: SIGNING_KEY }, metrics, clock.now),
+      aCacheScope(),
     );
   });
 
@@ -89,7 +90,7 @@ describe('CachedOwnerDirectory', () => {
   it('treats an unknown or removed member as inactive', async () => {
     rows = [];
     await expect(directory.standing('tenant-1', 'user-7')).resolves.toEqual({ active: false });
-    issuerWrites('lk:member:tenant-1:user-8', '{"found":true,"role":"admin","active":false}');
+    issuerWrites('lk:e1:member:tenant-1:user-8', '{"found":true,"role":"admin","active":false}');
     await expect(directory.standing('tenant-1', 'user-8')).resolves.toEqual({ active: false });
   });
 
@@ -111,9 +112,9 @@ describe('CachedOwnerDirectory', () => {
     redis.entries.set(KEY, '{"found":true,"role":"owner","active":true}');
     const forger = new CacheEntrySigner('f'.repeat(32));
     redis.entries.set(
-      'lk:member:tenant-1:user-8',
+      'lk:e1:member:tenant-1:user-8',
       forger.seal(
-        'lk:member:tenant-1:user-8',
+        'lk:e1:member:tenant-1:user-8',
         '{"found":true,"role":"owner","active":true}',
         Date.now() + 9e9,
       ),
@@ -132,8 +133,8 @@ describe('CachedOwnerDirectory', () => {
 
   it('does not believe a genuine entry copied under another member’s key, nor one past its expiry', async () => {
     rows = [{ role: 'member', status: 'active' }];
-    issuerWrites('lk:member:tenant-1:owner', '{"found":true,"role":"owner","active":true}');
-    redis.entries.set(KEY, redis.entries.get('lk:member:tenant-1:owner') ?? '');
+    issuerWrites('lk:e1:member:tenant-1:owner', '{"found":true,"role":"owner","active":true}');
+    redis.entries.set(KEY, redis.entries.get('lk:e1:member:tenant-1:owner') ?? '');
     await expect(directory.standing('tenant-1', 'user-7')).resolves.toEqual({ active: true, role: 'member' });
 
     rows = [{ role: 'admin', status: 'removed' }];

@@ -13,7 +13,9 @@ import { REDIS } from '@latchkey/service-runtime';
 import { CLOCK, type Clock } from '../clock';
 import { VERIFIER_CONFIG, type VerifierConfig } from '../config';
 import { PG_POOL } from '../infrastructure/postgres';
-import { type AddOnlyCache, ReadThroughCache } from './read-through-cache';
+import { CACHE_LEASE } from '../coherence/coherence.module';
+import { type AddOnlyCache, CacheNotTrustedError, ReadThroughCache } from './read-through-cache';
+import type { CacheScope } from './token-state-cache';
 import { SealedCacheEntries } from './sealed-cache-entries';
 
 /** A token owner as the verifier needs them: still in the tenant, and with which role today. */
@@ -37,9 +39,10 @@ export type MemberStateCache = AddOnlyCache<MemberKey, CachedMemberState>;
 
 export class RedisMemberStateCache implements MemberStateCache {
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: Pick<Redis, 'get' | 'set'>,
     private readonly config: Pick<VerifierConfig, 'REDIS_KEY_PREFIX'>,
     private readonly sealed: SealedCacheEntries,
+    private readonly scope: Pick<CacheScope, 'trustedEpoch'>,
   ) {}
 
   async get(member: MemberKey): Promise<CachedMemberState | null> {
@@ -61,8 +64,11 @@ export class RedisMemberStateCache implements MemberStateCache {
     return answer === 'OK';
   }
 
+  /** Keys of the epoch the lease vouches for; none (a rejected read, so Postgres) without a lease. */
   private keyOf({ tenantId, userId }: MemberKey): string {
-    return memberStateKey(this.config.REDIS_KEY_PREFIX, tenantId, userId);
+    const epoch = this.scope.trustedEpoch();
+    if (epoch === null) throw new CacheNotTrustedError();
+    return memberStateKey(this.config.REDIS_KEY_PREFIX, epoch, tenantId, userId);
   }
 }
 
@@ -84,8 +90,9 @@ export class CachedOwnerDirectory implements OwnerDirectory {
     >,
     @Inject(CLOCK) clock: Clock,
     sealed: SealedCacheEntries,
+    @Inject(CACHE_LEASE) private readonly scope: CacheScope,
   ) {
-    this.members = new ReadThroughCache(new RedisMemberStateCache(redis, config, sealed), {
+    this.members = new ReadThroughCache(new RedisMemberStateCache(redis, config, sealed, scope), {
       name: 'member-state',
       source: 'Postgres',
       ttlSecondsOf: (state) =>
@@ -95,8 +102,15 @@ export class CachedOwnerDirectory implements OwnerDirectory {
     });
   }
 
+  /** From memory when the lease allows; otherwise the shared cache, then Postgres, and remembered. */
   async standing(tenantId: string, userId: string): Promise<OwnerStanding> {
-    return toStanding(await this.members.get({ tenantId, userId }, () => this.read(tenantId, userId)));
+    const memory = this.scope.memory;
+    const remembered = memory.member(tenantId, userId);
+    if (remembered !== null) return toStanding(remembered);
+    const stamp = memory.stamp();
+    const state = await this.members.get({ tenantId, userId }, () => this.read(tenantId, userId));
+    memory.putMember(stamp, tenantId, userId, state);
+    return toStanding(state);
   }
 
   private async read(tenantId: string, userId: string): Promise<CachedMemberState> {

@@ -11,6 +11,17 @@ export interface AddOnlyCache<K, V> {
   putIfAbsent(key: K, value: V, ttlSeconds: number): Promise<boolean>;
 }
 
+/**
+ * Thrown by a shared cache the lease no longer vouches for (`CacheLease`): a miss that is expected while
+ * the lease is down, so it is not logged for every verification.
+ */
+export class CacheNotTrustedError extends Error {
+  constructor() {
+    super('the cache lease does not hold');
+    this.name = 'CacheNotTrustedError';
+  }
+}
+
 export interface ReadThroughOptions<V> {
   /** Names the cache in log lines, e.g. `token-state`. */
   name: string;
@@ -55,7 +66,9 @@ export class ReadThroughCache<K, V> {
       if (cached !== null) return cached;
     } catch (error) {
       cacheUsable = false;
-      logger.warn(`${name} cache unavailable, reading ${source}: ${messageOf(error)}`);
+      if (!(error instanceof CacheNotTrustedError)) {
+        logger.warn(`${name} cache unavailable, reading ${source}: ${messageOf(error)}`);
+      }
     }
 
     const started = clock().getTime();

@@ -1,5 +1,5 @@
 import { VerifierMetrics } from '../metrics/verifier-metrics';
-import { aTokenState, ManualClock } from '../testing/fakes';
+import { aCacheScope, aTokenState, ManualClock, tokenWithOwnerScript } from '../testing/fakes';
 import { SealedCacheEntries } from './sealed-cache-entries';
 import { RedisTokenStateCache } from './token-state-cache';
 
@@ -9,7 +9,7 @@ function cacheOver(redis: ReturnType<typeof fakeRedis>, clock: ManualClock) {
     new VerifierMetrics(),
     clock.now,
   );
-  return new RedisTokenStateCache(redis as never, config, sealed, clock.now);
+  return new RedisTokenStateCache(redis as never, config, sealed, clock.now, aCacheScope());
 }
 
 const config = { REDIS_KEY_PREFIX: 'lk:', NEGATIVE_CACHE_MAX_ENTRIES: 100 };
@@ -19,7 +19,7 @@ function fakeRedis() {
   const keys = new Map<string, string>();
   const redis = {
     keys,
-    get: jest.fn((key: string) => Promise.resolve(keys.get(key) ?? null)),
+    eval: jest.fn(tokenWithOwnerScript(keys)),
     set: jest.fn((key: string, value: string) => {
       if (keys.has(key)) return Promise.resolve(null);
       keys.set(key, value);
@@ -43,9 +43,9 @@ describe('RedisTokenStateCache', () => {
     expect(redis.set).not.toHaveBeenCalled();
     // The newest are remembered (no Redis read for them); the oldest were evicted by the bound.
     await expect(cache.get('random-999')).resolves.toEqual({ found: false });
-    expect(redis.get).not.toHaveBeenCalled();
+    expect(redis.eval).not.toHaveBeenCalled();
     await expect(cache.get('random-0')).resolves.toBeNull();
-    expect(redis.get).toHaveBeenCalledTimes(1);
+    expect(redis.eval).toHaveBeenCalledTimes(1);
   });
 
   it('forgets an unknown hash when its lifetime ends', async () => {
@@ -66,7 +66,7 @@ describe('RedisTokenStateCache', () => {
 
     await cache.putIfAbsent('known', state, 300);
 
-    expect([...redis.keys.keys()]).toEqual(['lk:token:known']);
+    expect([...redis.keys.keys()]).toEqual(['lk:e1:token:known']);
     await expect(cache.get('known')).resolves.toEqual(state);
   });
 });

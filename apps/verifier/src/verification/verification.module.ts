@@ -1,9 +1,10 @@
-import { Module } from '@nestjs/common';
+import { Inject, Module, type OnModuleInit } from '@nestjs/common';
 import type Redis from 'ioredis';
 import { REDIS, RedisRateLimiter } from '@latchkey/service-runtime';
 import { type Clock, CLOCK, systemClock } from '../clock';
 import { VERIFIER_CONFIG, type VerifierConfig } from '../config';
 import { MetricsModule } from '../metrics/metrics.module';
+import { VerifierMetrics } from '../metrics/verifier-metrics';
 import { UsageModule } from '../usage/usage.module';
 import { CachedOwnerDirectory, OWNER_DIRECTORY } from './owner-directory';
 import { REFUSAL_LIMITER, RefusalLimiter } from './refusal-limiter';
@@ -38,4 +39,17 @@ import { VerificationService } from './verification.service';
     },
   ],
 })
-export class VerificationModule {}
+export class VerificationModule implements OnModuleInit {
+  constructor(
+    @Inject(TOKEN_STATE_CACHE) private readonly tokenStates: RedisTokenStateCache,
+    private readonly metrics: VerifierMetrics,
+  ) {}
+
+  onModuleInit(): void {
+    this.metrics.registerGauge(
+      'latchkey_verifier_negative_cache_entries',
+      'Unknown token hashes remembered in this process.',
+      () => this.tokenStates.unknownEntries,
+    );
+  }
+}

@@ -11,6 +11,7 @@ import {
 } from '../testing/fakes';
 import type { TokenStateCache } from './token-state-cache';
 import type { TokenStore } from './token-store';
+import { VerdictMemory } from '../coherence/verdict-memory';
 import { RefusalLimiter } from './refusal-limiter';
 import { VerificationError, VerificationErrorCode } from './verification.errors';
 import { judge, VerificationService } from './verification.service';
@@ -452,6 +453,116 @@ describe('VerificationService', () => {
       const { token } = issued();
       jest.spyOn(owners, 'standing').mockRejectedValue(new Error('down'));
       await expect(service.verify(token)).rejects.toMatchObject({ code: VerificationErrorCode.Unavailable });
+    });
+  });
+  describe('memory, under the cache lease', () => {
+    let trusted: boolean;
+    let memory: VerdictMemory;
+    let remembering: VerificationService;
+
+    beforeEach(() => {
+      trusted = true;
+      memory = new VerdictMemory(
+        { trusted: () => trusted },
+        { maxEntries: 100, maxBytes: 1_000_000, ttlMs: 300_000 },
+      );
+      remembering = new VerificationService(
+        cache,
+        store,
+        usage,
+        settings,
+        clock.now,
+        owners,
+        refusals,
+        memory,
+      );
+    });
+
+    const serviceOver = (tokenCache: TokenStateCache, tokenStore: TokenStore) =>
+      new VerificationService(tokenCache, tokenStore, usage, settings, clock.now, owners, refusals, memory);
+
+    /** Holds the first read it wraps (what it read is fixed when called) until released. */
+    function gated() {
+      let release: () => void = () => undefined;
+      let arrived: () => void = () => undefined;
+      const opened = new Promise<void>((resolve) => (release = resolve));
+      const reached = new Promise<void>((resolve) => (arrived = resolve));
+      let first = true;
+      const hold = async <T>(read: Promise<T>): Promise<T> => {
+        if (!first) return read;
+        first = false;
+        const value = await read;
+        arrived();
+        await opened;
+        return value;
+      };
+      return {
+        reached,
+        release: () => release(),
+        cache: (inner: TokenStateCache): TokenStateCache => ({
+          get: (key) => hold(inner.get(key)),
+          putIfAbsent: (key, state, ttl) => inner.putIfAbsent(key, state, ttl),
+        }),
+        store: (inner: TokenStore): TokenStore => ({ findByHash: (key) => hold(inner.findByHash(key)) }),
+      };
+    }
+
+    it('answers a token it has seen from memory, without reading the cache or Postgres', async () => {
+      const { token } = issued();
+      await remembering.verify(token);
+      const reads = cache.calls.length;
+      const lookups = store.lookups;
+
+      await expect(remembering.verify(token)).resolves.toMatchObject({ valid: true });
+      expect(cache.calls.length).toBe(reads);
+      expect(store.lookups).toBe(lookups);
+    });
+
+    it('reads again as soon as the lease no longer vouches for memory', async () => {
+      const { token } = issued();
+      await remembering.verify(token);
+      trusted = false;
+      const reads = cache.calls.length;
+      await remembering.verify(token);
+      expect(cache.calls.length).toBe(reads + 1);
+    });
+
+    it('does not remember a state read before an invalidation that arrived while it was read', async () => {
+      const { token, hash } = issued();
+      cache.entries.set(hash, { state: aTokenState().build(), ttlSeconds: 300 });
+      const gate = gated();
+      const service = serviceOver(gate.cache(cache), store);
+      const first = service.verify(token);
+      await gate.reached;
+      // The issuer overwrites the entry and invalidates while the "active" entry is on its way back.
+      cache.entries.set(hash, { state: aTokenState().revoked().build(), ttlSeconds: 300 });
+      memory.evict({ tokens: [hash], members: [] });
+      gate.release();
+      await expect(first).resolves.toMatchObject({ valid: true }); // sent before the change returned
+      await expect(service.verify(token)).resolves.toMatchObject({ valid: false, reason: 'REVOKED' });
+    });
+
+    it('makes one load for concurrent verifications of one token', async () => {
+      const { token } = issued();
+      const verdicts = await Promise.all(Array.from({ length: 20 }, () => remembering.verify(token)));
+      expect(verdicts.every((v) => v.valid)).toBe(true);
+      expect(store.lookups).toBe(1);
+    });
+
+    it('does not join a load in flight that an invalidation overtook: it loads anew', async () => {
+      const { token, hash } = issued();
+      cache.entries.set(hash, { state: aTokenState().build(), ttlSeconds: 300 });
+      const gate = gated();
+      const service = serviceOver(gate.cache(cache), store);
+      const first = service.verify(token);
+      await gate.reached;
+      // Revoked as the issuer does it (entry, invalidation, commit) while the first read is on its way back.
+      cache.entries.set(hash, { state: aTokenState().revoked().build(), ttlSeconds: 300 });
+      memory.evict({ tokens: [hash], members: [] });
+      const second = service.verify(token);
+      gate.release();
+      await expect(first).resolves.toMatchObject({ valid: true }); // sent before the change returned
+      await expect(second).resolves.toMatchObject({ valid: false, reason: 'REVOKED' });
     });
   });
 });

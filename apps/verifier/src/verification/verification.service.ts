@@ -1,4 +1,4 @@
-import { Inject, Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
 import {
   type CachedTokenState,
   effectivePermissions,
@@ -7,6 +7,7 @@ import {
 } from '@latchkey/contracts';
 import { hashToken, parseToken } from '@latchkey/token-format';
 import { CLOCK, type Clock } from '../clock';
+import { type MemoryStamp, VerdictMemory } from '../coherence/verdict-memory';
 import { VERIFIER_CONFIG, type VerifierConfig } from '../config';
 import { UsageRecorder } from '../usage/usage-recorder';
 import { OWNER_DIRECTORY, type OwnerDirectory, type OwnerStanding } from './owner-directory';
@@ -38,6 +39,9 @@ export interface VerifyNeeds {
 export class VerificationService {
   private readonly logger = new Logger(VerificationService.name);
   private readonly tokenStates: ReadThroughCache<string, CachedTokenState>;
+  private readonly memory: VerdictMemory;
+  /** Loads in flight by token hash, each with the memory stamp it started under. */
+  private readonly loading = new Map<string, { stamp: MemoryStamp; state: Promise<CachedTokenState> }>();
 
   constructor(
     @Inject(TOKEN_STATE_CACHE) cache: TokenStateCache,
@@ -47,7 +51,9 @@ export class VerificationService {
     @Inject(CLOCK) private readonly clock: Clock,
     @Inject(OWNER_DIRECTORY) private readonly owners: OwnerDirectory,
     @Inject(REFUSAL_LIMITER) private readonly refusals: Pick<RefusalLimiter, 'blockedFor' | 'refused'>,
+    @Optional() @Inject(VerdictMemory) memory?: VerdictMemory,
   ) {
+    this.memory = memory ?? new VerdictMemory({ trusted: () => false }, NO_MEMORY);
     this.tokenStates = new ReadThroughCache(cache, {
       name: 'token-state',
       source: 'Postgres',
@@ -71,7 +77,10 @@ export class VerificationService {
     }
 
     const tokenHash = hashToken(parsed.token);
-    const state = blockedFor > 0 ? await this.tokenStates.peek(tokenHash) : await this.lookUp(tokenHash);
+    const state =
+      blockedFor > 0
+        ? (this.memory.token(tokenHash) ?? (await this.tokenStates.peek(tokenHash)))
+        : await this.lookUp(tokenHash);
     if (state === null) throw VerificationError.rateLimited(blockedFor);
     const now = this.clock();
     let verdict = judge(state, now);
@@ -104,8 +113,33 @@ export class VerificationService {
     }
   }
 
-  /** Through the shared cache; a token store that cannot be read means no verdict. */
+  /**
+   * From memory when the lease allows; otherwise one load per hash at a time, through the shared cache
+   * and Postgres, remembered if nothing was invalidated meanwhile. A caller joins a load in flight only
+   * while memory could still keep its result: after an invalidation (so after any change that has
+   * returned since), it starts a load of its own instead of sharing an older one.
+   */
   private lookUp(tokenHash: string): Promise<CachedTokenState> {
+    const remembered = this.memory.token(tokenHash);
+    if (remembered !== null) return Promise.resolve(remembered);
+    const inFlight = this.loading.get(tokenHash);
+    if (inFlight !== undefined && this.memory.mayKeep(inFlight.stamp)) return inFlight.state;
+    const stamp = this.memory.stamp();
+    const state = this.load(tokenHash).then((loaded) => {
+      this.memory.putToken(stamp, tokenHash, loaded);
+      return loaded;
+    });
+    const entry = { stamp, state };
+    this.loading.set(tokenHash, entry);
+    const settled = () => {
+      if (this.loading.get(tokenHash) === entry) this.loading.delete(tokenHash);
+    };
+    state.then(settled, settled);
+    return state;
+  }
+
+  /** Through the shared cache; a token store that cannot be read means no verdict. */
+  private load(tokenHash: string): Promise<CachedTokenState> {
     return this.tokenStates.get(tokenHash, async () => {
       try {
         return await this.store.findByHash(tokenHash);
@@ -116,6 +150,9 @@ export class VerificationService {
     });
   }
 }
+
+/** No memory at all: what the service uses when none is given (unit specs of the rest). */
+const NO_MEMORY = { maxEntries: 0, maxBytes: 0, ttlMs: 0 };
 
 /** Revocation wins over expiry; an expiry that cannot be read counts as passed. */
 export function judge(state: CachedTokenState, now: Date): VerifyResponse {

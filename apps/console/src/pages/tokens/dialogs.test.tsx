@@ -128,7 +128,7 @@ describe('revoke dialog', () => {
       status: 503,
       problem: {
         title: 'Service Unavailable',
-        code: 'REVOCATION_UNAVAILABLE',
+        code: 'REVOCATION_NOT_REPLICATED',
         detail: 'Nothing was changed; try again.',
       },
     };

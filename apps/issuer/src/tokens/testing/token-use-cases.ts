@@ -6,6 +6,7 @@
 import type { EventType } from '@latchkey/contracts';
 import type { AdminPrincipal } from '../../auth/admin-principal';
 import type { IssuerConfig } from '../../config';
+import { CacheReplicationError, VerifierCacheUnreachableError } from '../../infrastructure/verifier-cache';
 import type { Tx } from '../../database/transaction';
 import { FakeTransactions } from '../../outbox/testing/fake-transactions';
 import type { EventFields, UnitOfWork } from '../../outbox/unit-of-work';
@@ -87,11 +88,17 @@ export function tokenUseCases(options: TokenUseCasesOptions = {}) {
 
   /** Token states written to the verifiers' cache, in order. */
   const published: Token[] = [];
-  /** While true, the verifiers' cache cannot be written, as when Redis is down. */
-  const verifiers = { down: false };
+  /**
+   * `down`: the verifiers' cache cannot be reached, as when Redis is down; `unreplicated`: it is written
+   * but no replica confirms it.
+   */
+  const verifiers = { down: false, unreplicated: false };
   const stateCache = {
-    publish: (token: Token) => {
-      if (verifiers.down) return Promise.reject(new Error('The cache could not be reached.'));
+    publish: (_tx: Tx, token: Token) => {
+      if (verifiers.down) {
+        return Promise.reject(new VerifierCacheUnreachableError(new Error('Command timed out')));
+      }
+      if (verifiers.unreplicated) return Promise.reject(new CacheReplicationError(1));
       published.push({ ...token });
       return Promise.resolve();
     },
