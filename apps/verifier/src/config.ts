@@ -32,6 +32,10 @@ const verifierConfigSchema = z.object({
     '0.0.0.0:50051',
     'host:port the gRPC TokenVerifier service binds to',
   ),
+  VERIFIER_GRPC_DRAIN_MS: env.durationMs(
+    10_000,
+    'on shutdown, how long gRPC calls in flight may finish before they are cancelled',
+  ),
   TOKEN_CACHE_TTL_SECONDS: env.positiveInt(
     300,
     'how long a known token state stays cached in Redis and in this process',

@@ -1,7 +1,7 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import type { VerifierConfig } from './config';
 import { CoherenceModule } from './coherence/coherence.module';
-import { GrpcHealthModule } from './grpc/grpc-standard-services';
+import { GrpcModule } from './grpc/grpc.module';
 import { InfrastructureModule } from './infrastructure/infrastructure.module';
 import { UsageModule } from './usage/usage.module';
 import { VerificationModule } from './verification/verification.module';
@@ -15,8 +15,8 @@ export class VerifierModule {
         InfrastructureModule.forRoot(config),
         CoherenceModule,
         VerificationModule,
+        GrpcModule,
         UsageModule,
-        GrpcHealthModule,
       ],
     };
   }

@@ -1,12 +1,6 @@
-import {
-  type BeforeApplicationShutdown,
-  Injectable,
-  Module,
-  type OnApplicationBootstrap,
-} from '@nestjs/common';
-import * as protoLoader from '@grpc/proto-loader';
-import { ReflectionService } from '@grpc/reflection';
-import { HealthImplementation, protoPath as HEALTH_PROTO_PATH, type ServingStatus } from 'grpc-health-check';
+import { type BeforeApplicationShutdown, Injectable, type OnApplicationBootstrap } from '@nestjs/common';
+import type { ReflectionService } from '@grpc/reflection';
+import { HealthImplementation, type ServingStatus } from 'grpc-health-check';
 import { VERIFIER_GRPC_SERVICE, VERIFIER_PROTO_PACKAGE } from '@latchkey/contracts';
 
 /** The fully qualified name gRPC clients and probes use for the verifier's service. */
@@ -42,7 +36,12 @@ export class GrpcHealth implements OnApplicationBootstrap, BeforeApplicationShut
 
   private readonly watches = new Set<WatchCall>();
 
+  private shuttingDown = false;
+
+  /** Idempotent: a second status write would reach the ended watch streams (write after end). */
   beforeApplicationShutdown(): void {
+    if (this.shuttingDown) return;
+    this.shuttingDown = true;
     this.set('NOT_SERVING');
     for (const call of this.watches) call.end();
     this.watches.clear();
@@ -68,22 +67,4 @@ export class GrpcHealth implements OnApplicationBootstrap, BeforeApplicationShut
     this.health.setStatus('', status);
     this.health.setStatus(VERIFIER_SERVICE_NAME, status);
   }
-}
-
-@Module({ providers: [GrpcHealth], exports: [GrpcHealth] })
-export class GrpcHealthModule {}
-
-/**
- * Adds the standard services to the verifier's gRPC server (Nest's `onLoadPackageDefinition` hook):
- * health checking, and server reflection describing the verifier's proto and the health proto, so
- * `grpcurl` and Kubernetes gRPC probes work without a copy of the .proto files.
- */
-export function addStandardGrpcServices(
-  health: GrpcHealth,
-  verifierPackage: protoLoader.PackageDefinition,
-  server: GrpcServer,
-): void {
-  health.addToServer(server);
-  const described = { ...verifierPackage, ...protoLoader.loadSync(HEALTH_PROTO_PATH) };
-  new ReflectionService(described).addToServer(server);
 }

@@ -12,12 +12,11 @@ import { SealedCacheEntries } from './sealed-cache-entries';
 import { RedisTokenStateCache, TOKEN_STATE_CACHE } from './token-state-cache';
 import { PostgresTokenStore, TOKEN_STORE } from './token-store';
 import { VerificationController } from './verification.controller';
-import { VerificationGrpcController } from './verification.grpc-controller';
 import { VerificationService } from './verification.service';
 
 @Module({
   imports: [UsageModule, MetricsModule],
-  controllers: [VerificationController, VerificationGrpcController],
+  controllers: [VerificationController],
   providers: [
     VerificationService,
     SealedCacheEntries,
@@ -38,6 +37,7 @@ import { VerificationService } from './verification.service';
       },
     },
   ],
+  exports: [VerificationService],
 })
 export class VerificationModule implements OnModuleInit {
   constructor(

@@ -1,11 +1,12 @@
 import { status } from '@grpc/grpc-js';
 import { Logger } from '@nestjs/common';
 import { VerifyReason } from '@latchkey/contracts';
-import { GrpcErrorFilter } from './grpc-error.filter';
-import { toGrpcResponse } from './verification.grpc-controller';
-import { VerificationError } from './verification.errors';
+import { VerificationError } from '../verification/verification.errors';
+import { toGrpcStatus } from './grpc-status';
+import { toGrpcResponse } from './grpc-verify';
 
 describe('gRPC verification mapping', () => {
+  const logger = new Logger('spec');
   beforeAll(() => {
     Logger.overrideLogger(false);
   });
@@ -53,14 +54,14 @@ describe('gRPC verification mapping', () => {
   });
 
   it('fails with UNAVAILABLE when the token store cannot be reached', () => {
-    expect(new GrpcErrorFilter().toStatus(VerificationError.unavailable())).toMatchObject({
+    expect(toGrpcStatus(VerificationError.unavailable(), logger)).toMatchObject({
       code: status.UNAVAILABLE,
       message: expect.stringContaining('VERIFIER_UNAVAILABLE'),
     });
   });
 
   it('fails with INTERNAL, leaking nothing, on an unexpected error', () => {
-    expect(new GrpcErrorFilter().toStatus(new Error('secret detail'))).toEqual({
+    expect(toGrpcStatus(new Error('secret detail'), logger)).toEqual({
       code: status.INTERNAL,
       message: expect.not.stringContaining('secret detail'),
     });

@@ -1,0 +1,11 @@
+import { Module } from '@nestjs/common';
+import { VerificationModule } from '../verification/verification.module';
+import { GrpcHealth } from './grpc-standard-services';
+import { VerifierGrpcServer } from './verifier-grpc-server';
+
+/** The verifier's gRPC side: TokenVerifier, health and reflection on one grpc-js server. */
+@Module({
+  imports: [VerificationModule],
+  providers: [GrpcHealth, VerifierGrpcServer],
+})
+export class GrpcModule {}
