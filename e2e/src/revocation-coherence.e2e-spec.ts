@@ -232,6 +232,9 @@ describe('revocation coherence with in-process caches', () => {
       env: {
         VERIFIER_MEMORY_CACHE_MAX_ENTRIES: String(MEMORY_MAX),
         NEGATIVE_CACHE_MAX_ENTRIES: String(NEGATIVE_MAX),
+        // A young generation of 1 MB: V8 then settles at its working size within the warm-up, and what
+        // RSS gains after it is what the process retains.
+        NODE_OPTIONS: '--max-semi-space-size=1',
       },
     });
 
@@ -275,10 +278,11 @@ describe('revocation coherence with in-process caches', () => {
       `[coherence] ${FLOOD} unknown tokens in ${Math.round(performance.now() - started)} ms; ` +
         `verifier RSS ${(rssBefore / 2 ** 20).toFixed(1)} -> ${(rssAfter / 2 ** 20).toFixed(1)} MB\n`,
     );
-    // RSS is a coarse measure: V8 grows its heap lazily, so with both caches bounded the verifier's RSS
-    // still rose by 20 to 35 MB over 30,000 requests here, and an unbounded negative cache (~130 bytes
-    // per hash) made little difference over 70,000. What this bound catches is a process keeping
-    // something sizeable per unknown token (3 KB or more); the entry gauges below are the exact check.
+    // RSS is a coarse measure: with both caches bounded the verifier's RSS still rose by about 20 MB over
+    // this flood here (heap growth, not retention), and with the bounds removed only ~5 MB more, while
+    // the negative cache held 24,000 entries (~130 bytes each). What this bound catches is a process
+    // keeping something sizeable per unknown token (over 2 KB); the entry gauges below are the exact
+    // check (they fail with the bounds removed).
     expect(growthMb).toBeLessThan(64);
 
     expect(await gauge(flooded, 'latchkey_verifier_negative_cache_entries')).toBeLessThanOrEqual(
