@@ -279,7 +279,7 @@ describe('revocation coherence with in-process caches', () => {
         `verifier RSS ${(rssBefore / 2 ** 20).toFixed(1)} -> ${(rssAfter / 2 ** 20).toFixed(1)} MB\n`,
     );
     // RSS is a coarse measure: with both caches bounded the verifier's RSS still rose by about 20 MB over
-    // this flood here (heap growth, not retention), and with the bounds removed only ~5 MB more, while
+    // this flood here, most of it not the caches': with their bounds removed it rose only ~5 MB more, while
     // the negative cache held 24,000 entries (~130 bytes each). What this bound catches is a process
     // keeping something sizeable per unknown token (over 2 KB); the entry gauges below are the exact
     // check (they fail with the bounds removed).
