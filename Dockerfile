@@ -78,7 +78,11 @@ CMD ["node", "apps/issuer/dist/cli/migrate.js"]
 
 FROM runtime AS verifier
 EXPOSE 3001 50051
-CMD ["node", "apps/verifier/dist/main.js"]
+# V8 would size the heap from the host's memory (64 MB semi-spaces, a 4 GB heap) and, at thousands of
+# verifications a second, let the young generation and old garbage grow the RSS to 300+ MB around a live
+# heap of ~35 MB. These bounds keep it under 200 MB at full load (docs/performance.md, "Verifier
+# memory"); `npm run bench` starts the verifier with the flags of this line.
+CMD ["node", "--max-semi-space-size=16", "--max-old-space-size=256", "apps/verifier/dist/main.js"]
 
 FROM runtime AS worker
 EXPOSE 3002

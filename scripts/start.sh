@@ -130,7 +130,8 @@ for app in "${APPS[@]}"; do
   # (exec keeps it), whatever setsid does about forking.
   # shellcheck disable=SC2016 # $$, $1 and $2 belong to the inner shell
   app_env=()
-  [[ "$app" == verifier ]] && app_env=(DATABASE_URL="$verifier_database_url")
+  # The verifier's heap bounds, as its Dockerfile CMD sets them (docs/performance.md, "Verifier memory").
+  [[ "$app" == verifier ]] && app_env=(DATABASE_URL="$verifier_database_url" NODE_OPTIONS="--max-semi-space-size=16 --max-old-space-size=256")
   env "${app_env[@]}" "${detach[@]}" bash -c 'echo $$ >"$1"; exec node "$2"' start-"$app" "$(pid_file "$app")" "$(app_main "$app")" \
     </dev/null >>"$(log_file "$app")" 2>&1 &
   for _ in $(seq 1 50); do

@@ -7,7 +7,7 @@
  */
 const { execFileSync } = require('node:child_process');
 const { randomBytes } = require('node:crypto');
-const { mkdirSync } = require('node:fs');
+const { mkdirSync, readFileSync } = require('node:fs');
 const { createServer } = require('node:net');
 const { resolve } = require('node:path');
 const { Client } = require('pg');
@@ -15,6 +15,23 @@ const { SignJWT } = require('jose');
 const { startChild, stopChild, onCleanup } = require('./processes');
 
 const REPO_ROOT = resolve(__dirname, '../..');
+
+/**
+ * The node flags production starts `name` with: those of the `CMD ["node", ...flags, "apps/<name>/dist/main.js"]`
+ * of the Dockerfile's stage for it (the verifier's bound V8's heap, see docs/performance.md), so that the
+ * bench measures the process production runs.
+ * @param {string} name
+ * @returns {string[]}
+ */
+function productionNodeFlags(name) {
+  const dockerfile = readFileSync(resolve(REPO_ROOT, 'Dockerfile'), 'utf8');
+  const stage =
+    new RegExp(`^FROM \\S+ AS ${name}$([\\s\\S]*?)(?=^FROM |(?![\\s\\S]))`, 'm').exec(dockerfile)?.[1] ?? '';
+  const cmd = /^CMD (\[.*\])$/m.exec(stage)?.[1];
+  if (cmd === undefined) return [];
+  const words = /** @type {string[]} */ (JSON.parse(cmd));
+  return words.slice(1, words.indexOf(`apps/${name}/dist/main.js`)).filter((word) => word.startsWith('--'));
+}
 
 function freePort() {
   return new Promise((resolvePort, reject) => {
@@ -109,7 +126,8 @@ async function startSystem(options) {
   /** @param {'issuer'|'verifier'|'worker'} name @param {number} httpPort @param {NodeJS.ProcessEnv} serviceEnv */
   async function launch(name, httpPort, serviceEnv) {
     const logFile = resolve(logDir, `${name}-${++launched}.log`);
-    const child = startChild(process.execPath, [resolve(REPO_ROOT, `apps/${name}/dist/main.js`)], {
+    const main = resolve(REPO_ROOT, `apps/${name}/dist/main.js`);
+    const child = startChild(process.execPath, [...productionNodeFlags(name), main], {
       cwd: REPO_ROOT,
       env: serviceEnv,
       logFile,
@@ -187,4 +205,4 @@ async function startSystem(options) {
   };
 }
 
-module.exports = { startSystem, REPO_ROOT };
+module.exports = { startSystem, productionNodeFlags, REPO_ROOT };

@@ -1,5 +1,7 @@
 import { type INestApplication, ValidationPipe } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
+import { type Express, request as expressRequest } from 'express';
+import type { IncomingMessage } from 'node:http';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import {
   jsonBody,
@@ -9,9 +11,11 @@ import {
   safeRequestText,
 } from '@latchkey/service-runtime';
 import type { VerifierConfig } from './config';
+import { VerificationService } from './verification/verification.service';
+import { type CallerAddress, isVerifyRequest, VerifyHttpHandler } from './verification/verify-http';
 import { VerifierModule } from './verifier.module';
 
-/** Verify requests are one short string; anything bigger is refused before parsing (413). */
+/** Bodies of the other routes (the verifier has none that takes one) are refused over this (413). */
 export const JSON_BODY_LIMIT = '16kb';
 
 /**
@@ -41,8 +45,10 @@ export async function createVerifierApp(config: VerifierConfig): Promise<INestAp
 }
 
 /**
- * The HTTP edge: JSON bodies only, size- and depth-limited, uncompressed; no control characters or lone
- * surrogates in path, query or body; a global filter answering problem+json; a global pipe
+ * The HTTP edge: `POST /v1/verify` answered below Express by `VerifyHttpHandler` (the verifier's one hot
+ * route: the framework pipeline cost it 70 % of its throughput), every other request through Express
+ * with the same rules: JSON bodies only, size- and depth-limited, uncompressed; no control characters
+ * or lone surrogates in path, query or body; a global filter answering problem+json; a global pipe
  * refusing unknown or mistyped fields. Needs an app created with `bodyParser: false`.
  */
 export function configureHttp(app: NestExpressApplication): void {
@@ -51,4 +57,46 @@ export function configureHttp(app: NestExpressApplication): void {
   app.use(jsonBody(JSON_BODY_LIMIT));
   app.useGlobalFilters(new ProblemDetailsFilter());
   app.useGlobalPipes(new ValidationPipe({ whitelist: true, forbidNonWhitelisted: true, transform: true }));
+  answerVerifyBelowExpress(app);
+}
+
+/**
+ * Makes the HTTP server's one request listener a dispatcher: `POST /v1/verify` to the lean handler,
+ * everything else (health, readiness, metrics, the OpenAPI document, 404s) to Express as before. The
+ * server stays Nest's own, so `listen`, the client-error answers and the drain on SIGTERM
+ * (`app.close()` closes it) are unchanged.
+ */
+function answerVerifyBelowExpress(app: NestExpressApplication): void {
+  const server = app.getHttpServer();
+  const expressApp = app.getHttpAdapter().getInstance();
+  const listeners = server.listeners('request');
+  if (listeners.length !== 1 || listeners[0] !== expressApp) {
+    throw new Error("the verifier expects Express to be the HTTP server's only request listener");
+  }
+  const handler = new VerifyHttpHandler(app.get(VerificationService), expressCallerAddress(expressApp));
+  server.removeListener('request', expressApp);
+  server.on('request', (request, response) => {
+    if (isVerifyRequest(request)) handler.handle(request, response);
+    else expressApp(request, response);
+  });
+}
+
+/**
+ * The caller address exactly as Express's `request.ip` computes it under the app's `trust proxy`
+ * setting (TRUST_PROXY): the TCP peer, or the client a trusted proxy names in X-Forwarded-For.
+ */
+export function expressCallerAddress(expressApp: Express): CallerAddress {
+  // The getter, called below with an explicit `this` shaped like the request Express would build.
+  // eslint-disable-next-line @typescript-eslint/unbound-method
+  const ip = Object.getOwnPropertyDescriptor(expressRequest, 'ip')?.get;
+  if (ip === undefined) throw new Error('express.request has no ip getter');
+  return (request: IncomingMessage) =>
+    (ip.call({
+      app: expressApp,
+      headers: request.headers,
+      socket: request.socket,
+      connection: request.socket,
+    }) as string | undefined) ??
+    request.socket.remoteAddress ??
+    'unknown';
 }

@@ -1,6 +1,7 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import type { VerifierConfig } from './config';
 import { CoherenceModule } from './coherence/coherence.module';
+import { DocsModule } from './docs/docs.module';
 import { GrpcModule } from './grpc/grpc.module';
 import { InfrastructureModule } from './infrastructure/infrastructure.module';
 import { UsageModule } from './usage/usage.module';
@@ -17,6 +18,7 @@ export class VerifierModule {
         VerificationModule,
         GrpcModule,
         UsageModule,
+        DocsModule,
       ],
     };
   }

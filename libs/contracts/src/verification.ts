@@ -1,4 +1,5 @@
 import { join } from 'node:path';
+import { z } from 'zod';
 
 /** Why a token was accepted or refused. Additive: consumers must treat unknown reasons as refusals. */
 export enum VerifyReason {
@@ -20,18 +21,64 @@ export enum VerifyReason {
   ResourceRequired = 'RESOURCE_REQUIRED',
 }
 
-export interface VerifyRequest {
-  token: string;
-  /** Scopes the caller's operation needs; the token must have every one of them, effectively. */
-  requiredScopes?: string[];
-  /** The resource the caller's operation touches (e.g. a project id); empty means none. */
-  resource?: string;
-  /**
-   * The caller checks the returned `resources` itself: a restricted token verified without `resource`
-   * is then OK instead of RESOURCE_REQUIRED.
-   */
-  callerEnforcesResources?: boolean;
+/** The most scopes one verification may require. */
+export const VERIFY_MAX_SCOPES = 50;
+/** The longest scope or resource, in characters (see `characterCount`). */
+export const VERIFY_MAX_TEXT_LENGTH = 128;
+
+/**
+ * Characters as the verifier has always counted them for its length limits: a surrogate pair (an emoji)
+ * counts once, and so does a character followed by a variation selector (U+FE0E/U+FE0F).
+ */
+export function characterCount(text: string): number {
+  const presentationSequences = text.match(/[^\uFE0F\uFE0E][\uFE0F\uFE0E]/g)?.length ?? 0;
+  const surrogatePairs = text.match(/[\uD800-\uDBFF][\uDC00-\uDFFF]/g)?.length ?? 0;
+  return text.length - presentationSequences - surrogatePairs;
 }
+
+const boundedText = z
+  .string()
+  .refine((text) => characterCount(text) <= VERIFY_MAX_TEXT_LENGTH)
+  .meta({ maxLength: VERIFY_MAX_TEXT_LENGTH });
+
+/**
+ * `POST /v1/verify` body (the gRPC VerifyRequest has the same fields). Unknown fields are refused; an
+ * optional field may be absent or null. The verifier validates with this schema and publishes it, as
+ * JSON Schema, in its OpenAPI document.
+ */
+export const verifyRequest = z
+  .strictObject({
+    /** Any string: a malformed token is a MALFORMED verdict, not a bad request. */
+    token: z
+      .string()
+      .meta({ description: 'The token to verify. Any string: a malformed token is a MALFORMED verdict.' }),
+    /** Scopes the caller's operation needs; the token must have every one of them, effectively. */
+    requiredScopes: z
+      .array(boundedText)
+      // A refinement rather than .max(), so that too many scopes and too long ones are both reported.
+      .refine((scopes) => scopes.length <= VERIFY_MAX_SCOPES, { when: () => true })
+      .meta({ maxItems: VERIFY_MAX_SCOPES })
+      .nullish()
+      .meta({
+        description:
+          "Scopes the caller's operation needs; the token must have every one of them, effectively.",
+      }),
+    /** The resource the caller's operation touches (e.g. a project id); empty means none. */
+    resource: boundedText.nullish().meta({
+      description: "The resource the caller's operation touches (e.g. a project id); empty means none.",
+    }),
+    /**
+     * The caller checks the returned `resources` itself: a restricted token verified without `resource`
+     * is then OK instead of RESOURCE_REQUIRED.
+     */
+    callerEnforcesResources: z.boolean().nullish().meta({
+      description:
+        'The caller checks the returned resources itself: a restricted token verified without resource is then OK instead of RESOURCE_REQUIRED.',
+    }),
+  })
+  .meta({ title: 'VerifyRequest' });
+
+export type VerifyRequest = z.infer<typeof verifyRequest>;
 
 export interface VerifyResponse {
   valid: boolean;

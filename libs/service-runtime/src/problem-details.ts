@@ -39,35 +39,45 @@ export class ProblemDetailsFilter implements ExceptionFilter {
     if (host.getType() !== 'http') throw exception;
     const request = host.switchToHttp().getRequest<Request>();
     const response = host.switchToHttp().getResponse<Response>();
-    const problem = this.toProblem(exception);
+    const problem = problemFor(exception, this.logger);
     problem.instance = request.originalUrl?.split('?')[0];
-    if (problem.status === 503) response.setHeader('Retry-After', '1');
-    if (problem.status === 429 && typeof problem.retryAfterSeconds === 'number') {
-      response.setHeader('Retry-After', String(problem.retryAfterSeconds));
-    }
+    for (const [name, value] of Object.entries(problemHeaders(problem))) response.setHeader(name, value);
     response.status(problem.status).type('application/problem+json').send(JSON.stringify(problem));
   }
+}
 
-  private toProblem(exception: unknown): ProblemDetails {
-    if (exception instanceof DomainError) {
-      return problem(exception.status, exception.code, exception.detail, exception.extensions);
-    }
-    if (exception instanceof HttpException) {
-      return fromHttpException(exception);
-    }
-    const busy = transientDatabaseFailure(exception);
-    if (busy !== null) {
-      // A timeout, lock wait or lost connection: nothing was changed, and trying again shortly may work.
-      this.logger.warn(`database busy: ${busy} (${(exception as Error).message})`);
-      return problem(
-        503,
-        'DATABASE_BUSY',
-        `The request could not be completed because ${busy}. Nothing was changed; try again shortly.`,
-      );
-    }
-    this.logger.error(exception instanceof Error ? exception : String(exception));
-    return problem(500, 'INTERNAL', 'An unexpected error occurred. It has been logged.');
+/**
+ * The problem for any error, as the filter answers it: a DomainError's own, an HttpException's, 503
+ * DATABASE_BUSY for a transient database failure, and otherwise (logged with its stack) a bare 500.
+ */
+export function problemFor(exception: unknown, logger: Pick<Logger, 'warn' | 'error'>): ProblemDetails {
+  if (exception instanceof DomainError) {
+    return problem(exception.status, exception.code, exception.detail, exception.extensions);
   }
+  if (exception instanceof HttpException) {
+    return fromHttpException(exception);
+  }
+  const busy = transientDatabaseFailure(exception);
+  if (busy !== null) {
+    // A timeout, lock wait or lost connection: nothing was changed, and trying again shortly may work.
+    logger.warn(`database busy: ${busy} (${(exception as Error).message})`);
+    return problem(
+      503,
+      'DATABASE_BUSY',
+      `The request could not be completed because ${busy}. Nothing was changed; try again shortly.`,
+    );
+  }
+  logger.error(exception instanceof Error ? exception : String(exception));
+  return problem(500, 'INTERNAL', 'An unexpected error occurred. It has been logged.');
+}
+
+/** The headers a problem answer carries besides its type: Retry-After for 503 and for a timed 429. */
+export function problemHeaders(problem: ProblemDetails): Record<string, string> {
+  if (problem.status === 503) return { 'Retry-After': '1' };
+  if (problem.status === 429 && typeof problem.retryAfterSeconds === 'number') {
+    return { 'Retry-After': String(problem.retryAfterSeconds) };
+  }
+  return {};
 }
 
 /**

@@ -11,12 +11,10 @@ import { REFUSAL_LIMITER, RefusalLimiter } from './refusal-limiter';
 import { SealedCacheEntries } from './sealed-cache-entries';
 import { RedisTokenStateCache, TOKEN_STATE_CACHE } from './token-state-cache';
 import { PostgresTokenStore, TOKEN_STORE } from './token-store';
-import { VerificationController } from './verification.controller';
 import { VerificationService } from './verification.service';
 
 @Module({
   imports: [UsageModule, MetricsModule],
-  controllers: [VerificationController],
   providers: [
     VerificationService,
     SealedCacheEntries,

@@ -96,11 +96,15 @@ export class VerificationService {
     return verdict.valid ? verdict : this.refuse(verdict, caller, blockedFor);
   }
 
-  /** A refusal counts against its caller; a blocked caller gets 429 instead of the verdict. */
-  private async refuse(verdict: VerifyResponse, caller: string | undefined, blockedFor: number) {
+  /**
+   * A refusal counts against its caller; a blocked caller gets 429 instead of the verdict. The count is
+   * sent in the background (batched per caller): the verdict does not wait for Redis, and the block
+   * applies from the next request once the count has crossed the limit.
+   */
+  private refuse(verdict: VerifyResponse, caller: string | undefined, blockedFor: number) {
     if (caller === undefined) return verdict;
     if (blockedFor > 0) throw VerificationError.rateLimited(blockedFor);
-    await this.refusals.refused(caller);
+    void this.refusals.refused(caller);
     return verdict;
   }
 

@@ -1,45 +1,9 @@
-import { Global, Module } from '@nestjs/common';
 import type { NestExpressApplication } from '@nestjs/platform-express';
-import { Test } from '@nestjs/testing';
 import { generateToken } from '@latchkey/token-format';
 import request from 'supertest';
 import type { App } from 'supertest/types';
-import { VERIFIER_CONFIG } from '../config';
-import {
-  aTokenState,
-  countRefusals,
-  FakeUsageEventSink,
-  InMemoryOwnerDirectory,
-  InMemoryTokenStateCache,
-  InMemoryTokenStore,
-  ManualClock,
-} from '../testing/fakes';
-import { USAGE_EVENT_SINK } from '../usage/usage-event-sink';
-import { configureHttp } from '../verifier.app';
-import { OWNER_DIRECTORY } from './owner-directory';
-import { REFUSAL_LIMITER, RefusalLimiter } from './refusal-limiter';
-import { TOKEN_STATE_CACHE } from './token-state-cache';
-import { TOKEN_STORE } from './token-store';
-import { VerificationModule } from './verification.module';
-
-@Global()
-@Module({
-  providers: [
-    {
-      provide: VERIFIER_CONFIG,
-      useValue: {
-        TOKEN_CACHE_TTL_SECONDS: 300,
-        CACHE_SIGNING_KEY: 'k'.repeat(32),
-        NEGATIVE_CACHE_TTL_SECONDS: 30,
-        USAGE_FLUSH_INTERVAL_MS: 60_000,
-        VERIFIER_INSTANCE_ID: 'spec',
-        TOKEN_SCOPE_CATALOG: ['projects:read', 'projects:write'],
-      },
-    },
-  ],
-  exports: [VERIFIER_CONFIG],
-})
-class FakeConfigModule {}
+import { aTokenState, type InMemoryTokenStateCache, type InMemoryTokenStore } from '../testing/fakes';
+import { verificationHttpApp } from '../testing/verification-http-app';
 
 describe('POST /v1/verify', () => {
   let app: NestExpressApplication;
@@ -47,24 +11,10 @@ describe('POST /v1/verify', () => {
   let store: InMemoryTokenStore;
 
   beforeEach(async () => {
-    const clock = new ManualClock();
-    cache = new InMemoryTokenStateCache();
-    store = new InMemoryTokenStore();
-    const moduleRef = await Test.createTestingModule({ imports: [FakeConfigModule, VerificationModule] })
-      .overrideProvider(TOKEN_STATE_CACHE)
-      .useValue(cache)
-      .overrideProvider(TOKEN_STORE)
-      .useValue(store)
-      .overrideProvider(OWNER_DIRECTORY)
-      .useValue(new InMemoryOwnerDirectory())
-      .overrideProvider(REFUSAL_LIMITER)
-      .useValue(new RefusalLimiter(countRefusals(3, clock), clock.now))
-      .overrideProvider(USAGE_EVENT_SINK)
-      .useValue(new FakeUsageEventSink())
-      .compile();
-    app = moduleRef.createNestApplication<NestExpressApplication>({ bodyParser: false, logger: false });
-    configureHttp(app);
-    await app.init();
+    ({ app, cache, store } = await verificationHttpApp({
+      catalog: ['projects:read', 'projects:write'],
+      refusalLimit: 3,
+    }));
   });
 
   afterEach(async () => {
