@@ -21,7 +21,11 @@ import { isFailure, tally, VerifyLoad, type VerifySample } from './support/verif
  * times (so whatever it caches in memory holds the OK verdict), and the load runs on for well over a
  * lease after the change. A verifier still answering from the entry it held — an invalidation missed, a
  * lease not checked, an issuer not waiting for the acknowledgement — answers OK to requests sent after
- * the change returned, which fails `expectCoherent`.
+ * the change returned, which fails `expectCoherent`. Checked against verifiers broken on purpose: one
+ * that acknowledges invalidations without evicting fails the first three tests (hundreds of stale OKs);
+ * one that keeps its memory when the subscriber drops fails the subscriber test; one that trusts its
+ * memory past its lease, or ignores the cache epoch, fails the Redis-stopped test; one whose caches are
+ * unbounded fails the flood test.
  */
 
 const LEASE_MS = 1_000;
@@ -118,7 +122,6 @@ async function gauge(verifier: VerifierInstance, name: string): Promise<number |
 
 describe('revocation coherence with in-process caches', () => {
   let system: RunningSystem;
-  let redis: Redis;
   let olivia: string;
 
   beforeAll(async () => {
@@ -130,12 +133,10 @@ describe('revocation coherence with in-process caches', () => {
         VERIFY_REFUSAL_RATE_LIMIT: '100000000/1m',
       },
     });
-    redis = new Redis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379');
     olivia = await signIn('olivia', 'owner');
   });
 
   afterAll(async () => {
-    redis?.disconnect();
     await system?.close();
   });
 
