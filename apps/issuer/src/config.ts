@@ -11,7 +11,7 @@ import {
   trustProxySetting,
 } from '@latchkey/service-runtime';
 import { parsePreviousKeys } from './signing-secrets/signing-secret-cipher';
-import { parsePlanList, TENANT_PLANS } from './tenants/tenant-plan';
+import { apiAccessPlansSetting, TENANT_PLANS } from './tenants/tenant-plan';
 
 const schema = z
   .object({
@@ -128,18 +128,7 @@ const schema = z
       90,
       'expiry of agent tokens created without one (seed 002: 90 days)',
     ),
-    API_ACCESS_PLANS: z
-      .string()
-      .default('team,enterprise')
-      .transform((text, ctx) => {
-        try {
-          return parsePlanList(text);
-        } catch (error) {
-          ctx.addIssue((error as Error).message);
-          return z.NEVER;
-        }
-      })
-      .describe(`comma-separated plans that include API access (of ${TENANT_PLANS.join(', ')})`),
+    API_ACCESS_PLANS: apiAccessPlansSetting(),
     DEFAULT_TENANT_PLAN: z
       .enum(TENANT_PLANS)
       .default('team')

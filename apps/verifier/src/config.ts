@@ -1,5 +1,5 @@
 import { hostname } from 'node:os';
-import { DEFAULT_SCOPE_CATALOG } from '@latchkey/contracts';
+import { apiAccessPlansSetting, DEFAULT_SCOPE_CATALOG, TENANT_PLANS } from '@latchkey/contracts';
 import { kafkaSettings, kafkaSettingsProblems } from '@latchkey/messaging';
 import {
   ConfigError,
@@ -74,6 +74,13 @@ const verifierConfigSchema = z.object({
     'names this instance in TokenUsed events',
   ),
   TOKEN_SCOPE_CATALOG: env.scopeCatalog(DEFAULT_SCOPE_CATALOG),
+  // The issuer's two plan settings, the same values: a tenant on a plan without API access has its
+  // tokens refused (PLAN_INACTIVE).
+  API_ACCESS_PLANS: apiAccessPlansSetting(),
+  DEFAULT_TENANT_PLAN: z
+    .enum(TENANT_PLANS)
+    .default('team')
+    .describe('plan of a tenant the issuer has not stored yet (the issuer’s DEFAULT_TENANT_PLAN)'),
   LOG_LEVEL: env.logLevel(),
 });
 

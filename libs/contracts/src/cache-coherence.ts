@@ -42,6 +42,8 @@ export const cacheInvalidation = z.object({
   tokens: z.array(z.string().min(1).max(128)).max(1_000),
   /** Members whose standing changed. */
   members: z.array(memberRef).max(1_000),
+  /** Tenants whose plan changed. */
+  tenants: z.array(z.string().min(1).max(255)).max(1_000).default([]),
 });
 export type CacheInvalidation = z.infer<typeof cacheInvalidation>;
 export type MemberRef = z.infer<typeof memberRef>;

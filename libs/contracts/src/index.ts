@@ -10,3 +10,4 @@ export * from './topic-of';
 export * from './cache-entry-signing';
 export * from './event-trust';
 export * from './cache-coherence';
+export * from './tenant-plans';

@@ -105,6 +105,22 @@ export function memberStateKey(redisPrefix: string, epoch: number, tenantId: str
   return `${redisPrefix}e${epoch}:member:${tenantId}:${userId}`;
 }
 
+/**
+ * The cache entry for one tenant: its plan, so verifiers refuse the tokens of a tenant whose plan has no
+ * API access (seed 004) at once, like a revocation. `found: false`: Latchkey has no such tenant yet.
+ */
+export const cachedTenantState = z.object({
+  found: z.boolean(),
+  plan: z.string().nullable(),
+});
+export type CachedTenantState = z.infer<typeof cachedTenantState>;
+
+export const UNKNOWN_TENANT_STATE: CachedTenantState = Object.freeze({ found: false, plan: null });
+
+export function tenantStateKey(redisPrefix: string, epoch: number, tenantId: string): string {
+  return `${redisPrefix}e${epoch}:tenant:${tenantId}`;
+}
+
 /** A cache entry that is not JSON or does not match its schema. */
 export class UnreadableCacheEntryError extends Error {
   constructor(what: string, reason: string) {
@@ -116,6 +132,11 @@ export class UnreadableCacheEntryError extends Error {
 /** Parses a token-state entry. Extra fields are tolerated (additive evolution); anything else throws. */
 export function parseCachedTokenState(raw: string): CachedTokenState {
   return parseEntry(cachedTokenState, raw, 'token-state');
+}
+
+/** Parses a tenant-state entry, as `parseCachedTokenState` does. */
+export function parseCachedTenantState(raw: string): CachedTenantState {
+  return parseEntry(cachedTenantState, raw, 'tenant-state');
 }
 
 /** Parses a member-state entry, as `parseCachedTokenState` does. */

@@ -10,6 +10,8 @@ export enum VerifyReason {
   Expired = 'EXPIRED',
   /** The token's owner was removed from the tenant: their tokens stop working with them. */
   OwnerInactive = 'OWNER_INACTIVE',
+  /** The tenant's plan has no API access (seed 004): its tokens work again once it is moved back. */
+  PlanInactive = 'PLAN_INACTIVE',
   /** The token (or its owner's current role) lacks a scope the caller required. */
   InsufficientScope = 'INSUFFICIENT_SCOPE',
   /** The token is restricted to other resources than the one the caller named. */

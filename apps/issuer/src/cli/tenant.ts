@@ -4,10 +4,21 @@ import { dataSourceOptions } from '../database/data-source';
 import { Tenant } from '../tenants/tenant.entity';
 import { isTenantPlan, parsePlanList, TENANT_PLANS, type TenantPlan } from '../tenants/tenant-plan';
 import { setTenantPlan } from '../tenants/tenants.repository';
+import { txFor } from '../database/transaction';
+import { CacheEpochs } from '../infrastructure/cache-epochs';
+import { InvalidationAcks } from '../infrastructure/invalidation-acks';
+import {
+  RedisVerifierCacheStore,
+  VerifierCacheWriter,
+  withCacheOutageFallback,
+} from '../infrastructure/verifier-cache';
+import { createRedis, env, loadConfig } from '@latchkey/service-runtime';
+import { z } from 'zod';
 
 const USAGE = `usage: node apps/issuer/dist/cli/tenant.js <command> --tenant <id> [options]
 
-Operator commands for tenant plans (tenants cannot change their own plan). Uses DATABASE_URL.
+Operator commands for tenant plans (tenants cannot change their own plan). Uses DATABASE_URL; set-plan
+also REDIS_URL and CACHE_SIGNING_KEY (the issuer's), to tell every verifier before it returns.
 
 commands:
   set-plan --tenant <id> --plan <${TENANT_PLANS.join('|')}>   set a tenant's plan (creates the tenant if new)
@@ -80,6 +91,53 @@ function describe(tenant: Tenant, plans: readonly TenantPlan[]): string {
   ].join('\n');
 }
 
+/** What set-plan needs to tell the verifiers (the issuer's own settings, from the same environment). */
+const cacheSettings = z.object({
+  REDIS_URL: env.url('Redis connection string of the verifiers’ cache (set-plan tells the verifiers)'),
+  REDIS_KEY_PREFIX: env.textWithDefault('latchkey:', 'namespace for every Redis key'),
+  CACHE_SIGNING_KEY: env.cacheSigningKey(),
+  TOKEN_CACHE_TTL_SECONDS: env.positiveInt(300, 'lifetime of the cache entries written'),
+  REDIS_REPLICA_ACK_TIMEOUT_MS: env.durationMs(500, 'wait for a Redis replica’s acknowledgement'),
+  CACHE_LEASE_MS: env.durationMs(2_000, 'verifier cache lease'),
+});
+
+/**
+ * Sets the plan and, in the same transaction before it commits, tells every verifier (as a revocation
+ * does: the tenant's entry, an invalidation, the leaseholders' acknowledgements), so a plan without API
+ * access stops the tenant's tokens as soon as this returns. Redis unreachable: the cache epoch is bumped
+ * instead and this returns one lease after the commit.
+ */
+async function setPlanEverywhere(dataSource: DataSource, tenantId: string, plan: TenantPlan) {
+  const config = loadConfig(cacheSettings, process.env);
+  const redis = createRedis(config.REDIS_URL, 'latchkey-issuer-cli', {
+    commandTimeoutMs: Math.max(1_000, config.REDIS_REPLICA_ACK_TIMEOUT_MS + 500),
+  });
+  const acks = new InvalidationAcks(redis, config);
+  await acks.onModuleInit();
+  const writer = new VerifierCacheWriter(
+    new RedisVerifierCacheStore(redis, config),
+    config,
+    new CacheEpochs(dataSource),
+    acks,
+  );
+  try {
+    return await withCacheOutageFallback(
+      (cacheUnreachable) =>
+        dataSource.transaction(async (manager) => {
+          const changed = await setTenantPlan(manager, tenantId, plan);
+          await writer.propagate(Object.assign(txFor(manager), { cacheUnreachable }), {
+            tenants: [{ tenantId, state: { found: true, plan } }],
+          });
+          return changed;
+        }),
+      () => writer.outlastLeases(),
+    );
+  } finally {
+    await acks.onApplicationShutdown();
+    await redis.quit().catch(() => redis.disconnect());
+  }
+}
+
 async function main(): Promise<void> {
   let command: Command | 'help';
   let plans: TenantPlan[];
@@ -105,11 +163,7 @@ async function main(): Promise<void> {
   try {
     switch (command.name) {
       case 'set-plan': {
-        const { previousPlan, tenant } = await setTenantPlan(
-          dataSource.manager,
-          command.tenant,
-          command.plan,
-        );
+        const { previousPlan, tenant } = await setPlanEverywhere(dataSource, command.tenant, command.plan);
         const was = previousPlan === null ? 'new tenant' : `was ${previousPlan}`;
         console.log(`tenant ${tenant.id}: plan ${tenant.plan} (${was})\n${describe(tenant, plans)}`);
         break;

@@ -23,6 +23,7 @@ import {
   VerifierReadOnlyRole1763900000900,
 } from './migrations/1763900000900-VerifierReadOnlyRole';
 import { CacheEpoch1763900001000 } from './migrations/1763900001000-CacheEpoch';
+import { VerifierReadsTenantPlans1763900001050 } from './migrations/1763900001050-VerifierReadsTenantPlans';
 
 export const ENTITIES = [
   Token,
@@ -47,6 +48,7 @@ export const MIGRATIONS = [
   OneSuccessorPerToken1763900000800,
   VerifierReadOnlyRole1763900000900,
   CacheEpoch1763900001000,
+  VerifierReadsTenantPlans1763900001050,
 ];
 
 /** The name of the issuer's second, small pool (revocations and member removals only). */

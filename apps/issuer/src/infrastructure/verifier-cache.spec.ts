@@ -114,9 +114,17 @@ describe('VerifierCacheWriter', () => {
       id: acks.expected[0],
       tokens: ['aa'],
       members: [{ tenantId: 'acme', userId: 'ada' }],
+      tenants: [],
     });
     expect(acks.settled).toEqual([[{ holder: 'v-1', remainingMs: 1_500 }]]);
     expect(acks.cancelled).toBe(1);
+  });
+
+  it('writes a tenant’s new plan under its key and names the tenant in the invalidation', async () => {
+    const { store, writer } = setUp();
+    await writer.propagate(tx(), { tenants: [{ tenantId: 'acme', state: { found: true, plan: 'free' } }] });
+    expect([...store.entries.keys()]).toEqual(['lk:e4:tenant:acme']);
+    expect(JSON.parse(store.published[0])).toMatchObject({ tokens: [], members: [], tenants: ['acme'] });
   });
 
   it('does not wait for replicas when the Redis server has none', async () => {

@@ -4,10 +4,12 @@ import type Redis from 'ioredis';
 import {
   CacheEntrySigner,
   type CachedMemberState,
+  type CachedTenantState,
   type CachedTokenState,
   type CacheInvalidation,
   invalidationChannel,
   memberStateKey,
+  tenantStateKey,
   tokenStateKey,
   verifierLeasesKey,
 } from '@latchkey/contracts';
@@ -115,6 +117,27 @@ export class VerifierCacheUnreachableError extends Error {
 export interface StricterChange {
   tokens?: { tokenHash: string; state: CachedTokenState }[];
   members?: { tenantId: string; userId: string; state: CachedMemberState }[];
+  tenants?: { tenantId: string; state: CachedTenantState }[];
+}
+
+/**
+ * Runs a change once normally and, if the verifiers' cache proved unreachable, undoes nothing more than
+ * that attempt did (its transaction rolled back) and runs it again in outage mode, returning only once
+ * `outlast` (one lease) has passed after that second attempt committed. The unit of work and the
+ * operator CLI share it.
+ */
+export async function withCacheOutageFallback<T>(
+  attempt: (cacheUnreachable: boolean) => Promise<T>,
+  outlast: () => Promise<void>,
+): Promise<T> {
+  try {
+    return await attempt(false);
+  } catch (error) {
+    if (!(error instanceof VerifierCacheUnreachableError)) throw error;
+  }
+  const result = await attempt(true);
+  await outlast();
+  return result;
 }
 
 /** The transaction a cache write belongs to, and whether Redis already proved unreachable for it. */
@@ -167,7 +190,7 @@ export class VerifierCacheWriter {
     const { epoch, bumpedWithinMs } = await this.epochs.readShared(tx, 2 * this.config.CACHE_LEASE_MS);
     const epochs = bumpedWithinMs ? [epoch, epoch - 1] : [epoch];
 
-    const invalidation: CacheInvalidation = { id: randomUUID(), tokens: [], members: [] };
+    const invalidation: CacheInvalidation = { id: randomUUID(), tokens: [], members: [], tenants: [] };
     const writes: { key: string; value: unknown }[] = [];
     for (const e of epochs) {
       for (const { tokenHash, state } of change.tokens ?? []) {
@@ -176,9 +199,13 @@ export class VerifierCacheWriter {
       for (const { tenantId, userId, state } of change.members ?? []) {
         writes.push({ key: memberStateKey(this.config.REDIS_KEY_PREFIX, e, tenantId, userId), value: state });
       }
+      for (const { tenantId, state } of change.tenants ?? []) {
+        writes.push({ key: tenantStateKey(this.config.REDIS_KEY_PREFIX, e, tenantId), value: state });
+      }
     }
     invalidation.tokens = (change.tokens ?? []).map((t) => t.tokenHash);
     invalidation.members = (change.members ?? []).map(({ tenantId, userId }) => ({ tenantId, userId }));
+    invalidation.tenants = (change.tenants ?? []).map((t) => t.tenantId);
 
     await this.reachable(() => this.writeAll(writes));
     const expectation = this.acks.expect(invalidation.id);

@@ -11,8 +11,8 @@ import {
 import { type TransactionOptions, TransactionRunner } from '../database/transaction';
 import {
   type CacheWriteTx,
-  VerifierCacheUnreachableError,
   VerifierCacheWriter,
+  withCacheOutageFallback,
 } from '../infrastructure/verifier-cache';
 import { OutboxRelay } from './outbox-relay.service';
 import { OutboxRepository } from './outbox.repository';
@@ -59,15 +59,11 @@ export class UnitOfWork {
     private readonly verifierCache: VerifierCacheWriter,
   ) {}
 
-  async run<T>(work: (tx: UnitOfWorkTx) => Promise<T>, options: TransactionOptions = {}): Promise<T> {
-    try {
-      return await this.attempt(work, options, false);
-    } catch (error) {
-      if (!(error instanceof VerifierCacheUnreachableError)) throw error;
-    }
-    const result = await this.attempt(work, options, true);
-    await this.verifierCache.outlastLeases();
-    return result;
+  run<T>(work: (tx: UnitOfWorkTx) => Promise<T>, options: TransactionOptions = {}): Promise<T> {
+    return withCacheOutageFallback(
+      (cacheUnreachable) => this.attempt(work, options, cacheUnreachable),
+      () => this.verifierCache.outlastLeases(),
+    );
   }
 
   private async attempt<T>(

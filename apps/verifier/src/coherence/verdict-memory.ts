@@ -1,4 +1,9 @@
-import type { CachedMemberState, CachedTokenState, CacheInvalidation } from '@latchkey/contracts';
+import type {
+  CachedMemberState,
+  CachedTenantState,
+  CachedTokenState,
+  CacheInvalidation,
+} from '@latchkey/contracts';
 
 /** When a load began: its result may be remembered only if nothing was forgotten since. */
 export interface MemoryStamp {
@@ -41,6 +46,7 @@ function sizeOf(key: string, value: unknown): number {
 export class VerdictMemory {
   private readonly tokens = new Map<string, Entry<CachedTokenState>>();
   private readonly members = new Map<string, Entry<CachedMemberState>>();
+  private readonly tenants = new Map<string, Entry<CachedTenantState>>();
   private bytes = 0;
   private generation = 0;
 
@@ -51,7 +57,7 @@ export class VerdictMemory {
   ) {}
 
   get size(): number {
-    return this.tokens.size + this.members.size;
+    return this.tokens.size + this.members.size + this.tenants.size;
   }
 
   get estimatedBytes(): number {
@@ -70,6 +76,14 @@ export class VerdictMemory {
     return this.trust.trusted() ? this.read(this.members, memberKey(tenantId, userId)) : null;
   }
 
+  tenant(tenantId: string): CachedTenantState | null {
+    return this.trust.trusted() ? this.read(this.tenants, tenantId) : null;
+  }
+
+  putTenant(stamp: MemoryStamp, tenantId: string, state: CachedTenantState): void {
+    if (this.mayKeep(stamp)) this.write(this.tenants, tenantId, state);
+  }
+
   putToken(stamp: MemoryStamp, tokenHash: string, state: CachedTokenState): void {
     if (this.mayKeep(stamp)) this.write(this.tokens, tokenHash, state);
   }
@@ -79,8 +93,9 @@ export class VerdictMemory {
   }
 
   /** Forgets what the invalidation names; every load in flight is then used once and not kept. */
-  evict(invalidation: Pick<CacheInvalidation, 'tokens' | 'members'>): void {
+  evict(invalidation: Pick<CacheInvalidation, 'tokens' | 'members'> & { tenants?: string[] }): void {
     this.generation += 1;
+    for (const tenantId of invalidation.tenants ?? []) this.remove(this.tenants, tenantId);
     for (const hash of invalidation.tokens) this.remove(this.tokens, hash);
     for (const { tenantId, userId } of invalidation.members) {
       this.remove(this.members, memberKey(tenantId, userId));
@@ -92,6 +107,7 @@ export class VerdictMemory {
     this.generation += 1;
     this.tokens.clear();
     this.members.clear();
+    this.tenants.clear();
     this.bytes = 0;
   }
 
@@ -122,11 +138,10 @@ export class VerdictMemory {
     }
   }
 
-  /** Drops the least recently used entry of the larger map. */
+  /** Drops the least recently used entry of the largest map. */
   private evictOldest(): boolean {
-    const map: Map<string, Entry<unknown>> = this.tokens.size >= this.members.size
-      ? this.tokens
-      : this.members;
+    const maps: Map<string, Entry<unknown>>[] = [this.tokens, this.members, this.tenants];
+    const map = maps.reduce((largest, m) => (m.size > largest.size ? m : largest));
     const oldest = map.keys().next();
     if (oldest.done) return false;
     this.remove(map, oldest.value);

@@ -10,6 +10,7 @@ import { VERIFIER_CONFIG } from '../config';
 import { USAGE_EVENT_SINK } from '../usage/usage-event-sink';
 import { OWNER_DIRECTORY } from '../verification/owner-directory';
 import { REFUSAL_LIMITER, RefusalLimiter } from '../verification/refusal-limiter';
+import { TENANT_DIRECTORY } from '../verification/tenant-directory';
 import { TOKEN_STATE_CACHE } from '../verification/token-state-cache';
 import { TOKEN_STORE } from '../verification/token-store';
 import { VerificationModule } from '../verification/verification.module';
@@ -63,6 +64,8 @@ export async function verificationHttpApp(options: {
     .useValue(store)
     .overrideProvider(OWNER_DIRECTORY)
     .useValue(new InMemoryOwnerDirectory())
+    .overrideProvider(TENANT_DIRECTORY)
+    .useValue({ hasApiAccess: () => Promise.resolve(true) })
     .overrideProvider(REFUSAL_LIMITER)
     .useValue(new RefusalLimiter(countRefusals(options.refusalLimit, clock), clock.now))
     .overrideProvider(USAGE_EVENT_SINK)

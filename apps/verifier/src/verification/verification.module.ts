@@ -9,6 +9,7 @@ import { UsageModule } from '../usage/usage.module';
 import { CachedOwnerDirectory, OWNER_DIRECTORY } from './owner-directory';
 import { REFUSAL_LIMITER, RefusalLimiter } from './refusal-limiter';
 import { SealedCacheEntries } from './sealed-cache-entries';
+import { CachedTenantDirectory, TENANT_DIRECTORY } from './tenant-directory';
 import { RedisTokenStateCache, TOKEN_STATE_CACHE } from './token-state-cache';
 import { PostgresTokenStore, TOKEN_STORE } from './token-store';
 import { VerificationService } from './verification.service';
@@ -21,6 +22,7 @@ import { VerificationService } from './verification.service';
     { provide: TOKEN_STATE_CACHE, useClass: RedisTokenStateCache },
     { provide: TOKEN_STORE, useClass: PostgresTokenStore },
     { provide: OWNER_DIRECTORY, useClass: CachedOwnerDirectory },
+    { provide: TENANT_DIRECTORY, useClass: CachedTenantDirectory },
     { provide: CLOCK, useValue: systemClock },
     {
       provide: REFUSAL_LIMITER,

@@ -455,6 +455,48 @@ describe('VerificationService', () => {
       await expect(service.verify(token)).rejects.toMatchObject({ code: VerificationErrorCode.Unavailable });
     });
   });
+  describe('plans at use time (seed 004)', () => {
+    it('refuses every token of a tenant whose plan has no API access, as PLAN_INACTIVE, and records no use', async () => {
+      const withoutAccess = new VerificationService(
+        cache,
+        store,
+        usage,
+        settings,
+        clock.now,
+        owners,
+        refusals,
+        undefined,
+        { hasApiAccess: (tenantId) => Promise.resolve(tenantId !== 'lapsed') },
+      );
+      const lapsed = issued({ ...aTokenState().build(), tenantId: 'lapsed' });
+      const paying = issued({ ...aTokenState().build(), tenantId: 'paying' });
+      await expect(withoutAccess.verify(lapsed.token)).resolves.toMatchObject({
+        valid: false,
+        reason: VerifyReason.PlanInactive,
+        tenantId: 'lapsed',
+      });
+      expect(usage.record).not.toHaveBeenCalled();
+      await expect(withoutAccess.verify(paying.token)).resolves.toMatchObject({ valid: true });
+    });
+
+    it('gives no verdict when the tenant directory cannot be read', async () => {
+      const broken = new VerificationService(
+        cache,
+        store,
+        usage,
+        settings,
+        clock.now,
+        owners,
+        refusals,
+        undefined,
+        { hasApiAccess: () => Promise.reject(new Error('connection refused')) },
+      );
+      await expect(broken.verify(issued().token)).rejects.toMatchObject({
+        code: VerificationErrorCode.Unavailable,
+      });
+    });
+  });
+
   describe('memory, under the cache lease', () => {
     let trusted: boolean;
     let memory: VerdictMemory;

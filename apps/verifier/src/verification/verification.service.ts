@@ -13,6 +13,7 @@ import { UsageRecorder } from '../usage/usage-recorder';
 import { OWNER_DIRECTORY, type OwnerDirectory, type OwnerStanding } from './owner-directory';
 import { ReadThroughCache } from './read-through-cache';
 import { REFUSAL_LIMITER, type RefusalLimiter } from './refusal-limiter';
+import { TENANT_DIRECTORY, type TenantDirectory } from './tenant-directory';
 import { TOKEN_STATE_CACHE, type TokenStateCache } from './token-state-cache';
 import { TOKEN_STORE, type TokenStore } from './token-store';
 import { VerificationError } from './verification.errors';
@@ -40,6 +41,7 @@ export class VerificationService {
   private readonly logger = new Logger(VerificationService.name);
   private readonly tokenStates: ReadThroughCache<string, CachedTokenState>;
   private readonly memory: VerdictMemory;
+  private readonly tenants: TenantDirectory;
   /** Loads in flight by token hash, each with the memory stamp it started under. */
   private readonly loading = new Map<string, { stamp: MemoryStamp; state: Promise<CachedTokenState> }>();
 
@@ -52,7 +54,9 @@ export class VerificationService {
     @Inject(OWNER_DIRECTORY) private readonly owners: OwnerDirectory,
     @Inject(REFUSAL_LIMITER) private readonly refusals: Pick<RefusalLimiter, 'blockedFor' | 'refused'>,
     @Optional() @Inject(VerdictMemory) memory?: VerdictMemory,
+    @Optional() @Inject(TENANT_DIRECTORY) tenants?: TenantDirectory,
   ) {
+    this.tenants = tenants ?? { hasApiAccess: () => Promise.resolve(true) };
     this.memory = memory ?? new VerdictMemory({ trusted: () => false }, NO_MEMORY);
     this.tokenStates = new ReadThroughCache(cache, {
       name: 'token-state',
@@ -85,7 +89,10 @@ export class VerificationService {
     const now = this.clock();
     let verdict = judge(state, now);
     if (verdict.valid && state.found) {
-      verdict = authorize(state, await this.standingOf(state), needs, this.settings.TOKEN_SCOPE_CATALOG);
+      const [apiAccess, standing] = await Promise.all([this.accessOf(state), this.standingOf(state)]);
+      verdict = apiAccess
+        ? authorize(state, standing, needs, this.settings.TOKEN_SCOPE_CATALOG)
+        : { valid: false, reason: VerifyReason.PlanInactive, ...identityOf(state) };
     }
     if (verdict.valid && state.found) this.usage.record(state.tokenId, state.tenantId, now);
     this.logger.debug({
@@ -106,6 +113,16 @@ export class VerificationService {
     if (blockedFor > 0) throw VerificationError.rateLimited(blockedFor);
     void this.refusals.refused(caller);
     return verdict;
+  }
+
+  /** Whether the tenant's plan includes API access now (seed 004). */
+  private async accessOf(state: { tenantId: string }): Promise<boolean> {
+    try {
+      return await this.tenants.hasApiAccess(state.tenantId);
+    } catch (error) {
+      this.logger.error(`tenant directory unavailable, refusing to answer: ${messageOf(error)}`);
+      throw VerificationError.unavailable();
+    }
   }
 
   private async standingOf(state: { tenantId: string; ownerId: string }): Promise<OwnerStanding> {
