@@ -62,9 +62,34 @@ export class ServiceProcess {
     return service;
   }
 
+  /** The operating system's process id (for /proc and signals). */
+  get pid(): number {
+    return this.child.pid ?? 0;
+  }
+
+  /** Freezes the process (SIGSTOP) as a long GC pause or a stalled host would: sockets stay open. */
+  pause(): void {
+    this.child.kill('SIGSTOP');
+  }
+
+  /** Lets a paused process run again (SIGCONT). */
+  resume(): void {
+    this.child.kill('SIGCONT');
+  }
+
+  /** Resident set size in bytes, from /proc/<pid>/status (VmRSS). */
+  rssBytes(): number {
+    const status = readFileSync(`/proc/${this.pid}/status`, 'utf8');
+    const kb = /^VmRSS:\s+(\d+)\s+kB$/m.exec(status)?.[1];
+    if (kb === undefined) throw new Error(`no VmRSS for ${this.name} (pid ${this.pid})`);
+    return Number(kb) * 1024;
+  }
+
   /** Graceful stop (SIGTERM): resolves with the exit code once the service has drained and exited. */
   async stop(timeoutMs = 30_000): Promise<number | null> {
     if (this.child.exitCode !== null || this.child.signalCode !== null) return this.exited;
+    // A paused process would not see the SIGTERM until resumed.
+    this.child.kill('SIGCONT');
     this.child.kill('SIGTERM');
     const timer = setTimeout(() => this.child.kill('SIGKILL'), timeoutMs);
     try {

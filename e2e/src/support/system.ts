@@ -5,6 +5,34 @@ import { VerifierGrpcClient } from './verifier-grpc-client';
 
 let systems = 0;
 
+/** What a caller's operation needs, beyond a valid token (POST /v1/verify body, gRPC request). */
+export interface VerifyNeeds {
+  requiredScopes?: string[];
+  resource?: string;
+  callerEnforcesResources?: boolean;
+}
+
+/** One verifier process of a system, with its own ports, instance id and gRPC client. */
+export interface VerifierInstance {
+  /** The current process (`restart` replaces it). */
+  readonly process: ServiceProcess;
+  /** Base URL of its HTTP listener. */
+  readonly url: string;
+  /** Its VERIFIER_INSTANCE_ID. */
+  readonly instanceId: string;
+  readonly grpc: VerifierGrpcClient;
+  /** POST /v1/verify on this verifier. */
+  verifyHttp(token: unknown, needs?: VerifyNeeds): request.Test;
+  /** Stops it (gracefully) and starts it again on the same ports with the same environment. */
+  restart(): Promise<ServiceProcess>;
+  stop(): Promise<void>;
+}
+
+export interface VerifierOptions {
+  /** Environment overrides for this verifier only, on top of the system's. */
+  env?: Record<string, string>;
+}
+
 export interface RunningSystem {
   /** The current process of each service: `restart` replaces it. */
   readonly issuer: ServiceProcess;
@@ -20,6 +48,13 @@ export interface RunningSystem {
   /** POST /v1/verify on the verifier's HTTP twin. */
   verifyHttp(token: unknown): request.Test;
   /**
+   * Every verifier process of the system: the first is `verifier` (with `grpc`), then those started
+   * with `verifiers` or `startVerifier`.
+   */
+  readonly verifiers: readonly VerifierInstance[];
+  /** Starts one more verifier with the system's environment, its own ports and instance id. */
+  startVerifier(options?: VerifierOptions): Promise<VerifierInstance>;
+  /**
    * Stops one service (gracefully; at once if it was killed or has crashed) and starts it again on the
    * same port with the same environment and consumer groups; resolves with the new process once ready.
    */
@@ -30,6 +65,8 @@ export interface RunningSystem {
 export interface SystemOptions {
   /** Environment overrides for every service (e.g. shorter intervals). */
   env?: Record<string, string>;
+  /** How many verifier processes to run (default 1), each with its own ports and instance id. */
+  verifiers?: number;
 }
 
 /**
@@ -98,6 +135,80 @@ export async function startSystem(options: SystemOptions = {}): Promise<RunningS
   const services: Record<ServiceName, ServiceProcess> = { issuer, verifier, worker };
   const grpc = new VerifierGrpcClient(`127.0.0.1:${grpcPort}`);
   const secret = process.env.ADMIN_JWT_SECRET ?? '';
+  const instance = (
+    url: string,
+    instanceId: string,
+    verifierGrpc: VerifierGrpcClient,
+    current: () => ServiceProcess,
+    restart: () => Promise<ServiceProcess>,
+  ): VerifierInstance => ({
+    get process() {
+      return current();
+    },
+    url,
+    instanceId,
+    grpc: verifierGrpc,
+    verifyHttp: (token, needs = {}) =>
+      request(url)
+        .post('/v1/verify')
+        .send({ token, ...needs }),
+    restart,
+    stop: async () => {
+      await current().stop();
+    },
+  });
+  const restartService = async (name: ServiceName) => {
+    await services[name].stop();
+    services[name] = await start(name);
+    return services[name];
+  };
+  const verifiers: VerifierInstance[] = [
+    instance(
+      `http://127.0.0.1:${verifierPort}`,
+      env.VERIFIER_INSTANCE_ID ?? '',
+      grpc,
+      () => services.verifier,
+      () => restartService('verifier'),
+    ),
+  ];
+  const startVerifier = async (verifierOptions: VerifierOptions = {}) => {
+    const [httpPort, extraGrpcPort] = await Promise.all([freePort(), freePort()]);
+    const instanceId = `verifier-${runId}-${n}-${verifiers.length + 1}`;
+    const extraEnv = {
+      ...serviceEnv.verifier,
+      ...verifierOptions.env,
+      VERIFIER_HTTP_PORT: String(httpPort),
+      VERIFIER_GRPC_URL: `127.0.0.1:${extraGrpcPort}`,
+      VERIFIER_INSTANCE_ID: instanceId,
+    };
+    let current = await ServiceProcess.start('verifier', httpPort, extraEnv);
+    const extra = instance(
+      `http://127.0.0.1:${httpPort}`,
+      instanceId,
+      new VerifierGrpcClient(`127.0.0.1:${extraGrpcPort}`),
+      () => current,
+      async () => {
+        await current.stop();
+        current = await ServiceProcess.start('verifier', httpPort, extraEnv);
+        return current;
+      },
+    );
+    verifiers.push(extra);
+    return extra;
+  };
+  const close = async () => {
+    verifiers.forEach((verifier) => verifier.grpc.close());
+    await Promise.all([
+      ...Object.values(services).map((service) => service.stop()),
+      ...verifiers.slice(1).map((verifier) => verifier.stop()),
+    ]);
+  };
+  try {
+    for (let k = 1; k < (options.verifiers ?? 1); k++) await startVerifier();
+  } catch (error) {
+    await close();
+    throw error;
+  }
   return {
     get issuer() {
       return services.issuer;
@@ -113,15 +224,10 @@ export async function startSystem(options: SystemOptions = {}): Promise<RunningS
     env,
     adminAuth: async (claims) => `Bearer ${await signAdminJwt(secret, claims)}`,
     verifyHttp: (token) => request(services.verifier.url).post('/v1/verify').send({ token }),
-    restart: async (name) => {
-      await services[name].stop();
-      services[name] = await start(name);
-      return services[name];
-    },
-    close: async () => {
-      grpc.close();
-      await Promise.all(Object.values(services).map((service) => service.stop()));
-    },
+    verifiers,
+    startVerifier,
+    restart: restartService,
+    close,
   };
 }
 
