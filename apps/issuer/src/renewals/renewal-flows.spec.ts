@@ -53,6 +53,8 @@ function aToken(changes: Partial<Token> = {}): Token {
     tokenHash: 'a'.repeat(64),
     createdBy: 'alice',
     createdByEmail: 'alice@acme.test',
+    issuedBy: 'alice',
+    issuedByEmail: 'alice@acme.test',
     createdAt: new Date(now - 7 * DAY),
     expiresAt: new Date(now + 83 * DAY),
     status: 'active',
