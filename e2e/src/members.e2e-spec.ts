@@ -132,7 +132,9 @@ describe('members', () => {
     expect(refused.body.code).toBe('FORBIDDEN_ROLE');
     await issuer().get('/v1/tokens').set('Authorization', alan).expect(200);
 
-    const event = await tap.next((e) => e.type === EventType.MemberRoleChanged && e.subject === 'alan');
+    const event = await tap.next(
+      (e) => e.type === EventType.MemberRoleChanged && e.subject === 'alan' && e.tenantId === TENANT,
+    );
     expect(event).toMatchObject({
       tenantId: TENANT,
       source: 'latchkey/issuer',
@@ -160,7 +162,9 @@ describe('members', () => {
       'MEMBER_REMOVED',
     );
 
-    const event = await tap.next((e) => e.type === EventType.MemberRemoved && e.subject === 'rita');
+    const event = await tap.next(
+      (e) => e.type === EventType.MemberRemoved && e.subject === 'rita' && e.tenantId === TENANT,
+    );
     expect(event).toMatchObject({ tenantId: TENANT, data: { userId: 'rita', removedBy: 'olivia' } });
     const list = await issuer().get('/v1/members').set('Authorization', olivia).expect(200);
     expect(list.body.items).toContainEqual(expect.objectContaining({ userId: 'rita', status: 'removed' }));
