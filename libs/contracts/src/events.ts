@@ -41,6 +41,8 @@ export const tokenCreatedData = z.object({
   scopes: z.array(z.string()).optional(),
   resources: z.array(z.string()).optional(),
   purpose: z.enum(['integration', 'agent']).optional(),
+  /** The rights preset the scopes came from (seed 003); null for custom scopes, absent in older events. */
+  rights: z.enum(TOKEN_RIGHTS).nullable().optional(),
   /** The creator's email at creation, for expiry reminders. */
   createdByEmail: z.string().nullable().optional(),
   /** Auto-renewal settings and the first due time; null or absent when the token does not auto-renew. */

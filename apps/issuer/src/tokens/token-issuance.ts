@@ -115,6 +115,7 @@ export class TokenIssuance {
         scopes: record.scopes,
         resources: record.resources,
         purpose: record.purpose,
+        rights: record.rights,
         createdByEmail: record.createdByEmail,
         autoRenewal: autoRenewalScheduleOf(record),
         performedBy: fields.performedBy ?? record.createdBy,

@@ -1,5 +1,6 @@
 import type { AdminPrincipal } from '../auth/admin-principal';
-import { carla, tokenUseCases } from './testing/token-use-cases';
+import { EventType } from '@latchkey/contracts';
+import { carla, eventsOf, tokenUseCases } from './testing/token-use-cases';
 import { assertKnownResources, chooseScopes } from './token-rules';
 import { TokenErrorCode } from './tokens.errors';
 
@@ -75,7 +76,7 @@ describe('assertKnownResources', () => {
 
 describe('CreateToken with rights and applications', () => {
   it('records the preset on the token and in its view; custom scopes show null', async () => {
-    const { tokens, create } = tokenUseCases();
+    const { db, tokens, create } = tokenUseCases();
     const reader = await create.execute(carla, { name: 'reporting', rights: 'read' });
     expect(reader).toMatchObject({ rights: 'read', scopes: ['projects:read'] });
     const writer = await create.execute(carla, { name: 'sync', rights: 'read_write' });
@@ -83,6 +84,12 @@ describe('CreateToken with rights and applications', () => {
     const custom = await create.execute(carla, { name: 'custom', scopes: ['projects:write'] });
     expect(custom).toMatchObject({ rights: null, scopes: ['projects:write'] });
     expect(tokens.rows.map((t) => t.rights)).toEqual(['read', 'read_write', null]);
+    // The audit log's token.created entry says which preset was granted.
+    expect(eventsOf(db, EventType.TokenCreated).map((e) => e.data.rights)).toEqual([
+      'read',
+      'read_write',
+      null,
+    ]);
   });
 
   it("applies the tenant's default preset, read unless it chose otherwise", async () => {
