@@ -491,6 +491,65 @@ describe('console', () => {
     await shot('token-owner-inactive');
   });
 
+  it('keeps an applications catalog in Settings and offers it, with the least rights preselected, on create (seed 003)', async () => {
+    const rightsTenant = `${tenant}-rights`;
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await page.getByLabel('Tenant').fill(rightsTenant);
+    await page.getByLabel('User').fill('olga');
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('heading', { name: 'API tokens' }).waitFor();
+
+    await page.getByRole('link', { name: 'Tenant settings' }).click();
+    for (const [id, name] of [
+      ['crm', 'CRM'],
+      ['billing', 'Billing portal'],
+    ]) {
+      await page.getByLabel('Application id').fill(id);
+      await page.getByLabel('Display name').fill(name);
+      await page.getByRole('button', { name: 'Add', exact: true }).click();
+    }
+    await page.getByRole('button', { name: 'Save applications' }).click();
+    await page.getByRole('status').filter({ hasText: 'Applications saved.' }).waitFor();
+    const defaults = page.getByRole('radiogroup', { name: /Rights a new token gets/ });
+    expect(await defaults.getByRole('radio', { name: /Read only/ }).isChecked()).toBe(true);
+    await shot('applications');
+
+    await page.getByRole('link', { name: 'API tokens' }).click();
+    await page.getByRole('button', { name: 'Create token' }).click();
+    const dialog = page.getByRole('dialog');
+    await dialog.getByLabel('Token name').fill('crm-reader');
+    const rights = dialog.getByRole('radiogroup', { name: /Rights/ });
+    expect(await rights.getByRole('radio', { name: /Read only/ }).isChecked()).toBe(true);
+    await dialog.getByRole('combobox', { name: 'Applications' }).click();
+    await page.getByRole('option', { name: 'CRM' }).click();
+    await page.keyboard.press('Escape');
+    await shot('create-token-rights');
+    await dialog.getByRole('button', { name: 'Create token' }).click();
+    const plaintext = (await dialog.getByTestId('token-plaintext').textContent())?.trim() ?? '';
+    await dialog.getByRole('button', { name: /I have stored it/ }).click();
+    await dialog.waitFor({ state: 'detached' });
+
+    const owner = await system.adminAuth({ tenantId: rightsTenant, userId: 'olga', role: 'owner' });
+    const list = await request(system.issuer.url).get('/v1/tokens').set('Authorization', owner).expect(200);
+    expect(list.body.items).toEqual([
+      expect.objectContaining({ name: 'crm-reader', rights: 'read', resources: ['crm'] }),
+    ]);
+    const verdict = async (needs: Record<string, unknown>) =>
+      (
+        await request(system.verifier.url)
+          .post('/v1/verify')
+          .send({ token: plaintext, ...needs })
+          .expect(200)
+      ).body as { valid: boolean; reason: string };
+    expect(await verdict({ resource: 'crm', requiredScopes: ['projects:read'] })).toMatchObject({
+      valid: true,
+    });
+    expect(await verdict({ resource: 'crm', requiredScopes: ['projects:write'] })).toMatchObject({
+      reason: 'INSUFFICIENT_SCOPE',
+    });
+    expect(await verdict({ resource: 'billing' })).toMatchObject({ reason: 'RESOURCE_FORBIDDEN' });
+  });
+
   it('has no serious or critical accessibility violation (axe-core) on any page it showed', () => {
     expect(checked).toEqual(
       expect.arrayContaining([
@@ -513,6 +572,8 @@ describe('console', () => {
         'token-name-warning',
         'tokens-age-status',
         'token-owner-inactive',
+        'applications',
+        'create-token-rights',
       ]),
     );
     expect(grave).toEqual([]);

@@ -175,7 +175,7 @@ describe('members', () => {
 
   it('lets admins set admin or member on non-owners, never grant or revoke owner', async () => {
     const adam = await signIn('adam', 'admin');
-    const maxsToken = await tokenOf(await signIn('max', 'member'), { name: 'max-script' });
+    const maxsToken = await tokenOf(await signIn('max', 'member'), { name: 'max-script', scopes: ['*'] });
     expect((await verdict(maxsToken)).effectivePermissions).toEqual(MEMBER_PERMISSIONS);
     const patch = (userId: string, role: string) =>
       issuer().patch(`/v1/members/${userId}`).set('Authorization', adam).send({ role });

@@ -26,6 +26,8 @@ export const MEMBER_ROLES = ['owner', 'admin', 'member'] as const;
 export const TOKEN_ISSUANCE_POLICIES = ['all_members', 'admins_only'] as const;
 export const TOKEN_VISIBILITY_POLICIES = ['admins_see_all', 'own_tokens_only'] as const;
 export const ADMIN_REVOCATION_POLICIES = ['any_token', 'agent_tokens_only'] as const;
+/** Token rights presets (seed 003: "read & write or only read"); permissions.ts maps them to scopes. */
+export const TOKEN_RIGHTS = ['read', 'read_write'] as const;
 
 const isoTime = isoInstant;
 
@@ -39,6 +41,8 @@ export const tokenCreatedData = z.object({
   scopes: z.array(z.string()).optional(),
   resources: z.array(z.string()).optional(),
   purpose: z.enum(['integration', 'agent']).optional(),
+  /** The rights preset the scopes came from (seed 003); null for custom scopes, absent in older events. */
+  rights: z.enum(TOKEN_RIGHTS).nullable().optional(),
   /** The creator's email at creation, for expiry reminders. */
   createdByEmail: z.string().nullable().optional(),
   /** Auto-renewal settings and the first due time; null or absent when the token does not auto-renew. */
@@ -109,10 +113,14 @@ const tenantPolicyFields = z.object({
   tokenIssuance: z.enum(TOKEN_ISSUANCE_POLICIES).optional(),
   tokenVisibility: z.enum(TOKEN_VISIBILITY_POLICIES).optional(),
   adminRevocation: z.enum(ADMIN_REVOCATION_POLICIES).optional(),
+  /** The rights preset a create request without `rights` or `scopes` gets (seed 002: "Grant the least"). */
+  defaultRights: z.enum(TOKEN_RIGHTS).optional(),
+  /** The tenant's catalog of applications/projects a token's resources are chosen from (seed 003). */
+  applications: z.array(z.object({ id: z.string(), name: z.string() })).optional(),
 });
 
 export const tenantPolicyChangedData = z.object({
-  /** The owner who changed it. */
+  /** The owner (or, for the applications catalog, the owner or admin) who changed it. */
   changedBy: z.string(),
   /** The fields that changed, with their new values. */
   changes: tenantPolicyFields,

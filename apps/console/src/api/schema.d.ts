@@ -72,6 +72,30 @@ export interface paths {
     patch: operations['TenantPolicyController_update'];
     trace?: never;
   };
+  '/v1/tenant/applications': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * Show the tenant's applications catalog and default rights preset
+     * @description Every role (the create dialog offers both). A tenant with an empty catalog accepts any resource id on new tokens.
+     */
+    get: operations['TenantApplicationsController_get'];
+    /**
+     * Replace the tenant's applications catalog
+     * @description Owners and admins (others get 403 `FORBIDDEN_ROLE`). From then on a new token's `resources` must be ids from the catalog (422 `UNKNOWN_RESOURCE`); an empty list returns to free-form resource ids. Existing tokens keep their resources. A change is announced (`dev.latchkey.tenant.policy-changed`, field `applications`) and recorded in the audit log as `tenant.policy_changed`, with the catalog before and after. Errors: 400 `VALIDATION_FAILED` (duplicate ids, a blank name, more than 200 entries).
+     */
+    put: operations['TenantApplicationsController_replace'];
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/v1/tokens': {
     parameters: {
       query?: never;
@@ -87,7 +111,7 @@ export interface paths {
     put?: never;
     /**
      * Create a token
-     * @description The response carries the plaintext `token`, once. Errors: 400 `EXPIRY_CONFLICT`, `EXPIRY_IN_PAST`, `UNKNOWN_SCOPE`, `CALLBACK_URL_REFUSED` (with a `reason`); 402 `UPGRADE_REQUIRED`; 403 `EMAIL_NOT_VERIFIED`, `SCOPE_NOT_GRANTED`, `POLICY_ISSUANCE_ADMINS_ONLY` (a member, when the tenant's `tokenIssuance` is `admins_only`); 409 `SIGNING_SECRET_REQUIRED` (auto-renewal needs a signing secret: `POST /v1/tenant/signing-secrets`); 422 `POLICY_EXPIRY_REQUIRED`, `POLICY_MAX_LIFETIME_EXCEEDED`, `MAX_LIFETIME_EXCEEDED`, `TOKEN_LIMIT_REACHED`.
+     * @description The response carries the plaintext `token`, once. Errors: 400 `EXPIRY_CONFLICT`, `EXPIRY_IN_PAST`, `UNKNOWN_SCOPE`, `RIGHTS_SCOPES_CONFLICT` (both `rights` and `scopes`), `CALLBACK_URL_REFUSED` (with a `reason`); 402 `UPGRADE_REQUIRED`; 403 `EMAIL_NOT_VERIFIED`, `SCOPE_NOT_GRANTED`, `POLICY_ISSUANCE_ADMINS_ONLY` (a member, when the tenant's `tokenIssuance` is `admins_only`); 409 `SIGNING_SECRET_REQUIRED` (auto-renewal needs a signing secret: `POST /v1/tenant/signing-secrets`); 422 `POLICY_EXPIRY_REQUIRED`, `POLICY_MAX_LIFETIME_EXCEEDED`, `MAX_LIFETIME_EXCEEDED`, `TOKEN_LIMIT_REACHED`, `UNKNOWN_RESOURCE` (a resource outside the tenant's applications catalog, when it has entries; with `unknown` and `applications`).
      */
     post: operations['TokensController_create'];
     delete?: never;
@@ -419,6 +443,12 @@ export interface components {
        * @enum {string}
        */
       adminRevocation: 'any_token' | 'agent_tokens_only';
+      /**
+       * @description The rights preset a token created with neither `rights` nor `scopes` gets, and the one the console preselects: `read` (default; seed 002: "Grant the least"), every `:read` scope of the catalog, or `read_write`, the whole catalog. A member asking for neither under `read_write` gets `read`, all a member's role allows.
+       * @example read
+       * @enum {string}
+       */
+      defaultRights: 'read' | 'read_write';
     };
     UpdateTenantPolicyDto: {
       /**
@@ -446,6 +476,37 @@ export interface components {
        * @enum {string}
        */
       adminRevocation?: 'any_token' | 'agent_tokens_only';
+      /**
+       * @description The rights preset a token created with neither `rights` nor `scopes` gets, and the one the console preselects: `read` (default; seed 002: "Grant the least"), every `:read` scope of the catalog, or `read_write`, the whole catalog. A member asking for neither under `read_write` gets `read`, all a member's role allows.
+       * @enum {string}
+       */
+      defaultRights?: 'read' | 'read_write';
+    };
+    ApplicationDto: {
+      /**
+       * @description The id a token's `resources` name and the verifiers compare with the caller's resource.
+       * @example proj_42
+       */
+      id: string;
+      /**
+       * @description What people see in the console; trimmed, not blank.
+       * @example Billing portal
+       */
+      name: string;
+    };
+    ApplicationsResponse: {
+      /** @description The tenant's applications/projects, in order. When not empty, a new token's `resources` must be ids from it (422 `UNKNOWN_RESOURCE`); when empty, any resource id is accepted. */
+      applications: components['schemas']['ApplicationDto'][];
+      /**
+       * @description The rights preset a token created with neither `rights` nor `scopes` gets, and the one the console preselects: `read` (default; seed 002: "Grant the least"), every `:read` scope of the catalog, or `read_write`, the whole catalog. A member asking for neither under `read_write` gets `read`, all a member's role allows.
+       * @example read
+       * @enum {string}
+       */
+      defaultRights: 'read' | 'read_write';
+    };
+    ReplaceApplicationsDto: {
+      /** @description Every application/project of the tenant (replaces the catalog); ids unique. An empty list clears the catalog: tokens' `resources` are then free-form ids again. */
+      applications: components['schemas']['ApplicationDto'][];
     };
     AutoRenewalDto: {
       /**
@@ -489,14 +550,20 @@ export interface components {
        */
       expiresAt?: string;
       /**
-       * @description What the token may do: catalog scopes (`<resource>:read|write`) or `*`, everything its owner can do. Omitted: `["*"]`. An unknown scope is 400 `UNKNOWN_SCOPE`; one beyond your role, 403 `SCOPE_NOT_GRANTED`.
+       * @description What the token may do: catalog scopes (`<resource>:read|write`) or `*`, everything its owner can do. Give this or `rights`, not both (400 `RIGHTS_SCOPES_CONFLICT`); with neither, the tenant's default rights preset applies (`GET /v1/tenant/applications`). An unknown scope is 400 `UNKNOWN_SCOPE`; one beyond your role, 403 `SCOPE_NOT_GRANTED`.
        * @example [
        *       "projects:read"
        *     ]
        */
       scopes?: string[];
       /**
-       * @description Restricts the token to these resource ids (e.g. project ids); omitted or empty: no restriction.
+       * @description A rights preset instead of `scopes` (seed 003): `read`, every `:read` scope of the scope catalog, or `read_write`, the whole catalog. Give this or `scopes`, not both (400 `RIGHTS_SCOPES_CONFLICT`). With neither, the tenant's `defaultRights` applies (`read` unless its owners chose otherwise; a member always gets `read` that way). `read_write` asked by a member is 403 `SCOPE_NOT_GRANTED`. The token shows the preset it was created with as `rights` (null for custom scopes).
+       * @example read
+       * @enum {string}
+       */
+      rights?: 'read' | 'read_write';
+      /**
+       * @description Restricts the token to these resource ids (e.g. project ids); omitted or empty: no restriction. When the tenant keeps an applications catalog (`GET /v1/tenant/applications`), each id must be in it (422 `UNKNOWN_RESOURCE`); with an empty catalog any id is accepted.
        * @example [
        *       "proj_42"
        *     ]
@@ -637,6 +704,12 @@ export interface components {
        */
       scopes: string[];
       /**
+       * @description The rights preset the token was created with (`read` or `read_write`, seed 003), which `scopes` spells out; null when it was created with custom scopes (or before presets existed).
+       * @example read
+       * @enum {string|null}
+       */
+      rights: 'read' | 'read_write' | null;
+      /**
        * @description Resource ids it is restricted to; empty: none.
        * @example []
        */
@@ -733,6 +806,12 @@ export interface components {
        *     ]
        */
       scopes: string[];
+      /**
+       * @description The rights preset the token was created with (`read` or `read_write`, seed 003), which `scopes` spells out; null when it was created with custom scopes (or before presets existed).
+       * @example read
+       * @enum {string|null}
+       */
+      rights: 'read' | 'read_write' | null;
       /**
        * @description Resource ids it is restricted to; empty: none.
        * @example []
@@ -852,6 +931,12 @@ export interface components {
        *     ]
        */
       scopes: string[];
+      /**
+       * @description The rights preset the token was created with (`read` or `read_write`, seed 003), which `scopes` spells out; null when it was created with custom scopes (or before presets existed).
+       * @example read
+       * @enum {string|null}
+       */
+      rights: 'read' | 'read_write' | null;
       /**
        * @description Resource ids it is restricted to; empty: none.
        * @example []
@@ -1473,6 +1558,131 @@ export interface operations {
         };
         content: {
           'application/json': components['schemas']['TenantPolicyResponse'];
+        };
+      };
+      /** @description Invalid request: `VALIDATION_FAILED` (with `errors`), `MALFORMED_BODY`, `BODY_TOO_DEEP` (JSON nested over 64 levels), `INVALID_CHARACTERS` (a control character or lone surrogate in path, query, body or admin JWT), or a rule named in the description. */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDetails'];
+        };
+      };
+      /** @description No admin JWT (`UNAUTHENTICATED`), an invalid or expired one (`INVALID_ADMIN_TOKEN`), or an API token (`API_TOKEN_NOT_ACCEPTED`). */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDetails'];
+        };
+      };
+      /** @description Not allowed: a removed member (`MEMBER_REMOVED`), or a role or rule named in the description. */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDetails'];
+        };
+      };
+      /** @description The body is larger than the issuer accepts (`PAYLOAD_TOO_LARGE`). */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDetails'];
+        };
+      };
+      /** @description The body is not UTF-8 JSON (`UNSUPPORTED_MEDIA_TYPE`) or is compressed (`UNSUPPORTED_CONTENT_ENCODING`). */
+      415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDetails'];
+        };
+      };
+      /** @description Too many requests for the tenant (`RATE_LIMITED`, `ADMIN_API_RATE_LIMIT`); wait `Retry-After` seconds. */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDetails'];
+        };
+      };
+    };
+  };
+  TenantApplicationsController_get: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The catalog, in order, and the default preset. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ApplicationsResponse'];
+        };
+      };
+      /** @description No admin JWT (`UNAUTHENTICATED`), an invalid or expired one (`INVALID_ADMIN_TOKEN`), or an API token (`API_TOKEN_NOT_ACCEPTED`). */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDetails'];
+        };
+      };
+      /** @description Not allowed: a removed member (`MEMBER_REMOVED`), or a role or rule named in the description. */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDetails'];
+        };
+      };
+      /** @description Too many requests for the tenant (`RATE_LIMITED`, `ADMIN_API_RATE_LIMIT`); wait `Retry-After` seconds. */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDetails'];
+        };
+      };
+    };
+  };
+  TenantApplicationsController_replace: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['ReplaceApplicationsDto'];
+      };
+    };
+    responses: {
+      /** @description The catalog now in force. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ApplicationsResponse'];
         };
       };
       /** @description Invalid request: `VALIDATION_FAILED` (with `errors`), `MALFORMED_BODY`, `BODY_TOO_DEEP` (JSON nested over 64 levels), `INVALID_CHARACTERS` (a control character or lone surrogate in path, query, body or admin JWT), or a rule named in the description. */

@@ -15,7 +15,10 @@ export class FakeIssuer {
     tokenIssuance: 'all_members',
     tokenVisibility: 'admins_see_all',
     adminRevocation: 'any_token',
+    defaultRights: 'read',
   };
+  /** The tenant's applications catalog (`GET`/`PUT /v1/tenant/applications`), empty to start with. */
+  applications: Schemas['ApplicationDto'][] = [];
   /** The warnings the next created token's response carries (the issuer's name check, seed 004). */
   createWarnings: CreatedToken['warnings'] = [];
   private counter = 0;
@@ -39,6 +42,7 @@ export class FakeIssuer {
       status: 'active',
       usageCount: 0,
       scopes: ['*'],
+      rights: null,
       resources: [],
       purpose: 'integration',
       autoRenewal: null,
@@ -65,6 +69,11 @@ export class FakeIssuer {
     if (url.pathname === '/v1/tenant/policy') {
       if (input.method === 'PATCH') this.policy = { ...this.policy, ...(body as object) };
       return json(200, this.policy);
+    }
+    if (url.pathname === '/v1/tenant/applications') {
+      if (input.method === 'PUT')
+        this.applications = (body as { applications: Schemas['ApplicationDto'][] }).applications;
+      return json(200, { applications: this.applications, defaultRights: this.policy.defaultRights });
     }
     if (input.method === 'GET' && url.pathname === '/v1/tokens')
       return json(200, this.list(url.searchParams));

@@ -26,6 +26,8 @@ import { CacheEpoch1763900001000 } from './migrations/1763900001000-CacheEpoch';
 import { VerifierReadsTenantPlans1763900001050 } from './migrations/1763900001050-VerifierReadsTenantPlans';
 import { GovernancePolicy1763900001100 } from './migrations/1763900001100-GovernancePolicy';
 import { IssuedBy1763900001200 } from './migrations/1763900001200-IssuedBy';
+import { RightsAndApplications1763900001300 } from './migrations/1763900001300-RightsAndApplications';
+import { TenantApplication } from '../tenants/tenant-application.entity';
 
 export const ENTITIES = [
   Token,
@@ -37,6 +39,7 @@ export const ENTITIES = [
   SigningSecret,
   RenewalOffer,
   RenewalAttempt,
+  TenantApplication,
 ];
 export const MIGRATIONS = [
   InitialSchema1763900000000,
@@ -53,6 +56,7 @@ export const MIGRATIONS = [
   VerifierReadsTenantPlans1763900001050,
   GovernancePolicy1763900001100,
   IssuedBy1763900001200,
+  RightsAndApplications1763900001300,
 ];
 
 /** The name of the issuer's second, small pool (revocations and member removals only). */

@@ -193,7 +193,12 @@ describe('governanceOf', () => {
 });
 
 describe('policyChanges', () => {
-  const current = { requireExpiry: false, maxLifetimeDays: 90, ...DEFAULT_GOVERNANCE };
+  const current = {
+    requireExpiry: false,
+    maxLifetimeDays: 90,
+    ...DEFAULT_GOVERNANCE,
+    defaultRights: 'read' as const,
+  };
 
   it('keeps only the fields given whose value differs, with the values before', () => {
     expect(
@@ -207,6 +212,14 @@ describe('policyChanges', () => {
       changes: { maxLifetimeDays: null, tokenIssuance: 'admins_only' },
       previous: { maxLifetimeDays: 90, tokenIssuance: 'all_members' },
     });
+  });
+
+  it('reports a new default rights preset with the one before (seed 002: "Grant the least")', () => {
+    expect(policyChanges(current, { defaultRights: 'read_write' })).toEqual({
+      changes: { defaultRights: 'read_write' },
+      previous: { defaultRights: 'read' },
+    });
+    expect(policyChanges(current, { defaultRights: 'read' })).toEqual({ changes: {}, previous: {} });
   });
 
   it('finds nothing to change in a request that repeats the policy', () => {

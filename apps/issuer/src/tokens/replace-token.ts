@@ -82,6 +82,7 @@ export class ReplaceToken {
         description: plan.description,
         expiresAt,
         scopes: old.scopes,
+        rights: old.rights,
         resources: old.resources,
         purpose: old.purpose,
         replacesTokenId: old.id,

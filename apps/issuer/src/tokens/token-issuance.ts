@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
-import { type AutoRenewalSettings, EventType } from '@latchkey/contracts';
+import { type AutoRenewalSettings, EventType, type TokenRights } from '@latchkey/contracts';
 import { generateToken } from '@latchkey/token-format';
 import { ISSUER_CONFIG, type IssuerConfig } from '../config';
 import type { UnitOfWorkTx } from '../outbox/unit-of-work';
@@ -32,6 +32,8 @@ export interface NewTokenFields {
   description: string | null;
   expiresAt: Date | null;
   scopes: string[];
+  /** The rights preset the scopes came from; null or absent for custom scopes. */
+  rights?: TokenRights | null;
   resources: string[];
   purpose: TokenPurpose;
   replacesTokenId: string | null;
@@ -86,6 +88,7 @@ export class TokenIssuance {
       createdAt: now,
       expiresAt: fields.expiresAt,
       scopes: fields.scopes,
+      rights: fields.rights ?? null,
       resources: fields.resources,
       purpose: fields.purpose,
       status: 'active',
@@ -112,6 +115,7 @@ export class TokenIssuance {
         scopes: record.scopes,
         resources: record.resources,
         purpose: record.purpose,
+        rights: record.rights,
         createdByEmail: record.createdByEmail,
         autoRenewal: autoRenewalScheduleOf(record),
         performedBy: fields.performedBy ?? record.createdBy,

@@ -1,4 +1,4 @@
-import type { InternalTokenState } from '@latchkey/contracts';
+import type { InternalTokenState, TokenRights } from '@latchkey/contracts';
 import { type AutoRenewalColumns, autoRenewalScheduleOf, autoRenewalSettingsOf } from './auto-renewal';
 import type { Token, TokenPurpose } from './token.entity';
 
@@ -43,6 +43,8 @@ export interface TokenView {
   status: TokenStatus;
   usageCount: number;
   scopes: string[];
+  /** The rights preset the token was created with (seed 003); null for custom scopes. */
+  rights: TokenRights | null;
   resources: string[];
   purpose: TokenPurpose;
   /** Scheduled renewal with a callback (seed 003); null while it is off. */
@@ -109,6 +111,7 @@ export function toTokenView(token: Token, now = new Date()): TokenView {
     status: listedStatus(token, now),
     usageCount: token.usageCount,
     scopes: token.scopes,
+    rights: token.rights ?? null,
     resources: token.resources,
     purpose: token.purpose,
     autoRenewal: autoRenewalView(token),

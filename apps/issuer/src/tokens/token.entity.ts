@@ -1,4 +1,5 @@
 import { Check, Column, Entity, Index, PrimaryColumn, VirtualColumn } from 'typeorm';
+import type { TokenRights } from '@latchkey/contracts';
 
 /** Postgres bigint arrives as a string; usage counts stay far below 2^53. */
 const bigintAsNumber = { to: (value: number) => value, from: (value: string | null) => Number(value ?? 0) };
@@ -22,6 +23,7 @@ export function ownerActiveSql(alias: string): string {
 @Check('tokens_purpose_check', `"purpose" IN ('integration', 'agent')`)
 @Check('tokens_renewal_check', `("renewal_every_days" IS NULL) = ("renewal_callback_url" IS NULL)`)
 @Check('tokens_revocation_check', `("status" = 'revoked') = ("revoked_at" IS NOT NULL)`)
+@Check('tokens_rights_check', `"rights" IN ('read', 'read_write')`)
 @Index('tokens_tenant_created_idx', ['tenantId', 'createdAt'])
 @Index('tokens_tenant_status_idx', ['tenantId', 'status'])
 // At most one successor per token (rotation, renewal, auto-renewal).
@@ -107,6 +109,10 @@ export class Token {
   /** Resource ids the token is restricted to; empty means no restriction. */
   @Column('text', { array: true, default: () => "'{}'" })
   resources!: string[];
+
+  /** The rights preset the scopes came from (seed 003); null for custom scopes (and older tokens). */
+  @Column('varchar', { length: 16, nullable: true })
+  rights!: TokenRights | null;
 
   @Column('varchar', { length: 16, default: 'integration' })
   purpose!: TokenPurpose;

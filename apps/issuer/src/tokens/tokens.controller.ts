@@ -73,11 +73,14 @@ export class TokensController {
     summary: 'Create a token',
     description:
       'The response carries the plaintext `token`, once. Errors: 400 `EXPIRY_CONFLICT`, `EXPIRY_IN_PAST`, ' +
-      '`UNKNOWN_SCOPE`, `CALLBACK_URL_REFUSED` (with a `reason`); 402 `UPGRADE_REQUIRED`; 403 ' +
+      '`UNKNOWN_SCOPE`, `RIGHTS_SCOPES_CONFLICT` (both `rights` and `scopes`), `CALLBACK_URL_REFUSED` ' +
+      '(with a `reason`); 402 `UPGRADE_REQUIRED`; 403 ' +
       '`EMAIL_NOT_VERIFIED`, `SCOPE_NOT_GRANTED`, `POLICY_ISSUANCE_ADMINS_ONLY` (a member, when the ' +
       "tenant's `tokenIssuance` is `admins_only`); 409 `SIGNING_SECRET_REQUIRED` (auto-renewal needs a " +
       'signing secret: `POST /v1/tenant/signing-secrets`); 422 `POLICY_EXPIRY_REQUIRED`, ' +
-      '`POLICY_MAX_LIFETIME_EXCEEDED`, `MAX_LIFETIME_EXCEEDED`, `TOKEN_LIMIT_REACHED`.',
+      '`POLICY_MAX_LIFETIME_EXCEEDED`, `MAX_LIFETIME_EXCEEDED`, `TOKEN_LIMIT_REACHED`, `UNKNOWN_RESOURCE` (a ' +
+      "resource outside the tenant's applications catalog, when it has entries; with `unknown` and " +
+      '`applications`).',
   })
   @ApiCreatedResponse({ type: CreatedTokenResponse, description: 'The new token, with its plaintext.' })
   @ApiProblems(400, 402, 409, 413, 415, 422)

@@ -31,6 +31,9 @@ import { EditTokenDialog, RenewTokenDialog, RotateTokenDialog } from './TokenAct
 import { RevokeTokenDialog } from './RevokeTokenDialog';
 import { useMayRevoke } from './governance';
 
+/** The rights preset a token was created with (seed 003), or custom scopes. */
+const RIGHTS_LABEL = { read: 'Read only', read_write: 'Read & write', custom: 'Custom scopes' } as const;
+
 /** Token detail (seed 003): what the token is, its usage and renewals, and the action bar. */
 export function TokenDetailPage({ id }: { id: string }) {
   const api = useApi();
@@ -126,6 +129,7 @@ export function TokenDetailPage({ id }: { id: string }) {
           <RelativeTime iso={t.lastUsedAt} />
         </Fact>
         <Fact label="Usage count">{t.usageCount.toLocaleString('en')}</Fact>
+        <Fact label="Rights">{RIGHTS_LABEL[t.rights ?? 'custom']}</Fact>
         <Fact label="Scopes">{t.scopes.join(', ') || '—'}</Fact>
         <Fact label="Resources">{t.resources.length ? t.resources.join(', ') : 'All'}</Fact>
         <Fact label="Lineage">

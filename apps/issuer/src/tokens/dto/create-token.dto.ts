@@ -14,6 +14,7 @@ import {
   MaxLength,
   ValidateNested,
 } from 'class-validator';
+import { TOKEN_RIGHTS, type TokenRights } from '@latchkey/contracts';
 import { TOKEN_PURPOSES, type TokenPurpose } from '../token.entity';
 import { EXPIRY_CHOICES, type ExpiryChoice } from '../expiry';
 import { AutoRenewalDto } from './auto-renewal.dto';
@@ -87,7 +88,9 @@ export class CreateTokenDto {
     uniqueItems: true,
     description:
       'What the token may do: catalog scopes (`<resource>:read|write`) or `*`, everything its owner can do. ' +
-      'Omitted: `["*"]`. An unknown scope is 400 `UNKNOWN_SCOPE`; one beyond your role, 403 `SCOPE_NOT_GRANTED`.',
+      "Give this or `rights`, not both (400 `RIGHTS_SCOPES_CONFLICT`); with neither, the tenant's default " +
+      'rights preset applies (`GET /v1/tenant/applications`). An unknown scope is 400 `UNKNOWN_SCOPE`; one ' +
+      'beyond your role, 403 `SCOPE_NOT_GRANTED`.',
     example: ['projects:read'],
   })
   @IsOptional()
@@ -101,6 +104,21 @@ export class CreateTokenDto {
   })
   scopes?: string[];
 
+  /** A rights preset (seed 003: "read & write or only read") instead of scopes. */
+  @ApiPropertyOptional({
+    enum: TOKEN_RIGHTS,
+    description:
+      'A rights preset instead of `scopes` (seed 003): `read`, every `:read` scope of the scope catalog, or ' +
+      '`read_write`, the whole catalog. Give this or `scopes`, not both (400 `RIGHTS_SCOPES_CONFLICT`). ' +
+      "With neither, the tenant's `defaultRights` applies (`read` unless its owners chose otherwise; a " +
+      'member always gets `read` that way). `read_write` asked by a member is 403 `SCOPE_NOT_GRANTED`. The ' +
+      'token shows the preset it was created with as `rights` (null for custom scopes).',
+    example: 'read',
+  })
+  @OptionalNotNull()
+  @IsIn(TOKEN_RIGHTS)
+  rights?: TokenRights;
+
   /** Restricts the token to these resource ids (e.g. project ids); omitted or empty: no restriction. */
   @ApiPropertyOptional({
     type: 'array',
@@ -108,7 +126,9 @@ export class CreateTokenDto {
     maxItems: 100,
     uniqueItems: true,
     description:
-      'Restricts the token to these resource ids (e.g. project ids); omitted or empty: no restriction.',
+      'Restricts the token to these resource ids (e.g. project ids); omitted or empty: no restriction. When ' +
+      'the tenant keeps an applications catalog (`GET /v1/tenant/applications`), each id must be in it (422 ' +
+      '`UNKNOWN_RESOURCE`); with an empty catalog any id is accepted.',
     example: ['proj_42'],
   })
   @IsOptional()

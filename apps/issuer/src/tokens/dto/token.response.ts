@@ -1,4 +1,5 @@
 import { ApiProperty } from '@nestjs/swagger';
+import { TOKEN_RIGHTS, type TokenRights } from '@latchkey/contracts';
 import { TOKEN_PURPOSES, type TokenPurpose } from '../token.entity';
 import type { AgeWarning, TokenAutoRenewalView, TokenStatus, TokenView } from '../token-view';
 import type { ReplacedToken } from '../replace-token';
@@ -160,6 +161,16 @@ export class TokenResponse implements TokenView {
     example: ['*'],
   })
   scopes!: string[];
+
+  @ApiProperty({
+    enum: TOKEN_RIGHTS,
+    nullable: true,
+    description:
+      'The rights preset the token was created with (`read` or `read_write`, seed 003), which `scopes` ' +
+      'spells out; null when it was created with custom scopes (or before presets existed).',
+    example: 'read',
+  })
+  rights!: TokenRights | null;
 
   @ApiProperty({ type: [String], description: 'Resource ids it is restricted to; empty: none.', example: [] })
   resources!: string[];
