@@ -5,6 +5,7 @@ import type { ReplacedToken } from '../replace-token';
 import type { CreatedToken } from '../token-issuance';
 import { TokenWarningResponse } from './token-warning.response';
 import type { TokenPage } from '../token-queries';
+import type { TechnicalOwner } from '../technical-owner';
 import { TOKEN_STATUSES } from './list-tokens.query';
 
 /*
@@ -88,6 +89,14 @@ export class TokenAutoRenewalResponse implements TokenAutoRenewalView {
     example: '2026-12-23T14:00:00.000Z',
   })
   nextRenewalAt!: string | null;
+}
+
+export class TechnicalOwnerResponse implements TechnicalOwner {
+  @ApiProperty({ format: 'email', example: 'platform-team@example.com' })
+  email!: string;
+
+  @ApiProperty({ type: String, nullable: true, example: 'Platform team' })
+  name!: string | null;
 }
 
 export class TokenResponse implements TokenView {
@@ -200,6 +209,15 @@ export class TokenResponse implements TokenView {
     example: null,
   })
   replacedByTokenId!: string | null;
+
+  @ApiProperty({
+    type: TechnicalOwnerResponse,
+    nullable: true,
+    description:
+      'The technical owner (seed 004): whom to tell before rotating or revoking the token; mailed when it ' +
+      'is rotated or revoked. null: nobody named.',
+  })
+  technicalOwner!: TechnicalOwnerResponse | null;
 }
 
 export class TokenPageResponse implements TokenPage {
