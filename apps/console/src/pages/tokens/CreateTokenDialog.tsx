@@ -4,6 +4,7 @@ import { type FormEvent, useState } from 'react';
 import { useApi } from '../../api/ApiProvider';
 import { type CreatedToken, type Schemas, type Token, unwrap } from '../../api/client';
 import { ProblemAlert } from '../../components/common';
+import { TechnicalOwnerFields, useTechnicalOwnerForm } from './TechnicalOwner';
 import { AutoRenewalFields, useAutoRenewalForm } from './AutoRenewalFields';
 import { RevealToken } from './RevealToken';
 
@@ -84,6 +85,7 @@ function CreateTokenForm({
   const [scopes, setScopes] = useState<string[]>([]);
   const [resources, setResources] = useState<string[]>([]);
   const autoRenewal = useAutoRenewalForm(null);
+  const technicalOwner = useTechnicalOwnerForm(null);
 
   const create = useMutation({
     mutationFn: async () => {
@@ -95,6 +97,8 @@ function CreateTokenForm({
       if (resources.length) body.resources = resources;
       const renewal = autoRenewal.value();
       if (renewal) body.autoRenewal = renewal;
+      const owner = technicalOwner.value();
+      if (owner) body.technicalOwner = owner;
       return unwrap(await api.POST('/v1/tokens', { body }));
     },
     onSuccess: async (token) => {
@@ -177,6 +181,7 @@ function CreateTokenForm({
           onChange={setResources}
           clearable
         />
+        <TechnicalOwnerFields form={technicalOwner} />
         <AutoRenewalFields form={autoRenewal} />
         <Group justify="flex-end">
           <Button variant="default" onClick={onCancel}>

@@ -30,6 +30,7 @@ import { exactTime, shortDate } from '../../lib/time';
 import { EditTokenDialog, RenewTokenDialog, RotateTokenDialog } from './TokenActionDialogs';
 import { RevokeTokenDialog } from './RevokeTokenDialog';
 import { useMayRevoke } from './governance';
+import { CoordinationChecklist, technicalOwnerLabel } from './TechnicalOwner';
 
 /** Token detail (seed 003): what the token is, its usage and renewals, and the action bar. */
 export function TokenDetailPage({ id }: { id: string }) {
@@ -146,6 +147,9 @@ export function TokenDetailPage({ id }: { id: string }) {
             'Original token, not replaced'
           )}
         </Fact>
+        <Fact label="Technical owner">
+          {t.technicalOwner ? technicalOwnerLabel(t.technicalOwner) : 'None named'}
+        </Fact>
         <Fact label="Auto renewal">
           {t.autoRenewal ? (
             <>
@@ -158,6 +162,8 @@ export function TokenDetailPage({ id }: { id: string }) {
           )}
         </Fact>
       </SimpleGrid>
+
+      {t.status !== 'revoked' && <CoordinationChecklist token={t} />}
 
       <Title order={2} size="h4">
         Renewal history
