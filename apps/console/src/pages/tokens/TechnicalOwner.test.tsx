@@ -54,8 +54,8 @@ describe('technical owner (seed 004)', () => {
     await user.click(await screen.findByRole('button', { name: 'Create token' }));
     const dialog = await screen.findByRole('dialog');
     await user.type(within(dialog).getByLabelText(/Token name/), 'crm-integration');
-    await user.type(within(dialog).getByLabelText('Technical owner e-mail'), ' crm@acme.test ');
-    await user.type(within(dialog).getByLabelText('Technical owner name'), 'CRM team');
+    await user.type(within(dialog).getByLabelText('Technical owner (e-mail)'), ' crm@acme.test ');
+    await user.type(within(dialog).getByLabelText('Technical owner (person or team)'), 'CRM team');
     await user.click(within(dialog).getByRole('button', { name: 'Create token' }));
     await within(dialog).findByText(/only time the full token/);
     expect(issuer.requests.find((r) => r.method === 'POST')!.body).toMatchObject({

@@ -34,7 +34,7 @@ export function TechnicalOwnerFields({ form }: { form: ReturnType<typeof useTech
   return (
     <Group grow align="start">
       <TextInput
-        label="Technical owner e-mail"
+        label="Technical owner (e-mail)"
         type="email"
         placeholder="platform-team@example.com"
         description="Who uses this key; mailed when it is rotated or revoked. Optional."
@@ -43,7 +43,7 @@ export function TechnicalOwnerFields({ form }: { form: ReturnType<typeof useTech
         maxLength={254}
       />
       <TextInput
-        label="Technical owner name"
+        label="Technical owner (person or team)"
         placeholder="Platform team"
         value={form.name}
         onChange={(e) => form.setName(e.currentTarget.value)}
