@@ -1,5 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsEmail, IsNotEmpty, IsOptional, IsString, MaxLength, ValidateIf } from 'class-validator';
+import type { TechnicalOwner } from '../technical-owner';
 import { Trimmed } from './trimmed';
 
 export const MAX_TECHNICAL_OWNER_EMAIL_LENGTH = 254;
@@ -36,4 +37,13 @@ export class TechnicalOwnerDto {
   @IsString()
   @MaxLength(MAX_TECHNICAL_OWNER_NAME_LENGTH)
   name?: string | null;
+}
+
+/** A token's technical owner as the API shows it (`TokenResponse.technicalOwner`). */
+export class TechnicalOwnerResponse implements TechnicalOwner {
+  @ApiProperty({ format: 'email', example: 'platform-team@example.com' })
+  email!: string;
+
+  @ApiProperty({ type: String, nullable: true, example: 'Platform team' })
+  name!: string | null;
 }

@@ -3,9 +3,9 @@ import { TOKEN_PURPOSES, type TokenPurpose } from '../token.entity';
 import type { AgeWarning, TokenAutoRenewalView, TokenStatus, TokenView } from '../token-view';
 import type { ReplacedToken } from '../replace-token';
 import type { CreatedToken } from '../token-issuance';
+import { TechnicalOwnerResponse } from './technical-owner.dto';
 import { TokenWarningResponse } from './token-warning.response';
 import type { TokenPage } from '../token-queries';
-import type { TechnicalOwner } from '../technical-owner';
 import { TOKEN_STATUSES } from './list-tokens.query';
 
 /*
@@ -89,14 +89,6 @@ export class TokenAutoRenewalResponse implements TokenAutoRenewalView {
     example: '2026-12-23T14:00:00.000Z',
   })
   nextRenewalAt!: string | null;
-}
-
-export class TechnicalOwnerResponse implements TechnicalOwner {
-  @ApiProperty({ format: 'email', example: 'platform-team@example.com' })
-  email!: string;
-
-  @ApiProperty({ type: String, nullable: true, example: 'Platform team' })
-  name!: string | null;
 }
 
 export class TokenResponse implements TokenView {
