@@ -31,6 +31,14 @@ export const TOKEN_RIGHTS = ['read', 'read_write'] as const;
 
 const isoTime = isoInstant;
 
+/**
+ * A token's technical owner (seed 004): the person or team using it, told by mail when it is rotated or
+ * revoked. Token events carry it so that consumers know whom to tell; absent in older events, null when
+ * the token has none.
+ */
+export const technicalOwner = z.object({ email: z.string(), name: z.string().nullable() });
+export type TechnicalOwner = z.infer<typeof technicalOwner>;
+
 export const tokenCreatedData = z.object({
   tokenId: z.uuid(),
   name: z.string(),
@@ -52,6 +60,7 @@ export const tokenCreatedData = z.object({
    * renewed it (the owner, or the auto-renewal service). Absent in older events: read as `createdBy`.
    */
   performedBy: z.string().optional(),
+  technicalOwner: technicalOwner.nullable().optional(),
 });
 
 export const tokenRevokedData = z.object({
@@ -61,6 +70,8 @@ export const tokenRevokedData = z.object({
   revokedAt: isoTime,
   /** The token's owner (its creator), told when someone else revokes it. Absent in older events. */
   ownerId: z.string().optional(),
+  /** Told by mail of the revocation (seed 004). */
+  technicalOwner: technicalOwner.nullable().optional(),
 });
 
 export const tokenUpdatedData = z.object({
@@ -74,6 +85,8 @@ export const tokenUpdatedData = z.object({
     description: z.string().nullable().optional(),
     /** New auto-renewal settings with the next due time; null when auto-renewal was switched off. */
     autoRenewal: autoRenewalSchedule.nullable().optional(),
+    /** The new technical owner; null when it was removed. */
+    technicalOwner: technicalOwner.nullable().optional(),
   }),
 });
 
@@ -84,6 +97,8 @@ export const tokenRenewedData = z.object({
   renewedBy: z.string(),
   /** Absent in events written before auto-renewal existed: read as `manual`. */
   reason: z.enum(RENEWAL_REASONS).optional(),
+  /** The replaced token's technical owner, told by mail of a rotation (seed 004). */
+  technicalOwner: technicalOwner.nullable().optional(),
 });
 
 export const tokenUsedData = z.object({

@@ -57,7 +57,7 @@ export interface paths {
     };
     /**
      * Show the tenant's plan, token policy and governance policy
-     * @description Owners and admins; others get 403 `FORBIDDEN_ROLE`.
+     * @description Every member of the tenant (owners, admins and members): the plan and whether it includes API access (seed 004: members see "Upgrade required" too), and the rules their own requests must meet.
      */
     get: operations['TenantPolicyController_get'];
     put?: never;
@@ -139,7 +139,7 @@ export interface paths {
     head?: never;
     /**
      * Edit a token's description and auto-renewal
-     * @description The description and `autoRenewal` (its period, callback URL and mail recipient; null switches it off) are editable; only the token's owner may set auto-renewal (anyone who sees the token may switch it off). Errors: 400 `NOTHING_TO_UPDATE`, `CALLBACK_URL_REFUSED` (with a `reason`); 403 `NOT_TOKEN_OWNER`, `POLICY_ISSUANCE_ADMINS_ONLY` (a member switching auto-renewal on under `admins_only`); 404 `TOKEN_NOT_FOUND` (also a token the caller may not see); 409 `SIGNING_SECRET_REQUIRED`, and for auto-renewal on a dead token `TOKEN_REVOKED`, `TOKEN_EXPIRED`, `TOKEN_REPLACED`; 422 `TOKEN_FIELD_IMMUTABLE` (name, expiry, scopes, resources and purpose are fixed: revoke the token and create a new one).
+     * @description The description, the `technicalOwner` (null removes it) and `autoRenewal` (its period, callback URL and mail recipient; null switches it off) are editable; only the token's owner may set auto-renewal (anyone who sees the token may switch it off). Errors: 400 `NOTHING_TO_UPDATE`, `CALLBACK_URL_REFUSED` (with a `reason`); 403 `NOT_TOKEN_OWNER`, `POLICY_ISSUANCE_ADMINS_ONLY` (a member switching auto-renewal on under `admins_only`); 404 `TOKEN_NOT_FOUND` (also a token the caller may not see); 409 `SIGNING_SECRET_REQUIRED`, and for auto-renewal on a dead token `TOKEN_REVOKED`, `TOKEN_EXPIRED`, `TOKEN_REPLACED`; 422 `TOKEN_FIELD_IMMUTABLE` (name, expiry, scopes, resources and purpose are fixed: revoke the token and create a new one).
      */
     patch: operations['TokensController_update'];
     trace?: never;
@@ -155,7 +155,7 @@ export interface paths {
     put?: never;
     /**
      * Rotate a token
-     * @description A new secret and id with the same settings (auto-renewal included), lifetime and creator; the old secret keeps working for the grace period. Only the token's owner may rotate it. Errors: 402 `UPGRADE_REQUIRED`; 403 `EMAIL_NOT_VERIFIED`, `NOT_TOKEN_OWNER`, `POLICY_ISSUANCE_ADMINS_ONLY`; 404 `TOKEN_NOT_FOUND`; 409 `TOKEN_REVOKED`, `TOKEN_EXPIRED`; 422 `POLICY_EXPIRY_REQUIRED`, `POLICY_MAX_LIFETIME_EXCEEDED`, `MAX_LIFETIME_EXCEEDED`, `TOKEN_LIMIT_REACHED`; 503 `REVOCATION_NOT_REPLICATED`.
+     * @description A new secret and id with the same settings (auto-renewal included), lifetime and creator; the old secret keeps working for the grace period. Only the token's owner may rotate it. The technical owner, if any, keeps it and is mailed (seed 004). Errors: 402 `UPGRADE_REQUIRED`; 403 `EMAIL_NOT_VERIFIED`, `NOT_TOKEN_OWNER`, `POLICY_ISSUANCE_ADMINS_ONLY`; 404 `TOKEN_NOT_FOUND`; 409 `TOKEN_REVOKED`, `TOKEN_EXPIRED`; 422 `POLICY_EXPIRY_REQUIRED`, `POLICY_MAX_LIFETIME_EXCEEDED`, `MAX_LIFETIME_EXCEEDED`, `TOKEN_LIMIT_REACHED`; 503 `REVOCATION_NOT_REPLICATED`.
      */
     post: operations['TokensController_rotate'];
     delete?: never;
@@ -195,7 +195,7 @@ export interface paths {
     put?: never;
     /**
      * Revoke a token
-     * @description Irreversible; once this returns, no verifier accepts the token and its pending auto-renewals are cancelled. Admins may revoke any token they see (unless the tenant's `adminRevocation` is `agent_tokens_only`: then only agent tokens of other people); everyone may revoke their own. The TokenRevoked event and the audit log name who revoked it (`revokedBy`) beside its owner (`ownerId`). Errors: 403 `POLICY_REVOCATION_AGENT_TOKENS_ONLY` (with `ownerId`); 404 `TOKEN_NOT_FOUND` (also a token the caller may not see); 409 `TOKEN_ALREADY_REVOKED`; 503 `REVOCATION_NOT_REPLICATED` (nothing was changed).
+     * @description Irreversible; once this returns, no verifier accepts the token and its pending auto-renewals are cancelled. Admins may revoke any token they see (unless the tenant's `adminRevocation` is `agent_tokens_only`: then only agent tokens of other people); everyone may revoke their own. The TokenRevoked event and the audit log name who revoked it (`revokedBy`) beside its owner (`ownerId`); its technical owner, if any, is mailed (seed 004). Errors: 403 `POLICY_REVOCATION_AGENT_TOKENS_ONLY` (with `ownerId`); 404 `TOKEN_NOT_FOUND` (also a token the caller may not see); 409 `TOKEN_ALREADY_REVOKED`; 503 `REVOCATION_NOT_REPLICATED` (nothing was changed).
      */
     post: operations['TokensController_revoke'];
     delete?: never;
@@ -526,6 +526,19 @@ export interface components {
        */
       mailRecipient?: string | null;
     };
+    TechnicalOwnerDto: {
+      /**
+       * Format: email
+       * @description Their email address (trimmed), mailed when the token is rotated or revoked.
+       * @example platform-team@example.com
+       */
+      email: string;
+      /**
+       * @description A person or team name, shown beside the address (trimmed); omitted, null or blank: none.
+       * @example Platform team
+       */
+      name?: string | null;
+    };
     CreateTokenDto: {
       /**
        * @description A label for humans; surrounding white space is trimmed, and it must not be blank.
@@ -577,6 +590,8 @@ export interface components {
       purpose: 'integration' | 'agent';
       /** @description Renew the token every `everyDays` days and hand the renewed token to `callbackUrl` through a signed callback. Needs a signing secret (409 `SIGNING_SECRET_REQUIRED`: create one at `POST /v1/tenant/signing-secrets`). Omitted or null: no auto-renewal. */
       autoRenewal?: components['schemas']['AutoRenewalDto'] | null;
+      /** @description The technical owner (seed 004): the person or team using the token, mailed when it is rotated or revoked. Omitted or null: none. Rotated tokens keep it. */
+      technicalOwner?: components['schemas']['TechnicalOwnerDto'] | null;
     };
     TokenCreatorResponse: {
       /**
@@ -624,6 +639,15 @@ export interface components {
        * @example 2026-12-23T14:00:00.000Z
        */
       nextRenewalAt: string | null;
+    };
+    TechnicalOwnerResponse: {
+      /**
+       * Format: email
+       * @example platform-team@example.com
+       */
+      email: string;
+      /** @example Platform team */
+      name: string | null;
     };
     TokenWarningResponse: {
       /**
@@ -739,6 +763,8 @@ export interface components {
        * @example null
        */
       replacedByTokenId: string | null;
+      /** @description The technical owner (seed 004): whom to tell before rotating or revoking the token; mailed when it is rotated or revoked. null: nobody named. */
+      technicalOwner: components['schemas']['TechnicalOwnerResponse'] | null;
       /**
        * @description The plaintext token: shown in this response only, never again. Store it now.
        * @example lk_EXAMPLE_not_a_real_token
@@ -842,6 +868,8 @@ export interface components {
        * @example null
        */
       replacedByTokenId: string | null;
+      /** @description The technical owner (seed 004): whom to tell before rotating or revoking the token; mailed when it is rotated or revoked. null: nobody named. */
+      technicalOwner: components['schemas']['TechnicalOwnerResponse'] | null;
     };
     TokenPageResponse: {
       items: components['schemas']['TokenResponse'][];
@@ -857,12 +885,14 @@ export interface components {
     };
     UpdateTokenDto: {
       /**
-       * @description A new description (trimmed); null clears it. Only the description and `autoRenewal` are editable: naming `name`, `expiresIn`, `expiresAt`, `scopes`, `resources` or `purpose` is 422 `TOKEN_FIELD_IMMUTABLE`.
+       * @description A new description (trimmed); null clears it. Only the description, `autoRenewal` and `technicalOwner` are editable: naming `name`, `expiresIn`, `expiresAt`, `scopes`, `resources` or `purpose` is 422 `TOKEN_FIELD_IMMUTABLE`.
        * @example Main app, EU region
        */
       description?: string | null;
       /** @description New auto-renewal settings, replacing the previous ones; null switches auto-renewal off. The next renewal is rescheduled when auto-renewal is switched on or `everyDays` changes. Needs a signing secret (409 `SIGNING_SECRET_REQUIRED`); a revoked, expired or replaced token cannot get it (409). */
       autoRenewal?: components['schemas']['AutoRenewalDto'] | null;
+      /** @description The technical owner (seed 004): the person or team using the token, mailed when it is rotated or revoked. Replaces the previous one; null removes it. Editable by whoever may edit the description. */
+      technicalOwner?: components['schemas']['TechnicalOwnerDto'] | null;
     };
     RotateTokenDto: {
       /**
@@ -967,6 +997,8 @@ export interface components {
        * @example null
        */
       replacedByTokenId: string | null;
+      /** @description The technical owner (seed 004): whom to tell before rotating or revoking the token; mailed when it is rotated or revoked. null: nobody named. */
+      technicalOwner: components['schemas']['TechnicalOwnerResponse'] | null;
       /**
        * @description The plaintext token: shown in this response only, never again. Store it now.
        * @example lk_EXAMPLE_not_a_real_token

@@ -49,6 +49,7 @@ export class FakeIssuer {
       ageWarning: 'none',
       replacesTokenId: null,
       replacedByTokenId: null,
+      technicalOwner: null,
       ...fields,
     };
     this.tokens.push(token);

@@ -28,6 +28,7 @@ import { GovernancePolicy1763900001100 } from './migrations/1763900001100-Govern
 import { IssuedBy1763900001200 } from './migrations/1763900001200-IssuedBy';
 import { RightsAndApplications1763900001300 } from './migrations/1763900001300-RightsAndApplications';
 import { TenantApplication } from '../tenants/tenant-application.entity';
+import { TechnicalOwner1763900001400 } from './migrations/1763900001400-TechnicalOwner';
 
 export const ENTITIES = [
   Token,
@@ -57,6 +58,7 @@ export const MIGRATIONS = [
   GovernancePolicy1763900001100,
   IssuedBy1763900001200,
   RightsAndApplications1763900001300,
+  TechnicalOwner1763900001400,
 ];
 
 /** The name of the issuer's second, small pool (revocations and member removals only). */

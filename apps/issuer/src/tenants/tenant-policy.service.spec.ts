@@ -159,11 +159,14 @@ describe('TenantPolicyService roles', () => {
     emailVerified: true,
   });
 
-  it('lets members neither read nor change the policy', async () => {
-    await expect(service.view(as('member'))).rejects.toMatchObject({
-      code: FORBIDDEN_ROLE,
-      status: 403,
-    });
+  it('lets members read the plan and policy (seed 004) but not change them', async () => {
+    const tenant = { ...DEFAULT_GOVERNANCE, id: 'acme', plan: 'free', requireExpiry: false } as Tenant;
+    const reading = new TenantPolicyService(
+      { findOrCreate: () => Promise.resolve(tenant) } as never,
+      { API_ACCESS_PLANS: apiAccessPlans, DEFAULT_TENANT_PLAN: 'team' } as IssuerConfig,
+      undefined as never,
+    );
+    await expect(reading.view(as('member'))).resolves.toMatchObject({ plan: 'free', apiAccess: false });
     await expect(service.update(as('member'), { requireExpiry: true })).rejects.toMatchObject({
       code: FORBIDDEN_ROLE,
     });

@@ -152,8 +152,12 @@ export class TenantPolicyService {
     if (violation) throw violation;
   }
 
+  /**
+   * Every member reads it (seed 004: a plan without API access shows "Upgrade required" to everyone on
+   * the API access page). Nothing in it is secret, and it tells members why a request would be refused:
+   * the plan, the expiry rules a new token must meet, and who may issue, see and revoke which tokens.
+   */
   async view(principal: AdminPrincipal): Promise<TenantPolicyView> {
-    requireRole(principal, ['owner', 'admin'], 'see the tenant policy');
     return toTenantPolicyView(await this.tenant(principal.tenantId), this.config.API_ACCESS_PLANS);
   }
 

@@ -63,6 +63,9 @@ export class CreateToken {
       purpose,
       replacesTokenId: null,
       autoRenewal: null,
+      technicalOwner: request.technicalOwner
+        ? { email: request.technicalOwner.email, name: request.technicalOwner.name || null }
+        : null,
     };
     // The plan and the tenant's policy (seed 004) decide whether this token may exist at all.
     await this.policies.assertMayIssue(principal.tenantId, fields.expiresAt, now);

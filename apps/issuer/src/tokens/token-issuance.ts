@@ -8,6 +8,7 @@ import { applyAutoRenewal, autoRenewalScheduleOf, NO_AUTO_RENEWAL } from './auto
 import { Token, type TokenPurpose } from './token.entity';
 import { CacheReplicationError } from '../infrastructure/verifier-cache';
 import { TokenStateCache } from './token-state-cache';
+import { technicalOwnerColumns, technicalOwnerOf, type TechnicalOwner } from './technical-owner';
 import { nameWarnings, type TokenWarning } from './token-name-warnings';
 import { toTokenView, type TokenView } from './token-view';
 import { TokenError, TokenErrorCode } from './tokens.errors';
@@ -47,6 +48,8 @@ export interface NewTokenFields {
   performedByEmail?: string | null;
   /** Whether the owner is an active member, as read with the token being replaced; true when absent. */
   ownerActive?: boolean;
+  /** Whom to tell before rotating or revoking it (seed 004); none when absent. */
+  technicalOwner?: TechnicalOwner | null;
 }
 
 /**
@@ -99,6 +102,7 @@ export class TokenIssuance {
       replacesTokenId: fields.replacesTokenId,
       replacedByTokenId: null,
       ...applyAutoRenewal(NO_AUTO_RENEWAL, fields.autoRenewal, now, this.config.RENEWAL_DAY_MS),
+      ...technicalOwnerColumns(fields.technicalOwner ?? null),
     } satisfies Partial<Token>);
     await this.tokens.insert(tx, record);
     tx.emit(EventType.TokenCreated, {
@@ -119,6 +123,7 @@ export class TokenIssuance {
         createdByEmail: record.createdByEmail,
         autoRenewal: autoRenewalScheduleOf(record),
         performedBy: fields.performedBy ?? record.createdBy,
+        technicalOwner: technicalOwnerOf(record),
       },
     });
     return { ...toTokenView(record, now), token: secret.token, warnings: nameWarnings(record.name) };

@@ -1,6 +1,7 @@
 import type { InternalTokenState, TokenRights } from '@latchkey/contracts';
 import { type AutoRenewalColumns, autoRenewalScheduleOf, autoRenewalSettingsOf } from './auto-renewal';
 import type { Token, TokenPurpose } from './token.entity';
+import { technicalOwnerOf, type TechnicalOwner } from './technical-owner';
 
 /** Where a token stands by its own row: revoked wins over expired. */
 export type LifecycleStatus = 'active' | 'revoked' | 'expired';
@@ -54,6 +55,8 @@ export interface TokenView {
   replacesTokenId: string | null;
   /** The successor that replaced this token, if any. */
   replacedByTokenId: string | null;
+  /** Whom to tell before rotating or revoking it (seed 004); null: nobody named. */
+  technicalOwner: TechnicalOwner | null;
 }
 
 export function tokenStatus(token: Pick<Token, 'status' | 'expiresAt'>, now: Date): LifecycleStatus {
@@ -118,6 +121,7 @@ export function toTokenView(token: Token, now = new Date()): TokenView {
     ageWarning: ageWarning(token, now),
     replacesTokenId: token.replacesTokenId,
     replacedByTokenId: token.replacedByTokenId,
+    technicalOwner: technicalOwnerOf(token),
   };
 }
 
@@ -139,5 +143,6 @@ export function toInternalTokenState(token: Token, now = new Date()): InternalTo
     createdByEmail: token.createdByEmail,
     autoRenewal: autoRenewalScheduleOf(token),
     replacedByTokenId: token.replacedByTokenId,
+    technicalOwner: technicalOwnerOf(token),
   };
 }

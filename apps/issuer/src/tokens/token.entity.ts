@@ -24,6 +24,10 @@ export function ownerActiveSql(alias: string): string {
 @Check('tokens_renewal_check', `("renewal_every_days" IS NULL) = ("renewal_callback_url" IS NULL)`)
 @Check('tokens_revocation_check', `("status" = 'revoked') = ("revoked_at" IS NOT NULL)`)
 @Check('tokens_rights_check', `"rights" IN ('read', 'read_write')`)
+@Check(
+  'tokens_technical_owner_check',
+  `"technical_owner_name" IS NULL OR "technical_owner_email" IS NOT NULL`,
+)
 @Index('tokens_tenant_created_idx', ['tenantId', 'createdAt'])
 @Index('tokens_tenant_status_idx', ['tenantId', 'status'])
 // At most one successor per token (rotation, renewal, auto-renewal).
@@ -139,4 +143,14 @@ export class Token {
   /** When the next renewal offer is due; null when auto-renewal is off or the token was renewed. */
   @Column('timestamptz', { name: 'renewal_next_at', nullable: true })
   renewalNextAt!: Date | null;
+
+  /**
+   * The technical owner (seed 004): the person or team using the token, told by mail when it is rotated
+   * or revoked. Optional; a name only beside an address. Absent on rows built before it existed.
+   */
+  @Column('varchar', { name: 'technical_owner_email', length: 254, nullable: true })
+  technicalOwnerEmail?: string | null;
+
+  @Column('varchar', { name: 'technical_owner_name', length: 128, nullable: true })
+  technicalOwnerName?: string | null;
 }

@@ -4,6 +4,7 @@ import { type FormEvent, useState } from 'react';
 import { useApi } from '../../api/ApiProvider';
 import { type CreatedToken, type Schemas, type Token, unwrap } from '../../api/client';
 import { ProblemAlert } from '../../components/common';
+import { TechnicalOwnerFields, useTechnicalOwnerForm } from './TechnicalOwner';
 import { AutoRenewalFields, useAutoRenewalForm } from './AutoRenewalFields';
 import { RevealToken } from './RevealToken';
 import { TokenRightsFields, useTokenRightsForm } from './TokenRightsFields';
@@ -75,6 +76,7 @@ function CreateTokenForm({
   const [expiryDate, setExpiryDate] = useState('');
   const rights = useTokenRightsForm();
   const autoRenewal = useAutoRenewalForm(null);
+  const technicalOwner = useTechnicalOwnerForm(null);
 
   const create = useMutation({
     mutationFn: async () => {
@@ -85,6 +87,8 @@ function CreateTokenForm({
       rights.applyTo(body);
       const renewal = autoRenewal.value();
       if (renewal) body.autoRenewal = renewal;
+      const owner = technicalOwner.value();
+      if (owner) body.technicalOwner = owner;
       return unwrap(await api.POST('/v1/tokens', { body }));
     },
     onSuccess: async (token) => {
@@ -153,6 +157,7 @@ function CreateTokenForm({
           )}
         </Group>
         <TokenRightsFields form={rights} />
+        <TechnicalOwnerFields form={technicalOwner} />
         <AutoRenewalFields form={autoRenewal} />
         <Group justify="flex-end">
           <Button variant="default" onClick={onCancel}>

@@ -30,6 +30,7 @@ import { exactTime, shortDate } from '../../lib/time';
 import { EditTokenDialog, RenewTokenDialog, RotateTokenDialog } from './TokenActionDialogs';
 import { RevokeTokenDialog } from './RevokeTokenDialog';
 import { useMayRevoke } from './governance';
+import { CoordinationChecklist, technicalOwnerLabel } from './TechnicalOwner';
 
 /** The rights preset a token was created with (seed 003), or custom scopes. */
 const RIGHTS_LABEL = { read: 'Read only', read_write: 'Read & write', custom: 'Custom scopes' } as const;
@@ -150,6 +151,9 @@ export function TokenDetailPage({ id }: { id: string }) {
             'Original token, not replaced'
           )}
         </Fact>
+        <Fact label="Technical owner">
+          {t.technicalOwner ? technicalOwnerLabel(t.technicalOwner) : 'None named'}
+        </Fact>
         <Fact label="Auto renewal">
           {t.autoRenewal ? (
             <>
@@ -162,6 +166,8 @@ export function TokenDetailPage({ id }: { id: string }) {
           )}
         </Fact>
       </SimpleGrid>
+
+      {t.status !== 'revoked' && <CoordinationChecklist token={t} />}
 
       <Title order={2} size="h4">
         Renewal history

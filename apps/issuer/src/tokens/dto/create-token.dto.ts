@@ -19,6 +19,7 @@ import { TOKEN_PURPOSES, type TokenPurpose } from '../token.entity';
 import { EXPIRY_CHOICES, type ExpiryChoice } from '../expiry';
 import { AutoRenewalDto } from './auto-renewal.dto';
 import { OptionalNotNull } from './optional-not-null';
+import { TechnicalOwnerDto } from './technical-owner.dto';
 import { Trimmed } from './trimmed';
 
 /** A catalog scope (`<resource>:read|write`) or `*`. */
@@ -166,4 +167,18 @@ export class CreateTokenDto {
   @ValidateNested()
   @Type(() => AutoRenewalDto)
   autoRenewal?: AutoRenewalDto | null;
+
+  /** Whom to tell before rotating or revoking the token (seed 004). */
+  @ApiPropertyOptional({
+    type: TechnicalOwnerDto,
+    nullable: true,
+    description:
+      'The technical owner (seed 004): the person or team using the token, mailed when it is rotated or ' +
+      'revoked. Omitted or null: none. Rotated tokens keep it.',
+  })
+  @IsOptional()
+  @IsObject()
+  @ValidateNested()
+  @Type(() => TechnicalOwnerDto)
+  technicalOwner?: TechnicalOwnerDto | null;
 }
