@@ -26,6 +26,7 @@ const DEFAULTS = {
   tokenIssuance: 'all_members',
   tokenVisibility: 'admins_see_all',
   adminRevocation: 'any_token',
+  defaultRights: 'read',
 };
 
 /** Plans (set by the operator) and token policies (set by owners), and their enforcement on issuance. */
