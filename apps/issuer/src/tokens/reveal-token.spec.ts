@@ -1,6 +1,15 @@
 import type { AdminPrincipal } from '../auth/admin-principal';
 import type { Token } from './token.entity';
-import { assertFreshSignIn, assertRevealable } from './reveal-token';
+import { EventType } from '@latchkey/contracts';
+import type { IssuerConfig } from '../config';
+import { FakeTransactions } from '../outbox/testing/fake-transactions';
+import type { UnitOfWork } from '../outbox/unit-of-work';
+import { RecoverableTokenUnreadableError } from '../token-recovery/token-recovery-cipher';
+import type { TokenRecoveryStore } from '../token-recovery/token-recovery.store';
+import type { TenantPolicyService } from '../tenants/tenant-policy.service';
+import { DEFAULT_GOVERNANCE } from '../tenants/governance-policy';
+import type { TokensRepository } from './tokens.repository';
+import { assertFreshSignIn, assertRevealable, RevealToken } from './reveal-token';
 import { TokenErrorCode } from './tokens.errors';
 import { tokenUseCases } from './testing/token-use-cases';
 
@@ -95,5 +104,64 @@ describe('token issuance keeps recoverable copies (seed 003)', () => {
     const created = await uc.create.execute(owner, { name: 'ci' });
     const rotated = await uc.replace.rotate(owner, created.id, 'now');
     expect(uc.recovered.get(rotated.id)).toBe(rotated.token);
+  });
+});
+
+describe('RevealToken', () => {
+  function setUp(open: () => Promise<string | null>) {
+    const db = new FakeTransactions();
+    const record = token();
+    const reveal = new RevealToken(
+      db as unknown as UnitOfWork,
+      { lockVisible: () => Promise.resolve(record) } as unknown as TokensRepository,
+      { open } as unknown as TokenRecoveryStore,
+      { governance: () => Promise.resolve({ ...DEFAULT_GOVERNANCE }) } as unknown as TenantPolicyService,
+      { TOKEN_REVEAL_MAX_AUTH_AGE_SECONDS: 300 } as IssuerConfig,
+    );
+    return { db, record, reveal };
+  }
+  const fresh = () => principal({ authTime: Math.floor(Date.now() / 1000) });
+
+  it('answers the kept plaintext and announces the reveal, without the plaintext, in the same transaction', async () => {
+    const { db, record, reveal } = setUp(() => Promise.resolve('lk_kept'));
+    await expect(reveal.execute(fresh(), record.id)).resolves.toMatchObject({
+      id: record.id,
+      token: 'lk_kept',
+    });
+    expect(db.emitted).toHaveLength(1);
+    expect(db.emitted[0]).toMatchObject({
+      type: EventType.TokenRevealed,
+      fields: { subject: record.id, tenantId: 'acme', data: { tokenId: record.id, revealedBy: 'olga' } },
+    });
+    expect(JSON.stringify(db.emitted)).not.toContain('lk_kept');
+  });
+
+  it('refuses a token with no kept copy (409) and announces nothing', async () => {
+    const { db, record, reveal } = setUp(() => Promise.resolve(null));
+    await expect(reveal.execute(fresh(), record.id)).rejects.toMatchObject({
+      code: TokenErrorCode.NotRecoverable,
+      status: 409,
+    });
+    expect(db.emitted).toEqual([]);
+  });
+
+  it('answers a copy no configured key opens with a clear 409, not a 500', async () => {
+    const { db, record, reveal } = setUp(() =>
+      Promise.reject(new RecoverableTokenUnreadableError(record.id)),
+    );
+    await expect(reveal.execute(fresh(), record.id)).rejects.toMatchObject({
+      code: TokenErrorCode.NotRecoverable,
+      detail: expect.stringContaining('cannot be decrypted'),
+    });
+    expect(db.emitted).toEqual([]);
+  });
+
+  it('checks the sign-in before reading anything', async () => {
+    const open = jest.fn(() => Promise.resolve('lk_kept'));
+    const { record, reveal } = setUp(open);
+    await expect(reveal.execute(principal({ authTime: null }), record.id)).rejects.toMatchObject({
+      code: TokenErrorCode.FreshSignInRequired,
+    });
+    expect(open).not.toHaveBeenCalled();
   });
 });

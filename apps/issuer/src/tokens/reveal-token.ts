@@ -2,8 +2,10 @@ import { Inject, Injectable } from '@nestjs/common';
 import { EventType } from '@latchkey/contracts';
 import type { AdminPrincipal } from '../auth/admin-principal';
 import { ISSUER_CONFIG, type IssuerConfig } from '../config';
+import type { Tx } from '../database/transaction';
 import { UnitOfWork } from '../outbox/unit-of-work';
 import { TenantPolicyService } from '../tenants/tenant-policy.service';
+import { RecoverableTokenUnreadableError } from '../token-recovery/token-recovery-cipher';
 import { TokenRecoveryStore } from '../token-recovery/token-recovery.store';
 import type { Token } from './token.entity';
 import { assertTokenOwner, scopeOf, tokenNotFound } from './token-rules';
@@ -77,7 +79,7 @@ export class RevealToken {
       const record = await this.tokens.lockVisible(tx, scopeOf(principal, governance), id);
       if (!record) throw tokenNotFound(id);
       assertRevealable(principal, record, now);
-      const plaintext = await this.recovery.open(id, tx);
+      const plaintext = await this.open(id, tx);
       if (plaintext === null) {
         throw new TokenError(
           TokenErrorCode.NotRecoverable,
@@ -93,5 +95,19 @@ export class RevealToken {
       });
       return { id, token: plaintext, revealedAt: now.toISOString() };
     });
+  }
+
+  /** The kept plaintext, or null; a copy no configured key opens is a clear 409, not a 500. */
+  private async open(id: string, tx: Tx): Promise<string | null> {
+    try {
+      return await this.recovery.open(id, tx);
+    } catch (error) {
+      if (!(error instanceof RecoverableTokenUnreadableError)) throw error;
+      throw new TokenError(
+        TokenErrorCode.NotRecoverable,
+        'The kept copy of this token cannot be decrypted with the keys this Latchkey has (its key was ' +
+          'retired, or the copy was altered). Rotate the token to get a new one.',
+      );
+    }
   }
 }
