@@ -87,3 +87,35 @@ describe('loadIssuerConfig: the internal API listener', () => {
     );
   });
 });
+
+describe('loadIssuerConfig: recoverable tokens (seed 003)', () => {
+  it('has no recovery key by default (no tenant can turn them on), and a 5-minute fresh sign-in', () => {
+    const config = loadIssuerConfig({ ...required, ...devSecret });
+    expect(config.TOKEN_RECOVERY_KEY).toBeUndefined();
+    expect(config.TOKEN_RECOVERY_KEY_ID).toBe('r1');
+    expect(config.TOKEN_RECOVERY_PREVIOUS_KEYS).toEqual([]);
+    expect(config.TOKEN_REVEAL_MAX_AUTH_AGE_SECONDS).toBe(300);
+  });
+
+  it('takes a 32-byte key with its id and previous keys', () => {
+    const key = Buffer.alloc(32, 9);
+    const config = loadIssuerConfig({
+      ...required,
+      ...devSecret,
+      TOKEN_RECOVERY_KEY: key.toString('base64'),
+      TOKEN_RECOVERY_KEY_ID: 'r2',
+      TOKEN_RECOVERY_PREVIOUS_KEYS: `r1:${Buffer.alloc(32, 1).toString('base64')}`,
+    });
+    expect(config.TOKEN_RECOVERY_KEY?.equals(key)).toBe(true);
+    expect(config.TOKEN_RECOVERY_PREVIOUS_KEYS.map(([id]) => id)).toEqual(['r1']);
+  });
+
+  it('refuses a key of the wrong length and a malformed previous key, naming the setting', () => {
+    expect(
+      refusal({ ...required, ...devSecret, TOKEN_RECOVERY_KEY: Buffer.alloc(16).toString('base64') }),
+    ).toContain('TOKEN_RECOVERY_KEY');
+    expect(refusal({ ...required, ...devSecret, TOKEN_RECOVERY_PREVIOUS_KEYS: 'r1:short' })).toContain(
+      'TOKEN_RECOVERY_PREVIOUS_KEYS',
+    );
+  });
+});

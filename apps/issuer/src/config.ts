@@ -163,6 +163,36 @@ const schema = z
         }
       })
       .describe('earlier keys that still open stored secrets after a key rotation: id:base64[,id:base64…]'),
+    TOKEN_RECOVERY_KEY: z
+      .string()
+      .refine((text) => Buffer.from(text, 'base64').length === 32, 'must be 32 bytes in base64')
+      .transform((text) => Buffer.from(text, 'base64'))
+      .optional()
+      .describe(
+        'AES-256-GCM key (32 bytes, base64) that keeps recoverable tokens (seed 003) encrypted; without it ' +
+          'no tenant can turn recoverable tokens on. Use a key of its own, not SIGNING_SECRET_ENCRYPTION_KEY',
+      ),
+    TOKEN_RECOVERY_KEY_ID: z
+      .string()
+      .regex(/^[A-Za-z0-9_-]{1,32}$/, 'must be 1-32 of A-Z a-z 0-9 _ -')
+      .default('r1')
+      .describe('id of TOKEN_RECOVERY_KEY, stored with every ciphertext it seals'),
+    TOKEN_RECOVERY_PREVIOUS_KEYS: z
+      .string()
+      .default('')
+      .transform((text, ctx) => {
+        try {
+          return parsePreviousKeys(text);
+        } catch (error) {
+          ctx.addIssue((error as Error).message);
+          return z.NEVER;
+        }
+      })
+      .describe('earlier recovery keys that still open stored tokens after a key rotation: id:base64[,…]'),
+    TOKEN_REVEAL_MAX_AUTH_AGE_SECONDS: env.positiveInt(
+      300,
+      'how recent the sign-in (the admin JWT’s auth_time) must be to reveal a recoverable token',
+    ),
     ISSUER_PUBLIC_URL: env.textWithDefault(
       'http://127.0.0.1:3000',
       'public base URL of the issuer; renewal callbacks name its redeem endpoint',

@@ -22,6 +22,7 @@ export const EVENT_SOURCE_OF: Readonly<Record<EventType, string>> = Object.freez
   [EventType.MemberRoleChanged]: EVENT_SOURCES.issuer,
   [EventType.MemberRemoved]: EVENT_SOURCES.issuer,
   [EventType.TenantPolicyChanged]: EVENT_SOURCES.issuer,
+  [EventType.TokenRevealed]: EVENT_SOURCES.issuer,
   [EventType.TokenUsed]: EVENT_SOURCES.verifier,
 });
 
@@ -80,6 +81,12 @@ export function checkEventTrust(
         ...event,
         time,
         data: { ...event.data, revokedAt: clamp('data.revokedAt', event.data.revokedAt) },
+      });
+    case EventType.TokenRevealed:
+      return done({
+        ...event,
+        time,
+        data: { ...event.data, revealedAt: clamp('data.revealedAt', event.data.revealedAt) },
       });
     case EventType.TokenUsed:
       return done({

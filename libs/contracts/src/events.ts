@@ -18,6 +18,7 @@ export enum EventType {
   MemberRoleChanged = 'dev.latchkey.member.role-changed',
   MemberRemoved = 'dev.latchkey.member.removed',
   TenantPolicyChanged = 'dev.latchkey.tenant.policy-changed',
+  TokenRevealed = 'dev.latchkey.token.revealed',
 }
 
 export const MEMBER_ROLES = ['owner', 'admin', 'member'] as const;
@@ -101,6 +102,17 @@ export const tokenRenewedData = z.object({
   technicalOwner: technicalOwner.nullable().optional(),
 });
 
+/**
+ * A recoverable token's plaintext was shown again to its owner (seed 003: "click on Copy"). Never carries
+ * the token: only who asked and when, for the audit log and the owner's mail.
+ */
+export const tokenRevealedData = z.object({
+  tokenId: z.uuid(),
+  /** The owner who revealed it (only the owner may). */
+  revealedBy: z.string(),
+  revealedAt: isoTime,
+});
+
 export const tokenUsedData = z.object({
   tokenId: z.uuid(),
   /** Successful verifications since the previous TokenUsed from the same verifier instance. */
@@ -130,6 +142,8 @@ const tenantPolicyFields = z.object({
   adminRevocation: z.enum(ADMIN_REVOCATION_POLICIES).optional(),
   /** The rights preset a create request without `rights` or `scopes` gets (seed 002: "Grant the least"). */
   defaultRights: z.enum(TOKEN_RIGHTS).optional(),
+  /** Whether new tokens' plaintext is kept encrypted so that their owner can reveal it again (seed 003). */
+  recoverableTokens: z.boolean().optional(),
   /** The tenant's catalog of applications/projects a token's resources are chosen from (seed 003). */
   applications: z.array(z.object({ id: z.string(), name: z.string() })).optional(),
 });
@@ -152,6 +166,7 @@ const dataSchemas = {
   [EventType.MemberRoleChanged]: memberRoleChangedData,
   [EventType.MemberRemoved]: memberRemovedData,
   [EventType.TenantPolicyChanged]: tenantPolicyChangedData,
+  [EventType.TokenRevealed]: tokenRevealedData,
 } as const;
 
 export interface EventDataByType {
@@ -163,6 +178,7 @@ export interface EventDataByType {
   [EventType.MemberRoleChanged]: z.infer<typeof memberRoleChangedData>;
   [EventType.MemberRemoved]: z.infer<typeof memberRemovedData>;
   [EventType.TenantPolicyChanged]: z.infer<typeof tenantPolicyChangedData>;
+  [EventType.TokenRevealed]: z.infer<typeof tokenRevealedData>;
 }
 
 export interface EventEnvelope<T extends EventType = EventType> {
@@ -189,6 +205,7 @@ export type TokenRenewedEvent = EventEnvelope<EventType.TokenRenewed>;
 export type TokenUsedEvent = EventEnvelope<EventType.TokenUsed>;
 export type MemberRoleChangedEvent = EventEnvelope<EventType.MemberRoleChanged>;
 export type MemberRemovedEvent = EventEnvelope<EventType.MemberRemoved>;
+export type TokenRevealedEvent = EventEnvelope<EventType.TokenRevealed>;
 
 export const CURRENT_DATA_VERSION = 1;
 

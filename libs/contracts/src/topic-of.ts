@@ -14,4 +14,5 @@ export const TOPIC_OF: Readonly<Record<EventType, Topic>> = Object.freeze({
   [EventType.MemberRoleChanged]: Topic.Members,
   [EventType.MemberRemoved]: Topic.Members,
   [EventType.TenantPolicyChanged]: Topic.Members,
+  [EventType.TokenRevealed]: Topic.TokenLifecycle,
 });

@@ -5,7 +5,10 @@
  * └──────────────────────────────────────────────────────────────────────────────────────────────┘
  */
 export enum Topic {
-  /** TokenCreated, TokenUpdated, TokenRevoked, TokenRenewed; keyed by token id (a renewal by the old token's). */
+  /**
+   * TokenCreated, TokenUpdated, TokenRevoked, TokenRenewed, TokenRevealed; keyed by token id (a renewal
+   * by the old token's).
+   */
   TokenLifecycle = 'latchkey.token-lifecycle.v1',
   /** TokenUsed summaries from verifiers; keyed by token id. */
   TokenUsage = 'latchkey.token-usage.v1',

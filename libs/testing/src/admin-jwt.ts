@@ -7,6 +7,11 @@ export interface AdminClaims {
   email?: string;
   emailVerified?: boolean;
   expiresIn?: string;
+  /**
+   * The `auth_time` claim (when the person signed in), epoch seconds: `'now'` for a fresh sign-in; absent
+   * when not given, as from an identity provider that does not send it.
+   */
+  authTime?: number | 'now';
 }
 
 /** Signs an admin JWT the way the identity provider would (HS256 development mode). */
@@ -16,6 +21,9 @@ export async function signAdminJwt(secret: string, claims: AdminClaims): Promise
     role: claims.role ?? 'admin',
     email: claims.email ?? `${claims.userId}@${claims.tenantId}.test`,
     email_verified: claims.emailVerified ?? true,
+    ...(claims.authTime === undefined
+      ? {}
+      : { auth_time: claims.authTime === 'now' ? Math.floor(Date.now() / 1000) : claims.authTime }),
   })
     .setProtectedHeader({ alg: 'HS256' })
     .setSubject(claims.userId)

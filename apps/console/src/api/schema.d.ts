@@ -67,7 +67,7 @@ export interface paths {
     head?: never;
     /**
      * Change the tenant's token and governance policy
-     * @description Owners only (others get 403 `FORBIDDEN_ROLE`); only the fields given change. The plan is set by the operator: a `plan` field is refused like any unknown field. A change is announced (`dev.latchkey.tenant.policy-changed`) and recorded in the audit log as `tenant.policy_changed`, with the values before and after. Errors: 400 `VALIDATION_FAILED`; 403 `FORBIDDEN_ROLE`.
+     * @description Owners only (others get 403 `FORBIDDEN_ROLE`); only the fields given change. The plan is set by the operator: a `plan` field is refused like any unknown field. A change is announced (`dev.latchkey.tenant.policy-changed`) and recorded in the audit log as `tenant.policy_changed`, with the values before and after. Turning `recoverableTokens` off deletes every kept copy. Errors: 400 `VALIDATION_FAILED`; 403 `FORBIDDEN_ROLE`; 422 `TOKEN_RECOVERY_UNAVAILABLE`.
      */
     patch: operations['TenantPolicyController_update'];
     trace?: never;
@@ -198,6 +198,26 @@ export interface paths {
      * @description Irreversible; once this returns, no verifier accepts the token and its pending auto-renewals are cancelled. Admins may revoke any token they see (unless the tenant's `adminRevocation` is `agent_tokens_only`: then only agent tokens of other people); everyone may revoke their own. The TokenRevoked event and the audit log name who revoked it (`revokedBy`) beside its owner (`ownerId`); its technical owner, if any, is mailed (seed 004). Errors: 403 `POLICY_REVOCATION_AGENT_TOKENS_ONLY` (with `ownerId`); 404 `TOKEN_NOT_FOUND` (also a token the caller may not see); 409 `TOKEN_ALREADY_REVOKED`; 503 `REVOCATION_NOT_REPLICATED` (nothing was changed).
      */
     post: operations['TokensController_revoke'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/tokens/{id}/reveal': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Reveal a recoverable token again
+     * @description Seed 003's "click on Copy": the plaintext of a token issued while the tenant's `recoverableTokens` policy was on. Only the token's owner, after a fresh sign-in (the admin JWT's `auth_time` within TOKEN_REVEAL_MAX_AUTH_AGE_SECONDS, 300 by default). Every reveal is recorded in the audit log as `token.revealed` and mailed to the owner. Errors: 401 `FRESH_SIGN_IN_REQUIRED`; 403 `NOT_TOKEN_OWNER`; 404 `TOKEN_NOT_FOUND`; 409 `TOKEN_REVOKED`, `TOKEN_EXPIRED`, `TOKEN_NOT_RECOVERABLE` (no copy is kept).
+     */
+    post: operations['TokenRevealController_reveal'];
     delete?: never;
     options?: never;
     head?: never;
@@ -449,6 +469,11 @@ export interface components {
        * @enum {string}
        */
       defaultRights: 'read' | 'read_write';
+      /**
+       * @description Whether new tokens (and successors of rotations and renewals) are kept encrypted so that their owner can reveal them again (seed 003: "click on Copy"): `false` (default; seeds 000, 002, 004 show a token once). Turning it on needs the service's TOKEN_RECOVERY_KEY (422 `TOKEN_RECOVERY_UNAVAILABLE`); turning it off deletes every kept copy of the tenant's tokens at once.
+       * @example false
+       */
+      recoverableTokens: boolean;
     };
     UpdateTenantPolicyDto: {
       /**
@@ -481,6 +506,11 @@ export interface components {
        * @enum {string}
        */
       defaultRights?: 'read' | 'read_write';
+      /**
+       * @description Whether new tokens (and successors of rotations and renewals) are kept encrypted so that their owner can reveal them again (seed 003: "click on Copy"): `false` (default; seeds 000, 002, 004 show a token once). Turning it on needs the service's TOKEN_RECOVERY_KEY (422 `TOKEN_RECOVERY_UNAVAILABLE`); turning it off deletes every kept copy of the tenant's tokens at once.
+       * @example false
+       */
+      recoverableTokens?: boolean;
     };
     ApplicationDto: {
       /**
@@ -1024,6 +1054,17 @@ export interface components {
        */
       oldTokenEndsAt: string;
     };
+    RevealedTokenResponse: {
+      /** Format: uuid */
+      id: string;
+      /** @description The plaintext token, as it was issued. */
+      token: string;
+      /**
+       * Format: date-time
+       * @description When it was revealed (audited, mailed to the owner).
+       */
+      revealedAt: string;
+    };
     PreviousSigningSecretResponse: {
       /**
        * Format: uuid
@@ -1244,7 +1285,8 @@ export interface components {
         | 'token.used'
         | 'member.role_changed'
         | 'member.removed'
-        | 'tenant.policy_changed';
+        | 'tenant.policy_changed'
+        | 'token.revealed';
       /**
        * @description Who did it; null for usage summaries (a token, not a person, was used).
        * @example alice
@@ -1630,6 +1672,15 @@ export interface operations {
       };
       /** @description The body is not UTF-8 JSON (`UNSUPPORTED_MEDIA_TYPE`) or is compressed (`UNSUPPORTED_CONTENT_ENCODING`). */
       415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDetails'];
+        };
+      };
+      /** @description Understood but refused by a business rule or the tenant's policy; the description names the codes. */
+      422: {
         headers: {
           [name: string]: unknown;
         };
@@ -2440,6 +2491,74 @@ export interface operations {
       };
     };
   };
+  TokenRevealController_reveal: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /** @description The token id (a malformed id is 404). */
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The plaintext token. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['RevealedTokenResponse'];
+        };
+      };
+      /** @description No admin JWT (`UNAUTHENTICATED`), an invalid or expired one (`INVALID_ADMIN_TOKEN`), or an API token (`API_TOKEN_NOT_ACCEPTED`). */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDetails'];
+        };
+      };
+      /** @description Not allowed: a removed member (`MEMBER_REMOVED`), or a role or rule named in the description. */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDetails'];
+        };
+      };
+      /** @description No such resource in your tenant (another tenant's resources are never revealed). */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDetails'];
+        };
+      };
+      /** @description Conflicts with the resource's current state; the description names the codes. */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDetails'];
+        };
+      };
+      /** @description Too many requests for the tenant (`RATE_LIMITED`, `ADMIN_API_RATE_LIMIT`); wait `Retry-After` seconds. */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDetails'];
+        };
+      };
+    };
+  };
   SigningSecretsController_list: {
     parameters: {
       query?: never;
@@ -2724,7 +2843,8 @@ export interface operations {
           | 'token.used'
           | 'member.role_changed'
           | 'member.removed'
-          | 'tenant.policy_changed';
+          | 'tenant.policy_changed'
+          | 'token.revealed';
         /** @description Entries that occurred at or after this instant: an ISO 8601 date or date-time. */
         from?: string;
         /** @description Entries that occurred before this instant (exclusive): an ISO 8601 date or date-time. */

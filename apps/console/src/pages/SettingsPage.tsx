@@ -22,6 +22,7 @@ import { isManager, useAuth } from '../auth/AuthProvider';
 import { Loading, ProblemAlert } from '../components/common';
 import { exactTime } from '../lib/time';
 import { ApplicationsCard } from './ApplicationsCard';
+import { RecoverableTokensCard } from './RecoverableTokensCard';
 
 /**
  * Tenant settings: plan (seed 004's "Upgrade required"), token policy, governance policy (who issues,
@@ -38,6 +39,7 @@ export function SettingsPage() {
         <>
           <PolicyCard />
           <GovernanceCard />
+          <RecoverableTokensCard />
           <ApplicationsCard />
           <SigningSecretsCard />
         </>

@@ -16,7 +16,10 @@ export class FakeIssuer {
     tokenVisibility: 'admins_see_all',
     adminRevocation: 'any_token',
     defaultRights: 'read',
+    recoverableTokens: false,
   };
+  /** Plaintexts `POST /v1/tokens/:id/reveal` answers, by token id (seed 003); others are 409. */
+  recoverable: Record<string, string> = {};
   /** The tenant's applications catalog (`GET`/`PUT /v1/tenant/applications`), empty to start with. */
   applications: Schemas['ApplicationDto'][] = [];
   /** The warnings the next created token's response carries (the issuer's name check, seed 004). */
@@ -87,6 +90,15 @@ export class FakeIssuer {
     const one = /^\/v1\/tokens\/([^/]+)$/.exec(url.pathname);
     const found = one && this.tokens.find((t) => t.id === one[1]);
     if (input.method === 'GET' && found) return json(200, found);
+    const reveal = /^\/v1\/tokens\/([^/]+)\/reveal$/.exec(url.pathname);
+    if (input.method === 'POST' && reveal) {
+      const plaintext = this.recoverable[reveal[1] ?? ''];
+      if (plaintext === undefined) {
+        const problem = { title: 'Conflict', status: 409, code: 'TOKEN_NOT_RECOVERABLE' };
+        return json(409, problem, 'application/problem+json');
+      }
+      return json(200, { id: reveal[1], token: plaintext, revealedAt: new Date().toISOString() });
+    }
     const revoke = /^\/v1\/tokens\/([^/]+)\/revoke$/.exec(url.pathname);
     if (input.method === 'POST' && revoke) {
       const token = this.tokens.find((t) => t.id === revoke[1]);

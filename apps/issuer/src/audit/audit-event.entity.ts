@@ -13,6 +13,7 @@ export const AUDIT_EVENT_TYPES = [
   'member.role_changed',
   'member.removed',
   'tenant.policy_changed',
+  'token.revealed',
 ] as const;
 export type AuditEventType = (typeof AUDIT_EVENT_TYPES)[number];
 

@@ -90,6 +90,15 @@ const cases: [string, LatchkeyEvent, { type: string; actorId: string | null; tok
     }),
     { type: 'tenant.policy_changed', actorId: 'olga', tokenId: null },
   ],
+  [
+    'a revealed recoverable token (seed 003)',
+    createEvent(EventType.TokenRevealed, {
+      ...base,
+      subject: tokenId,
+      data: { tokenId, revealedBy: 'olga', revealedAt: '2025-05-01T12:00:00.000Z' },
+    }),
+    { type: 'token.revealed', actorId: 'olga', tokenId },
+  ],
 ];
 
 describe('toAuditEntry', () => {

@@ -42,6 +42,8 @@ export function toAuditEntry(event: LatchkeyEvent): AuditEntry {
       return entry('member.removed', event.data.removedBy, null);
     case EventType.TenantPolicyChanged:
       return entry('tenant.policy_changed', event.data.changedBy, null);
+    case EventType.TokenRevealed:
+      return entry('token.revealed', event.data.revealedBy, event.data.tokenId);
   }
 }
 

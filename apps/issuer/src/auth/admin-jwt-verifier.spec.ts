@@ -26,7 +26,18 @@ describe('AdminJwtVerifier', () => {
       role: 'admin',
       email: 'alice@acme.test',
       emailVerified: true,
+      authTime: null,
     });
+  });
+
+  it('carries the sign-in time (auth_time) when the JWT has one', async () => {
+    const principal = await verifier.verify(`Bearer ${await sign({ ...valid, auth_time: 1_700_000_000 })}`);
+    expect(principal.authTime).toBe(1_700_000_000);
+  });
+
+  it('reads a non-numeric auth_time as no sign-in time', async () => {
+    const principal = await verifier.verify(`Bearer ${await sign({ ...valid, auth_time: 'yesterday' })}`);
+    expect(principal.authTime).toBeNull();
   });
 
   it.each([

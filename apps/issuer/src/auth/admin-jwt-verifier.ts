@@ -65,6 +65,7 @@ function toPrincipal(payload: JWTPayload): AdminPrincipal {
     role,
     email,
     email_verified: emailVerified,
+    auth_time: authTime,
   } = payload as JWTPayload & Record<string, unknown>;
   // Signed is not sane: identities become rows, keys and log lines, so the same text rules as any input.
   for (const [claim, value] of [
@@ -99,5 +100,6 @@ function toPrincipal(payload: JWTPayload): AdminPrincipal {
     role: role as Role,
     email: typeof email === 'string' ? email : null,
     emailVerified: emailVerified === true,
+    authTime: typeof authTime === 'number' && Number.isFinite(authTime) ? authTime : null,
   };
 }

@@ -14,6 +14,12 @@ export interface AdminPrincipal {
   role: Role;
   email: string | null;
   emailVerified: boolean;
+  /**
+   * When the person last signed in at the identity provider (the JWT's `auth_time`, OpenID Connect),
+   * epoch seconds; null or absent when the JWT does not say. Revealing a recoverable token needs a
+   * recent one (TOKEN_REVEAL_MAX_AUTH_AGE_SECONDS).
+   */
+  authTime?: number | null;
 }
 
 export function canSeeAllTenantTokens(principal: AdminPrincipal): boolean {

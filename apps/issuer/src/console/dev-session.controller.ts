@@ -29,6 +29,8 @@ export class DevSessionController {
       role: body.role,
       email: body.email ?? `${body.userId}@${body.tenantId}.test`,
       email_verified: true,
+      // A development sign-in is a sign-in: revealing a recoverable token needs a recent one (auth_time).
+      auth_time: Math.floor(Date.now() / 1000),
     })
       .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
       .setSubject(body.userId)

@@ -29,6 +29,8 @@ import { IssuedBy1763900001200 } from './migrations/1763900001200-IssuedBy';
 import { RightsAndApplications1763900001300 } from './migrations/1763900001300-RightsAndApplications';
 import { TenantApplication } from '../tenants/tenant-application.entity';
 import { TechnicalOwner1763900001400 } from './migrations/1763900001400-TechnicalOwner';
+import { RecoverableTokens1763900001500 } from './migrations/1763900001500-RecoverableTokens';
+import { RecoverableToken } from '../token-recovery/recoverable-token.entity';
 
 export const ENTITIES = [
   Token,
@@ -41,6 +43,7 @@ export const ENTITIES = [
   RenewalOffer,
   RenewalAttempt,
   TenantApplication,
+  RecoverableToken,
 ];
 export const MIGRATIONS = [
   InitialSchema1763900000000,
@@ -59,6 +62,7 @@ export const MIGRATIONS = [
   IssuedBy1763900001200,
   RightsAndApplications1763900001300,
   TechnicalOwner1763900001400,
+  RecoverableTokens1763900001500,
 ];
 
 /** The name of the issuer's second, small pool (revocations and member removals only). */

@@ -33,10 +33,11 @@ export class TenantPolicyController {
       'Owners only (others get 403 `FORBIDDEN_ROLE`); only the fields given change. The plan is set by the ' +
       'operator: a `plan` field is refused like any unknown field. A change is announced ' +
       '(`dev.latchkey.tenant.policy-changed`) and recorded in the audit log as `tenant.policy_changed`, ' +
-      'with the values before and after. Errors: 400 `VALIDATION_FAILED`; 403 `FORBIDDEN_ROLE`.',
+      'with the values before and after. Turning `recoverableTokens` off deletes every kept copy. Errors: 400 ' +
+      '`VALIDATION_FAILED`; 403 `FORBIDDEN_ROLE`; 422 `TOKEN_RECOVERY_UNAVAILABLE`.',
   })
   @ApiOkResponse({ type: TenantPolicyResponse, description: 'The policy now in force.' })
-  @ApiProblems(400, 413, 415)
+  @ApiProblems(400, 413, 415, 422)
   @Patch()
   update(
     @CurrentAdmin() admin: AdminPrincipal,

@@ -5,6 +5,7 @@ import type { IssuerConfig } from '../config';
 import type { Tx } from '../database/transaction';
 import { FakeTransactions } from '../outbox/testing/fake-transactions';
 import type { UnitOfWork } from '../outbox/unit-of-work';
+import type { TokenRecoveryStore } from '../token-recovery/token-recovery.store';
 import { DEFAULT_GOVERNANCE } from './governance-policy';
 import type { Tenant } from './tenant.entity';
 import type { TenantPlan } from './tenant-plan';
@@ -150,6 +151,7 @@ describe('TenantPolicyService roles', () => {
     undefined as never,
     { API_ACCESS_PLANS: apiAccessPlans, DEFAULT_TENANT_PLAN: 'team' } as IssuerConfig,
     undefined as never,
+    { available: true } as never,
   );
   const as = (role: Role): AdminPrincipal => ({
     userId: 'u',
@@ -165,6 +167,7 @@ describe('TenantPolicyService roles', () => {
       { findOrCreate: () => Promise.resolve(tenant) } as never,
       { API_ACCESS_PLANS: apiAccessPlans, DEFAULT_TENANT_PLAN: 'team' } as IssuerConfig,
       undefined as never,
+      { available: true } as never,
     );
     await expect(reading.view(as('member'))).resolves.toMatchObject({ plan: 'free', apiAccess: false });
     await expect(service.update(as('member'), { requireExpiry: true })).rejects.toMatchObject({
@@ -201,6 +204,7 @@ describe('policyChanges', () => {
     maxLifetimeDays: 90,
     ...DEFAULT_GOVERNANCE,
     defaultRights: 'read' as const,
+    recoverableTokens: false,
   };
 
   it('keeps only the fields given whose value differs, with the values before', () => {
@@ -243,14 +247,25 @@ describe('TenantPolicyService.update', () => {
   };
 
   /** The `tenants` table in memory, one tenant, read and written through the fake transactions. */
-  function setUp() {
+  function setUp(options: { recoveryKey?: boolean; recoverableTokens?: boolean } = {}) {
     const db = new FakeTransactions();
+    /** Tenants whose kept copies were deleted, and in which transaction. */
+    const forgotten: { tenantId: string; tx: Tx }[] = [];
+    const recovery = {
+      available: options.recoveryKey ?? true,
+      forgetTenant: (tx: Tx, tenantId: string) => {
+        db.through(tx);
+        forgotten.push({ tenantId, tx });
+        return Promise.resolve(2);
+      },
+    } as unknown as TokenRecoveryStore;
     const row = {
       id: 'acme',
       plan: 'team',
       requireExpiry: false,
       maxLifetimeDays: null,
       ...DEFAULT_GOVERNANCE,
+      recoverableTokens: options.recoverableTokens ?? false,
     } as Tenant;
     const tenants = {
       findOrCreate: () => Promise.resolve({ ...row }),
@@ -268,8 +283,9 @@ describe('TenantPolicyService.update', () => {
       tenants,
       { API_ACCESS_PLANS: apiAccessPlans, DEFAULT_TENANT_PLAN: 'team' } as IssuerConfig,
       db as unknown as UnitOfWork,
+      recovery,
     );
-    return { db, row, service };
+    return { db, row, service, forgotten };
   }
 
   it('changes the governance policy and announces it for the audit log, with the values before', async () => {
@@ -295,5 +311,46 @@ describe('TenantPolicyService.update', () => {
     const { db, service } = setUp();
     await service.update(owner, { adminRevocation: 'any_token' });
     expect(db.emitted).toEqual([]);
+  });
+
+  describe('recoverable tokens (seed 003)', () => {
+    it('turns them on, announced like the other policy fields, deleting nothing', async () => {
+      const { db, row, service, forgotten } = setUp();
+      const view = await service.update(owner, { recoverableTokens: true });
+      expect(view.recoverableTokens).toBe(true);
+      expect(row.recoverableTokens).toBe(true);
+      expect(forgotten).toEqual([]);
+      expect(db.emitted[0]?.fields.data).toEqual({
+        changedBy: 'olga',
+        changes: { recoverableTokens: true },
+        previous: { recoverableTokens: false },
+      });
+    });
+
+    it('refuses to turn them on without TOKEN_RECOVERY_KEY (422), changing nothing', async () => {
+      const { db, row, service } = setUp({ recoveryKey: false });
+      await expect(service.update(owner, { recoverableTokens: true })).rejects.toMatchObject({
+        code: TenantErrorCode.TokenRecoveryUnavailable,
+        status: 422,
+      });
+      expect(row.recoverableTokens).toBe(false);
+      expect(db.emitted).toEqual([]);
+    });
+
+    it('deletes every kept copy of the tenant in the transaction that turns them off', async () => {
+      const { db, row, service, forgotten } = setUp({ recoverableTokens: true });
+      await service.update(owner, { recoverableTokens: false });
+      expect(row.recoverableTokens).toBe(false);
+      expect(forgotten).toHaveLength(1);
+      expect(forgotten[0]?.tenantId).toBe('acme');
+      expect(forgotten[0]?.tx).toBeDefined();
+      expect(db.emitted[0]?.fields.data).toMatchObject({ changes: { recoverableTokens: false } });
+    });
+
+    it('deletes nothing when a request repeats "off" (or changes another field)', async () => {
+      const { service, forgotten } = setUp();
+      await service.update(owner, { recoverableTokens: false, requireExpiry: true });
+      expect(forgotten).toEqual([]);
+    });
   });
 });

@@ -4,6 +4,7 @@ import type { AdminPrincipal } from '../auth/admin-principal';
 import { requireRole } from '../auth/roles';
 import { ISSUER_CONFIG, type IssuerConfig } from '../config';
 import type { Tx } from '../database/transaction';
+import { TokenRecoveryStore } from '../token-recovery/token-recovery.store';
 import { UnitOfWork } from '../outbox/unit-of-work';
 import type { UpdateTenantPolicyDto } from './dto/update-tenant-policy.dto';
 import { DEFAULT_GOVERNANCE, type GovernancePolicy } from './governance-policy';
@@ -27,6 +28,8 @@ export interface TenantPolicyView extends GovernancePolicy {
   maxLifetimeDays: number | null;
   /** The rights preset a create request without `rights` or `scopes` gets (seed 002: "Grant the least"). */
   defaultRights: TokenRights;
+  /** Whether new tokens are kept encrypted for their owner to reveal again (seed 003). */
+  recoverableTokens: boolean;
 }
 
 export type IssuancePolicy = Pick<Tenant, 'plan' | 'requireExpiry' | 'maxLifetimeDays'>;
@@ -86,6 +89,7 @@ export function toTenantPolicyView(tenant: Tenant, apiAccessPlans: readonly Tena
     tokenVisibility: tenant.tokenVisibility,
     adminRevocation: tenant.adminRevocation,
     defaultRights: tenant.defaultRights,
+    recoverableTokens: tenant.recoverableTokens,
   };
 }
 
@@ -125,6 +129,7 @@ export class TenantPolicyService {
     private readonly tenants: TenantsRepository,
     @Inject(ISSUER_CONFIG) private readonly config: IssuerConfig,
     private readonly unitOfWork: UnitOfWork,
+    private readonly recovery: TokenRecoveryStore,
   ) {}
 
   /**
@@ -168,6 +173,13 @@ export class TenantPolicyService {
    */
   async update(principal: AdminPrincipal, request: UpdateTenantPolicyDto): Promise<TenantPolicyView> {
     requireRole(principal, ['owner'], 'change the tenant policy');
+    if (request.recoverableTokens === true && !this.recovery.available) {
+      throw new TenantError(
+        TenantErrorCode.TokenRecoveryUnavailable,
+        'Recoverable tokens cannot be turned on: this Latchkey has no TOKEN_RECOVERY_KEY configured. ' +
+          'Ask its operator.',
+      );
+    }
     const id = principal.tenantId;
     await this.tenant(id);
     const now = new Date();
@@ -177,6 +189,8 @@ export class TenantPolicyService {
       const { changes, previous } = policyChanges(current, request);
       if (Object.keys(changes).length === 0) return current;
       await this.tenants.updatePolicy(tx, id, changes);
+      // Off means not kept: every copy goes in the same transaction (issuing waits on the tenant's lock).
+      if (changes.recoverableTokens === false) await this.recovery.forgetTenant(tx, id);
       tx.emit(EventType.TenantPolicyChanged, {
         subject: id,
         tenantId: id,

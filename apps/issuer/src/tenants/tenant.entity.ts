@@ -46,6 +46,13 @@ export class Tenant {
   @Column('varchar', { name: 'default_rights', length: 16, default: 'read' })
   defaultRights!: TokenRights;
 
+  /**
+   * Whether new tokens' plaintext is kept, encrypted, so that their owner can reveal it again (seed 003).
+   * Off by default: seeds 000, 002 and 004 show a token once.
+   */
+  @Column('boolean', { name: 'recoverable_tokens', default: false })
+  recoverableTokens!: boolean;
+
   @Column('timestamptz', { name: 'created_at', default: () => 'now()' })
   createdAt!: Date;
 

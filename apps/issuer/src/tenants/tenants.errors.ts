@@ -9,6 +9,8 @@ export enum TenantErrorCode {
   PolicyIssuanceAdminsOnly = 'POLICY_ISSUANCE_ADMINS_ONLY',
   /** `adminRevocation: agent_tokens_only`: someone tried to revoke another person's general token. */
   PolicyRevocationAgentTokensOnly = 'POLICY_REVOCATION_AGENT_TOKENS_ONLY',
+  /** Recoverable tokens cannot be turned on: the service has no TOKEN_RECOVERY_KEY. */
+  TokenRecoveryUnavailable = 'TOKEN_RECOVERY_UNAVAILABLE',
 }
 
 const STATUS: Record<TenantErrorCode, number> = {
@@ -18,6 +20,7 @@ const STATUS: Record<TenantErrorCode, number> = {
   [TenantErrorCode.MaxLifetimeExceeded]: 422,
   [TenantErrorCode.PolicyIssuanceAdminsOnly]: 403,
   [TenantErrorCode.PolicyRevocationAgentTokensOnly]: 403,
+  [TenantErrorCode.TokenRecoveryUnavailable]: 422,
 };
 
 export class TenantError extends DomainError {

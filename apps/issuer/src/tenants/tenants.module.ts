@@ -5,12 +5,14 @@ import { TenantApplicationsService } from './tenant-applications.service';
 import { TenantPolicyController } from './tenant-policy.controller';
 import { TenantPolicyService } from './tenant-policy.service';
 import { TenantsRepository } from './tenants.repository';
+import { TokenRecoveryModule } from '../token-recovery/token-recovery.module';
 
 /**
  * Tenant plans (operator), token policies (owners) and the applications catalog (owners and admins).
  * Token issuance calls `assertMayIssue` and reads the catalog and default rights preset.
  */
 @Module({
+  imports: [TokenRecoveryModule],
   controllers: [TenantPolicyController, TenantApplicationsController],
   providers: [
     TenantPolicyService,

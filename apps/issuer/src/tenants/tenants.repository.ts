@@ -13,6 +13,7 @@ export const TENANT_POLICY_FIELDS = [
   'tokenVisibility',
   'adminRevocation',
   'defaultRights',
+  'recoverableTokens',
 ] as const;
 export type TenantPolicyFields = Pick<Tenant, (typeof TENANT_POLICY_FIELDS)[number]>;
 export type TenantPolicyChanges = Partial<TenantPolicyFields>;

@@ -7,6 +7,7 @@ import type { UnitOfWorkTx } from '../outbox/unit-of-work';
 import { applyAutoRenewal, autoRenewalScheduleOf, NO_AUTO_RENEWAL } from './auto-renewal';
 import { Token, type TokenPurpose } from './token.entity';
 import { CacheReplicationError } from '../infrastructure/verifier-cache';
+import { TokenRecoveryStore } from '../token-recovery/token-recovery.store';
 import { TokenStateCache } from './token-state-cache';
 import { technicalOwnerColumns, technicalOwnerOf, type TechnicalOwner } from './technical-owner';
 import { nameWarnings, type TokenWarning } from './token-name-warnings';
@@ -63,6 +64,7 @@ export class TokenIssuance {
     private readonly tokens: TokensRepository,
     private readonly stateCache: TokenStateCache,
     @Inject(ISSUER_CONFIG) private readonly config: IssuerConfig,
+    private readonly recovery: TokenRecoveryStore,
   ) {}
 
   async issue(tx: UnitOfWorkTx, owner: TokenOwner, fields: NewTokenFields, now: Date): Promise<CreatedToken> {
@@ -105,6 +107,8 @@ export class TokenIssuance {
       ...technicalOwnerColumns(fields.technicalOwner ?? null),
     } satisfies Partial<Token>);
     await this.tokens.insert(tx, record);
+    // Seed 003: a tenant with recoverable tokens on keeps every new token (successors too) encrypted.
+    await this.recovery.keepIfRecoverable(tx, record.tenantId, record.id, secret.token, now);
     tx.emit(EventType.TokenCreated, {
       subject: record.id,
       tenantId: record.tenantId,

@@ -24,6 +24,10 @@ export enum TokenErrorCode {
   RightsScopesConflict = 'RIGHTS_SCOPES_CONFLICT',
   /** A resource not in the tenant's applications catalog (when the catalog is not empty). */
   UnknownResource = 'UNKNOWN_RESOURCE',
+  /** Revealing a recoverable token needs a sign-in (the JWT's `auth_time`) within the last minutes. */
+  FreshSignInRequired = 'FRESH_SIGN_IN_REQUIRED',
+  /** No recoverable copy of this token is kept (the tenant's policy was off when it was issued, or is now). */
+  NotRecoverable = 'TOKEN_NOT_RECOVERABLE',
 }
 
 const STATUS: Record<TokenErrorCode, number> = {
@@ -48,6 +52,8 @@ const STATUS: Record<TokenErrorCode, number> = {
   [TokenErrorCode.NotTokenOwner]: 403,
   [TokenErrorCode.RightsScopesConflict]: 400,
   [TokenErrorCode.UnknownResource]: 422,
+  [TokenErrorCode.FreshSignInRequired]: 401,
+  [TokenErrorCode.NotRecoverable]: 409,
 };
 
 export class TokenError extends DomainError {

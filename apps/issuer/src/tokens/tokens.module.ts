@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { SigningSecretsModule } from '../signing-secrets/signing-secrets.module';
 import { TenantsModule } from '../tenants/tenants.module';
+import { TokenRecoveryModule } from '../token-recovery/token-recovery.module';
 import { AutoRenewalAcceptance } from './accept-auto-renewal';
 import { CreateToken } from './create-token';
 import { ReplaceToken } from './replace-token';
@@ -9,6 +10,8 @@ import { TokenIssuance } from './token-issuance';
 import { TokenQueries } from './token-queries';
 import { TokenRenewalStops } from './token-renewal-stops';
 import { TokenStateCache } from './token-state-cache';
+import { RevealToken } from './reveal-token';
+import { TokenRevealController } from './token-reveal.controller';
 import { TokensController } from './tokens.controller';
 import { TokensRepository } from './tokens.repository';
 import { UpdateToken } from './update-token';
@@ -19,8 +22,8 @@ import { UpdateToken } from './update-token';
  * `TokensRepository` and `TokenRenewalStops` (where renewals registers what a token's end cancels).
  */
 @Module({
-  imports: [TenantsModule, SigningSecretsModule],
-  controllers: [TokensController],
+  imports: [TenantsModule, SigningSecretsModule, TokenRecoveryModule],
+  controllers: [TokensController, TokenRevealController],
   providers: [
     TokensRepository,
     TokenStateCache,
@@ -32,6 +35,7 @@ import { UpdateToken } from './update-token';
     RevokeToken,
     ReplaceToken,
     TokenQueries,
+    RevealToken,
   ],
   exports: [ReplaceToken, TokenQueries, TokensRepository, TokenRenewalStops, TokenStateCache],
 })

@@ -150,6 +150,33 @@ describe('planLifecycleJobs', () => {
     ]);
   });
 
+  it('mails the owner once per reveal of a recoverable token (seed 003)', () => {
+    const data = { tokenId, revealedBy: 'olga', revealedAt: '2025-05-01T12:00:00.000Z' };
+    const revealed = event(EventType.TokenRevealed, data);
+    const plan = planLifecycleJobs(revealed, now, reminders);
+    expect(plan).toEqual({
+      cancel: [],
+      enqueue: [
+        {
+          queue: 'mail',
+          jobId: expect.stringContaining(revealed.id),
+          data: {
+            kind: 'token-revealed',
+            tokenId,
+            revealedBy: 'olga',
+            revealedAt: '2025-05-01T12:00:00.000Z',
+          },
+          runAt: now,
+          tokenId: null,
+        },
+      ],
+    });
+    // Another reveal is another mail; a redelivery of the same one is not.
+    const again = event(EventType.TokenRevealed, data);
+    expect(planLifecycleJobs(again, now, reminders).enqueue[0]?.jobId).not.toBe(plan.enqueue[0]?.jobId);
+    expect(planLifecycleJobs(revealed, now, reminders)).toEqual(plan);
+  });
+
   it('removes every pending job of a revoked token', () => {
     const plan = planLifecycleJobs(
       event(EventType.TokenRevoked, { tokenId, revokedBy: 'u1', revokedAt: '2025-05-01T12:00:00.000Z' }),

@@ -125,6 +125,23 @@ export function planLifecycleJobs(
       }
       return { cancel, enqueue };
     }
+    case EventType.TokenRevealed: {
+      // Seed 003's recoverable tokens: every reveal is mailed to the owner, so one they did not make
+      // (a stolen session) is noticed. One mail per reveal: the event id keeps a redelivery from repeating it.
+      const { tokenId, revealedBy, revealedAt } = event.data;
+      return {
+        cancel: [],
+        enqueue: [
+          {
+            queue: WorkerQueue.Mail,
+            jobId: jobIds.mail('token-revealed', tokenId, event.id),
+            data: { kind: 'token-revealed', tokenId, revealedBy, revealedAt },
+            runAt: now,
+            tokenId: null,
+          },
+        ],
+      };
+    }
     case EventType.TokenUsed:
     case EventType.MemberRoleChanged:
     case EventType.MemberRemoved:

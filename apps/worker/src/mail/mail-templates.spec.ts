@@ -56,6 +56,23 @@ describe('renderMail', () => {
     );
   });
 
+  it('tells the owner their recoverable token was revealed, by whom and when, without the token', () => {
+    const mail = renderMail({
+      kind: 'token-revealed',
+      tokenName: 'CI deploys',
+      tokenId: '0b7c6f5e-2a1d-4c3b-9e8f-7a6b5c4d3e2f',
+      revealedBy: 'olga',
+      revealedAt: '2025-03-01T10:00:00.000Z',
+    });
+    expect(mail.subject).toBe('Your API token "CI deploys" was revealed');
+    expect(mail.text).toContain('olga');
+    expect(mail.text).toContain(
+      'https://latchkey.example.com/console/tokens/0b7c6f5e-2a1d-4c3b-9e8f-7a6b5c4d3e2f',
+    );
+    expect(mail.text).toMatch(/revoke the\s+token/);
+    expect(mail.text).not.toMatch(SECRET_SHAPED);
+  });
+
   it('tells the recipient a token was renewed, with both ids and both ends', () => {
     const mail = renderMail(renewed);
     expect(mail.subject).toBe('Your API token "CI deploys" was renewed');

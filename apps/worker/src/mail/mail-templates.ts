@@ -38,6 +38,13 @@ export type MailFacts =
       revokedAt: string;
     }
   | {
+      kind: 'token-revealed';
+      tokenName: string;
+      tokenId: string;
+      revealedBy: string;
+      revealedAt: string;
+    }
+  | {
       kind: 'technical-owner-rotated';
       tokenName: string;
       /** Greets them by name when the token names one. */
@@ -134,6 +141,22 @@ function render(facts: MailFacts, page: (tokenId: string) => string): RenderedMa
           'If it is still in use, renew it (or create a new token) and replace it in the systems that',
           'use it before then. Tokens with auto-renewal are renewed for you; you can switch it on for',
           'this token on its page in the console:',
+          `  ${page(facts.tokenId)}`,
+          '',
+          SIGNATURE,
+        ].join('\n'),
+      };
+    }
+    case 'token-revealed': {
+      const name = displayName(facts.tokenName);
+      return {
+        subject: `Your API token "${name}" was revealed`,
+        text: [
+          `The API token "${name}" (${facts.tokenId}) was shown in full to ${who(facts.revealedBy)}`,
+          `at ${formatTime(facts.revealedAt)}, after a fresh sign-in.`,
+          '',
+          'If that was you, nothing needs to be done. If it was not, someone has your sign-in: revoke the',
+          'token on its page, create a new one, and tell the administrators of your organisation.',
           `  ${page(facts.tokenId)}`,
           '',
           SIGNATURE,

@@ -127,6 +127,24 @@ describe('MailProcessor', () => {
     });
   });
 
+  it("tells a recoverable token's owner that it was revealed (seed 003), or skips without an address", async () => {
+    const data: MailJob = {
+      kind: 'token-revealed',
+      tokenId: oldTokenId,
+      revealedBy: 'u1',
+      revealedAt: '2025-05-01T12:00:00.000Z',
+    };
+    tokens.set(oldTokenId, { kind: 'ok', value: state(oldTokenId) });
+    await expect(run(data)).resolves.toBe('sent');
+    expect(sent[0]).toMatchObject({
+      to: 'creator@example.com',
+      subject: 'Your API token "CI deploys" was revealed',
+      text: expect.stringContaining(oldTokenId),
+    });
+    tokens.set(oldTokenId, { kind: 'ok', value: state(oldTokenId, { createdByEmail: null }) });
+    await expect(run(data, 'mail.y')).resolves.toBe('skipped');
+  });
+
   it('fails (to be retried) when the issuer or the SMTP server is away', async () => {
     const data: MailJob = { kind: 'expiry-reminder', tokenId: oldTokenId, days: 0, expiresAt: future };
     tokens.set(oldTokenId, { kind: 'transient', error: 'ECONNREFUSED' });

@@ -140,6 +140,20 @@ export class MailProcessor implements OnModuleInit {
           },
         };
       }
+      case 'token-revealed': {
+        const token = await this.issuer.currentTokenState(data.tokenId);
+        if (token === undefined || !token.createdByEmail) return { skip: 'the owner has no email address' };
+        return {
+          to: token.createdByEmail,
+          facts: {
+            kind: 'token-revealed',
+            tokenName: token.name,
+            tokenId: token.id,
+            revealedBy: data.revealedBy,
+            revealedAt: data.revealedAt,
+          },
+        };
+      }
       case 'revoked-by-other': {
         const token = await this.issuer.currentTokenState(data.tokenId);
         if (token === undefined || !token.createdByEmail) return { skip: 'the owner has no email address' };

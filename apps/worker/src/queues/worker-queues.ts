@@ -63,6 +63,8 @@ export type MailJob =
       oldTokenEndsAt: string;
       rotatedBy: string;
     }
+  /** Tell a recoverable token's owner that its plaintext was revealed (seed 003), in case it was not them. */
+  | { kind: 'token-revealed'; tokenId: string; revealedBy: string; revealedAt: string }
   /** Tell a token's technical owner (seed 004) that it was revoked. */
   | { kind: 'technical-owner-revoked'; tokenId: string; revokedBy: string; revokedAt: string };
 

@@ -31,6 +31,7 @@ import { EditTokenDialog, RenewTokenDialog, RotateTokenDialog } from './TokenAct
 import { RevokeTokenDialog } from './RevokeTokenDialog';
 import { useMayRevoke } from './governance';
 import { CoordinationChecklist, technicalOwnerLabel } from './TechnicalOwner';
+import { RecoverToken } from './RecoverToken';
 
 /** The rights preset a token was created with (seed 003), or custom scopes. */
 const RIGHTS_LABEL = { read: 'Read only', read_write: 'Read & write', custom: 'Custom scopes' } as const;
@@ -166,6 +167,8 @@ export function TokenDetailPage({ id }: { id: string }) {
           )}
         </Fact>
       </SimpleGrid>
+
+      <RecoverToken token={t} />
 
       {t.status !== 'revoked' && <CoordinationChecklist token={t} />}
 

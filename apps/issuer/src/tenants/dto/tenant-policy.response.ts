@@ -13,6 +13,7 @@ import { TENANT_PLANS, type TenantPlan } from '../tenant-plan';
 import {
   ADMIN_REVOCATION_DESCRIPTION,
   DEFAULT_RIGHTS_DESCRIPTION,
+  RECOVERABLE_TOKENS_DESCRIPTION,
   MAX_LIFETIME_DAYS_LIMIT,
   TOKEN_ISSUANCE_DESCRIPTION,
   TOKEN_VISIBILITY_DESCRIPTION,
@@ -66,4 +67,7 @@ export class TenantPolicyResponse implements TenantPolicyView {
 
   @ApiProperty({ enum: TOKEN_RIGHTS, description: DEFAULT_RIGHTS_DESCRIPTION, example: 'read' })
   defaultRights!: TokenRights;
+
+  @ApiProperty({ description: RECOVERABLE_TOKENS_DESCRIPTION, example: false })
+  recoverableTokens!: boolean;
 }

@@ -32,6 +32,12 @@ export const DEFAULT_RIGHTS_DESCRIPTION =
   '`read_write`, the whole catalog. A member asking for neither under `read_write` gets `read`, all a ' +
   "member's role allows.";
 
+export const RECOVERABLE_TOKENS_DESCRIPTION =
+  'Whether new tokens (and successors of rotations and renewals) are kept encrypted so that their owner ' +
+  'can reveal them again (seed 003: "click on Copy"): `false` (default; seeds 000, 002, 004 show a ' +
+  "token once). Turning it on needs the service's TOKEN_RECOVERY_KEY (422 `TOKEN_RECOVERY_UNAVAILABLE`); " +
+  "turning it off deletes every kept copy of the tenant's tokens at once.";
+
 /**
  * `PATCH /v1/tenant/policy`: only the fields given change. The plan is not here: the operator sets it,
  * never the tenant, so a `plan` field is refused like any unknown field.
@@ -76,4 +82,9 @@ export class UpdateTenantPolicyDto {
   @ValidateIf((_, value) => value !== undefined)
   @IsIn(TOKEN_RIGHTS)
   defaultRights?: TokenRights;
+
+  @ApiPropertyOptional({ description: RECOVERABLE_TOKENS_DESCRIPTION, example: false })
+  @ValidateIf((_, value) => value !== undefined)
+  @IsBoolean()
+  recoverableTokens?: boolean;
 }

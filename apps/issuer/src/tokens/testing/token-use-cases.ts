@@ -11,6 +11,7 @@ import type { Tx } from '../../database/transaction';
 import { FakeTransactions } from '../../outbox/testing/fake-transactions';
 import type { EventFields, UnitOfWork } from '../../outbox/unit-of-work';
 import type { SigningSecretsService } from '../../signing-secrets/signing-secrets.service';
+import type { TokenRecoveryStore } from '../../token-recovery/token-recovery.store';
 import { DEFAULT_GOVERNANCE, type GovernancePolicy } from '../../tenants/governance-policy';
 import type { TenantPolicyService } from '../../tenants/tenant-policy.service';
 import type { TenantApplicationsService, TokenCatalogView } from '../../tenants/tenant-applications.service';
@@ -73,6 +74,8 @@ export function eventsOf<T extends EventType>(db: FakeTransactions, type: T): Ev
 }
 
 export interface TokenUseCasesOptions {
+  /** Tenants with recoverable tokens on (seed 003): their new tokens are kept in `recovered`. */
+  recoverable?: string[];
   hasSigningSecret?: boolean;
   /** The tenant's governance policy (default: today's behaviour); a spec may change it between calls. */
   governance?: Partial<GovernancePolicy>;
@@ -153,7 +156,17 @@ export function tokenUseCases(options: TokenUseCasesOptions = {}) {
 
   const unitOfWork = db as unknown as UnitOfWork;
   const repository = tokens as unknown as TokensRepository;
-  const issuance = new TokenIssuance(repository, stateCache, config);
+  /** Plaintexts kept for recovery (seed 003), by token id: only for tenants in `options.recoverable`. */
+  const recovered = new Map<string, string>();
+  const recovery = {
+    keepIfRecoverable: (tx: Tx, tenantId: string, tokenId: string, plaintext: string) => {
+      db.through(tx);
+      const keep = options.recoverable?.includes(tenantId) ?? false;
+      if (keep) recovered.set(tokenId, plaintext);
+      return Promise.resolve(keep);
+    },
+  } as unknown as TokenRecoveryStore;
+  const issuance = new TokenIssuance(repository, stateCache, config, recovery);
   const acceptance = new AutoRenewalAcceptance(signingSecrets, config);
   return {
     db,
@@ -165,6 +178,7 @@ export function tokenUseCases(options: TokenUseCasesOptions = {}) {
     signingSecretChecks,
     renewalStops,
     tokenCatalog,
+    recovered,
     create: new CreateToken(unitOfWork, issuance, policies, acceptance, config, catalogs),
     update: new UpdateToken(unitOfWork, repository, acceptance, stops, config, policies),
     revoke: new RevokeToken(unitOfWork, repository, issuance, stops, policies),
