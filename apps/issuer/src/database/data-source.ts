@@ -26,6 +26,7 @@ import { CacheEpoch1763900001000 } from './migrations/1763900001000-CacheEpoch';
 import { VerifierReadsTenantPlans1763900001050 } from './migrations/1763900001050-VerifierReadsTenantPlans';
 import { GovernancePolicy1763900001100 } from './migrations/1763900001100-GovernancePolicy';
 import { IssuedBy1763900001200 } from './migrations/1763900001200-IssuedBy';
+import { CallbackOptional1763900001500 } from './migrations/1763900001500-CallbackOptional';
 
 export const ENTITIES = [
   Token,
@@ -53,6 +54,7 @@ export const MIGRATIONS = [
   VerifierReadsTenantPlans1763900001050,
   GovernancePolicy1763900001100,
   IssuedBy1763900001200,
+  CallbackOptional1763900001500,
 ];
 
 /** The name of the issuer's second, small pool (revocations and member removals only). */

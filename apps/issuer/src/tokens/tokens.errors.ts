@@ -20,6 +20,10 @@ export enum TokenErrorCode {
   CallbackUrlRefused = 'CALLBACK_URL_REFUSED',
   SigningSecretRequired = 'SIGNING_SECRET_REQUIRED',
   NotTokenOwner = 'NOT_TOKEN_OWNER',
+  /** Auto-renewal with neither a callback URL nor a mail recipient: nobody would learn of a renewal. */
+  AutoRenewalUnreachable = 'AUTO_RENEWAL_UNREACHABLE',
+  /** PATCH switching auto-renewal on without `everyDays`. */
+  AutoRenewalIncomplete = 'AUTO_RENEWAL_INCOMPLETE',
 }
 
 const STATUS: Record<TokenErrorCode, number> = {
@@ -42,6 +46,8 @@ const STATUS: Record<TokenErrorCode, number> = {
   [TokenErrorCode.CallbackUrlRefused]: 400,
   [TokenErrorCode.SigningSecretRequired]: 409,
   [TokenErrorCode.NotTokenOwner]: 403,
+  [TokenErrorCode.AutoRenewalUnreachable]: 422,
+  [TokenErrorCode.AutoRenewalIncomplete]: 422,
 };
 
 export class TokenError extends DomainError {
