@@ -16,6 +16,8 @@ export class FakeIssuer {
     tokenVisibility: 'admins_see_all',
     adminRevocation: 'any_token',
   };
+  /** Each token's renewal offers (`GET /v1/tokens/:id/renewals`), newest first. */
+  renewals = new Map<string, Schemas['RenewalHistoryResponse']['items']>();
   /** The warnings the next created token's response carries (the issuer's name check, seed 004). */
   createWarnings: CreatedToken['warnings'] = [];
   private counter = 0;
@@ -77,6 +79,26 @@ export class FakeIssuer {
     const one = /^\/v1\/tokens\/([^/]+)$/.exec(url.pathname);
     const found = one && this.tokens.find((t) => t.id === one[1]);
     if (input.method === 'GET' && found) return json(200, found);
+    const history = /^\/v1\/tokens\/([^/]+)\/renewals$/.exec(url.pathname);
+    if (input.method === 'GET' && history) return json(200, { items: this.renewals.get(history[1]) ?? [] });
+    const redeem = /^\/v1\/tokens\/([^/]+)\/renewals\/([^/]+)\/redeem$/.exec(url.pathname);
+    const offer = redeem && this.renewals.get(redeem[1])?.find((o) => o.id === redeem[2]);
+    if (input.method === 'POST' && redeem && offer) {
+      const old = this.tokens.find((t) => t.id === redeem[1])!;
+      offer.status = 'redeemed';
+      const successor = this.token({ name: old.name, replacesTokenId: old.id });
+      old.replacedByTokenId = successor.id;
+      return json(201, {
+        token: 'lk_' + 'R'.repeat(43) + 'CRC456',
+        id: successor.id,
+        name: successor.name,
+        keyPrefix: successor.keyPrefix,
+        expiresAt: null,
+        scopes: successor.scopes,
+        resources: successor.resources,
+        replaces: { id: old.id, endsAt: new Date(Date.now() + 86_400_000).toISOString() },
+      });
+    }
     const revoke = /^\/v1\/tokens\/([^/]+)\/revoke$/.exec(url.pathname);
     if (input.method === 'POST' && revoke) {
       const token = this.tokens.find((t) => t.id === revoke[1]);
