@@ -142,39 +142,46 @@ async function main() {
 
   /** @type {Record<string, import('./lib/report').Row>} */
   const rows = {};
-  /** @param {string} id @param {string} name @param {(rate?: number) => Promise<import('./lib/report').LoadFigure>} run */
-  const measure = async (id, name, run) => {
+  /**
+   * Each target is loaded unmeasured first (`--warmup`), so no row pays for the JIT compiling the
+   * paths it takes, and rows do not depend on their order.
+   * @param {string} id @param {string} name
+   * @param {(opts: import('./lib/options').BenchOptions, rate?: number) => Promise<import('./lib/report').LoadFigure>} load
+   */
+  const measure = async (id, name, load) => {
+    log(`${name}: warming up (${options.warmup} s)`);
+    await load({ ...options, duration: options.warmup });
     log(`${name}: maximum rate`);
-    const max = await run();
+    const max = await load(options);
     log(`${name}: half of ${Math.round(max.rps)} req/s`);
-    const half = await run(max.rps / 2);
+    const half = await load(options, max.rps / 2);
     rows[id] = { name, max, half };
   };
   const floorUrl = `http://127.0.0.1:${httpFloor.port}/v1/verify`;
   const verifierUrl = `${verifier.base}/v1/verify`;
-  await measure('httpFloor', 'HTTP floor: bare node:http', (r) =>
-    httpLoad(floorUrl, tokens.live, options, r),
+  await measure('httpFloor', 'HTTP floor: bare node:http', (o, r) =>
+    httpLoad(floorUrl, tokens.live, o, r),
   );
-  await measure('naiveLive', 'naive: node:http + SHA-256 + 1 Postgres query', (r) =>
-    httpLoad(`${naiveBase}/v1/verify`, tokens.live, options, r),
+  await measure('naiveLive', 'naive: node:http + SHA-256 + 1 Postgres query', (o, r) =>
+    httpLoad(`${naiveBase}/v1/verify`, tokens.live, o, r),
   );
-  await measure('httpLive', 'verifier HTTP, live token', (r) =>
-    httpLoad(verifierUrl, tokens.live, options, r),
+  await measure('httpLive', 'verifier HTTP, live token', (o, r) =>
+    httpLoad(verifierUrl, tokens.live, o, r),
   );
-  await measure('httpMalformed', 'verifier HTTP, malformed token', (r) =>
-    httpLoad(verifierUrl, tokens.malformed, options, r),
+  await measure('httpMalformed', 'verifier HTTP, malformed token', (o, r) =>
+    httpLoad(verifierUrl, tokens.malformed, o, r),
   );
-  await measure('httpUnknown', 'verifier HTTP, unknown token', (r) =>
-    httpLoad(verifierUrl, tokens.unknown, options, r),
+  await measure('httpUnknown', 'verifier HTTP, unknown token', (o, r) =>
+    httpLoad(verifierUrl, tokens.unknown, o, r),
   );
-  await measure('httpRevoked', 'verifier HTTP, revoked token', (r) =>
-    httpLoad(verifierUrl, tokens.revoked, options, r),
+  await measure('httpRevoked', 'verifier HTTP, revoked token', (o, r) =>
+    httpLoad(verifierUrl, tokens.revoked, o, r),
   );
-  await measure('grpcFloor', 'gRPC floor: bare grpc-js', (r) =>
-    grpcLoad(`127.0.0.1:${grpcFloor.port}`, tokens.live, 'OK', options, r),
+  await measure('grpcFloor', 'gRPC floor: bare grpc-js', (o, r) =>
+    grpcLoad(`127.0.0.1:${grpcFloor.port}`, tokens.live, 'OK', o, r),
   );
-  await measure('grpcLive', 'verifier gRPC, live token', (r) =>
-    grpcLoad(verifier.grpcAddress, tokens.live, 'OK', options, r),
+  await measure('grpcLive', 'verifier gRPC, live token', (o, r) =>
+    grpcLoad(verifier.grpcAddress, tokens.live, 'OK', o, r),
   );
   const rss = rssMb(verifier.pid);
 
@@ -202,7 +209,7 @@ async function main() {
         .loadavg()
         .map((l) => l.toFixed(2))
         .join(' ')}`,
-      `Load: ${options.duration} s per row, ${options.connections} connections (HTTP, autocannon) / calls in flight ` +
+      `Load: ${options.duration} s per row after ${options.warmup} s of warm-up, ${options.connections} connections (HTTP, autocannon) / calls in flight ` +
         `(gRPC, ${options.grpcProcesses} processes × ${options.channels} channels); ` +
         `"half" is the row's maximum rate / 2 (autocannon -R). Service logs: ${system.logDir}`,
       '',

@@ -3,6 +3,7 @@ const { parseArgs } = require('node:util');
 
 const USAGE = `npm run bench [-- options]
   --duration <s>      seconds of load per row (default 10)
+  --warmup <s>        seconds of unmeasured load on each row's target first (default 3; --quick 1)
   --quick             2 s per row, 20 revokes per figure
   --connections <n>   HTTP connections / gRPC calls in flight (default 50)
   --channels <n>      gRPC channels per load process (default 4)
@@ -13,7 +14,7 @@ const USAGE = `npm run bench [-- options]
   --help`;
 
 /**
- * @typedef {{ duration: number, connections: number, channels: number, grpcProcesses: number,
+ * @typedef {{ duration: number, warmup: number, connections: number, channels: number, grpcProcesses: number,
  *   revokes: number, build: boolean, keepDatabase: boolean, help: boolean }} BenchOptions
  */
 
@@ -24,6 +25,7 @@ function parseOptions(argv) {
     strict: true,
     options: {
       duration: { type: 'string' },
+      warmup: { type: 'string' },
       quick: { type: 'boolean', default: false },
       connections: { type: 'string', default: '50' },
       channels: { type: 'string', default: '4' },
@@ -37,6 +39,7 @@ function parseOptions(argv) {
   const quick = values.quick === true;
   return {
     duration: positive('duration', values.duration ?? (quick ? '2' : '10'), 600),
+    warmup: positive('warmup', values.warmup ?? (quick ? '1' : '3'), 600),
     connections: positive('connections', values.connections ?? '50', 1000),
     channels: positive('channels', values.channels ?? '4', 64),
     grpcProcesses: positive('grpc-processes', values['grpc-processes'] ?? '2', 16),

@@ -85,7 +85,7 @@ describe('cache trust', () => {
 
   it('does not believe a hand-written entry that raises a member to owner', async () => {
     const mia = await system.adminAuth({ tenantId: 'cache-trust', userId: 'mia', role: 'member' });
-    const token = await create(mia);
+    const token = await create(mia, { scopes: ['*'] });
     // Forged before the first verification: a verifier that has mia's standing in memory reads no entry.
     await redis.set(
       await memberKeyOf('cache-trust', 'mia'),

@@ -491,6 +491,121 @@ describe('console', () => {
     await shot('token-owner-inactive');
   });
 
+  it('keeps an applications catalog in Settings and offers it, with the least rights preselected, on create (seed 003)', async () => {
+    const rightsTenant = `${tenant}-rights`;
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await page.getByLabel('Tenant').fill(rightsTenant);
+    await page.getByLabel('User').fill('olga');
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('heading', { name: 'API tokens' }).waitFor();
+
+    await page.getByRole('link', { name: 'Tenant settings' }).click();
+    for (const [id, name] of [
+      ['crm', 'CRM'],
+      ['billing', 'Billing portal'],
+    ]) {
+      await page.getByLabel('Application id').fill(id);
+      await page.getByLabel('Display name').fill(name);
+      await page.getByRole('button', { name: 'Add', exact: true }).click();
+    }
+    await page.getByRole('button', { name: 'Save applications' }).click();
+    await page.getByRole('status').filter({ hasText: 'Applications saved.' }).waitFor();
+    const defaults = page.getByRole('radiogroup', { name: /Rights a new token gets/ });
+    expect(await defaults.getByRole('radio', { name: /Read only/ }).isChecked()).toBe(true);
+    await shot('applications');
+
+    await page.getByRole('link', { name: 'API tokens' }).click();
+    await page.getByRole('button', { name: 'Create token' }).click();
+    const dialog = page.getByRole('dialog');
+    await dialog.getByLabel('Token name').fill('crm-reader');
+    const rights = dialog.getByRole('radiogroup', { name: /Rights/ });
+    expect(await rights.getByRole('radio', { name: /Read only/ }).isChecked()).toBe(true);
+    await dialog.getByRole('combobox', { name: 'Applications' }).click();
+    await page.getByRole('option', { name: 'CRM' }).click();
+    await page.keyboard.press('Escape');
+    await shot('create-token-rights');
+    await dialog.getByRole('button', { name: 'Create token' }).click();
+    const plaintext = (await dialog.getByTestId('token-plaintext').textContent())?.trim() ?? '';
+    await dialog.getByRole('button', { name: /I have stored it/ }).click();
+    await dialog.waitFor({ state: 'detached' });
+
+    const owner = await system.adminAuth({ tenantId: rightsTenant, userId: 'olga', role: 'owner' });
+    const list = await request(system.issuer.url).get('/v1/tokens').set('Authorization', owner).expect(200);
+    expect(list.body.items).toEqual([
+      expect.objectContaining({ name: 'crm-reader', rights: 'read', resources: ['crm'] }),
+    ]);
+    const verdict = async (needs: Record<string, unknown>) =>
+      (
+        await request(system.verifier.url)
+          .post('/v1/verify')
+          .send({ token: plaintext, ...needs })
+          .expect(200)
+      ).body as { valid: boolean; reason: string };
+    expect(await verdict({ resource: 'crm', requiredScopes: ['projects:read'] })).toMatchObject({
+      valid: true,
+    });
+    expect(await verdict({ resource: 'crm', requiredScopes: ['projects:write'] })).toMatchObject({
+      reason: 'INSUFFICIENT_SCOPE',
+    });
+    expect(await verdict({ resource: 'billing' })).toMatchObject({ reason: 'RESOURCE_FORBIDDEN' });
+  });
+
+  it('records a technical owner, shows seed 004\'s coordination checklist, and a member sees "Upgrade required"', async () => {
+    const techTenant = `${tenant}-tech`;
+    await page.goto('/console/');
+    await page.getByRole('heading', { name: /Sign in to Latchkey|API tokens/ }).waitFor();
+    if (await page.getByRole('button', { name: 'Sign out' }).isVisible()) {
+      await page.getByRole('button', { name: 'Sign out' }).click();
+    }
+    await page.getByLabel('Tenant').fill(techTenant);
+    await page.getByLabel('User').fill('olivia');
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('heading', { name: 'API tokens' }).waitFor();
+
+    await page.getByRole('button', { name: 'Create token' }).click();
+    const dialog = page.getByRole('dialog');
+    await dialog.getByLabel('Token name').fill('prod-main-app');
+    await dialog.getByLabel('Technical owner (e-mail)').fill('platform@acme.test');
+    await dialog.getByLabel('Technical owner (person or team)').fill('Platform team');
+    await dialog.getByRole('button', { name: 'Create token' }).click();
+    await dialog.getByRole('button', { name: /I have stored it/ }).click();
+    await dialog.waitFor({ state: 'detached' });
+
+    await page.getByRole('link', { name: 'prod-main-app' }).click();
+    await page.getByRole('heading', { name: 'prod-main-app' }).waitFor();
+    await page.getByText('Platform team (platform@acme.test)', { exact: true }).waitFor();
+    const checklist = page.getByRole('region', { name: 'Coordination checklist' });
+    await checklist.getByText('Tell Platform team (platform@acme.test) before rotating.').waitFor();
+    await checklist.getByText('Confirm any replacement key is already in use.').waitFor();
+    await shot('token-technical-owner');
+
+    await page.getByRole('button', { name: 'Revoke' }).click();
+    const revoke = page.getByRole('dialog', { name: 'Revoke token' });
+    await revoke
+      .getByText('Latchkey mails Platform team (platform@acme.test) once the token is revoked.')
+      .waitFor();
+    await revoke.getByRole('button', { name: 'Cancel' }).click();
+    await revoke.waitFor({ state: 'detached' });
+
+    // Seed 004: a member of a tenant without API access is told too.
+    const freeTenant = `${tenant}-free-member`;
+    const tenantCli = resolve(REPO_ROOT, 'apps/issuer/dist/cli/tenant.js');
+    execFileSync(process.execPath, [tenantCli, 'set-plan', '--tenant', freeTenant, '--plan', 'free'], {
+      env: process.env,
+      stdio: ['ignore', 'ignore', 'inherit'],
+    });
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await page.getByLabel('Tenant').fill(freeTenant);
+    await page.getByLabel('User').fill('mia');
+    await page.getByRole('combobox', { name: 'Role' }).click();
+    await page.getByRole('option', { name: 'Member' }).click();
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('heading', { name: 'API tokens' }).waitFor();
+    await page.getByRole('alert').filter({ hasText: 'Upgrade required' }).waitFor();
+    expect(await page.getByRole('button', { name: 'Create token' }).isDisabled()).toBe(true);
+    await shot('upgrade-required-member');
+  });
+
   it('has no serious or critical accessibility violation (axe-core) on any page it showed', () => {
     expect(checked).toEqual(
       expect.arrayContaining([
@@ -513,6 +628,10 @@ describe('console', () => {
         'token-name-warning',
         'tokens-age-status',
         'token-owner-inactive',
+        'applications',
+        'create-token-rights',
+        'token-technical-owner',
+        'upgrade-required-member',
       ]),
     );
     expect(grave).toEqual([]);

@@ -132,7 +132,9 @@ describe('members', () => {
     expect(refused.body.code).toBe('FORBIDDEN_ROLE');
     await issuer().get('/v1/tokens').set('Authorization', alan).expect(200);
 
-    const event = await tap.next((e) => e.type === EventType.MemberRoleChanged && e.subject === 'alan');
+    const event = await tap.next(
+      (e) => e.type === EventType.MemberRoleChanged && e.subject === 'alan' && e.tenantId === TENANT,
+    );
     expect(event).toMatchObject({
       tenantId: TENANT,
       source: 'latchkey/issuer',
@@ -160,7 +162,9 @@ describe('members', () => {
       'MEMBER_REMOVED',
     );
 
-    const event = await tap.next((e) => e.type === EventType.MemberRemoved && e.subject === 'rita');
+    const event = await tap.next(
+      (e) => e.type === EventType.MemberRemoved && e.subject === 'rita' && e.tenantId === TENANT,
+    );
     expect(event).toMatchObject({ tenantId: TENANT, data: { userId: 'rita', removedBy: 'olivia' } });
     const list = await issuer().get('/v1/members').set('Authorization', olivia).expect(200);
     expect(list.body.items).toContainEqual(expect.objectContaining({ userId: 'rita', status: 'removed' }));
@@ -171,7 +175,7 @@ describe('members', () => {
 
   it('lets admins set admin or member on non-owners, never grant or revoke owner', async () => {
     const adam = await signIn('adam', 'admin');
-    const maxsToken = await tokenOf(await signIn('max', 'member'), { name: 'max-script' });
+    const maxsToken = await tokenOf(await signIn('max', 'member'), { name: 'max-script', scopes: ['*'] });
     expect((await verdict(maxsToken)).effectivePermissions).toEqual(MEMBER_PERMISSIONS);
     const patch = (userId: string, role: string) =>
       issuer().patch(`/v1/members/${userId}`).set('Authorization', adam).send({ role });

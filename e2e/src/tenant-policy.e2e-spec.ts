@@ -26,6 +26,7 @@ const DEFAULTS = {
   tokenIssuance: 'all_members',
   tokenVisibility: 'admins_see_all',
   adminRevocation: 'any_token',
+  defaultRights: 'read',
 };
 
 /** Plans (set by the operator) and token policies (set by owners), and their enforcement on issuance. */
@@ -93,10 +94,9 @@ describe('tenant plan and policy', () => {
       await issuer().get('/v1/tenant/policy').set('Authorization', owner).expect(200, DEFAULTS);
     });
 
-    it('shows members nothing and lets them change nothing (403)', async () => {
+    it('shows members the plan and policy (seed 004: "Upgrade required") but lets them change nothing (403)', async () => {
       const member = await as('policy-roles', 'member');
-      const read = await issuer().get('/v1/tenant/policy').set('Authorization', member).expect(403);
-      expect(read.body.code).toBe('FORBIDDEN_ROLE');
+      await issuer().get('/v1/tenant/policy').set('Authorization', member).expect(200, DEFAULTS);
       const write = await issuer()
         .patch('/v1/tenant/policy')
         .set('Authorization', member)

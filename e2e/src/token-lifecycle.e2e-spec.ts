@@ -24,7 +24,7 @@ describe('a token from creation to revocation', () => {
     const created = await request(system.issuer.url)
       .post('/v1/tokens')
       .set('Authorization', admin)
-      .send({ name: 'prod-main-app', expiresIn: '90d' })
+      .send({ name: 'prod-main-app', expiresIn: '90d', scopes: ['*'] })
       .expect(201);
     const { token, id } = created.body as { token: string; id: string };
     expect(token).toMatch(/^lk_[0-9A-Za-z]{49}$/);

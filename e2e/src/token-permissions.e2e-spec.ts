@@ -57,8 +57,8 @@ describe('token permissions', () => {
     expect(await system.grpc.verify(reader.token)).toMatchObject({ valid: true });
   });
 
-  it('inherits the owner’s permissions when no scopes are given', async () => {
-    const full = await create(admin, { name: 'inherits' });
+  it('inherits the owner’s permissions with `*`', async () => {
+    const full = await create(admin, { name: 'inherits', scopes: ['*'] });
     expect(full.scopes).toEqual(['*']);
     expect((await verify(full.token)).effectivePermissions).toEqual(
       expect.arrayContaining(['projects:write', 'tasks:write']),

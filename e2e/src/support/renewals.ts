@@ -70,6 +70,8 @@ export interface TokenView {
   scopes: string[];
   resources: string[];
   autoRenewal: AutoRenewalView | null;
+  /** Seed 004; absent where a spec does not look at it. */
+  technicalOwner?: { email: string; name: string | null } | null;
 }
 
 export interface CreatedToken extends TokenView {

@@ -26,8 +26,18 @@ export const MEMBER_ROLES = ['owner', 'admin', 'member'] as const;
 export const TOKEN_ISSUANCE_POLICIES = ['all_members', 'admins_only'] as const;
 export const TOKEN_VISIBILITY_POLICIES = ['admins_see_all', 'own_tokens_only'] as const;
 export const ADMIN_REVOCATION_POLICIES = ['any_token', 'agent_tokens_only'] as const;
+/** Token rights presets (seed 003: "read & write or only read"); permissions.ts maps them to scopes. */
+export const TOKEN_RIGHTS = ['read', 'read_write'] as const;
 
 const isoTime = isoInstant;
+
+/**
+ * A token's technical owner (seed 004): the person or team using it, told by mail when it is rotated or
+ * revoked. Token events carry it so that consumers know whom to tell; absent in older events, null when
+ * the token has none.
+ */
+export const technicalOwner = z.object({ email: z.string(), name: z.string().nullable() });
+export type TechnicalOwner = z.infer<typeof technicalOwner>;
 
 export const tokenCreatedData = z.object({
   tokenId: z.uuid(),
@@ -39,6 +49,8 @@ export const tokenCreatedData = z.object({
   scopes: z.array(z.string()).optional(),
   resources: z.array(z.string()).optional(),
   purpose: z.enum(['integration', 'agent']).optional(),
+  /** The rights preset the scopes came from (seed 003); null for custom scopes, absent in older events. */
+  rights: z.enum(TOKEN_RIGHTS).nullable().optional(),
   /** The creator's email at creation, for expiry reminders. */
   createdByEmail: z.string().nullable().optional(),
   /** Auto-renewal settings and the first due time; null or absent when the token does not auto-renew. */
@@ -48,6 +60,7 @@ export const tokenCreatedData = z.object({
    * renewed it (the owner, or the auto-renewal service). Absent in older events: read as `createdBy`.
    */
   performedBy: z.string().optional(),
+  technicalOwner: technicalOwner.nullable().optional(),
 });
 
 export const tokenRevokedData = z.object({
@@ -57,6 +70,8 @@ export const tokenRevokedData = z.object({
   revokedAt: isoTime,
   /** The token's owner (its creator), told when someone else revokes it. Absent in older events. */
   ownerId: z.string().optional(),
+  /** Told by mail of the revocation (seed 004). */
+  technicalOwner: technicalOwner.nullable().optional(),
 });
 
 export const tokenUpdatedData = z.object({
@@ -70,6 +85,8 @@ export const tokenUpdatedData = z.object({
     description: z.string().nullable().optional(),
     /** New auto-renewal settings with the next due time; null when auto-renewal was switched off. */
     autoRenewal: autoRenewalSchedule.nullable().optional(),
+    /** The new technical owner; null when it was removed. */
+    technicalOwner: technicalOwner.nullable().optional(),
   }),
 });
 
@@ -80,6 +97,8 @@ export const tokenRenewedData = z.object({
   renewedBy: z.string(),
   /** Absent in events written before auto-renewal existed: read as `manual`. */
   reason: z.enum(RENEWAL_REASONS).optional(),
+  /** The replaced token's technical owner, told by mail of a rotation (seed 004). */
+  technicalOwner: technicalOwner.nullable().optional(),
 });
 
 export const tokenUsedData = z.object({
@@ -109,10 +128,14 @@ const tenantPolicyFields = z.object({
   tokenIssuance: z.enum(TOKEN_ISSUANCE_POLICIES).optional(),
   tokenVisibility: z.enum(TOKEN_VISIBILITY_POLICIES).optional(),
   adminRevocation: z.enum(ADMIN_REVOCATION_POLICIES).optional(),
+  /** The rights preset a create request without `rights` or `scopes` gets (seed 002: "Grant the least"). */
+  defaultRights: z.enum(TOKEN_RIGHTS).optional(),
+  /** The tenant's catalog of applications/projects a token's resources are chosen from (seed 003). */
+  applications: z.array(z.object({ id: z.string(), name: z.string() })).optional(),
 });
 
 export const tenantPolicyChangedData = z.object({
-  /** The owner who changed it. */
+  /** The owner (or, for the applications catalog, the owner or admin) who changed it. */
   changedBy: z.string(),
   /** The fields that changed, with their new values. */
   changes: tenantPolicyFields,

@@ -25,6 +25,8 @@ export const internalTokenState = z.object({
   autoRenewal: autoRenewalSchedule.nullable(),
   /** The successor's id once the token has been renewed, rotated or auto-renewed. */
   replacedByTokenId: z.string().nullable(),
+  /** Told by mail when the token is rotated or revoked (seed 004). Absent from older issuers. */
+  technicalOwner: z.object({ email: z.string(), name: z.string().nullable() }).nullable().optional(),
 });
 export type InternalTokenState = z.infer<typeof internalTokenState>;
 

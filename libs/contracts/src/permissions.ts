@@ -4,7 +4,7 @@
  * inherits its creator's permissions). Whatever a token holds, it never does more than its owner can
  * do *now*: effective permissions are computed at use time from the owner's current role.
  */
-import type { MEMBER_ROLES } from './events';
+import type { MEMBER_ROLES, TOKEN_RIGHTS } from './events';
 
 export const ALL_SCOPES = '*';
 
@@ -32,4 +32,15 @@ export function effectivePermissions(
 ): string[] {
   const allowed = rolePermissions(ownerRole, catalog);
   return tokenScopes.includes(ALL_SCOPES) ? allowed : allowed.filter((scope) => tokenScopes.includes(scope));
+}
+
+export type TokenRights = (typeof TOKEN_RIGHTS)[number];
+
+/**
+ * The scopes a rights preset stands for (seed 003's "read & write or only read"): `read` is every
+ * `:read` scope of the catalog, `read_write` the whole catalog. Explicit scopes, never `*`: a preset
+ * does not grow when its owner's role does.
+ */
+export function scopesForRights(rights: TokenRights, catalog: readonly string[]): string[] {
+  return rights === 'read' ? catalog.filter((scope) => scope.endsWith(':read')) : [...catalog];
 }

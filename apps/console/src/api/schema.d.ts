@@ -57,7 +57,7 @@ export interface paths {
     };
     /**
      * Show the tenant's plan, token policy and governance policy
-     * @description Owners and admins; others get 403 `FORBIDDEN_ROLE`.
+     * @description Every member of the tenant (owners, admins and members): the plan and whether it includes API access (seed 004: members see "Upgrade required" too), and the rules their own requests must meet.
      */
     get: operations['TenantPolicyController_get'];
     put?: never;
@@ -70,6 +70,30 @@ export interface paths {
      * @description Owners only (others get 403 `FORBIDDEN_ROLE`); only the fields given change. The plan is set by the operator: a `plan` field is refused like any unknown field. A change is announced (`dev.latchkey.tenant.policy-changed`) and recorded in the audit log as `tenant.policy_changed`, with the values before and after. Errors: 400 `VALIDATION_FAILED`; 403 `FORBIDDEN_ROLE`.
      */
     patch: operations['TenantPolicyController_update'];
+    trace?: never;
+  };
+  '/v1/tenant/applications': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * Show the tenant's applications catalog and default rights preset
+     * @description Every role (the create dialog offers both). A tenant with an empty catalog accepts any resource id on new tokens.
+     */
+    get: operations['TenantApplicationsController_get'];
+    /**
+     * Replace the tenant's applications catalog
+     * @description Owners and admins (others get 403 `FORBIDDEN_ROLE`). From then on a new token's `resources` must be ids from the catalog (422 `UNKNOWN_RESOURCE`); an empty list returns to free-form resource ids. Existing tokens keep their resources. A change is announced (`dev.latchkey.tenant.policy-changed`, field `applications`) and recorded in the audit log as `tenant.policy_changed`, with the catalog before and after. Errors: 400 `VALIDATION_FAILED` (duplicate ids, a blank name, more than 200 entries).
+     */
+    put: operations['TenantApplicationsController_replace'];
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
     trace?: never;
   };
   '/v1/tokens': {
@@ -87,7 +111,7 @@ export interface paths {
     put?: never;
     /**
      * Create a token
-     * @description The response carries the plaintext `token`, once. Errors: 400 `EXPIRY_CONFLICT`, `EXPIRY_IN_PAST`, `UNKNOWN_SCOPE`, `CALLBACK_URL_REFUSED` (with a `reason`); 402 `UPGRADE_REQUIRED`; 403 `EMAIL_NOT_VERIFIED`, `SCOPE_NOT_GRANTED`, `POLICY_ISSUANCE_ADMINS_ONLY` (a member, when the tenant's `tokenIssuance` is `admins_only`); 409 `SIGNING_SECRET_REQUIRED` (auto-renewal needs a signing secret: `POST /v1/tenant/signing-secrets`); 422 `POLICY_EXPIRY_REQUIRED`, `POLICY_MAX_LIFETIME_EXCEEDED`, `MAX_LIFETIME_EXCEEDED`, `TOKEN_LIMIT_REACHED`.
+     * @description The response carries the plaintext `token`, once. Errors: 400 `EXPIRY_CONFLICT`, `EXPIRY_IN_PAST`, `UNKNOWN_SCOPE`, `RIGHTS_SCOPES_CONFLICT` (both `rights` and `scopes`), `CALLBACK_URL_REFUSED` (with a `reason`); 402 `UPGRADE_REQUIRED`; 403 `EMAIL_NOT_VERIFIED`, `SCOPE_NOT_GRANTED`, `POLICY_ISSUANCE_ADMINS_ONLY` (a member, when the tenant's `tokenIssuance` is `admins_only`); 409 `SIGNING_SECRET_REQUIRED` (auto-renewal needs a signing secret: `POST /v1/tenant/signing-secrets`); 422 `POLICY_EXPIRY_REQUIRED`, `POLICY_MAX_LIFETIME_EXCEEDED`, `MAX_LIFETIME_EXCEEDED`, `TOKEN_LIMIT_REACHED`, `UNKNOWN_RESOURCE` (a resource outside the tenant's applications catalog, when it has entries; with `unknown` and `applications`).
      */
     post: operations['TokensController_create'];
     delete?: never;
@@ -115,7 +139,7 @@ export interface paths {
     head?: never;
     /**
      * Edit a token's description and auto-renewal
-     * @description The description and `autoRenewal` (its period, callback URL and mail recipient; null switches it off) are editable; only the token's owner may set auto-renewal (anyone who sees the token may switch it off). Errors: 400 `NOTHING_TO_UPDATE`, `CALLBACK_URL_REFUSED` (with a `reason`); 403 `NOT_TOKEN_OWNER`, `POLICY_ISSUANCE_ADMINS_ONLY` (a member switching auto-renewal on under `admins_only`); 404 `TOKEN_NOT_FOUND` (also a token the caller may not see); 409 `SIGNING_SECRET_REQUIRED`, and for auto-renewal on a dead token `TOKEN_REVOKED`, `TOKEN_EXPIRED`, `TOKEN_REPLACED`; 422 `TOKEN_FIELD_IMMUTABLE` (name, expiry, scopes, resources and purpose are fixed: revoke the token and create a new one).
+     * @description The description, the `technicalOwner` (null removes it) and `autoRenewal` (its period, callback URL and mail recipient; null switches it off) are editable; only the token's owner may set auto-renewal (anyone who sees the token may switch it off). Errors: 400 `NOTHING_TO_UPDATE`, `CALLBACK_URL_REFUSED` (with a `reason`); 403 `NOT_TOKEN_OWNER`, `POLICY_ISSUANCE_ADMINS_ONLY` (a member switching auto-renewal on under `admins_only`); 404 `TOKEN_NOT_FOUND` (also a token the caller may not see); 409 `SIGNING_SECRET_REQUIRED`, and for auto-renewal on a dead token `TOKEN_REVOKED`, `TOKEN_EXPIRED`, `TOKEN_REPLACED`; 422 `TOKEN_FIELD_IMMUTABLE` (name, expiry, scopes, resources and purpose are fixed: revoke the token and create a new one).
      */
     patch: operations['TokensController_update'];
     trace?: never;
@@ -131,7 +155,7 @@ export interface paths {
     put?: never;
     /**
      * Rotate a token
-     * @description A new secret and id with the same settings (auto-renewal included), lifetime and creator; the old secret keeps working for the grace period. Only the token's owner may rotate it. Errors: 402 `UPGRADE_REQUIRED`; 403 `EMAIL_NOT_VERIFIED`, `NOT_TOKEN_OWNER`, `POLICY_ISSUANCE_ADMINS_ONLY`; 404 `TOKEN_NOT_FOUND`; 409 `TOKEN_REVOKED`, `TOKEN_EXPIRED`; 422 `POLICY_EXPIRY_REQUIRED`, `POLICY_MAX_LIFETIME_EXCEEDED`, `MAX_LIFETIME_EXCEEDED`, `TOKEN_LIMIT_REACHED`; 503 `REVOCATION_NOT_REPLICATED`.
+     * @description A new secret and id with the same settings (auto-renewal included), lifetime and creator; the old secret keeps working for the grace period. Only the token's owner may rotate it. The technical owner, if any, keeps it and is mailed (seed 004). Errors: 402 `UPGRADE_REQUIRED`; 403 `EMAIL_NOT_VERIFIED`, `NOT_TOKEN_OWNER`, `POLICY_ISSUANCE_ADMINS_ONLY`; 404 `TOKEN_NOT_FOUND`; 409 `TOKEN_REVOKED`, `TOKEN_EXPIRED`; 422 `POLICY_EXPIRY_REQUIRED`, `POLICY_MAX_LIFETIME_EXCEEDED`, `MAX_LIFETIME_EXCEEDED`, `TOKEN_LIMIT_REACHED`; 503 `REVOCATION_NOT_REPLICATED`.
      */
     post: operations['TokensController_rotate'];
     delete?: never;
@@ -171,7 +195,7 @@ export interface paths {
     put?: never;
     /**
      * Revoke a token
-     * @description Irreversible; once this returns, no verifier accepts the token and its pending auto-renewals are cancelled. Admins may revoke any token they see (unless the tenant's `adminRevocation` is `agent_tokens_only`: then only agent tokens of other people); everyone may revoke their own. The TokenRevoked event and the audit log name who revoked it (`revokedBy`) beside its owner (`ownerId`). Errors: 403 `POLICY_REVOCATION_AGENT_TOKENS_ONLY` (with `ownerId`); 404 `TOKEN_NOT_FOUND` (also a token the caller may not see); 409 `TOKEN_ALREADY_REVOKED`; 503 `REVOCATION_NOT_REPLICATED` (nothing was changed).
+     * @description Irreversible; once this returns, no verifier accepts the token and its pending auto-renewals are cancelled. Admins may revoke any token they see (unless the tenant's `adminRevocation` is `agent_tokens_only`: then only agent tokens of other people); everyone may revoke their own. The TokenRevoked event and the audit log name who revoked it (`revokedBy`) beside its owner (`ownerId`); its technical owner, if any, is mailed (seed 004). Errors: 403 `POLICY_REVOCATION_AGENT_TOKENS_ONLY` (with `ownerId`); 404 `TOKEN_NOT_FOUND` (also a token the caller may not see); 409 `TOKEN_ALREADY_REVOKED`; 503 `REVOCATION_NOT_REPLICATED` (nothing was changed).
      */
     post: operations['TokensController_revoke'];
     delete?: never;
@@ -439,6 +463,12 @@ export interface components {
        * @enum {string}
        */
       adminRevocation: 'any_token' | 'agent_tokens_only';
+      /**
+       * @description The rights preset a token created with neither `rights` nor `scopes` gets, and the one the console preselects: `read` (default; seed 002: "Grant the least"), every `:read` scope of the catalog, or `read_write`, the whole catalog. A member asking for neither under `read_write` gets `read`, all a member's role allows.
+       * @example read
+       * @enum {string}
+       */
+      defaultRights: 'read' | 'read_write';
     };
     UpdateTenantPolicyDto: {
       /**
@@ -466,6 +496,37 @@ export interface components {
        * @enum {string}
        */
       adminRevocation?: 'any_token' | 'agent_tokens_only';
+      /**
+       * @description The rights preset a token created with neither `rights` nor `scopes` gets, and the one the console preselects: `read` (default; seed 002: "Grant the least"), every `:read` scope of the catalog, or `read_write`, the whole catalog. A member asking for neither under `read_write` gets `read`, all a member's role allows.
+       * @enum {string}
+       */
+      defaultRights?: 'read' | 'read_write';
+    };
+    ApplicationDto: {
+      /**
+       * @description The id a token's `resources` name and the verifiers compare with the caller's resource.
+       * @example proj_42
+       */
+      id: string;
+      /**
+       * @description What people see in the console; trimmed, not blank.
+       * @example Billing portal
+       */
+      name: string;
+    };
+    ApplicationsResponse: {
+      /** @description The tenant's applications/projects, in order. When not empty, a new token's `resources` must be ids from it (422 `UNKNOWN_RESOURCE`); when empty, any resource id is accepted. */
+      applications: components['schemas']['ApplicationDto'][];
+      /**
+       * @description The rights preset a token created with neither `rights` nor `scopes` gets, and the one the console preselects: `read` (default; seed 002: "Grant the least"), every `:read` scope of the catalog, or `read_write`, the whole catalog. A member asking for neither under `read_write` gets `read`, all a member's role allows.
+       * @example read
+       * @enum {string}
+       */
+      defaultRights: 'read' | 'read_write';
+    };
+    ReplaceApplicationsDto: {
+      /** @description Every application/project of the tenant (replaces the catalog); ids unique. An empty list clears the catalog: tokens' `resources` are then free-form ids again. */
+      applications: components['schemas']['ApplicationDto'][];
     };
     AutoRenewalDto: {
       /**
@@ -484,6 +545,19 @@ export interface components {
        * @example integrations@example.com
        */
       mailRecipient?: string | null;
+    };
+    TechnicalOwnerDto: {
+      /**
+       * Format: email
+       * @description Their email address (trimmed), mailed when the token is rotated or revoked.
+       * @example platform-team@example.com
+       */
+      email: string;
+      /**
+       * @description A person or team name, shown beside the address (trimmed); omitted, null or blank: none.
+       * @example Platform team
+       */
+      name?: string | null;
     };
     CreateTokenDto: {
       /**
@@ -509,14 +583,20 @@ export interface components {
        */
       expiresAt?: string;
       /**
-       * @description What the token may do: catalog scopes (`<resource>:read|write`) or `*`, everything its owner can do. Omitted: `["*"]`. An unknown scope is 400 `UNKNOWN_SCOPE`; one beyond your role, 403 `SCOPE_NOT_GRANTED`.
+       * @description What the token may do: catalog scopes (`<resource>:read|write`) or `*`, everything its owner can do. Give this or `rights`, not both (400 `RIGHTS_SCOPES_CONFLICT`); with neither, the tenant's default rights preset applies (`GET /v1/tenant/applications`). An unknown scope is 400 `UNKNOWN_SCOPE`; one beyond your role, 403 `SCOPE_NOT_GRANTED`.
        * @example [
        *       "projects:read"
        *     ]
        */
       scopes?: string[];
       /**
-       * @description Restricts the token to these resource ids (e.g. project ids); omitted or empty: no restriction.
+       * @description A rights preset instead of `scopes` (seed 003): `read`, every `:read` scope of the scope catalog, or `read_write`, the whole catalog. Give this or `scopes`, not both (400 `RIGHTS_SCOPES_CONFLICT`). With neither, the tenant's `defaultRights` applies (`read` unless its owners chose otherwise; a member always gets `read` that way). `read_write` asked by a member is 403 `SCOPE_NOT_GRANTED`. The token shows the preset it was created with as `rights` (null for custom scopes).
+       * @example read
+       * @enum {string}
+       */
+      rights?: 'read' | 'read_write';
+      /**
+       * @description Restricts the token to these resource ids (e.g. project ids); omitted or empty: no restriction. When the tenant keeps an applications catalog (`GET /v1/tenant/applications`), each id must be in it (422 `UNKNOWN_RESOURCE`); with an empty catalog any id is accepted.
        * @example [
        *       "proj_42"
        *     ]
@@ -530,6 +610,8 @@ export interface components {
       purpose: 'integration' | 'agent';
       /** @description Renew the token every `everyDays` days and hand the renewed token to `callbackUrl` through a signed callback. Needs a signing secret (409 `SIGNING_SECRET_REQUIRED`: create one at `POST /v1/tenant/signing-secrets`). Omitted or null: no auto-renewal. */
       autoRenewal?: components['schemas']['AutoRenewalDto'] | null;
+      /** @description The technical owner (seed 004): the person or team using the token, mailed when it is rotated or revoked. Omitted or null: none. Rotated tokens keep it. */
+      technicalOwner?: components['schemas']['TechnicalOwnerDto'] | null;
     };
     TokenCreatorResponse: {
       /**
@@ -577,6 +659,15 @@ export interface components {
        * @example 2026-12-23T14:00:00.000Z
        */
       nextRenewalAt: string | null;
+    };
+    TechnicalOwnerResponse: {
+      /**
+       * Format: email
+       * @example platform-team@example.com
+       */
+      email: string;
+      /** @example Platform team */
+      name: string | null;
     };
     TokenWarningResponse: {
       /**
@@ -657,6 +748,12 @@ export interface components {
        */
       scopes: string[];
       /**
+       * @description The rights preset the token was created with (`read` or `read_write`, seed 003), which `scopes` spells out; null when it was created with custom scopes (or before presets existed).
+       * @example read
+       * @enum {string|null}
+       */
+      rights: 'read' | 'read_write' | null;
+      /**
        * @description Resource ids it is restricted to; empty: none.
        * @example []
        */
@@ -686,6 +783,8 @@ export interface components {
        * @example null
        */
       replacedByTokenId: string | null;
+      /** @description The technical owner (seed 004): whom to tell before rotating or revoking the token; mailed when it is rotated or revoked. null: nobody named. */
+      technicalOwner: components['schemas']['TechnicalOwnerResponse'] | null;
       /**
        * @description The plaintext token: shown in this response only, never again. Store it now.
        * @example lk_EXAMPLE_not_a_real_token
@@ -754,6 +853,12 @@ export interface components {
        */
       scopes: string[];
       /**
+       * @description The rights preset the token was created with (`read` or `read_write`, seed 003), which `scopes` spells out; null when it was created with custom scopes (or before presets existed).
+       * @example read
+       * @enum {string|null}
+       */
+      rights: 'read' | 'read_write' | null;
+      /**
        * @description Resource ids it is restricted to; empty: none.
        * @example []
        */
@@ -783,6 +888,8 @@ export interface components {
        * @example null
        */
       replacedByTokenId: string | null;
+      /** @description The technical owner (seed 004): whom to tell before rotating or revoking the token; mailed when it is rotated or revoked. null: nobody named. */
+      technicalOwner: components['schemas']['TechnicalOwnerResponse'] | null;
     };
     TokenPageResponse: {
       items: components['schemas']['TokenResponse'][];
@@ -816,12 +923,14 @@ export interface components {
     };
     UpdateTokenDto: {
       /**
-       * @description A new description (trimmed); null clears it. Only the description and `autoRenewal` are editable: naming `name`, `expiresIn`, `expiresAt`, `scopes`, `resources` or `purpose` is 422 `TOKEN_FIELD_IMMUTABLE`.
+       * @description A new description (trimmed); null clears it. Only the description, `autoRenewal` and `technicalOwner` are editable: naming `name`, `expiresIn`, `expiresAt`, `scopes`, `resources` or `purpose` is 422 `TOKEN_FIELD_IMMUTABLE`.
        * @example Main app, EU region
        */
       description?: string | null;
       /** @description Changes to the auto-renewal settings, merged into the current ones: an omitted field keeps its value, null clears `callbackUrl` or `mailRecipient`, so `{ "mailRecipient": "…" }` changes the recipient alone. `autoRenewal: null` switches auto-renewal off; switching it on needs `everyDays` (422 `AUTO_RENEWAL_INCOMPLETE`). The result needs a callback URL or a mail recipient (422 `AUTO_RENEWAL_UNREACHABLE`); a callback URL needs a signing secret (409 `SIGNING_SECRET_REQUIRED`). The next renewal is rescheduled when auto-renewal is switched on or `everyDays` changes. A revoked, expired or replaced token cannot get it (409). */
       autoRenewal?: components['schemas']['AutoRenewalPatchDto'] | null;
+      /** @description The technical owner (seed 004): the person or team using the token, mailed when it is rotated or revoked. Replaces the previous one; null removes it. Editable by whoever may edit the description. */
+      technicalOwner?: components['schemas']['TechnicalOwnerDto'] | null;
     };
     RotateTokenDto: {
       /**
@@ -891,6 +1000,12 @@ export interface components {
        */
       scopes: string[];
       /**
+       * @description The rights preset the token was created with (`read` or `read_write`, seed 003), which `scopes` spells out; null when it was created with custom scopes (or before presets existed).
+       * @example read
+       * @enum {string|null}
+       */
+      rights: 'read' | 'read_write' | null;
+      /**
        * @description Resource ids it is restricted to; empty: none.
        * @example []
        */
@@ -920,6 +1035,8 @@ export interface components {
        * @example null
        */
       replacedByTokenId: string | null;
+      /** @description The technical owner (seed 004): whom to tell before rotating or revoking the token; mailed when it is rotated or revoked. null: nobody named. */
+      technicalOwner: components['schemas']['TechnicalOwnerResponse'] | null;
       /**
        * @description The plaintext token: shown in this response only, never again. Store it now.
        * @example lk_EXAMPLE_not_a_real_token
@@ -1511,6 +1628,131 @@ export interface operations {
         };
         content: {
           'application/json': components['schemas']['TenantPolicyResponse'];
+        };
+      };
+      /** @description Invalid request: `VALIDATION_FAILED` (with `errors`), `MALFORMED_BODY`, `BODY_TOO_DEEP` (JSON nested over 64 levels), `INVALID_CHARACTERS` (a control character or lone surrogate in path, query, body or admin JWT), or a rule named in the description. */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDetails'];
+        };
+      };
+      /** @description No admin JWT (`UNAUTHENTICATED`), an invalid or expired one (`INVALID_ADMIN_TOKEN`), or an API token (`API_TOKEN_NOT_ACCEPTED`). */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDetails'];
+        };
+      };
+      /** @description Not allowed: a removed member (`MEMBER_REMOVED`), or a role or rule named in the description. */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDetails'];
+        };
+      };
+      /** @description The body is larger than the issuer accepts (`PAYLOAD_TOO_LARGE`). */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDetails'];
+        };
+      };
+      /** @description The body is not UTF-8 JSON (`UNSUPPORTED_MEDIA_TYPE`) or is compressed (`UNSUPPORTED_CONTENT_ENCODING`). */
+      415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDetails'];
+        };
+      };
+      /** @description Too many requests for the tenant (`RATE_LIMITED`, `ADMIN_API_RATE_LIMIT`); wait `Retry-After` seconds. */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDetails'];
+        };
+      };
+    };
+  };
+  TenantApplicationsController_get: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The catalog, in order, and the default preset. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ApplicationsResponse'];
+        };
+      };
+      /** @description No admin JWT (`UNAUTHENTICATED`), an invalid or expired one (`INVALID_ADMIN_TOKEN`), or an API token (`API_TOKEN_NOT_ACCEPTED`). */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDetails'];
+        };
+      };
+      /** @description Not allowed: a removed member (`MEMBER_REMOVED`), or a role or rule named in the description. */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDetails'];
+        };
+      };
+      /** @description Too many requests for the tenant (`RATE_LIMITED`, `ADMIN_API_RATE_LIMIT`); wait `Retry-After` seconds. */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDetails'];
+        };
+      };
+    };
+  };
+  TenantApplicationsController_replace: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['ReplaceApplicationsDto'];
+      };
+    };
+    responses: {
+      /** @description The catalog now in force. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ApplicationsResponse'];
         };
       };
       /** @description Invalid request: `VALIDATION_FAILED` (with `errors`), `MALFORMED_BODY`, `BODY_TOO_DEEP` (JSON nested over 64 levels), `INVALID_CHARACTERS` (a control character or lone surrogate in path, query, body or admin JWT), or a rule named in the description. */

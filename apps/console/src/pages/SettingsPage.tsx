@@ -21,6 +21,7 @@ import { type Schemas, unwrap } from '../api/client';
 import { isManager, useAuth } from '../auth/AuthProvider';
 import { Loading, ProblemAlert } from '../components/common';
 import { exactTime } from '../lib/time';
+import { ApplicationsCard } from './ApplicationsCard';
 
 /**
  * Tenant settings: plan (seed 004's "Upgrade required"), token policy, governance policy (who issues,
@@ -37,6 +38,7 @@ export function SettingsPage() {
         <>
           <PolicyCard />
           <GovernanceCard />
+          <ApplicationsCard />
           <SigningSecretsCard />
         </>
       ) : (

@@ -15,9 +15,12 @@ export class FakeIssuer {
     tokenIssuance: 'all_members',
     tokenVisibility: 'admins_see_all',
     adminRevocation: 'any_token',
+    defaultRights: 'read',
   };
   /** Each token's renewal offers (`GET /v1/tokens/:id/renewals`), newest first. */
   renewals = new Map<string, Schemas['RenewalHistoryResponse']['items']>();
+  /** The tenant's applications catalog (`GET`/`PUT /v1/tenant/applications`), empty to start with. */
+  applications: Schemas['ApplicationDto'][] = [];
   /** The warnings the next created token's response carries (the issuer's name check, seed 004). */
   createWarnings: CreatedToken['warnings'] = [];
   private counter = 0;
@@ -41,12 +44,14 @@ export class FakeIssuer {
       status: 'active',
       usageCount: 0,
       scopes: ['*'],
+      rights: null,
       resources: [],
       purpose: 'integration',
       autoRenewal: null,
       ageWarning: 'none',
       replacesTokenId: null,
       replacedByTokenId: null,
+      technicalOwner: null,
       ...fields,
     };
     this.tokens.push(token);
@@ -67,6 +72,11 @@ export class FakeIssuer {
     if (url.pathname === '/v1/tenant/policy') {
       if (input.method === 'PATCH') this.policy = { ...this.policy, ...(body as object) };
       return json(200, this.policy);
+    }
+    if (url.pathname === '/v1/tenant/applications') {
+      if (input.method === 'PUT')
+        this.applications = (body as { applications: Schemas['ApplicationDto'][] }).applications;
+      return json(200, { applications: this.applications, defaultRights: this.policy.defaultRights });
     }
     if (input.method === 'GET' && url.pathname === '/v1/tokens')
       return json(200, this.list(url.searchParams));

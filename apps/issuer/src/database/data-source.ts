@@ -26,6 +26,9 @@ import { CacheEpoch1763900001000 } from './migrations/1763900001000-CacheEpoch';
 import { VerifierReadsTenantPlans1763900001050 } from './migrations/1763900001050-VerifierReadsTenantPlans';
 import { GovernancePolicy1763900001100 } from './migrations/1763900001100-GovernancePolicy';
 import { IssuedBy1763900001200 } from './migrations/1763900001200-IssuedBy';
+import { RightsAndApplications1763900001300 } from './migrations/1763900001300-RightsAndApplications';
+import { TenantApplication } from '../tenants/tenant-application.entity';
+import { TechnicalOwner1763900001400 } from './migrations/1763900001400-TechnicalOwner';
 import { CallbackOptional1763900001500 } from './migrations/1763900001500-CallbackOptional';
 
 export const ENTITIES = [
@@ -38,6 +41,7 @@ export const ENTITIES = [
   SigningSecret,
   RenewalOffer,
   RenewalAttempt,
+  TenantApplication,
 ];
 export const MIGRATIONS = [
   InitialSchema1763900000000,
@@ -54,6 +58,8 @@ export const MIGRATIONS = [
   VerifierReadsTenantPlans1763900001050,
   GovernancePolicy1763900001100,
   IssuedBy1763900001200,
+  RightsAndApplications1763900001300,
+  TechnicalOwner1763900001400,
   CallbackOptional1763900001500,
 ];
 

@@ -65,6 +65,7 @@ function aToken(changes: Partial<Token> = {}): Token {
     lastUsedAt: null,
     usageCount: 0,
     scopes: ['*'],
+    rights: null,
     resources: [],
     purpose: 'integration',
     replacesTokenId: null,

@@ -17,7 +17,9 @@ export class TenantPolicyController {
 
   @ApiOperation({
     summary: "Show the tenant's plan, token policy and governance policy",
-    description: 'Owners and admins; others get 403 `FORBIDDEN_ROLE`.',
+    description:
+      'Every member of the tenant (owners, admins and members): the plan and whether it includes API ' +
+      'access (seed 004: members see "Upgrade required" too), and the rules their own requests must meet.',
   })
   @ApiOkResponse({ type: TenantPolicyResponse, description: "The tenant's plan and policy." })
   @Get()

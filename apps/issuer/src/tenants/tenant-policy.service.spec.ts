@@ -159,11 +159,14 @@ describe('TenantPolicyService roles', () => {
     emailVerified: true,
   });
 
-  it('lets members neither read nor change the policy', async () => {
-    await expect(service.view(as('member'))).rejects.toMatchObject({
-      code: FORBIDDEN_ROLE,
-      status: 403,
-    });
+  it('lets members read the plan and policy (seed 004) but not change them', async () => {
+    const tenant = { ...DEFAULT_GOVERNANCE, id: 'acme', plan: 'free', requireExpiry: false } as Tenant;
+    const reading = new TenantPolicyService(
+      { findOrCreate: () => Promise.resolve(tenant) } as never,
+      { API_ACCESS_PLANS: apiAccessPlans, DEFAULT_TENANT_PLAN: 'team' } as IssuerConfig,
+      undefined as never,
+    );
+    await expect(reading.view(as('member'))).resolves.toMatchObject({ plan: 'free', apiAccess: false });
     await expect(service.update(as('member'), { requireExpiry: true })).rejects.toMatchObject({
       code: FORBIDDEN_ROLE,
     });
@@ -193,7 +196,12 @@ describe('governanceOf', () => {
 });
 
 describe('policyChanges', () => {
-  const current = { requireExpiry: false, maxLifetimeDays: 90, ...DEFAULT_GOVERNANCE };
+  const current = {
+    requireExpiry: false,
+    maxLifetimeDays: 90,
+    ...DEFAULT_GOVERNANCE,
+    defaultRights: 'read' as const,
+  };
 
   it('keeps only the fields given whose value differs, with the values before', () => {
     expect(
@@ -207,6 +215,14 @@ describe('policyChanges', () => {
       changes: { maxLifetimeDays: null, tokenIssuance: 'admins_only' },
       previous: { maxLifetimeDays: 90, tokenIssuance: 'all_members' },
     });
+  });
+
+  it('reports a new default rights preset with the one before (seed 002: "Grant the least")', () => {
+    expect(policyChanges(current, { defaultRights: 'read_write' })).toEqual({
+      changes: { defaultRights: 'read_write' },
+      previous: { defaultRights: 'read' },
+    });
+    expect(policyChanges(current, { defaultRights: 'read' })).toEqual({ changes: {}, previous: {} });
   });
 
   it('finds nothing to change in a request that repeats the policy', () => {

@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { EventType } from '@latchkey/contracts';
+import { EventType, type TokenRights } from '@latchkey/contracts';
 import type { AdminPrincipal } from '../auth/admin-principal';
 import { requireRole } from '../auth/roles';
 import { ISSUER_CONFIG, type IssuerConfig } from '../config';
@@ -25,6 +25,8 @@ export interface TenantPolicyView extends GovernancePolicy {
   apiAccess: boolean;
   requireExpiry: boolean;
   maxLifetimeDays: number | null;
+  /** The rights preset a create request without `rights` or `scopes` gets (seed 002: "Grant the least"). */
+  defaultRights: TokenRights;
 }
 
 export type IssuancePolicy = Pick<Tenant, 'plan' | 'requireExpiry' | 'maxLifetimeDays'>;
@@ -83,6 +85,7 @@ export function toTenantPolicyView(tenant: Tenant, apiAccessPlans: readonly Tena
     tokenIssuance: tenant.tokenIssuance,
     tokenVisibility: tenant.tokenVisibility,
     adminRevocation: tenant.adminRevocation,
+    defaultRights: tenant.defaultRights,
   };
 }
 
@@ -149,8 +152,12 @@ export class TenantPolicyService {
     if (violation) throw violation;
   }
 
+  /**
+   * Every member reads it (seed 004: a plan without API access shows "Upgrade required" to everyone on
+   * the API access page). Nothing in it is secret, and it tells members why a request would be refused:
+   * the plan, the expiry rules a new token must meet, and who may issue, see and revoke which tokens.
+   */
   async view(principal: AdminPrincipal): Promise<TenantPolicyView> {
-    requireRole(principal, ['owner', 'admin'], 'see the tenant policy');
     return toTenantPolicyView(await this.tenant(principal.tenantId), this.config.API_ACCESS_PLANS);
   }
 

@@ -1,4 +1,5 @@
 import { Check, Column, Entity, PrimaryColumn } from 'typeorm';
+import type { TokenRights } from '@latchkey/contracts';
 import type { AdminRevocationPolicy, TokenIssuancePolicy, TokenVisibilityPolicy } from './governance-policy';
 import type { TenantPlan } from './tenant-plan';
 
@@ -12,6 +13,7 @@ import type { TenantPlan } from './tenant-plan';
 @Check('tenants_token_issuance_check', `"token_issuance" IN ('all_members', 'admins_only')`)
 @Check('tenants_token_visibility_check', `"token_visibility" IN ('admins_see_all', 'own_tokens_only')`)
 @Check('tenants_admin_revocation_check', `"admin_revocation" IN ('any_token', 'agent_tokens_only')`)
+@Check('tenants_default_rights_check', `"default_rights" IN ('read', 'read_write')`)
 export class Tenant {
   /** The identity provider's tenant id (the admin JWT's `tid`). */
   @PrimaryColumn('text')
@@ -39,6 +41,10 @@ export class Tenant {
   /** What owners and admins may revoke of other people's tokens. */
   @Column('varchar', { name: 'admin_revocation', length: 32, default: 'any_token' })
   adminRevocation!: AdminRevocationPolicy;
+
+  /** The rights preset a create request without `rights` or `scopes` gets (seed 002: "Grant the least"). */
+  @Column('varchar', { name: 'default_rights', length: 16, default: 'read' })
+  defaultRights!: TokenRights;
 
   @Column('timestamptz', { name: 'created_at', default: () => 'now()' })
   createdAt!: Date;

@@ -12,6 +12,7 @@ export const TENANT_POLICY_FIELDS = [
   'tokenIssuance',
   'tokenVisibility',
   'adminRevocation',
+  'defaultRights',
 ] as const;
 export type TenantPolicyFields = Pick<Tenant, (typeof TENANT_POLICY_FIELDS)[number]>;
 export type TenantPolicyChanges = Partial<TenantPolicyFields>;

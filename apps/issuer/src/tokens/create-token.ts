@@ -1,14 +1,20 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { ALL_SCOPES } from '@latchkey/contracts';
 import type { AdminPrincipal } from '../auth/admin-principal';
 import { ISSUER_CONFIG, type IssuerConfig } from '../config';
 import { UnitOfWork } from '../outbox/unit-of-work';
+import { TenantApplicationsService } from '../tenants/tenant-applications.service';
 import { TenantPolicyService } from '../tenants/tenant-policy.service';
 import { AutoRenewalAcceptance } from './accept-auto-renewal';
 import type { CreateTokenDto } from './dto/create-token.dto';
 import { resolveExpiry } from './expiry';
 import { type CreatedToken, type NewTokenFields, TokenIssuance } from './token-issuance';
-import { assertMayIssueTokens, DAY_MS, grantableScopes, requireVerifiedEmail } from './token-rules';
+import {
+  assertKnownResources,
+  assertMayIssueTokens,
+  chooseScopes,
+  DAY_MS,
+  requireVerifiedEmail,
+} from './token-rules';
 
 /**
  * `POST /v1/tokens`: a new token for the admin (seeds 000–004). The plan and the tenant's policy decide
@@ -22,11 +28,25 @@ export class CreateToken {
     private readonly policies: TenantPolicyService,
     private readonly autoRenewal: AutoRenewalAcceptance,
     @Inject(ISSUER_CONFIG) private readonly config: IssuerConfig,
+    private readonly catalogs: TenantApplicationsService,
   ) {}
 
   async execute(principal: AdminPrincipal, request: CreateTokenDto): Promise<CreatedToken> {
     requireVerifiedEmail(principal);
     assertMayIssueTokens(principal, await this.policies.governance(principal.tenantId));
+    // Rights or scopes, and resources from the tenant's catalog (seed 003).
+    const catalog = await this.catalogs.tokenCatalog(principal.tenantId);
+    const { rights, scopes } = chooseScopes(
+      principal,
+      request,
+      catalog.defaultRights,
+      this.config.TOKEN_SCOPE_CATALOG,
+    );
+    const resources = request.resources ?? [];
+    assertKnownResources(
+      resources,
+      catalog.applications.map((application) => application.id),
+    );
     const now = new Date();
     const purpose = request.purpose ?? 'integration';
     const agentDefault =
@@ -37,11 +57,15 @@ export class CreateToken {
       name: request.name,
       description: request.description ?? null,
       expiresAt: agentDefault ?? resolveExpiry(request, now),
-      scopes: grantableScopes(principal, request.scopes ?? [ALL_SCOPES], this.config.TOKEN_SCOPE_CATALOG),
-      resources: request.resources ?? [],
+      scopes,
+      rights,
+      resources,
       purpose,
       replacesTokenId: null,
       autoRenewal: null,
+      technicalOwner: request.technicalOwner
+        ? { email: request.technicalOwner.email, name: request.technicalOwner.name || null }
+        : null,
     };
     // The plan and the tenant's policy (seed 004) decide whether this token may exist at all.
     await this.policies.assertMayIssue(principal.tenantId, fields.expiresAt, now);

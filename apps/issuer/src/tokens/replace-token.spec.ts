@@ -86,6 +86,7 @@ describe('ReplaceToken', () => {
           oldTokenEndsAt: oldEndsAt.toISOString(),
           renewedBy: 'worker',
           reason: 'auto-renewal',
+          technicalOwner: null,
         },
       ]);
       expect(JSON.stringify(db.emitted)).not.toContain(replaced.token);

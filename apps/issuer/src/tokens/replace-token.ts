@@ -9,6 +9,7 @@ import type { RotationGrace } from './dto/rotate-token.dto';
 import type { Token } from './token.entity';
 import { type CreatedToken, TokenIssuance } from './token-issuance';
 import { TokenRenewalStops } from './token-renewal-stops';
+import { technicalOwnerOf } from './technical-owner';
 import {
   assertMayIssueTokens,
   assertReplaceable,
@@ -82,6 +83,7 @@ export class ReplaceToken {
         description: plan.description,
         expiresAt,
         scopes: old.scopes,
+        rights: old.rights,
         resources: old.resources,
         purpose: old.purpose,
         replacesTokenId: old.id,
@@ -89,6 +91,8 @@ export class ReplaceToken {
         performedBy: plan.actorId,
         performedByEmail: plan.actorEmail ?? null,
         ownerActive: old.ownerActive,
+        // The successor serves the same systems: the same people are told about it (seed 004).
+        technicalOwner: technicalOwnerOf(old),
       },
       now,
     );
@@ -105,6 +109,7 @@ export class ReplaceToken {
         oldTokenEndsAt: plan.oldEndsAt.toISOString(),
         renewedBy: plan.actorId,
         reason: plan.reason,
+        technicalOwner: technicalOwnerOf(old),
       },
     });
     this.issuance.propagateBeforeCommit(tx, old);

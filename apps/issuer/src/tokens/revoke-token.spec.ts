@@ -21,8 +21,25 @@ describe('RevokeToken', () => {
     expect(renewalStops).toEqual([{ tokenId: token.id, tx: db.handedOut[0] }]);
     expect(published).toEqual([expect.objectContaining({ id: token.id, status: 'revoked' })]);
     expect(eventsOf(db, EventType.TokenRevoked).map((e) => e.data)).toEqual([
-      { tokenId: token.id, revokedBy: 'carla', revokedAt: now.toISOString(), ownerId: 'alice' },
+      {
+        tokenId: token.id,
+        revokedBy: 'carla',
+        revokedAt: now.toISOString(),
+        ownerId: 'alice',
+        technicalOwner: null,
+      },
     ]);
+  });
+
+  it("names the token's technical owner in TokenRevoked, for the worker to mail them (seed 004)", async () => {
+    const { db, tokens, revoke } = tokenUseCases();
+    const token = tokens.add(
+      aToken({ technicalOwnerEmail: 'platform@acme.test', technicalOwnerName: 'Platform team' }),
+    );
+    await revoke.execute(carla, token.id);
+    expect(eventsOf(db, EventType.TokenRevoked)[0].data).toMatchObject({
+      technicalOwner: { email: 'platform@acme.test', name: 'Platform team' },
+    });
   });
 
   it('changes nothing when no Redis replica confirms the revocation (503 REVOCATION_NOT_REPLICATED)', async () => {

@@ -5,6 +5,7 @@ import { UnitOfWork } from '../outbox/unit-of-work';
 import { TenantPolicyService } from '../tenants/tenant-policy.service';
 import { TokenIssuance } from './token-issuance';
 import { TokenRenewalStops } from './token-renewal-stops';
+import { technicalOwnerOf } from './technical-owner';
 import { assertMayRevoke, scopeOf, tokenNotFound } from './token-rules';
 import { toTokenView, type TokenView } from './token-view';
 import { TokenError, TokenErrorCode } from './tokens.errors';
@@ -59,6 +60,7 @@ export class RevokeToken {
             revokedBy: principal.userId,
             revokedAt: now.toISOString(),
             ownerId: record.createdBy,
+            technicalOwner: technicalOwnerOf(record),
           },
         });
         this.issuance.propagateBeforeCommit(tx, record);

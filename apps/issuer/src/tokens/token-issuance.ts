@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
-import { type AutoRenewalSettings, EventType } from '@latchkey/contracts';
+import { type AutoRenewalSettings, EventType, type TokenRights } from '@latchkey/contracts';
 import { generateToken } from '@latchkey/token-format';
 import { ISSUER_CONFIG, type IssuerConfig } from '../config';
 import type { UnitOfWorkTx } from '../outbox/unit-of-work';
@@ -8,6 +8,7 @@ import { applyAutoRenewal, autoRenewalScheduleOf, NO_AUTO_RENEWAL } from './auto
 import { Token, type TokenPurpose } from './token.entity';
 import { CacheReplicationError } from '../infrastructure/verifier-cache';
 import { TokenStateCache } from './token-state-cache';
+import { technicalOwnerColumns, technicalOwnerOf, type TechnicalOwner } from './technical-owner';
 import { nameWarnings, type TokenWarning } from './token-name-warnings';
 import { toTokenView, type TokenView } from './token-view';
 import { TokenError, TokenErrorCode } from './tokens.errors';
@@ -32,6 +33,8 @@ export interface NewTokenFields {
   description: string | null;
   expiresAt: Date | null;
   scopes: string[];
+  /** The rights preset the scopes came from; null or absent for custom scopes. */
+  rights?: TokenRights | null;
   resources: string[];
   purpose: TokenPurpose;
   replacesTokenId: string | null;
@@ -45,6 +48,8 @@ export interface NewTokenFields {
   performedByEmail?: string | null;
   /** Whether the owner is an active member, as read with the token being replaced; true when absent. */
   ownerActive?: boolean;
+  /** Whom to tell before rotating or revoking it (seed 004); none when absent. */
+  technicalOwner?: TechnicalOwner | null;
 }
 
 /**
@@ -86,6 +91,7 @@ export class TokenIssuance {
       createdAt: now,
       expiresAt: fields.expiresAt,
       scopes: fields.scopes,
+      rights: fields.rights ?? null,
       resources: fields.resources,
       purpose: fields.purpose,
       status: 'active',
@@ -96,6 +102,7 @@ export class TokenIssuance {
       replacesTokenId: fields.replacesTokenId,
       replacedByTokenId: null,
       ...applyAutoRenewal(NO_AUTO_RENEWAL, fields.autoRenewal, now, this.config.RENEWAL_DAY_MS),
+      ...technicalOwnerColumns(fields.technicalOwner ?? null),
     } satisfies Partial<Token>);
     await this.tokens.insert(tx, record);
     tx.emit(EventType.TokenCreated, {
@@ -112,9 +119,11 @@ export class TokenIssuance {
         scopes: record.scopes,
         resources: record.resources,
         purpose: record.purpose,
+        rights: record.rights,
         createdByEmail: record.createdByEmail,
         autoRenewal: autoRenewalScheduleOf(record),
         performedBy: fields.performedBy ?? record.createdBy,
+        technicalOwner: technicalOwnerOf(record),
       },
     });
     return { ...toTokenView(record, now), token: secret.token, warnings: nameWarnings(record.name) };

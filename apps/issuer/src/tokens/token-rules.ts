@@ -1,4 +1,4 @@
-import { ALL_SCOPES, rolePermissions } from '@latchkey/contracts';
+import { ALL_SCOPES, rolePermissions, scopesForRights, type TokenRights } from '@latchkey/contracts';
 import { type AdminPrincipal, canSeeAllTenantTokens } from '../auth/admin-principal';
 import type { GovernancePolicy } from '../tenants/governance-policy';
 import { TenantError, TenantErrorCode } from '../tenants/tenants.errors';
@@ -94,6 +94,47 @@ export function grantableScopes(principal: AdminPrincipal, scopes: string[], cat
     );
   }
   return scopes;
+}
+
+/**
+ * A new token's scopes and the rights preset they came from (seed 003; seed 002's "Grant the least"):
+ * explicit scopes (preset null), a preset asked for, or else the tenant's default preset, which for a
+ * member is never more than `read` (a member can only read, and asked for nothing). Both asked for is
+ * 400: which one should win is the creator's to say.
+ */
+export function chooseScopes(
+  principal: AdminPrincipal,
+  request: { rights?: TokenRights; scopes?: string[] },
+  defaultRights: TokenRights,
+  catalog: string[],
+): { rights: TokenRights | null; scopes: string[] } {
+  if (request.rights !== undefined && request.scopes !== undefined) {
+    throw new TokenError(
+      TokenErrorCode.RightsScopesConflict,
+      'Give either a rights preset (rights) or scopes, not both.',
+    );
+  }
+  if (request.scopes !== undefined) {
+    return { rights: null, scopes: grantableScopes(principal, request.scopes, catalog) };
+  }
+  const rights = request.rights ?? (principal.role === 'member' ? 'read' : defaultRights);
+  return { rights, scopes: grantableScopes(principal, scopesForRights(rights, catalog), catalog) };
+}
+
+/**
+ * With a catalog of applications (seed 003's drop-down), a token may be restricted only to its ids; a
+ * tenant with an empty catalog keeps free-form resource ids.
+ */
+export function assertKnownResources(resources: string[], catalogIds: string[]): void {
+  if (catalogIds.length === 0) return;
+  const unknown = resources.filter((r) => !catalogIds.includes(r));
+  if (unknown.length > 0) {
+    throw new TokenError(
+      TokenErrorCode.UnknownResource,
+      `Not in your organisation's applications catalog: ${unknown.join(', ')}. Choose from the catalog.`,
+      { unknown, applications: catalogIds },
+    );
+  }
 }
 
 /**

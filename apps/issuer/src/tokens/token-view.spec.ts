@@ -165,6 +165,7 @@ describe('token view', () => {
         nextRenewalAt: '2026-12-01T00:00:00.000Z',
       },
       replacedByTokenId: null,
+      technicalOwner: null,
     });
     const revoked = record({ ...renewing, status: 'revoked', revokedAt: now, renewalNextAt: null });
     expect(toInternalTokenState(revoked, now)).toMatchObject({ status: 'revoked', autoRenewal: null });

@@ -1,6 +1,7 @@
-import type { InternalTokenState } from '@latchkey/contracts';
+import type { InternalTokenState, TokenRights } from '@latchkey/contracts';
 import { type AutoRenewalColumns, autoRenewalScheduleOf, autoRenewalSettingsOf } from './auto-renewal';
 import type { Token, TokenPurpose } from './token.entity';
+import { technicalOwnerOf, type TechnicalOwner } from './technical-owner';
 
 /** Where a token stands by its own row: revoked wins over expired. */
 export type LifecycleStatus = 'active' | 'revoked' | 'expired';
@@ -43,6 +44,8 @@ export interface TokenView {
   status: TokenStatus;
   usageCount: number;
   scopes: string[];
+  /** The rights preset the token was created with (seed 003); null for custom scopes. */
+  rights: TokenRights | null;
   resources: string[];
   purpose: TokenPurpose;
   /** Scheduled renewal with a callback (seed 003); null while it is off. */
@@ -52,6 +55,8 @@ export interface TokenView {
   replacesTokenId: string | null;
   /** The successor that replaced this token, if any. */
   replacedByTokenId: string | null;
+  /** Whom to tell before rotating or revoking it (seed 004); null: nobody named. */
+  technicalOwner: TechnicalOwner | null;
 }
 
 export function tokenStatus(token: Pick<Token, 'status' | 'expiresAt'>, now: Date): LifecycleStatus {
@@ -109,12 +114,14 @@ export function toTokenView(token: Token, now = new Date()): TokenView {
     status: listedStatus(token, now),
     usageCount: token.usageCount,
     scopes: token.scopes,
+    rights: token.rights ?? null,
     resources: token.resources,
     purpose: token.purpose,
     autoRenewal: autoRenewalView(token),
     ageWarning: ageWarning(token, now),
     replacesTokenId: token.replacesTokenId,
     replacedByTokenId: token.replacedByTokenId,
+    technicalOwner: technicalOwnerOf(token),
   };
 }
 
@@ -136,5 +143,6 @@ export function toInternalTokenState(token: Token, now = new Date()): InternalTo
     createdByEmail: token.createdByEmail,
     autoRenewal: autoRenewalScheduleOf(token),
     replacedByTokenId: token.replacedByTokenId,
+    technicalOwner: technicalOwnerOf(token),
   };
 }

@@ -1,4 +1,5 @@
 import { Check, Column, Entity, Index, PrimaryColumn, VirtualColumn } from 'typeorm';
+import type { TokenRights } from '@latchkey/contracts';
 
 /** Postgres bigint arrives as a string; usage counts stay far below 2^53. */
 const bigintAsNumber = { to: (value: number) => value, from: (value: string | null) => Number(value ?? 0) };
@@ -27,6 +28,11 @@ export function ownerActiveSql(alias: string): string {
   `CASE WHEN "renewal_every_days" IS NULL THEN "renewal_callback_url" IS NULL AND "renewal_mail_recipient" IS NULL ELSE "renewal_callback_url" IS NOT NULL OR "renewal_mail_recipient" IS NOT NULL END`,
 )
 @Check('tokens_revocation_check', `("status" = 'revoked') = ("revoked_at" IS NOT NULL)`)
+@Check('tokens_rights_check', `"rights" IN ('read', 'read_write')`)
+@Check(
+  'tokens_technical_owner_check',
+  `"technical_owner_name" IS NULL OR "technical_owner_email" IS NOT NULL`,
+)
 @Index('tokens_tenant_created_idx', ['tenantId', 'createdAt'])
 @Index('tokens_tenant_status_idx', ['tenantId', 'status'])
 // At most one successor per token (rotation, renewal, auto-renewal).
@@ -113,6 +119,10 @@ export class Token {
   @Column('text', { array: true, default: () => "'{}'" })
   resources!: string[];
 
+  /** The rights preset the scopes came from (seed 003); null for custom scopes (and older tokens). */
+  @Column('varchar', { length: 16, nullable: true })
+  rights!: TokenRights | null;
+
   @Column('varchar', { length: 16, default: 'integration' })
   purpose!: TokenPurpose;
 
@@ -138,4 +148,14 @@ export class Token {
   /** When the next renewal offer is due; null when auto-renewal is off or the token was renewed. */
   @Column('timestamptz', { name: 'renewal_next_at', nullable: true })
   renewalNextAt!: Date | null;
+
+  /**
+   * The technical owner (seed 004): the person or team using the token, told by mail when it is rotated
+   * or revoked. Optional; a name only beside an address. Absent on rows built before it existed.
+   */
+  @Column('varchar', { name: 'technical_owner_email', length: 254, nullable: true })
+  technicalOwnerEmail?: string | null;
+
+  @Column('varchar', { name: 'technical_owner_name', length: 128, nullable: true })
+  technicalOwnerName?: string | null;
 }

@@ -73,11 +73,14 @@ export class TokensController {
     summary: 'Create a token',
     description:
       'The response carries the plaintext `token`, once. Errors: 400 `EXPIRY_CONFLICT`, `EXPIRY_IN_PAST`, ' +
-      '`UNKNOWN_SCOPE`, `CALLBACK_URL_REFUSED` (with a `reason`); 402 `UPGRADE_REQUIRED`; 403 ' +
+      '`UNKNOWN_SCOPE`, `RIGHTS_SCOPES_CONFLICT` (both `rights` and `scopes`), `CALLBACK_URL_REFUSED` ' +
+      '(with a `reason`); 402 `UPGRADE_REQUIRED`; 403 ' +
       '`EMAIL_NOT_VERIFIED`, `SCOPE_NOT_GRANTED`, `POLICY_ISSUANCE_ADMINS_ONLY` (a member, when the ' +
       "tenant's `tokenIssuance` is `admins_only`); 409 `SIGNING_SECRET_REQUIRED` (auto-renewal needs a " +
       'signing secret: `POST /v1/tenant/signing-secrets`); 422 `POLICY_EXPIRY_REQUIRED`, ' +
-      '`POLICY_MAX_LIFETIME_EXCEEDED`, `MAX_LIFETIME_EXCEEDED`, `TOKEN_LIMIT_REACHED`.',
+      '`POLICY_MAX_LIFETIME_EXCEEDED`, `MAX_LIFETIME_EXCEEDED`, `TOKEN_LIMIT_REACHED`, `UNKNOWN_RESOURCE` (a ' +
+      "resource outside the tenant's applications catalog, when it has entries; with `unknown` and " +
+      '`applications`).',
   })
   @ApiCreatedResponse({ type: CreatedTokenResponse, description: 'The new token, with its plaintext.' })
   @ApiProblems(400, 402, 409, 413, 415, 422)
@@ -118,7 +121,8 @@ export class TokensController {
   @ApiOperation({
     summary: "Edit a token's description and auto-renewal",
     description:
-      'The description and `autoRenewal` (its period, callback URL and mail recipient; null switches it ' +
+      'The description, the `technicalOwner` (null removes it) and `autoRenewal` (its period, callback ' +
+      'URL and mail recipient; null switches it ' +
       "off) are editable; only the token's owner may set auto-renewal (anyone who sees the token may " +
       'switch it off). Errors: 400 `NOTHING_TO_UPDATE`, `CALLBACK_URL_REFUSED` (with a `reason`); 403 ' +
       '`NOT_TOKEN_OWNER`, `POLICY_ISSUANCE_ADMINS_ONLY` (a member switching auto-renewal on under ' +
@@ -143,7 +147,8 @@ export class TokensController {
     summary: 'Rotate a token',
     description:
       'A new secret and id with the same settings (auto-renewal included), lifetime and creator; the old ' +
-      "secret keeps working for the grace period. Only the token's owner may rotate it. Errors: 402 " +
+      "secret keeps working for the grace period. Only the token's owner may rotate it. The technical " +
+      'owner, if any, keeps it and is mailed (seed 004). Errors: 402 ' +
       '`UPGRADE_REQUIRED`; 403 `EMAIL_NOT_VERIFIED`, `NOT_TOKEN_OWNER`, `POLICY_ISSUANCE_ADMINS_ONLY`; ' +
       '404 `TOKEN_NOT_FOUND`; 409 `TOKEN_REVOKED`, ' +
       '`TOKEN_EXPIRED`; 422 `POLICY_EXPIRY_REQUIRED`, `POLICY_MAX_LIFETIME_EXCEEDED`, `MAX_LIFETIME_EXCEEDED`, `TOKEN_LIMIT_REACHED`; ' +
@@ -194,7 +199,8 @@ export class TokensController {
       "cancelled. Admins may revoke any token they see (unless the tenant's `adminRevocation` is " +
       '`agent_tokens_only`: then only agent tokens of other people); everyone may revoke their own. The ' +
       'TokenRevoked event and the audit log name who revoked it (`revokedBy`) beside its owner ' +
-      '(`ownerId`). Errors: 403 `POLICY_REVOCATION_AGENT_TOKENS_ONLY` (with `ownerId`); 404 ' +
+      '(`ownerId`); its technical owner, if any, is mailed (seed 004). Errors: 403 ' +
+      '`POLICY_REVOCATION_AGENT_TOKENS_ONLY` (with `ownerId`); 404 ' +
       '`TOKEN_NOT_FOUND` (also a token the caller may not see); 409 `TOKEN_ALREADY_REVOKED`; 503 ' +
       '`REVOCATION_NOT_REPLICATED` (nothing was changed).',
   })

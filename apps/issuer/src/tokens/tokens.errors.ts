@@ -20,6 +20,10 @@ export enum TokenErrorCode {
   CallbackUrlRefused = 'CALLBACK_URL_REFUSED',
   SigningSecretRequired = 'SIGNING_SECRET_REQUIRED',
   NotTokenOwner = 'NOT_TOKEN_OWNER',
+  /** A create request gave both a rights preset and scopes. */
+  RightsScopesConflict = 'RIGHTS_SCOPES_CONFLICT',
+  /** A resource not in the tenant's applications catalog (when the catalog is not empty). */
+  UnknownResource = 'UNKNOWN_RESOURCE',
   /** Auto-renewal with neither a callback URL nor a mail recipient: nobody would learn of a renewal. */
   AutoRenewalUnreachable = 'AUTO_RENEWAL_UNREACHABLE',
   /** PATCH switching auto-renewal on without `everyDays`. */
@@ -46,6 +50,8 @@ const STATUS: Record<TokenErrorCode, number> = {
   [TokenErrorCode.CallbackUrlRefused]: 400,
   [TokenErrorCode.SigningSecretRequired]: 409,
   [TokenErrorCode.NotTokenOwner]: 403,
+  [TokenErrorCode.RightsScopesConflict]: 400,
+  [TokenErrorCode.UnknownResource]: 422,
   [TokenErrorCode.AutoRenewalUnreachable]: 422,
   [TokenErrorCode.AutoRenewalIncomplete]: 422,
 };

@@ -25,6 +25,8 @@ export type TokenChanges = Partial<
     | 'renewalCallbackUrl'
     | 'renewalMailRecipient'
     | 'renewalNextAt'
+    | 'technicalOwnerEmail'
+    | 'technicalOwnerName'
   >
 >;
 

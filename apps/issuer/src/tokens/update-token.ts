@@ -8,6 +8,7 @@ import { AutoRenewalAcceptance } from './accept-auto-renewal';
 import { applyAutoRenewal, autoRenewalScheduleOf, sameAutoRenewal } from './auto-renewal';
 import { IMMUTABLE_TOKEN_FIELDS, type UpdateTokenDto } from './dto/update-token.dto';
 import { TokenRenewalStops } from './token-renewal-stops';
+import { sameTechnicalOwner, technicalOwnerColumns, technicalOwnerOf } from './technical-owner';
 import {
   assertMayAutoRenew,
   assertMayIssueTokens,
@@ -46,10 +47,14 @@ export class UpdateToken {
         { fields: immutable },
       );
     }
-    if (request.description === undefined && request.autoRenewal === undefined) {
+    if (
+      request.description === undefined &&
+      request.autoRenewal === undefined &&
+      request.technicalOwner === undefined
+    ) {
       throw new TokenError(
         TokenErrorCode.NothingToUpdate,
-        'Send at least one editable field: description, autoRenewal.',
+        'Send at least one editable field: description, autoRenewal, technicalOwner.',
       );
     }
     const now = new Date();
@@ -78,6 +83,14 @@ export class UpdateToken {
       if (request.description !== undefined && request.description !== record.description) {
         set.description = request.description;
         changes.description = request.description;
+      }
+      if (request.technicalOwner !== undefined) {
+        // A contact, not a permission: editable by whoever may edit the description (seed 004).
+        const next = technicalOwnerColumns(request.technicalOwner);
+        if (!sameTechnicalOwner(technicalOwnerOf(record), technicalOwnerOf(next))) {
+          Object.assign(set, next);
+          changes.technicalOwner = technicalOwnerOf(next);
+        }
       }
       if (autoRenewal !== undefined) {
         if (autoRenewal !== null) assertMayAutoRenew(record, now);

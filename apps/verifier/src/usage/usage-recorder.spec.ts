@@ -79,11 +79,18 @@ describe('UsageRecorder', () => {
     expect(sink.published.map((batch) => batch.map((e) => e.data.count))).toEqual([[2], [1]]);
   });
 
-  it('puts the counts back when publishing fails, and publishes them with the next flush', async () => {
+  it('sends a failed batch again as the same events, before what was counted meanwhile', async () => {
     const tokenId = randomUUID();
     sink.failingPublishes = 1;
     recorder.record(tokenId, tenantId, at('10:00:00'));
     recorder.record(tokenId, tenantId, at('10:00:01'));
+    const attempted: string[][] = [];
+    sink.duringPublish = () => undefined;
+    const publish = sink.publish.bind(sink);
+    sink.publish = (events) => {
+      attempted.push(events.map((e) => e.id));
+      return publish(events);
+    };
 
     await recorder.flush();
     expect(sink.published).toEqual([]);
@@ -91,23 +98,25 @@ describe('UsageRecorder', () => {
     recorder.record(tokenId, tenantId, at('10:00:02'));
     await recorder.flush();
 
-    expect(sink.events).toHaveLength(1);
-    expect(sink.events[0].data).toMatchObject({ count: 3, lastUsedAt: at('10:00:02').toISOString() });
+    // The retry carries the first attempt's event id: an issuer that applied it already skips it.
+    expect(attempted[1]).toEqual(attempted[0]);
+    expect(sink.events.map((e) => [e.data.count, e.data.lastUsedAt])).toEqual([
+      [2, at('10:00:01').toISOString()],
+      [1, at('10:00:02').toISOString()],
+    ]);
   });
 
-  it('merges counts recorded during a failed publish with the ones put back', async () => {
+  it('sends nothing newer while a failed batch is still unsent', async () => {
     const tokenId = randomUUID();
     recorder.record(tokenId, tenantId, at('10:00:00'));
-    sink.failingPublishes = 1;
-    sink.duringPublish = () => recorder.record(tokenId, tenantId, at('10:00:09'));
+    sink.failingPublishes = 2;
+    await recorder.flush();
+    recorder.record(tokenId, tenantId, at('10:00:09'));
+    await recorder.flush();
+    expect(sink.published).toEqual([]);
 
     await recorder.flush();
-    sink.duringPublish = () => undefined;
-    await recorder.flush();
-
-    expect(sink.events.map((e) => [e.data.count, e.data.lastUsedAt])).toEqual([
-      [2, at('10:00:09').toISOString()],
-    ]);
+    expect(sink.events.map((e) => e.data.count)).toEqual([1, 1]);
   });
 
   it('ensures the topics before the first publish', async () => {

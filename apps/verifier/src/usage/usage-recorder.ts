@@ -23,6 +23,8 @@ interface PendingUsage {
 export class UsageRecorder implements OnModuleInit, OnApplicationShutdown {
   private readonly logger = new Logger(UsageRecorder.name);
   private pending = new Map<string, PendingUsage>();
+  /** Events of a batch whose publish failed, to be sent again unchanged. */
+  private unsent: TokenUsedEvent[] | null = null;
   private timer: NodeJS.Timeout | undefined;
   private prepared = false;
   /** Flushes run one after another; a timer tick is skipped while one is queued or running. */
@@ -69,11 +71,11 @@ export class UsageRecorder implements OnModuleInit, OnApplicationShutdown {
     clearInterval(this.timer);
     this.timer = undefined;
     await this.flush();
-    const unpublished = [...this.pending.values()].reduce((sum, usage) => sum + usage.count, 0);
+    const unpublished =
+      [...this.pending.values()].reduce((sum, usage) => sum + usage.count, 0) +
+      (this.unsent ?? []).reduce((sum, event) => sum + event.data.count, 0);
     if (unpublished > 0) {
-      this.logger.error(
-        `shutting down with ${unpublished} unpublished verification(s) of ${this.pending.size} token(s)`,
-      );
+      this.logger.error(`shutting down with ${unpublished} unpublished verification(s)`);
     }
     await this.sink
       .close()
@@ -97,19 +99,37 @@ export class UsageRecorder implements OnModuleInit, OnApplicationShutdown {
     }
   }
 
+  /**
+   * A batch that failed is sent again as the very same events (the same ids) before anything newer: a
+   * batch that reached some partitions and not others is then applied once, since the issuer applies
+   * each event id once. Meanwhile new verifications are counted per token as usual, so memory stays
+   * bounded by one batch plus one count per token.
+   */
   private async publishPending(): Promise<void> {
-    if (this.pending.size === 0) return;
+    if (this.unsent === null && this.pending.size === 0) return;
     if (!(await this.prepare())) return;
-    const batch = this.pending;
+    if (this.unsent !== null) {
+      const unsent = this.unsent;
+      try {
+        await this.sink.publish(unsent);
+        this.unsent = null;
+      } catch (error) {
+        this.logger.warn(
+          `could not publish usage of ${unsent.length} token(s) again, retrying next flush: ${messageOf(error)}`,
+        );
+        return;
+      }
+    }
+    if (this.pending.size === 0) return;
+    const events = this.toEvents(this.pending);
     this.pending = new Map();
     try {
-      const events = this.toEvents(batch);
       await this.sink.publish(events);
-      this.logger.debug(`published usage of ${batch.size} token(s)`);
+      this.logger.debug(`published usage of ${events.length} token(s)`);
     } catch (error) {
-      this.requeue(batch);
+      this.unsent = events;
       this.logger.warn(
-        `could not publish usage of ${batch.size} token(s), retrying next flush: ${messageOf(error)}`,
+        `could not publish usage of ${events.length} token(s), retrying next flush: ${messageOf(error)}`,
       );
     }
   }
@@ -128,19 +148,6 @@ export class UsageRecorder implements OnModuleInit, OnApplicationShutdown {
         },
       }),
     );
-  }
-
-  /** Merges an unpublished batch back into what was recorded meanwhile. */
-  private requeue(batch: ReadonlyMap<string, PendingUsage>): void {
-    for (const [tokenId, usage] of batch) {
-      const newer = this.pending.get(tokenId);
-      if (newer === undefined) {
-        this.pending.set(tokenId, usage);
-        continue;
-      }
-      newer.count += usage.count;
-      newer.lastUsedAt = Math.max(newer.lastUsedAt, usage.lastUsedAt);
-    }
   }
 }
 

@@ -62,8 +62,29 @@ export function planLifecycleJobs(
       return { cancel: [{ tokenId, queues: [WorkerQueue.RenewalDue], keep: [due.jobId] }], enqueue: [due] };
     }
     case EventType.TokenRenewed: {
-      const { oldTokenId, newTokenId, oldTokenEndsAt, reason } = event.data;
+      const { oldTokenId, newTokenId, oldTokenEndsAt, reason, renewedBy, technicalOwner } = event.data;
       const cancel: JobCancellation[] = [{ tokenId: oldTokenId, queues: TOKEN_WORK, forget: true }];
+      if (reason === 'rotation' && technicalOwner) {
+        // Seed 004: the technical owner is told of a rotation (the new key reaches them another way).
+        return {
+          cancel,
+          enqueue: [
+            {
+              queue: WorkerQueue.Mail,
+              jobId: jobIds.mail('technical-owner-rotated', oldTokenId, newTokenId),
+              data: {
+                kind: 'technical-owner-rotated',
+                oldTokenId,
+                newTokenId,
+                oldTokenEndsAt,
+                rotatedBy: renewedBy,
+              },
+              runAt: now,
+              tokenId: null,
+            },
+          ],
+        };
+      }
       if (reason !== 'auto-renewal') return { cancel, enqueue: [] };
       return {
         cancel,
@@ -79,22 +100,30 @@ export function planLifecycleJobs(
       };
     }
     case EventType.TokenRevoked: {
-      const { tokenId, revokedBy, revokedAt, ownerId } = event.data;
+      const { tokenId, revokedBy, revokedAt, ownerId, technicalOwner } = event.data;
       const cancel: JobCancellation[] = [{ tokenId, queues: TOKEN_WORK, forget: true }];
+      const enqueue: JobRequest[] = [];
       // Someone else revoked the owner's token: the owner is told (older events name no owner).
-      if (ownerId === undefined || ownerId === revokedBy) return { cancel, enqueue: [] };
-      return {
-        cancel,
-        enqueue: [
-          {
-            queue: WorkerQueue.Mail,
-            jobId: jobIds.mail('revoked-by-other', tokenId),
-            data: { kind: 'revoked-by-other', tokenId, revokedBy, revokedAt },
-            runAt: now,
-            tokenId: null,
-          },
-        ],
-      };
+      if (ownerId !== undefined && ownerId !== revokedBy) {
+        enqueue.push({
+          queue: WorkerQueue.Mail,
+          jobId: jobIds.mail('revoked-by-other', tokenId),
+          data: { kind: 'revoked-by-other', tokenId, revokedBy, revokedAt },
+          runAt: now,
+          tokenId: null,
+        });
+      }
+      // Seed 004: the technical owner, if the token names one, is told of every revocation.
+      if (technicalOwner) {
+        enqueue.push({
+          queue: WorkerQueue.Mail,
+          jobId: jobIds.mail('technical-owner-revoked', tokenId),
+          data: { kind: 'technical-owner-revoked', tokenId, revokedBy, revokedAt },
+          runAt: now,
+          tokenId: null,
+        });
+      }
+      return { cancel, enqueue };
     }
     case EventType.TokenUsed:
     case EventType.MemberRoleChanged:

@@ -44,6 +44,24 @@ export type MailFacts =
       tokenId: string;
       revokedBy: string;
       revokedAt: string;
+    }
+  | {
+      kind: 'technical-owner-rotated';
+      tokenName: string;
+      /** Greets them by name when the token names one. */
+      technicalOwnerName: string | null;
+      oldTokenId: string;
+      oldTokenEndsAt: string;
+      newTokenId: string;
+      rotatedBy: string;
+    }
+  | {
+      kind: 'technical-owner-revoked';
+      tokenName: string;
+      technicalOwnerName: string | null;
+      tokenId: string;
+      revokedBy: string;
+      revokedAt: string;
     };
 
 /** Where a mail's links point: the console's token page is `<consoleUrl>/tokens/<id>`. */
@@ -167,7 +185,60 @@ function render(facts: MailFacts, page: (tokenId: string) => string): RenderedMa
         ].join('\n'),
       };
     }
+    case 'technical-owner-rotated': {
+      const name = displayName(facts.tokenName);
+      return {
+        subject: `API key "${name}" was rotated: update your systems`,
+        text: [
+          greeting(facts.technicalOwnerName),
+          '',
+          `You are named as the technical owner of the API key "${name}". It was rotated by`,
+          `${who(facts.rotatedBy)}: a new key replaces it.`,
+          '',
+          `Previous key: ${facts.oldTokenId}`,
+          `  keeps working until ${formatTime(facts.oldTokenEndsAt)}, then stops.`,
+          `New key:      ${facts.newTokenId}`,
+          '',
+          'What to do:',
+          '  1. Receive the new key through your organisation’s approved secure process; it is never sent',
+          '     by mail.',
+          '  2. Put it in place in every system that uses this key before the previous one stops.',
+          `  3. Tell ${who(facts.rotatedBy)} that the update is complete.`,
+          '',
+          `The new key's page: ${page(facts.newTokenId)}`,
+          '',
+          SIGNATURE,
+        ].join('\n'),
+      };
+    }
+    case 'technical-owner-revoked': {
+      const name = displayName(facts.tokenName);
+      return {
+        subject: `API key "${name}" was revoked`,
+        text: [
+          greeting(facts.technicalOwnerName),
+          '',
+          `You are named as the technical owner of the API key "${name}" (${facts.tokenId}).`,
+          `It was revoked by ${who(facts.revokedBy)} at ${formatTime(facts.revokedAt)}. Every request made`,
+          'with it is refused from now on; revocation cannot be undone.',
+          '',
+          'If a system still uses this key, switch it to its replacement key, or ask the person who',
+          'revoked it for a new one.',
+          `The key's page: ${page(facts.tokenId)}`,
+          '',
+          SIGNATURE,
+        ].join('\n'),
+      };
+    }
   }
+}
+
+function greeting(name: string | null): string {
+  return name ? `Hello ${oneLine(name).slice(0, 128)},` : 'Hello,';
+}
+
+function who(userId: string): string {
+  return oneLine(userId).slice(0, 120);
 }
 
 /** `2025-03-01 14:00:00 UTC` */

@@ -125,6 +125,40 @@ export class MailProcessor implements OnModuleInit {
           },
         };
       }
+      case 'technical-owner-rotated': {
+        const old = await this.issuer.currentTokenState(data.oldTokenId);
+        // The recipient at send time: one removed since the rotation is not mailed.
+        const owner = old?.technicalOwner;
+        if (old === undefined || !owner) return { skip: 'the token has no technical owner' };
+        return {
+          to: owner.email,
+          facts: {
+            kind: 'technical-owner-rotated',
+            tokenName: old.name,
+            technicalOwnerName: owner.name,
+            oldTokenId: old.id,
+            oldTokenEndsAt: data.oldTokenEndsAt,
+            newTokenId: data.newTokenId,
+            rotatedBy: data.rotatedBy,
+          },
+        };
+      }
+      case 'technical-owner-revoked': {
+        const token = await this.issuer.currentTokenState(data.tokenId);
+        const owner = token?.technicalOwner;
+        if (token === undefined || !owner) return { skip: 'the token has no technical owner' };
+        return {
+          to: owner.email,
+          facts: {
+            kind: 'technical-owner-revoked',
+            tokenName: token.name,
+            technicalOwnerName: owner.name,
+            tokenId: token.id,
+            revokedBy: data.revokedBy,
+            revokedAt: data.revokedAt,
+          },
+        };
+      }
       case 'revoked-by-other': {
         const token = await this.issuer.currentTokenState(data.tokenId);
         if (token === undefined || !token.createdByEmail) return { skip: 'the owner has no email address' };

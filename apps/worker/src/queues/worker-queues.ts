@@ -62,7 +62,17 @@ export type MailJob =
       nextRenewalAt: string | null;
     }
   /** Tell a token's owner that someone else (an admin) revoked it. */
-  | { kind: 'revoked-by-other'; tokenId: string; revokedBy: string; revokedAt: string };
+  | { kind: 'revoked-by-other'; tokenId: string; revokedBy: string; revokedAt: string }
+  /** Tell a token's technical owner (seed 004) that it was rotated: the new key is on its way to them. */
+  | {
+      kind: 'technical-owner-rotated';
+      oldTokenId: string;
+      newTokenId: string;
+      oldTokenEndsAt: string;
+      rotatedBy: string;
+    }
+  /** Tell a token's technical owner (seed 004) that it was revoked. */
+  | { kind: 'technical-owner-revoked'; tokenId: string; revokedBy: string; revokedAt: string };
 
 export type MailKind = MailJob['kind'];
 

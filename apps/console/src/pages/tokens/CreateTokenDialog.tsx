@@ -1,22 +1,15 @@
-import { Button, Group, Modal, Select, Stack, TagsInput, Textarea, TextInput } from '@mantine/core';
+import { Button, Group, Modal, Select, Stack, Textarea, TextInput } from '@mantine/core';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { type FormEvent, useState } from 'react';
 import { useApi } from '../../api/ApiProvider';
 import { type CreatedToken, type Schemas, type Token, unwrap } from '../../api/client';
 import { ProblemAlert } from '../../components/common';
+import { TechnicalOwnerFields, useTechnicalOwnerForm } from './TechnicalOwner';
 import { AutoRenewalFields, useAutoRenewalForm } from './AutoRenewalFields';
 import { RevealToken } from './RevealToken';
+import { TokenRightsFields, useTokenRightsForm } from './TokenRightsFields';
 
 export const NAME_MAX = 128;
-/** Suggestions only: the issuer's catalog (TOKEN_SCOPE_CATALOG) decides, and says so in its error. */
-const SCOPE_SUGGESTIONS = [
-  'projects:read',
-  'projects:write',
-  'tasks:read',
-  'tasks:write',
-  'applications:read',
-  'applications:write',
-];
 const EXPIRY_CHOICES = [
   { value: '30d', label: '30 days' },
   { value: '60d', label: '60 days' },
@@ -81,9 +74,9 @@ function CreateTokenForm({
   const [purpose, setPurpose] = useState<Purpose>(fixedPurpose ?? 'integration');
   const [expiry, setExpiry] = useState<string>(fixedPurpose === 'agent' ? '90d' : '90d');
   const [expiryDate, setExpiryDate] = useState('');
-  const [scopes, setScopes] = useState<string[]>([]);
-  const [resources, setResources] = useState<string[]>([]);
+  const rights = useTokenRightsForm();
   const autoRenewal = useAutoRenewalForm(null);
+  const technicalOwner = useTechnicalOwnerForm(null);
 
   const create = useMutation({
     mutationFn: async () => {
@@ -91,10 +84,11 @@ function CreateTokenForm({
       if (description.trim()) body.description = description.trim();
       if (expiry === 'date') body.expiresAt = new Date(`${expiryDate}T23:59:59Z`).toISOString();
       else body.expiresIn = expiry as Schemas['CreateTokenDto']['expiresIn'];
-      if (scopes.length) body.scopes = scopes;
-      if (resources.length) body.resources = resources;
+      rights.applyTo(body);
       const renewal = autoRenewal.value();
       if (renewal) body.autoRenewal = renewal;
+      const owner = technicalOwner.value();
+      if (owner) body.technicalOwner = owner;
       return unwrap(await api.POST('/v1/tokens', { body }));
     },
     onSuccess: async (token) => {
@@ -162,21 +156,8 @@ function CreateTokenForm({
             />
           )}
         </Group>
-        <TagsInput
-          label="Scopes"
-          description="Leave empty for every scope your role allows; a token never does more than you can."
-          data={SCOPE_SUGGESTIONS}
-          value={scopes}
-          onChange={setScopes}
-          clearable
-        />
-        <TagsInput
-          label="Resources"
-          description="Optionally restrict the token to these projects or applications (press Enter after each)."
-          value={resources}
-          onChange={setResources}
-          clearable
-        />
+        <TokenRightsFields form={rights} />
+        <TechnicalOwnerFields form={technicalOwner} />
         <AutoRenewalFields form={autoRenewal} />
         <Group justify="flex-end">
           <Button variant="default" onClick={onCancel}>

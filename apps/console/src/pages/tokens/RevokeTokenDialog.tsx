@@ -1,8 +1,9 @@
-import { Button, Group, List, Modal, Stack, Text } from '@mantine/core';
+import { Button, Group, Modal, Stack, Text } from '@mantine/core';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useApi } from '../../api/ApiProvider';
 import { type Token, unwrap } from '../../api/client';
 import { ProblemAlert } from '../../components/common';
+import { RevokeChecklist, TechnicalOwnerNotice } from './TechnicalOwner';
 
 /** Revoke with confirmation: irreversible (seeds 000, 003, 004). */
 export function RevokeTokenDialog({ token, onClose }: { token: Token | null; onClose: () => void }) {
@@ -35,11 +36,8 @@ export function RevokeTokenDialog({ token, onClose }: { token: Token | null; onC
           <Text fw={700} c="red.8">
             Revocation cannot be undone. To restore access, create a new token.
           </Text>
-          <List size="sm">
-            <List.Item>Confirm the token is no longer needed.</List.Item>
-            <List.Item>Confirm any replacement token is already in use.</List.Item>
-            <List.Item>Check with the technical owner if you are unsure.</List.Item>
-          </List>
+          <RevokeChecklist token={token} />
+          <TechnicalOwnerNotice token={token} action="revoked" />
           <ProblemAlert error={revoke.error} title="The token was not revoked" />
           <Group justify="flex-end">
             <Button variant="default" onClick={close} data-autofocus>

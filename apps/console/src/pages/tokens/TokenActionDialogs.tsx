@@ -1,4 +1,4 @@
-import { Alert, Button, Group, List, Modal, Radio, Stack, Textarea, TextInput } from '@mantine/core';
+import { Alert, Button, Group, Modal, Radio, Stack, Textarea, TextInput } from '@mantine/core';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { type FormEvent, useState } from 'react';
 import { useApi } from '../../api/ApiProvider';
@@ -8,6 +8,12 @@ import { navigate } from '../../lib/router';
 import { shortDate } from '../../lib/time';
 import { AutoRenewalFields, useAutoRenewalForm } from './AutoRenewalFields';
 import { RevealToken } from './RevealToken';
+import {
+  RotateChecklist,
+  TechnicalOwnerFields,
+  TechnicalOwnerNotice,
+  useTechnicalOwnerForm,
+} from './TechnicalOwner';
 
 type Replaced = Schemas['ReplacedTokenResponse'];
 
@@ -57,11 +63,13 @@ function EditForm({ token, onClose }: { token: Token; onClose: () => void }) {
   const refresh = useRefreshTokens();
   const [description, setDescription] = useState(token.description ?? '');
   const autoRenewal = useAutoRenewalForm(token.autoRenewal);
+  const technicalOwner = useTechnicalOwnerForm(token.technicalOwner);
   const save = useMutation({
     mutationFn: async () => {
       const body: Schemas['UpdateTokenDto'] = {
         description: description.trim() || null,
         autoRenewal: autoRenewal.value(),
+        technicalOwner: technicalOwner.value(),
       };
       return unwrap(await api.PATCH('/v1/tokens/{id}', { params: { path: { id: token.id } }, body }));
     },
@@ -89,6 +97,7 @@ function EditForm({ token, onClose }: { token: Token; onClose: () => void }) {
           autosize
           minRows={2}
         />
+        <TechnicalOwnerFields form={technicalOwner} />
         <AutoRenewalFields form={autoRenewal} />
         <ProblemAlert error={save.error} title="The token was not changed" />
         <Group justify="flex-end">
@@ -143,14 +152,9 @@ export function RotateTokenDialog({ token, onClose }: { token: Token | null; onC
         token && (
           <Stack>
             <Alert color="blue" title="Coordinate before rotating">
-              <List size="sm">
-                <List.Item>Tell the technical owner before rotating.</List.Item>
-                <List.Item>
-                  Rotate the key, then copy and deliver the new key through your approved secure process.
-                </List.Item>
-                <List.Item>Ask the technical owner to confirm the update is complete.</List.Item>
-              </List>
+              <RotateChecklist token={token} />
             </Alert>
+            <TechnicalOwnerNotice token={token} action="rotated" />
             <Radio.Group
               label="When does the current token stop working?"
               value={grace}

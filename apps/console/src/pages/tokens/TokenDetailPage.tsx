@@ -31,6 +31,10 @@ import { PendingRenewal } from './PendingRenewal';
 import { EditTokenDialog, RenewTokenDialog, RotateTokenDialog } from './TokenActionDialogs';
 import { RevokeTokenDialog } from './RevokeTokenDialog';
 import { useMayRevoke } from './governance';
+import { CoordinationChecklist, technicalOwnerLabel } from './TechnicalOwner';
+
+/** The rights preset a token was created with (seed 003), or custom scopes. */
+const RIGHTS_LABEL = { read: 'Read only', read_write: 'Read & write', custom: 'Custom scopes' } as const;
 
 /** Token detail (seed 003): what the token is, its usage and renewals, and the action bar. */
 export function TokenDetailPage({ id }: { id: string }) {
@@ -127,6 +131,7 @@ export function TokenDetailPage({ id }: { id: string }) {
           <RelativeTime iso={t.lastUsedAt} />
         </Fact>
         <Fact label="Usage count">{t.usageCount.toLocaleString('en')}</Fact>
+        <Fact label="Rights">{RIGHTS_LABEL[t.rights ?? 'custom']}</Fact>
         <Fact label="Scopes">{t.scopes.join(', ') || '—'}</Fact>
         <Fact label="Resources">{t.resources.length ? t.resources.join(', ') : 'All'}</Fact>
         <Fact label="Lineage">
@@ -147,6 +152,9 @@ export function TokenDetailPage({ id }: { id: string }) {
             'Original token, not replaced'
           )}
         </Fact>
+        <Fact label="Technical owner">
+          {t.technicalOwner ? technicalOwnerLabel(t.technicalOwner) : 'None named'}
+        </Fact>
         <Fact label="Auto renewal">
           {t.autoRenewal ? (
             <>
@@ -163,6 +171,7 @@ export function TokenDetailPage({ id }: { id: string }) {
         </Fact>
       </SimpleGrid>
 
+      {t.status !== 'revoked' && <CoordinationChecklist token={t} />}
       {live && renewals.data && <PendingRenewal token={t} offers={renewals.data.items} />}
 
       <Title order={2} size="h4">

@@ -20,7 +20,6 @@ import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
 import { useApi } from '../../api/ApiProvider';
 import { type Token, unwrap } from '../../api/client';
-import { isManager, useAuth } from '../../auth/AuthProvider';
 import {
   AgeDays,
   CreatedBy,
@@ -54,7 +53,6 @@ export function TokensPage({
   title?: string;
 }) {
   const api = useApi();
-  const { session } = useAuth();
   const [page, setPage] = useState(1);
   const [nameInput, setNameInput] = useState('');
   const [name] = useDebouncedValue(nameInput.trim(), 250);
@@ -102,10 +100,9 @@ export function TokensPage({
   const ariaSort = (field: SortField) =>
     sort === field ? (order === 'asc' ? 'ascending' : 'descending') : undefined;
 
-  // Seed 004: on a plan without API access the page says "Upgrade required" (owners and admins read the plan).
+  // Seed 004: on a plan without API access the page says "Upgrade required", to every role.
   const policy = useQuery({
     queryKey: ['policy'],
-    enabled: isManager(session),
     queryFn: async () => unwrap(await api.GET('/v1/tenant/policy')),
   });
   const upgradeRequired = policy.data?.apiAccess === false;

@@ -26,6 +26,7 @@ describe('create token dialog', () => {
       name: 'ci-pipeline',
       purpose: 'integration',
       expiresIn: '90d',
+      rights: 'read',
     });
     await user.click(within(dialog).getByRole('button', { name: 'Copy' }));
     expect(writeText).toHaveBeenCalledWith(PLAINTEXT);

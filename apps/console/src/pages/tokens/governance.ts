@@ -1,7 +1,7 @@
 import { useQuery } from '@tanstack/react-query';
 import { useApi } from '../../api/ApiProvider';
 import { type Schemas, type Token, unwrap } from '../../api/client';
-import { isManager, useAuth } from '../../auth/AuthProvider';
+import { useAuth } from '../../auth/AuthProvider';
 import type { Session } from '../../auth/session';
 
 type TenantPolicy = Schemas['TenantPolicyResponse'];
@@ -16,16 +16,12 @@ export function mayRevoke(policy: TenantPolicy | undefined, session: Session | n
   return policy?.adminRevocation !== 'agent_tokens_only' || token.purpose === 'agent';
 }
 
-/**
- * `mayRevoke` for the signed-in person, with the tenant's policy (owners and admins read it; members
- * only ever see their own tokens, which they may always revoke).
- */
+/** `mayRevoke` for the signed-in person, with the tenant's policy (every role reads it). */
 export function useMayRevoke(): (token: Token) => boolean {
   const api = useApi();
   const { session } = useAuth();
   const policy = useQuery({
     queryKey: ['policy'],
-    enabled: isManager(session),
     queryFn: async () => unwrap(await api.GET('/v1/tenant/policy')),
   });
   return (token) => mayRevoke(policy.data, session, token);

@@ -1,4 +1,5 @@
 import { ApiProperty } from '@nestjs/swagger';
+import { TOKEN_RIGHTS, type TokenRights } from '@latchkey/contracts';
 import type { TenantPolicyView } from '../tenant-policy.service';
 import {
   ADMIN_REVOCATION_POLICIES,
@@ -11,6 +12,7 @@ import {
 import { TENANT_PLANS, type TenantPlan } from '../tenant-plan';
 import {
   ADMIN_REVOCATION_DESCRIPTION,
+  DEFAULT_RIGHTS_DESCRIPTION,
   MAX_LIFETIME_DAYS_LIMIT,
   TOKEN_ISSUANCE_DESCRIPTION,
   TOKEN_VISIBILITY_DESCRIPTION,
@@ -61,4 +63,7 @@ export class TenantPolicyResponse implements TenantPolicyView {
     example: 'any_token',
   })
   adminRevocation!: AdminRevocationPolicy;
+
+  @ApiProperty({ enum: TOKEN_RIGHTS, description: DEFAULT_RIGHTS_DESCRIPTION, example: 'read' })
+  defaultRights!: TokenRights;
 }

@@ -1,5 +1,6 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { IsBoolean, IsIn, IsInt, Max, Min, ValidateIf } from 'class-validator';
+import { TOKEN_RIGHTS, type TokenRights } from '@latchkey/contracts';
 import {
   ADMIN_REVOCATION_POLICIES,
   type AdminRevocationPolicy,
@@ -24,6 +25,12 @@ export const ADMIN_REVOCATION_DESCRIPTION =
   "What owners and admins may revoke of other people's tokens. `any_token` (default). " +
   "`agent_tokens_only`: only tokens with `purpose: agent`; revoking anyone else's integration token is " +
   '403 `POLICY_REVOCATION_AGENT_TOKENS_ONLY`. Everyone may always revoke their own tokens.';
+
+export const DEFAULT_RIGHTS_DESCRIPTION =
+  'The rights preset a token created with neither `rights` nor `scopes` gets, and the one the console ' +
+  'preselects: `read` (default; seed 002: "Grant the least"), every `:read` scope of the catalog, or ' +
+  '`read_write`, the whole catalog. A member asking for neither under `read_write` gets `read`, all a ' +
+  "member's role allows.";
 
 /**
  * `PATCH /v1/tenant/policy`: only the fields given change. The plan is not here: the operator sets it,
@@ -64,4 +71,9 @@ export class UpdateTenantPolicyDto {
   @ValidateIf((_, value) => value !== undefined)
   @IsIn(ADMIN_REVOCATION_POLICIES)
   adminRevocation?: AdminRevocationPolicy;
+
+  @ApiPropertyOptional({ enum: TOKEN_RIGHTS, description: DEFAULT_RIGHTS_DESCRIPTION })
+  @ValidateIf((_, value) => value !== undefined)
+  @IsIn(TOKEN_RIGHTS)
+  defaultRights?: TokenRights;
 }

@@ -14,10 +14,12 @@ import {
   MaxLength,
   ValidateNested,
 } from 'class-validator';
+import { TOKEN_RIGHTS, type TokenRights } from '@latchkey/contracts';
 import { TOKEN_PURPOSES, type TokenPurpose } from '../token.entity';
 import { EXPIRY_CHOICES, type ExpiryChoice } from '../expiry';
 import { AutoRenewalDto } from './auto-renewal.dto';
 import { OptionalNotNull } from './optional-not-null';
+import { TechnicalOwnerDto } from './technical-owner.dto';
 import { Trimmed } from './trimmed';
 
 /** A catalog scope (`<resource>:read|write`) or `*`. */
@@ -87,7 +89,9 @@ export class CreateTokenDto {
     uniqueItems: true,
     description:
       'What the token may do: catalog scopes (`<resource>:read|write`) or `*`, everything its owner can do. ' +
-      'Omitted: `["*"]`. An unknown scope is 400 `UNKNOWN_SCOPE`; one beyond your role, 403 `SCOPE_NOT_GRANTED`.',
+      "Give this or `rights`, not both (400 `RIGHTS_SCOPES_CONFLICT`); with neither, the tenant's default " +
+      'rights preset applies (`GET /v1/tenant/applications`). An unknown scope is 400 `UNKNOWN_SCOPE`; one ' +
+      'beyond your role, 403 `SCOPE_NOT_GRANTED`.',
     example: ['projects:read'],
   })
   @IsOptional()
@@ -101,6 +105,21 @@ export class CreateTokenDto {
   })
   scopes?: string[];
 
+  /** A rights preset (seed 003: "read & write or only read") instead of scopes. */
+  @ApiPropertyOptional({
+    enum: TOKEN_RIGHTS,
+    description:
+      'A rights preset instead of `scopes` (seed 003): `read`, every `:read` scope of the scope catalog, or ' +
+      '`read_write`, the whole catalog. Give this or `scopes`, not both (400 `RIGHTS_SCOPES_CONFLICT`). ' +
+      "With neither, the tenant's `defaultRights` applies (`read` unless its owners chose otherwise; a " +
+      'member always gets `read` that way). `read_write` asked by a member is 403 `SCOPE_NOT_GRANTED`. The ' +
+      'token shows the preset it was created with as `rights` (null for custom scopes).',
+    example: 'read',
+  })
+  @OptionalNotNull()
+  @IsIn(TOKEN_RIGHTS)
+  rights?: TokenRights;
+
   /** Restricts the token to these resource ids (e.g. project ids); omitted or empty: no restriction. */
   @ApiPropertyOptional({
     type: 'array',
@@ -108,7 +127,9 @@ export class CreateTokenDto {
     maxItems: 100,
     uniqueItems: true,
     description:
-      'Restricts the token to these resource ids (e.g. project ids); omitted or empty: no restriction.',
+      'Restricts the token to these resource ids (e.g. project ids); omitted or empty: no restriction. When ' +
+      'the tenant keeps an applications catalog (`GET /v1/tenant/applications`), each id must be in it (422 ' +
+      '`UNKNOWN_RESOURCE`); with an empty catalog any id is accepted.',
     example: ['proj_42'],
   })
   @IsOptional()
@@ -146,4 +167,18 @@ export class CreateTokenDto {
   @ValidateNested()
   @Type(() => AutoRenewalDto)
   autoRenewal?: AutoRenewalDto | null;
+
+  /** Whom to tell before rotating or revoking the token (seed 004). */
+  @ApiPropertyOptional({
+    type: TechnicalOwnerDto,
+    nullable: true,
+    description:
+      'The technical owner (seed 004): the person or team using the token, mailed when it is rotated or ' +
+      'revoked. Omitted or null: none. Rotated tokens keep it.',
+  })
+  @IsOptional()
+  @IsObject()
+  @ValidateNested()
+  @Type(() => TechnicalOwnerDto)
+  technicalOwner?: TechnicalOwnerDto | null;
 }

@@ -1,9 +1,12 @@
 import { ApiProperty } from '@nestjs/swagger';
+import { TOKEN_RIGHTS, type TokenRights } from '@latchkey/contracts';
 import { TOKEN_PURPOSES, type TokenPurpose } from '../token.entity';
 import type { AgeWarning, TokenAutoRenewalView, TokenStatus, TokenView } from '../token-view';
 import type { ReplacedToken } from '../replace-token';
 import type { CreatedToken } from '../token-issuance';
+import { TechnicalOwnerResponse } from './technical-owner.dto';
 import { TokenWarningResponse } from './token-warning.response';
+import { TokenCreatorResponse, TokenIssuerResponse } from './token-people.response';
 import type { TokenPage } from '../token-queries';
 import { TOKEN_STATUSES } from './list-tokens.query';
 
@@ -22,45 +25,6 @@ const AGE_WARNINGS = Object.keys({
 
 /** A fake token: obviously not one, and not shaped like one either (the real ones are 52 characters). */
 const EXAMPLE_TOKEN = 'lk_EXAMPLE_not_a_real_token';
-
-type TokenCreator = TokenView['createdBy'];
-
-export class TokenCreatorResponse implements TokenCreator {
-  @ApiProperty({
-    description:
-      'User id (`sub`) of the owner the token acts for: who created it, or for a rotated or renewed ' +
-      'token the owner of the token it replaced.',
-    example: 'alice',
-  })
-  id!: string;
-
-  @ApiProperty({
-    type: String,
-    nullable: true,
-    description: 'Their email when the token (or the first of its line) was created.',
-    example: 'alice@example.com',
-  })
-  email!: string | null;
-}
-
-export class TokenIssuerResponse implements TokenCreator {
-  @ApiProperty({
-    description:
-      'Who issued this very token: the user id (`sub`) of the person who created, rotated or renewed ' +
-      'it, or `system:auto-renewal` for a successor issued by auto-renewal. Equals `createdBy.id` ' +
-      'unless someone other than the owner issued it.',
-    example: 'alice',
-  })
-  id!: string;
-
-  @ApiProperty({
-    type: String,
-    nullable: true,
-    description: 'Their email when they issued it; null for a service.',
-    example: 'alice@example.com',
-  })
-  email!: string | null;
-}
 
 export class TokenAutoRenewalResponse implements TokenAutoRenewalView {
   @ApiProperty({ type: 'integer', minimum: 1, description: 'Renewed every this many days.', example: 30 })
@@ -165,6 +129,16 @@ export class TokenResponse implements TokenView {
   })
   scopes!: string[];
 
+  @ApiProperty({
+    enum: TOKEN_RIGHTS,
+    nullable: true,
+    description:
+      'The rights preset the token was created with (`read` or `read_write`, seed 003), which `scopes` ' +
+      'spells out; null when it was created with custom scopes (or before presets existed).',
+    example: 'read',
+  })
+  rights!: TokenRights | null;
+
   @ApiProperty({ type: [String], description: 'Resource ids it is restricted to; empty: none.', example: [] })
   resources!: string[];
 
@@ -204,6 +178,15 @@ export class TokenResponse implements TokenView {
     example: null,
   })
   replacedByTokenId!: string | null;
+
+  @ApiProperty({
+    type: TechnicalOwnerResponse,
+    nullable: true,
+    description:
+      'The technical owner (seed 004): whom to tell before rotating or revoking the token; mailed when it ' +
+      'is rotated or revoked. null: nobody named.',
+  })
+  technicalOwner!: TechnicalOwnerResponse | null;
 }
 
 export class TokenPageResponse implements TokenPage {

@@ -10,6 +10,7 @@ import {
   ValidateNested,
 } from 'class-validator';
 import { AutoRenewalPatchDto } from './auto-renewal.dto';
+import { TechnicalOwnerDto } from './technical-owner.dto';
 import { Trimmed } from './trimmed';
 
 /**
@@ -24,7 +25,8 @@ export class UpdateTokenDto {
     nullable: true,
     maxLength: 1024,
     description:
-      'A new description (trimmed); null clears it. Only the description and `autoRenewal` are editable: ' +
+      'A new description (trimmed); null clears it. Only the description, `autoRenewal` and ' +
+      '`technicalOwner` are editable: ' +
       'naming `name`, `expiresIn`, `expiresAt`, `scopes`, `resources` or `purpose` is 422 ' +
       '`TOKEN_FIELD_IMMUTABLE`.',
     example: 'Main app, EU region',
@@ -54,6 +56,20 @@ export class UpdateTokenDto {
   @ValidateNested()
   @Type(() => AutoRenewalPatchDto)
   autoRenewal?: AutoRenewalPatchDto | null;
+
+  /** Whom to tell before rotating or revoking the token (seed 004). */
+  @ApiPropertyOptional({
+    type: TechnicalOwnerDto,
+    nullable: true,
+    description:
+      'The technical owner (seed 004): the person or team using the token, mailed when it is rotated or ' +
+      'revoked. Replaces the previous one; null removes it. Editable by whoever may edit the description.',
+  })
+  @IsOptional()
+  @IsObject()
+  @ValidateNested()
+  @Type(() => TechnicalOwnerDto)
+  technicalOwner?: TechnicalOwnerDto | null;
 
   @Allow() name?: unknown;
   @Allow() expiresIn?: unknown;

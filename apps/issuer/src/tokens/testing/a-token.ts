@@ -28,6 +28,7 @@ export function aToken(extra: Partial<Token> = {}): Token {
     resources: ['proj_42'],
     purpose: 'integration',
     replacesTokenId: null,
+    rights: null,
     replacedByTokenId: null,
     renewalEveryDays: null,
     renewalCallbackUrl: null,

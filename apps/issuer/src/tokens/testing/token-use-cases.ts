@@ -13,6 +13,7 @@ import type { EventFields, UnitOfWork } from '../../outbox/unit-of-work';
 import type { SigningSecretsService } from '../../signing-secrets/signing-secrets.service';
 import { DEFAULT_GOVERNANCE, type GovernancePolicy } from '../../tenants/governance-policy';
 import type { TenantPolicyService } from '../../tenants/tenant-policy.service';
+import type { TenantApplicationsService, TokenCatalogView } from '../../tenants/tenant-applications.service';
 import { AutoRenewalAcceptance } from '../accept-auto-renewal';
 import { CreateToken } from '../create-token';
 import { ReplaceToken } from '../replace-token';
@@ -76,6 +77,8 @@ export interface TokenUseCasesOptions {
   /** The tenant's governance policy (default: today's behaviour); a spec may change it between calls. */
   governance?: Partial<GovernancePolicy>;
   maxTokensPerTenant?: number;
+  /** The tenant's applications catalog and default rights preset (default: empty, `read`). */
+  catalog?: Partial<TokenCatalogView>;
 }
 
 export function tokenUseCases(options: TokenUseCasesOptions = {}) {
@@ -121,6 +124,15 @@ export function tokenUseCases(options: TokenUseCasesOptions = {}) {
     },
   } as unknown as TenantPolicyService;
 
+  /** The tenant's catalog as creation reads it; a spec may change it between calls. */
+  const tokenCatalog: TokenCatalogView = { applications: [], defaultRights: 'read', ...options.catalog };
+  const catalogs = {
+    tokenCatalog: () => {
+      db.through(undefined);
+      return Promise.resolve({ ...tokenCatalog, applications: [...tokenCatalog.applications] });
+    },
+  } as unknown as TenantApplicationsService;
+
   const signingSecretChecks: string[] = [];
   const signingSecrets = {
     hasSigningSecret: (tenantId: string) => {
@@ -152,7 +164,8 @@ export function tokenUseCases(options: TokenUseCasesOptions = {}) {
     governance,
     signingSecretChecks,
     renewalStops,
-    create: new CreateToken(unitOfWork, issuance, policies, acceptance, config),
+    tokenCatalog,
+    create: new CreateToken(unitOfWork, issuance, policies, acceptance, config, catalogs),
     update: new UpdateToken(unitOfWork, repository, acceptance, stops, config, policies),
     revoke: new RevokeToken(unitOfWork, repository, issuance, stops, policies),
     replace: new ReplaceToken(unitOfWork, repository, issuance, policies, stops),
