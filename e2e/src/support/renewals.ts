@@ -53,7 +53,7 @@ export function renewalEnv(receiver: CallbackReceiver, sink: SmtpSink): Record<s
 
 export interface AutoRenewalView {
   everyDays: number;
-  callbackUrl: string;
+  callbackUrl: string | null;
   mailRecipient: string | null;
   nextRenewalAt: string;
 }

@@ -51,6 +51,11 @@ export const renewalOffer = z.object({
   windowEndsAt: time,
   /** When a new offer is due if this one is not redeemed (seed 003: 24 hours later). */
   nextRenewalAt: time,
+  /**
+   * How the offer reaches someone: `callback` (the worker delivers signed callbacks) or `console` (the
+   * token has no callback URL: the worker mails the recipient, and the owner redeems it in the console).
+   */
+  delivery: z.enum(['callback', 'console']).default('callback'),
 });
 export type RenewalOffer = z.infer<typeof renewalOffer>;
 
@@ -61,6 +66,8 @@ export enum RenewalRefusal {
   OfferClosed = 'RENEWAL_OFFER_CLOSED',
   /** The renewal is not due yet: an offer (and with it a renewal key) is never opened early. */
   NotDue = 'RENEWAL_NOT_DUE',
+  /** The token has no callback URL (any more): its owner redeems the offer in the console. */
+  NoCallback = 'RENEWAL_NO_CALLBACK',
 }
 
 /**

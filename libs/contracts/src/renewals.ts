@@ -26,10 +26,14 @@ export const REDEEM_KEY_PATTERN = /^lkr_[A-Za-z0-9_-]{43}$/;
 
 const isoTime = isoInstant;
 
-/** What an admin sets on a token (create or PATCH). */
+/**
+ * What an admin sets on a token (create or PATCH). `callbackUrl` is optional (seed 003): without one,
+ * the renewal still happens on schedule, the mail recipient is told, and the owner redeems it in the
+ * console. A setting has a callback URL, a mail recipient, or both.
+ */
 export const autoRenewalSettings = z.object({
   everyDays: z.number().int().positive(),
-  callbackUrl: z.string(),
+  callbackUrl: z.string().nullable(),
   mailRecipient: z.string().nullable(),
 });
 export type AutoRenewalSettings = z.infer<typeof autoRenewalSettings>;

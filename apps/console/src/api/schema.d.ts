@@ -288,6 +288,26 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/v1/tokens/{id}/renewals/{offerId}/redeem': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Redeem a pending renewal in the console
+     * @description The token's owner, signed in, redeems a pending renewal offer without a key (seed 003: a token without a callback URL is renewed this way; its mail recipient is told when an offer opens). Answers like the key redeem: the renewed token, its plaintext shown this once, and the old token's end (a grace period). 403 `NOT_TOKEN_OWNER` for anyone but the owner; 404 `RENEWAL_OFFER_NOT_FOUND` for an offer of another token; 409 `RENEWAL_KEY_USED` once redeemed; 410 `RENEWAL_KEY_EXPIRED` after the redeem window, `RENEWAL_KEY_CANCELLED` when the token was revoked, expired or replaced; 422 when the tenant's policy refuses the successor.
+     */
+    post: operations['TokenRenewalsController_redeem'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/v1/audit-events': {
     parameters: {
       query?: never;
@@ -545,13 +565,13 @@ export interface components {
        */
       everyDays: number;
       /**
-       * @description Where the signed renewal callback is POSTed: https, and not a loopback, private, link-local or metadata address (400 `CALLBACK_URL_REFUSED`, with a `reason`).
+       * @description Where the signed renewal callback is POSTed: https, and not a loopback, private, link-local or metadata address (400 `CALLBACK_URL_REFUSED`, with a `reason`); needs a tenant signing secret (409 `SIGNING_SECRET_REQUIRED`). Omitted or null: no callback; the renewal still happens on schedule, `mailRecipient` is told, and the token's owner redeems it in the console within the redeem window. Either `callbackUrl` or `mailRecipient` is required (422 `AUTO_RENEWAL_UNREACHABLE`).
        * @example https://hooks.example.com/latchkey/renewals
        */
-      callbackUrl: string;
+      callbackUrl?: string | null;
       /**
        * Format: email
-       * @description Who is told by mail that the token was renewed; omitted or null: nobody.
+       * @description Who is told by mail about renewals: that one is ready to redeem in the console (without a callback), that the token was renewed, that callbacks are failing. Omitted or null: nobody.
        * @example integrations@example.com
        */
       mailRecipient?: string | null;
@@ -654,10 +674,10 @@ export interface components {
        */
       everyDays: number;
       /**
-       * @description Where the signed renewal callback is POSTed.
+       * @description Where the signed renewal callback is POSTed; null: no callback, the mail recipient is told and the owner redeems the renewal in the console.
        * @example https://hooks.example.com/latchkey/renewals
        */
-      callbackUrl: string;
+      callbackUrl: string | null;
       /**
        * @description Who is told by mail that the token was renewed.
        * @example integrations@example.com
@@ -913,14 +933,32 @@ export interface components {
        */
       total: number;
     };
+    AutoRenewalPatchDto: {
+      /**
+       * @description Renew the token every this many days.
+       * @example 30
+       */
+      everyDays?: number;
+      /**
+       * @description Where the signed renewal callback is POSTed: https, and not a loopback, private, link-local or metadata address (400 `CALLBACK_URL_REFUSED`, with a `reason`); needs a tenant signing secret (409 `SIGNING_SECRET_REQUIRED`). Omitted or null: no callback; the renewal still happens on schedule, `mailRecipient` is told, and the token's owner redeems it in the console within the redeem window. Either `callbackUrl` or `mailRecipient` is required (422 `AUTO_RENEWAL_UNREACHABLE`).
+       * @example https://hooks.example.com/latchkey/renewals
+       */
+      callbackUrl?: string | null;
+      /**
+       * Format: email
+       * @description Who is told by mail about renewals: that one is ready to redeem in the console (without a callback), that the token was renewed, that callbacks are failing. Omitted or null: nobody.
+       * @example integrations@example.com
+       */
+      mailRecipient?: string | null;
+    };
     UpdateTokenDto: {
       /**
        * @description A new description (trimmed); null clears it. Only the description, `autoRenewal` and `technicalOwner` are editable: naming `name`, `expiresIn`, `expiresAt`, `scopes`, `resources` or `purpose` is 422 `TOKEN_FIELD_IMMUTABLE`.
        * @example Main app, EU region
        */
       description?: string | null;
-      /** @description New auto-renewal settings, replacing the previous ones; null switches auto-renewal off. The next renewal is rescheduled when auto-renewal is switched on or `everyDays` changes. Needs a signing secret (409 `SIGNING_SECRET_REQUIRED`); a revoked, expired or replaced token cannot get it (409). */
-      autoRenewal?: components['schemas']['AutoRenewalDto'] | null;
+      /** @description Changes to the auto-renewal settings, merged into the current ones: an omitted field keeps its value, null clears `callbackUrl` or `mailRecipient`, so `{ "mailRecipient": "…" }` changes the recipient alone. `autoRenewal: null` switches auto-renewal off; switching it on needs `everyDays` (422 `AUTO_RENEWAL_INCOMPLETE`). The result needs a callback URL or a mail recipient (422 `AUTO_RENEWAL_UNREACHABLE`); a callback URL needs a signing secret (409 `SIGNING_SECRET_REQUIRED`). The next renewal is rescheduled when auto-renewal is switched on or `everyDays` changes. A revoked, expired or replaced token cannot get it (409). */
+      autoRenewal?: components['schemas']['AutoRenewalPatchDto'] | null;
       /** @description The technical owner (seed 004): the person or team using the token, mailed when it is rotated or revoked. Replaces the previous one; null removes it. Editable by whoever may edit the description. */
       technicalOwner?: components['schemas']['TechnicalOwnerDto'] | null;
     };
@@ -2808,6 +2846,94 @@ export interface operations {
       };
       /** @description No such resource in your tenant (another tenant's resources are never revealed). */
       404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDetails'];
+        };
+      };
+      /** @description Too many requests for the tenant (`RATE_LIMITED`, `ADMIN_API_RATE_LIMIT`); wait `Retry-After` seconds. */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDetails'];
+        };
+      };
+    };
+  };
+  TokenRenewalsController_redeem: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /** @description The token id. */
+        id: string;
+        /** @description The pending offer (from the renewals list). */
+        offerId: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The renewed token, shown this once. */
+      201: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['RenewedTokenResponse'];
+        };
+      };
+      /** @description No admin JWT (`UNAUTHENTICATED`), an invalid or expired one (`INVALID_ADMIN_TOKEN`), or an API token (`API_TOKEN_NOT_ACCEPTED`). */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDetails'];
+        };
+      };
+      /** @description Not allowed: a removed member (`MEMBER_REMOVED`), or a role or rule named in the description. */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDetails'];
+        };
+      };
+      /** @description No such resource in your tenant (another tenant's resources are never revealed). */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDetails'];
+        };
+      };
+      /** @description Conflicts with the resource's current state; the description names the codes. */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDetails'];
+        };
+      };
+      /** @description `RENEWAL_KEY_EXPIRED`: the redeem window has ended (the next offer is announced again); `RENEWAL_KEY_CANCELLED`: the token was revoked, expired or replaced in the meantime. */
+      410: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDetails'];
+        };
+      };
+      /** @description Understood but refused by a business rule or the tenant's policy; the description names the codes. */
+      422: {
         headers: {
           [name: string]: unknown;
         };

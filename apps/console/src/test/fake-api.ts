@@ -20,6 +20,8 @@ export class FakeIssuer {
   };
   /** Plaintexts `POST /v1/tokens/:id/reveal` answers, by token id (seed 003); others are 409. */
   recoverable: Record<string, string> = {};
+  /** Each token's renewal offers (`GET /v1/tokens/:id/renewals`), newest first. */
+  renewals = new Map<string, Schemas['RenewalHistoryResponse']['items']>();
   /** The tenant's applications catalog (`GET`/`PUT /v1/tenant/applications`), empty to start with. */
   applications: Schemas['ApplicationDto'][] = [];
   /** The warnings the next created token's response carries (the issuer's name check, seed 004). */
@@ -98,6 +100,26 @@ export class FakeIssuer {
         return json(409, problem, 'application/problem+json');
       }
       return json(200, { id: reveal[1], token: plaintext, revealedAt: new Date().toISOString() });
+    }
+    const history = /^\/v1\/tokens\/([^/]+)\/renewals$/.exec(url.pathname);
+    if (input.method === 'GET' && history) return json(200, { items: this.renewals.get(history[1]) ?? [] });
+    const redeem = /^\/v1\/tokens\/([^/]+)\/renewals\/([^/]+)\/redeem$/.exec(url.pathname);
+    const offer = redeem && this.renewals.get(redeem[1])?.find((o) => o.id === redeem[2]);
+    if (input.method === 'POST' && redeem && offer) {
+      const old = this.tokens.find((t) => t.id === redeem[1])!;
+      offer.status = 'redeemed';
+      const successor = this.token({ name: old.name, replacesTokenId: old.id });
+      old.replacedByTokenId = successor.id;
+      return json(201, {
+        token: 'lk_' + 'R'.repeat(43) + 'CRC456',
+        id: successor.id,
+        name: successor.name,
+        keyPrefix: successor.keyPrefix,
+        expiresAt: null,
+        scopes: successor.scopes,
+        resources: successor.resources,
+        replaces: { id: old.id, endsAt: new Date(Date.now() + 86_400_000).toISOString() },
+      });
     }
     const revoke = /^\/v1\/tokens\/([^/]+)\/revoke$/.exec(url.pathname);
     if (input.method === 'POST' && revoke) {

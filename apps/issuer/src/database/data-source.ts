@@ -31,6 +31,7 @@ import { TenantApplication } from '../tenants/tenant-application.entity';
 import { TechnicalOwner1763900001400 } from './migrations/1763900001400-TechnicalOwner';
 import { RecoverableTokens1763900001500 } from './migrations/1763900001500-RecoverableTokens';
 import { RecoverableToken } from '../token-recovery/recoverable-token.entity';
+import { CallbackOptional1763900001600 } from './migrations/1763900001600-CallbackOptional';
 
 export const ENTITIES = [
   Token,
@@ -63,6 +64,7 @@ export const MIGRATIONS = [
   RightsAndApplications1763900001300,
   TechnicalOwner1763900001400,
   RecoverableTokens1763900001500,
+  CallbackOptional1763900001600,
 ];
 
 /** The name of the issuer's second, small pool (revocations and member removals only). */

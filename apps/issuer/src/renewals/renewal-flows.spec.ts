@@ -6,6 +6,8 @@ import type { TransactionRunner } from '../database/transaction';
 import type { MembersRepository } from '../members/members.repository';
 import type { UnitOfWork } from '../outbox/unit-of-work';
 import type { SigningSecretsService } from '../signing-secrets/signing-secrets.service';
+import { DEFAULT_GOVERNANCE } from '../tenants/governance-policy';
+import type { TenantPolicyService } from '../tenants/tenant-policy.service';
 import type { ReplaceToken } from '../tokens/replace-token';
 import type { Token } from '../tokens/token.entity';
 import type { TokenQueries } from '../tokens/token-queries';
@@ -110,6 +112,7 @@ function setUp(token: Token = aToken()) {
     members as unknown as MembersRepository,
     replaceToken as unknown as ReplaceToken,
     CONFIG,
+    { governance: () => Promise.resolve(DEFAULT_GOVERNANCE) } as unknown as TenantPolicyService,
   );
   return {
     transactions,
@@ -563,5 +566,79 @@ describe('the renewals listing', () => {
       emailVerified: true,
     };
     await expect(world.renewals.history(principal, TOKEN_ID)).rejects.toMatchObject({ status: 404 });
+  });
+});
+
+describe('auto-renewal without a callback (seed 003)', () => {
+  const callbackLess = () => aToken({ renewalCallbackUrl: null, renewalMailRecipient: 'ops@acme.test' });
+  const owner = {
+    userId: 'alice',
+    tenantId: 'acme',
+    role: 'member' as const,
+    email: 'alice@acme.test',
+    emailVerified: true,
+  };
+
+  it('opens the offer on schedule and tells the worker it goes to the console, not to a callback', async () => {
+    const world = setUp(callbackLess());
+    const dueAt = dueAtOf(world);
+    const { offer, created } = await world.renewals.openOffer(TOKEN_ID, dueAt);
+    expect(created).toBe(true);
+    expect(offer).toMatchObject({ status: 'pending', delivery: 'console' });
+    expect((await world.renewals.openOffer(TOKEN_ID, dueAt)).offer.delivery).toBe('console');
+  });
+
+  it('signs no callback for it (409 RENEWAL_NO_CALLBACK) and leaves the offer open for the console', async () => {
+    const world = setUp(callbackLess());
+    const { offer } = await world.renewals.openOffer(TOKEN_ID, dueAtOf(world));
+    await expect(world.renewals.deliver(offer.id)).rejects.toMatchObject({
+      code: RenewalRefusal.NoCallback,
+      status: 409,
+    });
+    expect(world.signingKeys).not.toHaveBeenCalled();
+    expect(world.offers.offers[0]).toMatchObject({ status: 'pending', closedAt: null });
+    expect(world.offers.attempts).toHaveLength(0);
+  });
+
+  it('lets the owner redeem the pending offer signed in, recorded as her renewal', async () => {
+    const world = setUp(callbackLess());
+    const { offer } = await world.renewals.openOffer(TOKEN_ID, dueAtOf(world));
+    const renewed = await world.redemption.redeemAsOwner(owner, TOKEN_ID, offer.id);
+    expect(renewed).toMatchObject({ token: 'lk_the-new-plaintext', id: SUCCESSOR_ID });
+    expect(world.replace.mock.calls[0][2]).toMatchObject({
+      reason: 'auto-renewal',
+      actorId: 'alice',
+      actorEmail: 'alice@acme.test',
+    });
+    expect(world.offers.offers[0]).toMatchObject({ status: 'redeemed', newTokenId: SUCCESSOR_ID });
+    await expect(world.redemption.redeemAsOwner(owner, TOKEN_ID, offer.id)).rejects.toMatchObject({
+      code: RenewalErrorCode.KeyUsed,
+      status: 409,
+    });
+  });
+
+  it('refuses the redeem after the window (410 RENEWAL_KEY_EXPIRED)', async () => {
+    const world = setUp(callbackLess());
+    const { offer } = await world.renewals.openOffer(TOKEN_ID, dueAtOf(world));
+    endWindow(world, offer.id);
+    await expect(world.redemption.redeemAsOwner(owner, TOKEN_ID, offer.id)).rejects.toMatchObject({
+      code: RenewalErrorCode.KeyExpired,
+      status: 410,
+    });
+    expect(world.replace).not.toHaveBeenCalled();
+  });
+
+  it('lets nobody but the owner redeem (403 NOT_TOKEN_OWNER), and names no offer of another token (404)', async () => {
+    const world = setUp(callbackLess());
+    const { offer } = await world.renewals.openOffer(TOKEN_ID, dueAtOf(world));
+    const admin = { ...owner, userId: 'carla', role: 'admin' as const, email: 'carla@acme.test' };
+    await expect(world.redemption.redeemAsOwner(admin, TOKEN_ID, offer.id)).rejects.toMatchObject({
+      code: 'NOT_TOKEN_OWNER',
+      status: 403,
+    });
+    await expect(
+      world.redemption.redeemAsOwner(owner, TOKEN_ID, '00000000-0000-4000-8000-000000000000'),
+    ).rejects.toMatchObject({ code: RenewalErrorCode.OfferNotFound, status: 404 });
+    expect(world.replace).not.toHaveBeenCalled();
   });
 });

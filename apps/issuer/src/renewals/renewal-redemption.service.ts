@@ -1,10 +1,15 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { REDEEM_KEY_PATTERN } from '@latchkey/contracts';
+import type { AdminPrincipal } from '../auth/admin-principal';
 import { ISSUER_CONFIG, type IssuerConfig } from '../config';
 import { MembersRepository } from '../members/members.repository';
-import { UnitOfWork } from '../outbox/unit-of-work';
+import { UnitOfWork, type UnitOfWorkTx } from '../outbox/unit-of-work';
+import { TenantPolicyService } from '../tenants/tenant-policy.service';
 import { ReplaceToken } from '../tokens/replace-token';
+import type { Token } from '../tokens/token.entity';
+import { assertTokenOwner, scopeOf } from '../tokens/token-rules';
 import { TokensRepository } from '../tokens/tokens.repository';
+import type { RenewalOffer } from './renewal-offer.entity';
 import { hashRedeemKey } from './redeem-key';
 import { RenewalOffersRepository } from './renewal-offers.repository';
 import { isRenewable, oldTokenEnd, REDEEM_REFUSAL_DETAIL, redeemRefusal, windowEnded } from './renewal-rules';
@@ -39,6 +44,7 @@ export class RenewalRedemptionService {
     private readonly members: MembersRepository,
     private readonly replaceToken: ReplaceToken,
     @Inject(ISSUER_CONFIG) private readonly config: IssuerConfig,
+    private readonly policies: TenantPolicyService,
   ) {}
 
   async redeem(key: string): Promise<RenewedToken> {
@@ -61,6 +67,54 @@ export class RenewalRedemptionService {
       const token = await this.tokens.lockById(tx, tokenId);
       const offer = await this.offers.lock(tx, attempt.offerId);
       if (!token || !offer) return refusal(RenewalErrorCode.KeyUnknown);
+      return this.redeemLocked(tx, token, offer, { actorId: AUTO_RENEWAL_ACTOR }, now);
+    });
+    // Refusals that record something (an offer closed) are thrown after their transaction committed.
+    if (outcome instanceof RenewalError) throw outcome;
+    return outcome;
+  }
+
+  /**
+   * The token's owner redeems a pending offer in the console, signed in, without a key (seed 003: a
+   * token without a callback URL is renewed this way; the mail recipient was told). Answers as a key
+   * would: 410 once the window ended or the token stopped being renewable, 409 once redeemed. A token
+   * the principal may not see, or an offer of another token, is 404.
+   */
+  async redeemAsOwner(principal: AdminPrincipal, tokenId: string, offerId: string): Promise<RenewedToken> {
+    const now = new Date();
+    const governance = await this.policies.governance(principal.tenantId);
+    const outcome = await this.unitOfWork.run(async (tx): Promise<RenewedToken | RenewalError> => {
+      const token = await this.tokens.lockVisible(tx, scopeOf(principal, governance), tokenId);
+      if (!token) throw new RenewalError(RenewalErrorCode.TokenNotFound, 'No such token in your tenant.');
+      // Whoever redeems receives the successor's plaintext: the owner's call alone, as auto-renewal's
+      // settings are.
+      assertTokenOwner(principal, token, 'redeem its renewal');
+      const offer = await this.offers.lock(tx, offerId);
+      if (!offer || offer.tokenId !== token.id) {
+        throw new RenewalError(RenewalErrorCode.OfferNotFound, 'No such renewal offer for this token.');
+      }
+      return this.redeemLocked(
+        tx,
+        token,
+        offer,
+        { actorId: principal.userId, actorEmail: principal.email },
+        now,
+      );
+    });
+    if (outcome instanceof RenewalError) throw outcome;
+    return outcome;
+  }
+
+  /** Redeems `offer` of `token`, both locked in `tx` (the token first, as on every renewal path). */
+  private async redeemLocked(
+    tx: UnitOfWorkTx,
+    token: Token,
+    offer: RenewalOffer,
+    actor: { actorId: string; actorEmail?: string | null },
+    now: Date,
+  ): Promise<RenewedToken | RenewalError> {
+    const tokenId = token.id;
+    {
       const refused = redeemRefusal(offer, now);
       if (refused !== null) {
         if (offer.status === 'pending') await this.offers.close(tx, offer.id, 'expired', now);
@@ -79,7 +133,7 @@ export class RenewalRedemptionService {
           description: token.description,
           oldEndsAt,
           reason: 'auto-renewal',
-          actorId: AUTO_RENEWAL_ACTOR,
+          ...actor,
         },
         now,
       );
@@ -98,10 +152,7 @@ export class RenewalRedemptionService {
         resources: renewed.resources,
         replaces: { id: token.id, endsAt: oldEndsAt.toISOString() },
       };
-    });
-    // Refusals that record something (an offer closed) are thrown after their transaction committed.
-    if (outcome instanceof RenewalError) throw outcome;
-    return outcome;
+    }
   }
 }
 

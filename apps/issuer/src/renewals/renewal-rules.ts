@@ -35,17 +35,16 @@ export function displayedStatus(
   return offer.status === 'pending' && windowEnded(offer, now) ? 'expired' : offer.status;
 }
 
-type RenewableFields = Pick<
-  Token,
-  'status' | 'expiresAt' | 'renewalEveryDays' | 'renewalCallbackUrl' | 'replacedByTokenId'
->;
+type RenewableFields = Pick<Token, 'status' | 'expiresAt' | 'renewalEveryDays' | 'replacedByTokenId'>;
 
-/** A live token that auto-renews and has not been replaced yet. */
+/**
+ * A live token that auto-renews and has not been replaced yet, with or without a callback URL (seed
+ * 003: without one, the owner redeems the renewal in the console).
+ */
 export function isRenewable(token: RenewableFields, now: Date): boolean {
   return (
     tokenStatus(token, now) === 'active' &&
     token.renewalEveryDays !== null &&
-    token.renewalCallbackUrl !== null &&
     token.replacedByTokenId === null
   );
 }

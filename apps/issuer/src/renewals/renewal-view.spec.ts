@@ -125,6 +125,8 @@ describe('the renewals view', () => {
       createdAt: '2026-03-05T09:30:00.000Z',
       windowEndsAt: '2026-03-05T11:30:00.000Z',
       nextRenewalAt: '2026-03-06T11:30:00.000Z',
+      delivery: 'callback',
     });
+    expect(toRenewalOfferAnswer(open, NOW, 'console').delivery).toBe('console');
   });
 });

@@ -78,7 +78,15 @@ export function toRenewalHistory(
 }
 
 /** The internal API's answer for an offer (the contract's `RenewalOffer`). */
-export function toRenewalOfferAnswer(offer: RenewalOffer, now: Date): RenewalOfferAnswer {
+/**
+ * The worker's view of an offer. `delivery` follows the token's settings now: `console` when it has
+ * no callback URL (the worker mails the recipient instead of calling back).
+ */
+export function toRenewalOfferAnswer(
+  offer: RenewalOffer,
+  now: Date,
+  delivery: RenewalOfferAnswer['delivery'] = 'callback',
+): RenewalOfferAnswer {
   return {
     id: offer.id,
     tokenId: offer.tokenId,
@@ -87,5 +95,6 @@ export function toRenewalOfferAnswer(offer: RenewalOffer, now: Date): RenewalOff
     createdAt: offer.createdAt.toISOString(),
     windowEndsAt: offer.windowEndsAt.toISOString(),
     nextRenewalAt: offer.nextRenewalAt.toISOString(),
+    delivery,
   };
 }

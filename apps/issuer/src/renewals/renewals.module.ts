@@ -3,6 +3,7 @@ import { InternalModule } from '../internal/internal.module';
 import { MembersModule } from '../members/members.module';
 import { MemberRemovalEffects } from '../members/member-removal-effects';
 import { SigningSecretsModule } from '../signing-secrets/signing-secrets.module';
+import { TenantsModule } from '../tenants/tenants.module';
 import { TokenRenewalStops } from '../tokens/token-renewal-stops';
 import { TokensModule } from '../tokens/tokens.module';
 import { TokensRepository } from '../tokens/tokens.repository';
@@ -18,7 +19,7 @@ import { TokenRenewalsController } from './token-renewals.controller';
  * public redeem endpoint, and the admin's view of a token's renewals.
  */
 @Module({
-  imports: [InternalModule, MembersModule, SigningSecretsModule, TokensModule],
+  imports: [InternalModule, MembersModule, SigningSecretsModule, TenantsModule, TokensModule],
   controllers: [InternalRenewalsController, RedeemController, TokenRenewalsController],
   providers: [RenewalsService, RenewalRedemptionService, RenewalOffersRepository],
 })

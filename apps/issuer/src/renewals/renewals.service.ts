@@ -54,8 +54,9 @@ export class RenewalsService {
     return this.transactions.run(async (tx) => {
       const token = await this.tokens.lockById(tx, tokenId);
       if (!token) throw new RenewalError(RenewalErrorCode.TokenNotFound, `No token ${tokenId}.`);
+      const delivery = token.renewalCallbackUrl === null ? 'console' : 'callback';
       const existing = await this.offers.findByDue(tx, tokenId, dueAt);
-      if (existing) return { offer: toRenewalOfferAnswer(existing, now), created: false };
+      if (existing) return { offer: toRenewalOfferAnswer(existing, now, delivery), created: false };
       const refusal = openOfferRefusal(token, dueAt, now, this.config.RENEWAL_OPEN_CLOCK_SKEW_MS);
       if (refusal === RenewalErrorCode.NotRenewable) {
         throw new RenewalError(
@@ -101,7 +102,7 @@ export class RenewalsService {
       };
       await this.offers.insert(tx, offer);
       await this.tokens.update(tx, tokenId, { renewalNextAt: nextRenewalAt });
-      return { offer: toRenewalOfferAnswer(offer, now), created: true };
+      return { offer: toRenewalOfferAnswer(offer, now, delivery), created: true };
     });
   }
 
@@ -125,11 +126,17 @@ export class RenewalsService {
       if (
         !token ||
         !isRenewable(token, now) ||
-        token.renewalCallbackUrl === null ||
         !(await this.members.isActive(token.tenantId, token.createdBy, tx))
       ) {
         await this.offers.close(tx, offer.id, 'cancelled', now);
         return offerClosed('The token is no longer renewable.');
+      }
+      if (token.renewalCallbackUrl === null) {
+        // The callback URL was removed: the offer stays open for its owner to redeem in the console.
+        throw new RenewalError(
+          RenewalErrorCode.NoCallback,
+          'The token has no callback URL any more: its owner redeems the offer in the console.',
+        );
       }
       const secrets = await this.signingSecrets.signingKeys(offer.tenantId, now, tx);
       if (secrets.length === 0) {

@@ -12,7 +12,8 @@ import { TokenError, TokenErrorCode } from './tokens.errors';
 
 /**
  * Auto-renewal settings of a token (seed 003) as its columns hold them: renew every `everyDays` days
- * and hand the renewed token to `callbackUrl`; `renewalNextAt` is when the next renewal is due.
+ * and hand the renewed token to `callbackUrl`, or, when it is null, announce it to the mail recipient
+ * for the owner to redeem in the console; `renewalNextAt` is when the next renewal is due.
  */
 export type AutoRenewalColumns = Pick<
   Token,
@@ -28,7 +29,7 @@ export const NO_AUTO_RENEWAL: Readonly<AutoRenewalColumns> = {
 
 /** The token's settings, or null when auto-renewal is off. */
 export function autoRenewalSettingsOf(token: AutoRenewalColumns): AutoRenewalSettings | null {
-  if (token.renewalEveryDays === null || token.renewalCallbackUrl === null) return null;
+  if (token.renewalEveryDays === null) return null;
   return {
     everyDays: token.renewalEveryDays,
     callbackUrl: token.renewalCallbackUrl,

@@ -49,6 +49,29 @@ describe('CreateToken', () => {
     expect(tokens.rows).toHaveLength(0);
   });
 
+  it('auto-renews without a callback: a mail recipient alone, no signing secret asked for (seed 003)', async () => {
+    const { tokens, signingSecretChecks, create } = tokenUseCases({ hasSigningSecret: false });
+    const view = await create.execute(carla, {
+      name: 'crm',
+      autoRenewal: { everyDays: 7, mailRecipient: 'ops@acme.test' },
+    });
+    expect(view.autoRenewal).toMatchObject({
+      everyDays: 7,
+      callbackUrl: null,
+      mailRecipient: 'ops@acme.test',
+    });
+    expect(tokens.rows[0]).toMatchObject({ renewalEveryDays: 7, renewalCallbackUrl: null });
+    expect(signingSecretChecks).toEqual([]);
+  });
+
+  it('refuses auto-renewal with neither a callback URL nor a mail recipient (422 AUTO_RENEWAL_UNREACHABLE)', async () => {
+    const { tokens, create } = tokenUseCases();
+    await expect(
+      create.execute(carla, { name: 'crm', autoRenewal: { everyDays: 7, callbackUrl: null } }),
+    ).rejects.toMatchObject({ code: TokenErrorCode.AutoRenewalUnreachable, status: 422 });
+    expect(tokens.rows).toHaveLength(0);
+  });
+
   it('refuses a callback URL on a private address (400 CALLBACK_URL_REFUSED)', async () => {
     const { tokens, signingSecretChecks, create } = tokenUseCases();
     await expect(

@@ -20,7 +20,7 @@ export type AgeWarning = 'none' | 'older_than_6_months' | 'older_than_1_year' | 
 /** A token's auto-renewal (seed 003) as the admin API shows it. */
 export interface TokenAutoRenewalView {
   everyDays: number;
-  callbackUrl: string;
+  callbackUrl: string | null;
   mailRecipient: string | null;
   /** When the next renewal is due; null once the token was replaced or revoked (nothing is scheduled). */
   nextRenewalAt: string | null;

@@ -21,7 +21,12 @@ export function ownerActiveSql(alias: string): string {
 @Entity({ name: 'tokens' })
 @Check('tokens_status_check', `"status" IN ('active', 'revoked')`)
 @Check('tokens_purpose_check', `"purpose" IN ('integration', 'agent')`)
-@Check('tokens_renewal_check', `("renewal_every_days" IS NULL) = ("renewal_callback_url" IS NULL)`)
+// Auto-renewal is on exactly when every_days is set, and then reaches a callback URL, a mail recipient or
+// both (migration CallbackOptional).
+@Check(
+  'tokens_renewal_check',
+  `CASE WHEN "renewal_every_days" IS NULL THEN "renewal_callback_url" IS NULL AND "renewal_mail_recipient" IS NULL ELSE "renewal_callback_url" IS NOT NULL OR "renewal_mail_recipient" IS NOT NULL END`,
+)
 @Check('tokens_revocation_check', `("status" = 'revoked') = ("revoked_at" IS NOT NULL)`)
 @Check('tokens_rights_check', `"rights" IN ('read', 'read_write')`)
 @Check(

@@ -28,6 +28,10 @@ export enum TokenErrorCode {
   FreshSignInRequired = 'FRESH_SIGN_IN_REQUIRED',
   /** No recoverable copy of this token is kept (the tenant's policy was off when it was issued, or is now). */
   NotRecoverable = 'TOKEN_NOT_RECOVERABLE',
+  /** Auto-renewal with neither a callback URL nor a mail recipient: nobody would learn of a renewal. */
+  AutoRenewalUnreachable = 'AUTO_RENEWAL_UNREACHABLE',
+  /** PATCH switching auto-renewal on without `everyDays`. */
+  AutoRenewalIncomplete = 'AUTO_RENEWAL_INCOMPLETE',
 }
 
 const STATUS: Record<TokenErrorCode, number> = {
@@ -54,6 +58,8 @@ const STATUS: Record<TokenErrorCode, number> = {
   [TokenErrorCode.UnknownResource]: 422,
   [TokenErrorCode.FreshSignInRequired]: 401,
   [TokenErrorCode.NotRecoverable]: 409,
+  [TokenErrorCode.AutoRenewalUnreachable]: 422,
+  [TokenErrorCode.AutoRenewalIncomplete]: 422,
 };
 
 export class TokenError extends DomainError {

@@ -52,6 +52,22 @@ const query = (changes: Partial<ListTokensQuery> = {}): ListTokensQuery => ({
 });
 
 describe('TokensRepository on Postgres', () => {
+  it('stores auto-renewal with a callback, a mail recipient or both, and refuses it reaching nobody', async () => {
+    const tenantId = `t-${randomUUID()}`;
+    const on = { renewalEveryDays: 7, renewalNextAt: now };
+    const callbackLess = aToken(tenantId, { ...on, renewalMailRecipient: 'ops@acme.test' });
+    const withCallback = aToken(tenantId, { ...on, renewalCallbackUrl: 'https://8.8.8.8/r' });
+    await insert(callbackLess, withCallback);
+    expect(await tokens.findById(callbackLess.id)).toMatchObject({
+      renewalCallbackUrl: null,
+      renewalMailRecipient: 'ops@acme.test',
+    });
+    await expect(insert(aToken(tenantId, on))).rejects.toThrow(/tokens_renewal_check/);
+    await expect(insert(aToken(tenantId, { renewalMailRecipient: 'ops@acme.test' }))).rejects.toThrow(
+      /tokens_renewal_check/,
+    );
+  });
+
   it('finds a token only within its tenant, and only the creator’s own for a member scope', async () => {
     const token = aToken(`t-${randomUUID()}`);
     await insert(token);

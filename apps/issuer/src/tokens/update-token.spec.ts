@@ -50,6 +50,61 @@ describe('UpdateToken', () => {
     });
   });
 
+  it('changes the mail recipient alone, keeping the callback URL, the period and the due renewal (seed 003)', async () => {
+    const { db, tokens, update } = tokenUseCases();
+    const token = tokens.add(aToken(renewing));
+    const view = await update.execute(alice, token.id, { autoRenewal: { mailRecipient: 'team@acme.test' } });
+    expect(view.autoRenewal).toEqual({
+      everyDays: 30,
+      callbackUrl: CALLBACK,
+      mailRecipient: 'team@acme.test',
+      nextRenewalAt: renewing.renewalNextAt.toISOString(),
+    });
+    expect(eventsOf(db, EventType.TokenUpdated)[0].data.changes.autoRenewal).toMatchObject({
+      callbackUrl: CALLBACK,
+      mailRecipient: 'team@acme.test',
+    });
+  });
+
+  it('drops the callback URL with null, keeping the recipient: renewals are then redeemed in the console', async () => {
+    const { tokens, update } = tokenUseCases();
+    const token = tokens.add(aToken(renewing));
+    const view = await update.execute(alice, token.id, { autoRenewal: { callbackUrl: null } });
+    expect(view.autoRenewal).toMatchObject({ callbackUrl: null, mailRecipient: 'ops@acme.test' });
+    expect(tokens.get(token.id)).toMatchObject({ renewalEveryDays: 30, renewalCallbackUrl: null });
+  });
+
+  it('switches auto-renewal on with a mail recipient alone, without a signing secret', async () => {
+    const { tokens, update } = tokenUseCases({ hasSigningSecret: false });
+    const token = tokens.add(aToken());
+    const view = await update.execute(alice, token.id, {
+      autoRenewal: { everyDays: 7, mailRecipient: 'ops@acme.test' },
+    });
+    expect(view.autoRenewal).toMatchObject({
+      everyDays: 7,
+      callbackUrl: null,
+      mailRecipient: 'ops@acme.test',
+    });
+  });
+
+  it.each([
+    ['switching on without a period', {}, { mailRecipient: 'ops@acme.test' }, 'AUTO_RENEWAL_INCOMPLETE'],
+    [
+      'clearing the recipient of a callback-less renewal',
+      { ...renewing, renewalCallbackUrl: null },
+      { mailRecipient: null },
+      'AUTO_RENEWAL_UNREACHABLE',
+    ],
+    ['neither a callback nor a recipient', {}, { everyDays: 7 }, 'AUTO_RENEWAL_UNREACHABLE'],
+  ])('refuses %s (422)', async (_label, columns, autoRenewal, code) => {
+    const { tokens, update } = tokenUseCases();
+    const token = tokens.add(aToken(columns));
+    await expect(update.execute(alice, token.id, { autoRenewal })).rejects.toMatchObject({
+      code,
+      status: 422,
+    });
+  });
+
   it('switches auto-renewal off and stops the renewals in the same transaction', async () => {
     const { db, tokens, renewalStops, update } = tokenUseCases();
     const token = tokens.add(aToken(renewing));

@@ -72,7 +72,8 @@ export class UpdateToken {
       // Auto-renewal issues successors: under `admins_only`, members may only switch it off.
       assertMayIssueTokens(principal, governance);
       assertMayAutoRenew(current, now);
-      autoRenewal = await this.autoRenewal.accept(principal.tenantId, request.autoRenewal, now);
+      // A merge: PATCH { autoRenewal: { mailRecipient } } changes the recipient alone (seed 003).
+      autoRenewal = await this.autoRenewal.acceptPatch(principal.tenantId, current, request.autoRenewal, now);
     }
     const token = await this.unitOfWork.run(async (tx) => {
       const record = await this.tokens.lockVisible(tx, scope, id);

@@ -59,7 +59,7 @@ const tokenState: InternalTokenState = {
   replacedByTokenId: null,
 };
 
-const offer: RenewalOffer = {
+const offer: Omit<RenewalOffer, 'delivery'> = {
   id: 'offer-1',
   tokenId: tokenState.id,
   tenantId: 'acme',
@@ -103,9 +103,14 @@ describe('IssuerClient', () => {
 
   it('opens a renewal offer for the scheduled due time (201 new, 200 the same again)', async () => {
     issuer.answer = () => ({ status: 201, body: offer });
+    // An answer without `delivery` (an issuer from before callback-less renewals) means a callback.
     expect(await client.openRenewalOffer(tokenState.id, '2025-05-01T10:00:00.000Z')).toEqual({
       kind: 'ok',
-      value: offer,
+      value: { ...offer, delivery: 'callback' },
+    });
+    issuer.answer = () => ({ status: 201, body: { ...offer, delivery: 'console' } });
+    expect(await client.openRenewalOffer(tokenState.id, '2025-05-01T10:00:00.000Z')).toMatchObject({
+      value: { delivery: 'console' },
     });
     issuer.answer = () => ({ status: 200, body: offer });
     expect(await client.openRenewalOffer(tokenState.id, '2025-05-01T10:00:00.000Z')).toMatchObject({

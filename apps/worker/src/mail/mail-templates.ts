@@ -31,6 +31,14 @@ export type MailFacts =
       expiresAt: string;
     }
   | {
+      /** A renewal of a token without a callback URL is open: redeem it in the console (seed 003). */
+      kind: 'renewal-ready';
+      tokenName: string;
+      tokenId: string;
+      windowEndsAt: string;
+      nextRenewalAt: string | null;
+    }
+  | {
       kind: 'revoked-by-other';
       tokenName: string;
       tokenId: string;
@@ -93,7 +101,7 @@ function render(facts: MailFacts, page: (tokenId: string) => string): RenderedMa
       return {
         subject: `Your API token "${name}" was renewed`,
         text: [
-          `The API token "${name}" was renewed automatically: its callback receiver redeemed the renewal.`,
+          `The API token "${name}" was renewed automatically: its renewal was redeemed.`,
           '',
           `Previous token: ${facts.oldTokenId}`,
           `  stays valid until ${formatTime(facts.oldTokenEndsAt)}, then expires.`,
@@ -158,6 +166,27 @@ function render(facts: MailFacts, page: (tokenId: string) => string): RenderedMa
           'If that was you, nothing needs to be done. If it was not, someone has your sign-in: revoke the',
           'token on its page, create a new one, and tell the administrators of your organisation.',
           `  ${page(facts.tokenId)}`,
+          '',
+          SIGNATURE,
+        ].join('\n'),
+      };
+    }
+    case 'renewal-ready': {
+      const name = displayName(facts.tokenName);
+      return {
+        subject: `Renewal of "${name}" is ready to redeem`,
+        text: [
+          `The API token "${name}" (${facts.tokenId}) is due for its automatic renewal. It has no`,
+          'callback URL, so the renewed token waits for its owner in the console.',
+          '',
+          `Redeem it on the token's page before ${formatTime(facts.windowEndsAt)}:`,
+          `  ${page(facts.tokenId)}`,
+          '',
+          'Sign in, open the pending renewal and choose Redeem: the renewed token is shown once, and the',
+          'current one keeps working for a grace period so the systems using it can switch over.',
+          facts.nextRenewalAt === null
+            ? 'If the renewal is not redeemed in time, a new one is offered later.'
+            : `If it is not redeemed in time, a new renewal is offered at ${formatTime(facts.nextRenewalAt)}.`,
           '',
           SIGNATURE,
         ].join('\n'),

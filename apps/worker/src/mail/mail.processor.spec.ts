@@ -85,6 +85,50 @@ describe('MailProcessor', () => {
     expect(send).not.toHaveBeenCalled();
   });
 
+  it('tells the recipient of a callback-less token that its renewal waits in the console (seed 003)', async () => {
+    tokens.set(oldTokenId, {
+      kind: 'ok',
+      value: state(oldTokenId, {
+        autoRenewal: {
+          everyDays: 30,
+          callbackUrl: null,
+          mailRecipient: 'ops@example.com',
+          nextRenewalAt: future,
+        },
+      }),
+    });
+    const windowEndsAt = new Date(Date.now() + 7_200_000).toISOString();
+    const data: MailJob = {
+      kind: 'renewal-ready',
+      tokenId: oldTokenId,
+      offerId: 'o1',
+      windowEndsAt,
+      nextRenewalAt: future,
+    };
+    await expect(run(data)).resolves.toBe('sent');
+    expect(sent).toHaveLength(1);
+    expect(sent[0].to).toBe('ops@example.com');
+    expect(sent[0].subject).toBe('Renewal of "CI deploys" is ready to redeem');
+    expect(sent[0].text).toContain(`https://latchkey.example.com/console/tokens/${oldTokenId}`);
+    expect(sent[0].text).not.toMatch(/lkr?_/);
+  });
+
+  it('sends no renewal-ready mail once the window ended or the token was revoked', async () => {
+    const past = new Date(Date.now() - 1_000).toISOString();
+    tokens.set(oldTokenId, { kind: 'ok', value: state(oldTokenId) });
+    const ready: MailJob = {
+      kind: 'renewal-ready',
+      tokenId: oldTokenId,
+      offerId: 'o1',
+      windowEndsAt: past,
+      nextRenewalAt: null,
+    };
+    await expect(run(ready)).resolves.toBe('skipped');
+    tokens.set(oldTokenId, { kind: 'ok', value: state(oldTokenId, { status: 'revoked' }) });
+    await expect(run({ ...ready, windowEndsAt: future })).resolves.toBe('skipped');
+    expect(sent).toEqual([]);
+  });
+
   it('does not tell about a failing callback of a revoked token', async () => {
     tokens.set(oldTokenId, { kind: 'ok', value: state(oldTokenId, { status: 'revoked' }) });
     const data: MailJob = {

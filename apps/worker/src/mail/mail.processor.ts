@@ -90,6 +90,25 @@ export class MailProcessor implements OnModuleInit {
           },
         };
       }
+      case 'renewal-ready': {
+        const token = await this.issuer.currentTokenState(data.tokenId);
+        if (token === undefined || token.status !== 'active' || token.replacedByTokenId !== null) {
+          return { skip: 'the token is no longer renewable' };
+        }
+        if (Date.now() >= Date.parse(data.windowEndsAt)) return { skip: 'the redeem window has ended' };
+        const to = token.autoRenewal?.mailRecipient;
+        if (!to) return { skip: 'the token has no renewal mail recipient' };
+        return {
+          to,
+          facts: {
+            kind: 'renewal-ready',
+            tokenName: token.name,
+            tokenId: token.id,
+            windowEndsAt: data.windowEndsAt,
+            nextRenewalAt: data.nextRenewalAt,
+          },
+        };
+      }
       case 'expiry-reminder': {
         const token = await this.issuer.currentTokenState(data.tokenId);
         if (token === undefined || !reminderStillApplies(token, data.expiresAt) || !token.createdByEmail) {

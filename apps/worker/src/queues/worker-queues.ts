@@ -53,6 +53,14 @@ export type MailJob =
       lastError: string | null;
     }
   | { kind: 'expiry-reminder'; tokenId: string; days: number; expiresAt: string }
+  /** A token without a callback URL has a renewal to redeem in the console (seed 003). */
+  | {
+      kind: 'renewal-ready';
+      tokenId: string;
+      offerId: string;
+      windowEndsAt: string;
+      nextRenewalAt: string | null;
+    }
   /** Tell a token's owner that someone else (an admin) revoked it. */
   | { kind: 'revoked-by-other'; tokenId: string; revokedBy: string; revokedAt: string }
   /** Tell a token's technical owner (seed 004) that it was rotated: the new key is on its way to them. */

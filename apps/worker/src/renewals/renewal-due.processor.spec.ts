@@ -41,6 +41,7 @@ describe('RenewalDueProcessor', () => {
     createdAt: new Date().toISOString(),
     windowEndsAt: new Date(Date.now() + 7_200_000).toISOString(),
     nextRenewalAt: new Date(Date.now() + 86_400_000).toISOString(),
+    delivery: 'callback',
   });
 
   it('opens the offer, queues its callback and the re-callback after its window', async () => {
@@ -62,6 +63,18 @@ describe('RenewalDueProcessor', () => {
         runAt: Date.parse(opened.nextRenewalAt),
       }),
     ]);
+  });
+
+  it('mails the recipient instead of calling back when the token has no callback URL (seed 003)', async () => {
+    const opened = { ...offer('pending'), delivery: 'console' as const };
+    answer = { kind: 'ok', value: opened };
+    await processor.process({ data: { tokenId, dueAt } });
+    expect(enqueued.map((job) => job.queue)).toEqual(['mail', 'renewal-due']);
+    expect(enqueued[0]).toMatchObject({
+      jobId: `mail.renewal-ready.${offerId}`,
+      data: { kind: 'renewal-ready', tokenId, offerId, windowEndsAt: opened.windowEndsAt },
+      tokenId,
+    });
   });
 
   it('queues nothing more for an offer that was already redeemed', async () => {

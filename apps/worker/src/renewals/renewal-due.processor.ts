@@ -3,7 +3,7 @@ import type { Job } from 'bullmq';
 import { IssuerClient } from '../issuer/issuer-client';
 import { JobQueues } from '../queues/job-queues';
 import { type RenewalDueJob, WorkerQueue } from '../queues/worker-queues';
-import { renewalCallback, renewalDue } from './renewal-jobs';
+import { renewalCallback, renewalDue, renewalReadyMail } from './renewal-jobs';
 
 export type RenewalDueOutcome = 'offer-opened' | 'refused' | 'not-found';
 
@@ -35,7 +35,11 @@ export class RenewalDueProcessor implements OnModuleInit {
         const offer = answer.value;
         const now = Date.now();
         if (offer.status === 'pending' && Date.parse(offer.windowEndsAt) > now) {
-          await this.queues.enqueue(renewalCallback(offer, now));
+          // Without a callback URL (seed 003), the mail recipient is told and the owner redeems the
+          // offer in the console: no callback is attempted.
+          await this.queues.enqueue(
+            offer.delivery === 'console' ? renewalReadyMail(offer, now) : renewalCallback(offer, now),
+          );
         }
         if (offer.status === 'pending' || offer.status === 'expired') {
           await this.queues.enqueue(renewalDue(tokenId, offer.nextRenewalAt));

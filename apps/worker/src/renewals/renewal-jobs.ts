@@ -30,3 +30,23 @@ export function renewalCallback(
     tokenId: offer.tokenId,
   };
 }
+
+/** Tell a callback-less token's mail recipient that an offer waits in the console, now (once per offer). */
+export function renewalReadyMail(
+  offer: { id: string; tokenId: string; windowEndsAt: string; nextRenewalAt: string },
+  now: number,
+): JobRequest {
+  return {
+    queue: WorkerQueue.Mail,
+    jobId: jobIds.mail('renewal-ready', offer.id),
+    data: {
+      kind: 'renewal-ready',
+      tokenId: offer.tokenId,
+      offerId: offer.id,
+      windowEndsAt: offer.windowEndsAt,
+      nextRenewalAt: offer.nextRenewalAt,
+    },
+    runAt: now,
+    tokenId: offer.tokenId,
+  };
+}

@@ -4,7 +4,11 @@ import type { Schemas } from '../../api/client';
 
 type AutoRenewal = NonNullable<Schemas['CreateTokenDto']['autoRenewal']>;
 
-/** The auto-renewal part of a token form (seed 003): on/off, every N days, callback URL, mail recipient. */
+/**
+ * The auto-renewal part of a token form (seed 003): on/off, every N days, an optional callback URL, the
+ * mail recipient. Without a callback URL the recipient is required: they are told when a renewal is
+ * ready, and the owner redeems it on the token's page.
+ */
 export function useAutoRenewalForm(initial: Partial<AutoRenewal> | null) {
   const [enabled, setEnabled] = useState(initial !== null);
   const [everyDays, setEveryDays] = useState<number | string>(initial?.everyDays ?? 30);
@@ -24,7 +28,8 @@ export function useAutoRenewalForm(initial: Partial<AutoRenewal> | null) {
       if (!enabled) return null;
       return {
         everyDays: Number(everyDays),
-        callbackUrl: callbackUrl.trim(),
+        // Optional (seed 003): without it, the recipient is told and the owner redeems here.
+        callbackUrl: callbackUrl.trim() || null,
         mailRecipient: mailRecipient.trim() || null,
       };
     },
@@ -52,15 +57,20 @@ export function AutoRenewalFields({ form }: { form: AutoRenewalForm }) {
           />
           <TextInput
             label="Callback URL"
-            description="Receives a signed renewal key to redeem within the redeem window."
+            description="Optional. Receives a signed renewal key to redeem within the redeem window. Leave it empty to redeem renewals here in the console."
             type="url"
-            required
             value={form.callbackUrl}
             onChange={(e) => form.setCallbackUrl(e.currentTarget.value)}
           />
           <TextInput
             label="Renewal mail recipient"
+            description={
+              form.callbackUrl.trim()
+                ? 'Told when the token was renewed or its callback fails.'
+                : 'Told when a renewal is ready to redeem in the console (required without a callback URL).'
+            }
             type="email"
+            required={!form.callbackUrl.trim()}
             value={form.mailRecipient}
             onChange={(e) => form.setMailRecipient(e.currentTarget.value)}
           />

@@ -1,4 +1,5 @@
 import { screen } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
 import { describe, expect, it } from 'vitest';
 import { FakeIssuer } from '../../test/fake-api';
 import { renderWithApi } from '../../test/render';
@@ -43,5 +44,64 @@ describe('token detail', () => {
     expect(screen.getByText('Owner inactive')).toBeTruthy();
     expect(screen.getByText('for rita@acme.test')).toBeTruthy();
     expect(screen.getByText('Auto-renewal', { exact: false })).toBeTruthy();
+  });
+});
+
+describe('auto-renewal without a callback (seed 003)', () => {
+  const pending = (windowEndsAt: string) => ({
+    id: '11111111-1111-4111-8111-111111111111',
+    status: 'pending' as const,
+    dueAt: new Date(Date.now() - 60_000).toISOString(),
+    createdAt: new Date(Date.now() - 60_000).toISOString(),
+    windowEndsAt,
+    deliveredAt: null,
+    redeemedAt: null,
+    newTokenId: null,
+    attempts: [],
+  });
+  const callbackLess = {
+    everyDays: 30,
+    callbackUrl: null,
+    mailRecipient: 'ops@acme.test',
+    nextRenewalAt: null,
+  };
+
+  it('lets the owner redeem a waiting renewal on the token page and shows the renewed token once', async () => {
+    const user = userEvent.setup();
+    const issuer = new FakeIssuer();
+    const token = issuer.token({ name: 'partner-feed', autoRenewal: callbackLess });
+    const offer = pending(new Date(Date.now() + 3_600_000).toISOString());
+    issuer.renewals.set(token.id, [offer]);
+    renderWithApi(<TokenDetailPage id={token.id} />, issuer);
+
+    expect(await screen.findByText(/redeemed here in the console/)).toBeTruthy();
+    expect(await screen.findByText('A renewal is waiting')).toBeTruthy();
+    await user.click(screen.getByRole('button', { name: 'Redeem renewal' }));
+    expect(await screen.findByText('lk_' + 'R'.repeat(43) + 'CRC456')).toBeTruthy();
+    expect(issuer.requests.filter((r) => r.method === 'POST').map((r) => r.path)).toEqual([
+      `/v1/tokens/${token.id}/renewals/${offer.id}/redeem`,
+    ]);
+  });
+
+  it('offers no redeem once the window has ended, nor to anyone but the owner', async () => {
+    const issuer = new FakeIssuer();
+    const lapsed = issuer.token({ name: 'lapsed', autoRenewal: callbackLess });
+    issuer.renewals.set(lapsed.id, [pending(new Date(Date.now() - 1_000).toISOString())]);
+    const { unmount } = renderWithApi(<TokenDetailPage id={lapsed.id} />, issuer);
+    expect(await screen.findByText('Renewal history')).toBeTruthy();
+    await screen.findByText('pending');
+    expect(screen.queryByText('A renewal is waiting')).toBeNull();
+    unmount();
+
+    const others = issuer.token({
+      name: 'rita-feed',
+      autoRenewal: callbackLess,
+      createdBy: { id: 'rita', email: null },
+    });
+    issuer.renewals.set(others.id, [pending(new Date(Date.now() + 3_600_000).toISOString())]);
+    renderWithApi(<TokenDetailPage id={others.id} />, issuer);
+    expect(await screen.findByText('A renewal is waiting')).toBeTruthy();
+    expect(screen.getByText('Only the token’s owner can redeem it.')).toBeTruthy();
+    expect(screen.queryByRole('button', { name: 'Redeem renewal' })).toBeNull();
   });
 });

@@ -27,6 +27,7 @@ import {
 } from '../../components/common';
 import { Link } from '../../lib/router';
 import { exactTime, shortDate } from '../../lib/time';
+import { PendingRenewal } from './PendingRenewal';
 import { EditTokenDialog, RenewTokenDialog, RotateTokenDialog } from './TokenActionDialogs';
 import { RevokeTokenDialog } from './RevokeTokenDialog';
 import { useMayRevoke } from './governance';
@@ -158,7 +159,10 @@ export function TokenDetailPage({ id }: { id: string }) {
         <Fact label="Auto renewal">
           {t.autoRenewal ? (
             <>
-              Every {t.autoRenewal.everyDays} days to {t.autoRenewal.callbackUrl}
+              Every {t.autoRenewal.everyDays} days
+              {t.autoRenewal.callbackUrl
+                ? ` to ${t.autoRenewal.callbackUrl}`
+                : ', redeemed here in the console (no callback)'}
               {t.autoRenewal.mailRecipient ? `, mail to ${t.autoRenewal.mailRecipient}` : ''}
               {t.autoRenewal.nextRenewalAt ? ` · next ${shortDate(t.autoRenewal.nextRenewalAt)}` : ''}
             </>
@@ -171,6 +175,7 @@ export function TokenDetailPage({ id }: { id: string }) {
       <RecoverToken token={t} />
 
       {t.status !== 'revoked' && <CoordinationChecklist token={t} />}
+      {live && renewals.data && <PendingRenewal token={t} offers={renewals.data.items} />}
 
       <Title order={2} size="h4">
         Renewal history

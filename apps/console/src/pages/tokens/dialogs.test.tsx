@@ -60,6 +60,28 @@ describe('create token dialog', () => {
     });
   });
 
+  it('sets up auto-renewal without a callback URL: the mail recipient is then required (seed 003)', async () => {
+    const user = userEvent.setup();
+    const { issuer } = renderWithApi(<TokensPage />);
+    await screen.findByText(/No tokens yet/);
+
+    await user.click(screen.getByRole('button', { name: 'Create token' }));
+    const dialog = await screen.findByRole('dialog');
+    await user.type(within(dialog).getByLabelText(/Token name/), 'partner-feed');
+    await user.click(within(dialog).getByLabelText('Auto renewal every N days'));
+    const recipient = within(dialog).getByLabelText<HTMLInputElement>(/Renewal mail recipient/);
+    expect(recipient.required).toBe(true);
+    expect(within(dialog).getByLabelText<HTMLInputElement>(/Callback URL/).required).toBe(false);
+    expect(within(dialog).getByText(/ready to redeem in the console/)).toBeTruthy();
+    await user.type(recipient, 'ops@acme.test');
+    await user.click(within(dialog).getByRole('button', { name: 'Create token' }));
+
+    await within(dialog).findByText(PLAINTEXT);
+    expect(issuer.requests.find((r) => r.method === 'POST')!.body).toMatchObject({
+      autoRenewal: { everyDays: 30, callbackUrl: null, mailRecipient: 'ops@acme.test' },
+    });
+  });
+
   it("shows the API's problem details and keeps the form", async () => {
     const user = userEvent.setup();
     const issuer = new FakeIssuer();

@@ -49,7 +49,6 @@ describe('auto-renewal settings in requests', () => {
     ['a period over 3650 days', { ...valid, everyDays: 3651 }, 'everyDays'],
     ['a fractional period', { ...valid, everyDays: 1.5 }, 'everyDays'],
     ['a period as a string', { ...valid, everyDays: '30' }, 'everyDays'],
-    ['no callback URL', { everyDays: 30 }, 'callbackUrl'],
     ['a blank callback URL', { ...valid, callbackUrl: '   ' }, 'callbackUrl'],
     [
       'a callback URL over 2048 characters',
@@ -67,6 +66,28 @@ describe('auto-renewal settings in requests', () => {
     const errors = await violations(CreateTokenDto, { name: 'crm', autoRenewal });
     expect(errors.length).toBeGreaterThan(0);
     expect(errors.join('\n')).toContain(field);
+  });
+
+  it('takes settings without a callback URL (seed 003 makes it optional)', async () => {
+    const created = await validate(CreateTokenDto, {
+      name: 'crm',
+      autoRenewal: { everyDays: 30, mailRecipient: 'ops@example.com' },
+    });
+    expect(created.autoRenewal).toEqual({ everyDays: 30, mailRecipient: 'ops@example.com' });
+    expect(
+      await violations(CreateTokenDto, { name: 'crm', autoRenewal: { everyDays: 30, callbackUrl: null } }),
+    ).toEqual([]);
+    expect(await violations(CreateTokenDto, { name: 'crm', autoRenewal: { callbackUrl: 'x' } })).not.toEqual(
+      [],
+    );
+  });
+
+  it('lets PATCH name any subset of the settings, the mail recipient alone included', async () => {
+    const patched = await validate(UpdateTokenDto, { autoRenewal: { mailRecipient: ' team@example.com ' } });
+    expect(patched.autoRenewal).toEqual({ mailRecipient: 'team@example.com' });
+    expect(await violations(UpdateTokenDto, { autoRenewal: { mailRecipient: 'team' } })).not.toEqual([]);
+    expect(await violations(UpdateTokenDto, { autoRenewal: { everyDays: 0 } })).not.toEqual([]);
+    expect(await violations(UpdateTokenDto, { autoRenewal: { secret: 'x' } })).not.toEqual([]);
   });
 
   it('refuses auto-renewal that is not an object', async () => {

@@ -31,10 +31,14 @@ export class TokenAutoRenewalResponse implements TokenAutoRenewalView {
   everyDays!: number;
 
   @ApiProperty({
-    description: 'Where the signed renewal callback is POSTed.',
+    type: String,
+    nullable: true,
+    description:
+      'Where the signed renewal callback is POSTed; null: no callback, the mail recipient is told and ' +
+      'the owner redeems the renewal in the console.',
     example: 'https://hooks.example.com/latchkey/renewals',
   })
-  callbackUrl!: string;
+  callbackUrl!: string | null;
 
   @ApiProperty({
     type: String,

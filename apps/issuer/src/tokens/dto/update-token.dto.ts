@@ -9,7 +9,7 @@ import {
   ValidateIf,
   ValidateNested,
 } from 'class-validator';
-import { AutoRenewalDto } from './auto-renewal.dto';
+import { AutoRenewalPatchDto } from './auto-renewal.dto';
 import { TechnicalOwnerDto } from './technical-owner.dto';
 import { Trimmed } from './trimmed';
 
@@ -38,20 +38,24 @@ export class UpdateTokenDto {
   @MaxLength(1024)
   description?: string | null;
 
-  /** New auto-renewal settings (replacing the old ones); null switches auto-renewal off. */
+  /** Changes to the auto-renewal settings (a merge); null switches auto-renewal off. */
   @ApiPropertyOptional({
-    type: AutoRenewalDto,
+    type: AutoRenewalPatchDto,
     nullable: true,
     description:
-      'New auto-renewal settings, replacing the previous ones; null switches auto-renewal off. The next ' +
-      'renewal is rescheduled when auto-renewal is switched on or `everyDays` changes. Needs a signing ' +
-      'secret (409 `SIGNING_SECRET_REQUIRED`); a revoked, expired or replaced token cannot get it (409).',
+      'Changes to the auto-renewal settings, merged into the current ones: an omitted field keeps its ' +
+      'value, null clears `callbackUrl` or `mailRecipient`, so `{ "mailRecipient": "…" }` changes the ' +
+      'recipient alone. `autoRenewal: null` switches auto-renewal off; switching it on needs ' +
+      '`everyDays` (422 `AUTO_RENEWAL_INCOMPLETE`). The result needs a callback URL or a mail ' +
+      'recipient (422 `AUTO_RENEWAL_UNREACHABLE`); a callback URL needs a signing secret (409 ' +
+      '`SIGNING_SECRET_REQUIRED`). The next renewal is rescheduled when auto-renewal is switched on or ' +
+      '`everyDays` changes. A revoked, expired or replaced token cannot get it (409).',
   })
   @IsOptional()
   @IsObject()
   @ValidateNested()
-  @Type(() => AutoRenewalDto)
-  autoRenewal?: AutoRenewalDto | null;
+  @Type(() => AutoRenewalPatchDto)
+  autoRenewal?: AutoRenewalPatchDto | null;
 
   /** Whom to tell before rotating or revoking the token (seed 004). */
   @ApiPropertyOptional({
