@@ -13,6 +13,31 @@ import {
 import { parsePreviousKeys } from './signing-secrets/signing-secret-cipher';
 import { apiAccessPlansSetting, TENANT_PLANS } from './tenants/tenant-plan';
 
+/** The id stored with every ciphertext a key seals (key rotation reads it back). */
+function keyIdSetting(fallback: string, keyName: string) {
+  return z
+    .string()
+    .regex(/^[A-Za-z0-9_-]{1,32}$/, 'must be 1-32 of A-Z a-z 0-9 _ -')
+    .default(fallback)
+    .describe(`id of ${keyName}, stored with every ciphertext it seals`);
+}
+
+/** Earlier keys of a key ring (`id:base64[,…]`), still opening what they sealed. */
+function previousKeysSetting(what: string) {
+  return z
+    .string()
+    .default('')
+    .transform((text, ctx) => {
+      try {
+        return parsePreviousKeys(text);
+      } catch (error) {
+        ctx.addIssue((error as Error).message);
+        return z.NEVER;
+      }
+    })
+    .describe(what);
+}
+
 const schema = z
   .object({
     ISSUER_PORT: env.port(3000, 'HTTP port of the admin API'),
@@ -146,23 +171,10 @@ const schema = z
       .describe(
         'AES-256-GCM key (32 bytes, base64) that encrypts the tenants’ callback signing secrets at rest',
       ),
-    SIGNING_SECRET_ENCRYPTION_KEY_ID: z
-      .string()
-      .regex(/^[A-Za-z0-9_-]{1,32}$/, 'must be 1-32 of A-Z a-z 0-9 _ -')
-      .default('k1')
-      .describe('id of SIGNING_SECRET_ENCRYPTION_KEY, stored with every ciphertext it seals'),
-    SIGNING_SECRET_PREVIOUS_ENCRYPTION_KEYS: z
-      .string()
-      .default('')
-      .transform((text, ctx) => {
-        try {
-          return parsePreviousKeys(text);
-        } catch (error) {
-          ctx.addIssue((error as Error).message);
-          return z.NEVER;
-        }
-      })
-      .describe('earlier keys that still open stored secrets after a key rotation: id:base64[,id:base64…]'),
+    SIGNING_SECRET_ENCRYPTION_KEY_ID: keyIdSetting('k1', 'SIGNING_SECRET_ENCRYPTION_KEY'),
+    SIGNING_SECRET_PREVIOUS_ENCRYPTION_KEYS: previousKeysSetting(
+      'earlier keys that still open stored secrets after a key rotation: id:base64[,id:base64…]',
+    ),
     TOKEN_RECOVERY_KEY: z
       .string()
       .refine((text) => Buffer.from(text, 'base64').length === 32, 'must be 32 bytes in base64')
@@ -172,23 +184,10 @@ const schema = z
         'AES-256-GCM key (32 bytes, base64) that keeps recoverable tokens (seed 003) encrypted; without it ' +
           'no tenant can turn recoverable tokens on. Use a key of its own, not SIGNING_SECRET_ENCRYPTION_KEY',
       ),
-    TOKEN_RECOVERY_KEY_ID: z
-      .string()
-      .regex(/^[A-Za-z0-9_-]{1,32}$/, 'must be 1-32 of A-Z a-z 0-9 _ -')
-      .default('r1')
-      .describe('id of TOKEN_RECOVERY_KEY, stored with every ciphertext it seals'),
-    TOKEN_RECOVERY_PREVIOUS_KEYS: z
-      .string()
-      .default('')
-      .transform((text, ctx) => {
-        try {
-          return parsePreviousKeys(text);
-        } catch (error) {
-          ctx.addIssue((error as Error).message);
-          return z.NEVER;
-        }
-      })
-      .describe('earlier recovery keys that still open stored tokens after a key rotation: id:base64[,…]'),
+    TOKEN_RECOVERY_KEY_ID: keyIdSetting('r1', 'TOKEN_RECOVERY_KEY'),
+    TOKEN_RECOVERY_PREVIOUS_KEYS: previousKeysSetting(
+      'earlier recovery keys that still open stored tokens after a key rotation: id:base64[,…]',
+    ),
     TOKEN_REVEAL_MAX_AUTH_AGE_SECONDS: env.positiveInt(
       300,
       'how recent the sign-in (the admin JWT’s auth_time) must be to reveal a recoverable token',
