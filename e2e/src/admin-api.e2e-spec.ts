@@ -207,8 +207,10 @@ describe('admin API contract', () => {
             'replacedByTokenId',
             'replacesTokenId',
             'resources',
+            'rights',
             'scopes',
             'status',
+            'technicalOwner',
             'usageCount',
           ].sort(),
         );

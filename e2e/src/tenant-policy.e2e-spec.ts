@@ -27,6 +27,7 @@ const DEFAULTS = {
   tokenVisibility: 'admins_see_all',
   adminRevocation: 'any_token',
   defaultRights: 'read',
+  recoverableTokens: false,
 };
 
 /** Plans (set by the operator) and token policies (set by owners), and their enforcement on issuance. */
