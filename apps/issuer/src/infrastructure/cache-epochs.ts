@@ -18,6 +18,8 @@ export class CacheEpochs {
   /** The current epoch, locked shared; and whether it was bumped within the last `windowMs`. */
   async readShared(tx: Tx, windowMs: number): Promise<{ epoch: number; bumpedWithinMs: boolean }> {
     const manager = managerOf(tx, this.dataSource);
+    // Two statements on purpose: under READ COMMITTED a statement reads the snapshot taken when it began,
+    // so the row must be read by a statement that starts after the lock is held (after any bump commits).
     await manager.query('SELECT pg_advisory_xact_lock_shared($1)', [EPOCH_LOCK]);
     const rows = await manager.query<{ epoch: number; recent: boolean }[]>(
       `SELECT epoch::int AS epoch, bumped_at > now() - make_interval(secs => $1::float8 / 1000) AS recent

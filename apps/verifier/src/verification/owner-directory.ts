@@ -14,7 +14,8 @@ import { CLOCK, type Clock } from '../clock';
 import { VERIFIER_CONFIG, type VerifierConfig } from '../config';
 import { PG_POOL } from '../infrastructure/postgres';
 import { CACHE_LEASE } from '../coherence/coherence.module';
-import { type AddOnlyCache, CacheNotTrustedError, ReadThroughCache } from './read-through-cache';
+import { ReadThroughCache } from './read-through-cache';
+import { SealedRedisCache } from './sealed-redis-cache';
 import type { CacheScope } from './token-state-cache';
 import { SealedCacheEntries } from './sealed-cache-entries';
 
@@ -32,44 +33,6 @@ export const OWNER_DIRECTORY = Symbol('OWNER_DIRECTORY');
 export interface MemberKey {
   tenantId: string;
   userId: string;
-}
-
-/** The shared member-state cache; the issuer overwrites entries on role changes and removals. */
-export type MemberStateCache = AddOnlyCache<MemberKey, CachedMemberState>;
-
-export class RedisMemberStateCache implements MemberStateCache {
-  constructor(
-    private readonly redis: Pick<Redis, 'get' | 'set'>,
-    private readonly config: Pick<VerifierConfig, 'REDIS_KEY_PREFIX'>,
-    private readonly sealed: SealedCacheEntries,
-    private readonly scope: Pick<CacheScope, 'trustedEpoch'>,
-  ) {}
-
-  async get(member: MemberKey): Promise<CachedMemberState | null> {
-    const key = this.keyOf(member);
-    const stored = await this.redis.get(key);
-    const json = stored === null ? null : this.sealed.open('member-state', key, stored);
-    return json === null ? null : parseCachedMemberState(json);
-  }
-
-  async putIfAbsent(member: MemberKey, state: CachedMemberState, ttlSeconds: number): Promise<boolean> {
-    const key = this.keyOf(member);
-    const answer = await this.redis.set(
-      key,
-      this.sealed.seal(key, state, ttlSeconds),
-      'EX',
-      ttlSeconds,
-      'NX',
-    );
-    return answer === 'OK';
-  }
-
-  /** Keys of the epoch the lease vouches for; none (a rejected read, so Postgres) without a lease. */
-  private keyOf({ tenantId, userId }: MemberKey): string {
-    const epoch = this.scope.trustedEpoch();
-    if (epoch === null) throw new CacheNotTrustedError();
-    return memberStateKey(this.config.REDIS_KEY_PREFIX, epoch, tenantId, userId);
-  }
 }
 
 const FIND_MEMBER = 'SELECT role, status FROM members WHERE tenant_id = $1 AND user_id = $2';
@@ -92,7 +55,13 @@ export class CachedOwnerDirectory implements OwnerDirectory {
     sealed: SealedCacheEntries,
     @Inject(CACHE_LEASE) private readonly scope: CacheScope,
   ) {
-    this.members = new ReadThroughCache(new RedisMemberStateCache(redis, config, sealed, scope), {
+    const shared = new SealedRedisCache<MemberKey, CachedMemberState>(redis, sealed, scope, {
+      name: 'member-state',
+      keyOf: (epoch, { tenantId, userId }) =>
+        memberStateKey(config.REDIS_KEY_PREFIX, epoch, tenantId, userId),
+      parse: parseCachedMemberState,
+    });
+    this.members = new ReadThroughCache(shared, {
       name: 'member-state',
       source: 'Postgres',
       ttlSecondsOf: (state) =>

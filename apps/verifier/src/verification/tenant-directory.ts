@@ -13,7 +13,8 @@ import { CLOCK, type Clock } from '../clock';
 import { CACHE_LEASE } from '../coherence/coherence.module';
 import { VERIFIER_CONFIG, type VerifierConfig } from '../config';
 import { PG_POOL } from '../infrastructure/postgres';
-import { type AddOnlyCache, CacheNotTrustedError, ReadThroughCache } from './read-through-cache';
+import { ReadThroughCache } from './read-through-cache';
+import { SealedRedisCache } from './sealed-redis-cache';
 import { SealedCacheEntries } from './sealed-cache-entries';
 import type { CacheScope } from './token-state-cache';
 
@@ -24,36 +25,6 @@ export interface TenantDirectory {
 }
 
 export const TENANT_DIRECTORY = Symbol('TENANT_DIRECTORY');
-
-/** The shared tenant-state cache; the operator's plan change overwrites entries (`tenant set-plan`). */
-class RedisTenantStateCache implements AddOnlyCache<string, CachedTenantState> {
-  constructor(
-    private readonly redis: Pick<Redis, 'get' | 'set'>,
-    private readonly prefix: string,
-    private readonly sealed: SealedCacheEntries,
-    private readonly scope: Pick<CacheScope, 'trustedEpoch'>,
-  ) {}
-
-  async get(tenantId: string): Promise<CachedTenantState | null> {
-    const key = this.keyOf(tenantId);
-    const stored = await this.redis.get(key);
-    const json = stored === null ? null : this.sealed.open('tenant-state', key, stored);
-    return json === null ? null : parseCachedTenantState(json);
-  }
-
-  async putIfAbsent(tenantId: string, state: CachedTenantState, ttlSeconds: number): Promise<boolean> {
-    const key = this.keyOf(tenantId);
-    return (
-      (await this.redis.set(key, this.sealed.seal(key, state, ttlSeconds), 'EX', ttlSeconds, 'NX')) === 'OK'
-    );
-  }
-
-  private keyOf(tenantId: string): string {
-    const epoch = this.scope.trustedEpoch();
-    if (epoch === null) throw new CacheNotTrustedError();
-    return tenantStateKey(this.prefix, epoch, tenantId);
-  }
-}
 
 const FIND_TENANT = 'SELECT plan FROM tenants WHERE id = $1';
 
@@ -83,7 +54,12 @@ export class CachedTenantDirectory implements TenantDirectory {
   ) {
     this.withAccess = new Set<string>(config.API_ACCESS_PLANS);
     this.tenants = new ReadThroughCache(
-      new RedisTenantStateCache(redis, config.REDIS_KEY_PREFIX, sealed, scope),
+      // The operator's plan change overwrites entries (`tenant set-plan`).
+      new SealedRedisCache<string, CachedTenantState>(redis, sealed, scope, {
+        name: 'tenant-state',
+        keyOf: (epoch, tenantId) => tenantStateKey(config.REDIS_KEY_PREFIX, epoch, tenantId),
+        parse: parseCachedTenantState,
+      }),
       {
         name: 'tenant-state',
         source: 'Postgres',
