@@ -86,6 +86,10 @@ function answerVerifyBelowExpress(app: NestExpressApplication): void {
  * setting (TRUST_PROXY): the TCP peer, or the client a trusted proxy names in X-Forwarded-For.
  */
 export function expressCallerAddress(expressApp: Express): CallerAddress {
+  // Trusting no proxy (the default), Express answers the TCP peer: read it directly.
+  if (expressApp.get('trust proxy') === false) {
+    return (request: IncomingMessage) => request.socket.remoteAddress ?? 'unknown';
+  }
   // The getter, called below with an explicit `this` shaped like the request Express would build.
   // eslint-disable-next-line @typescript-eslint/unbound-method
   const ip = Object.getOwnPropertyDescriptor(expressRequest, 'ip')?.get;

@@ -102,23 +102,32 @@ export class VerifierGrpcServer implements OnApplicationBootstrap, BeforeApplica
     callback: grpc.sendUnaryData<unknown>,
   ): void {
     const request = call.request;
+    const token = request.token ?? '';
+    const needs = {
+      requiredScopes: request.requiredScopes ?? [],
+      // proto3 strings default to '': no resource named.
+      resource: request.resource ? request.resource : undefined,
+      callerEnforcesResources: request.callerEnforcesResources === true,
+    };
+    const caller = grpcPeerAddress(call.getPeer());
+    const answer = (error: unknown) => {
+      const { code, message } = toGrpcStatus(error, this.logger);
+      callback({ code, details: message, message }, null);
+    };
+    // A warm verify (or a malformed token) is answered at once; anything to load, once it is loaded.
+    let now;
+    try {
+      now = this.verification.verifyNow(token, needs, caller);
+    } catch (error) {
+      answer(error);
+      return;
+    }
+    if (now !== undefined) {
+      callback(null, toGrpcResponse(now));
+      return;
+    }
     this.verification
-      .verify(
-        request.token ?? '',
-        {
-          requiredScopes: request.requiredScopes ?? [],
-          // proto3 strings default to '': no resource named.
-          resource: request.resource ? request.resource : undefined,
-          callerEnforcesResources: request.callerEnforcesResources === true,
-        },
-        grpcPeerAddress(call.getPeer()),
-      )
-      .then(
-        (verdict) => callback(null, toGrpcResponse(verdict)),
-        (error: unknown) => {
-          const { code, message } = toGrpcStatus(error, this.logger);
-          callback({ code, details: message, message }, null);
-        },
-      );
+      .verify(token, needs, caller)
+      .then((verdict) => callback(null, toGrpcResponse(verdict)), answer);
   }
 }

@@ -151,7 +151,12 @@ export class InMemoryOwnerDirectory implements OwnerDirectory {
   }
 
   standing(tenantId: string, userId: string): Promise<OwnerStanding> {
-    return Promise.resolve(this.standings.get(`${tenantId}/${userId}`) ?? { active: true, role: 'admin' });
+    return Promise.resolve(this.standingNow(tenantId, userId));
+  }
+
+  /** Everything this directory knows it knows at once, as memory would. */
+  standingNow(tenantId: string, userId: string): OwnerStanding {
+    return this.standings.get(`${tenantId}/${userId}`) ?? { active: true, role: 'admin' };
   }
 }
 

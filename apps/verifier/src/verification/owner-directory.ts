@@ -26,6 +26,8 @@ export type OwnerStanding = { active: false } | { active: true; role: MemberRole
 export interface OwnerDirectory {
   /** Rejects when the directory cannot be read: the verifier then gives no verdict. */
   standing(tenantId: string, userId: string): Promise<OwnerStanding>;
+  /** The standing memory holds under the current lease, or undefined (then ask `standing`). */
+  standingNow?(tenantId: string, userId: string): OwnerStanding | undefined;
 }
 
 export const OWNER_DIRECTORY = Symbol('OWNER_DIRECTORY');
@@ -69,6 +71,11 @@ export class CachedOwnerDirectory implements OwnerDirectory {
       clock,
       logger: this.logger,
     });
+  }
+
+  standingNow(tenantId: string, userId: string): OwnerStanding | undefined {
+    const remembered = this.scope.memory.member(tenantId, userId);
+    return remembered === null ? undefined : toStanding(remembered);
   }
 
   /** From memory when the lease allows; otherwise the shared cache, then Postgres, and remembered. */

@@ -22,6 +22,8 @@ import type { CacheScope } from './token-state-cache';
 export interface TenantDirectory {
   /** Rejects when the directory cannot be read: the verifier then gives no verdict. */
   hasApiAccess(tenantId: string): Promise<boolean>;
+  /** The answer memory holds under the current lease, or undefined (then ask `hasApiAccess`). */
+  apiAccessNow?(tenantId: string): boolean | undefined;
 }
 
 export const TENANT_DIRECTORY = Symbol('TENANT_DIRECTORY');
@@ -70,6 +72,11 @@ export class CachedTenantDirectory implements TenantDirectory {
     );
   }
 
+  apiAccessNow(tenantId: string): boolean | undefined {
+    const state = this.scope.memory.tenant(tenantId);
+    return state === null ? undefined : this.allowsAccess(state);
+  }
+
   async hasApiAccess(tenantId: string): Promise<boolean> {
     const memory = this.scope.memory;
     let state = memory.tenant(tenantId);
@@ -78,6 +85,10 @@ export class CachedTenantDirectory implements TenantDirectory {
       state = await this.tenants.get(tenantId, () => this.read(tenantId));
       memory.putTenant(stamp, tenantId, state);
     }
+    return this.allowsAccess(state);
+  }
+
+  private allowsAccess(state: CachedTenantState): boolean {
     const plan: string = state.found && state.plan !== null ? state.plan : this.config.DEFAULT_TENANT_PLAN;
     return this.withAccess.has(plan);
   }

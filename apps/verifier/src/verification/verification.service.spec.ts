@@ -591,6 +591,64 @@ describe('VerificationService', () => {
       expect(store.lookups).toBe(1);
     });
 
+    describe('at once (verifyNow)', () => {
+      it('gives a warm token the verdict verify gives, with no read, and counts the use', async () => {
+        const { token } = issued();
+        const loaded = await remembering.verify(token, { requiredScopes: ['projects:read'] });
+        const reads = cache.calls.length;
+        usage.record.mockClear();
+
+        expect(remembering.verifyNow(token, { requiredScopes: ['projects:read'] })).toEqual(loaded);
+        expect(cache.calls.length).toBe(reads);
+        expect(store.lookups).toBe(1);
+        expect(usage.record).toHaveBeenCalledTimes(1);
+      });
+
+      it('gives no verdict, and counts nothing, for a token memory does not hold', () => {
+        const { token } = issued();
+
+        expect(remembering.verifyNow(token, {}, 'caller-a')).toBeUndefined();
+        expect(store.lookups).toBe(0);
+        expect(usage.record).not.toHaveBeenCalled();
+      });
+
+      it('gives no verdict once the lease no longer vouches for memory, nor after an invalidation', async () => {
+        const { token, hash } = issued();
+        await remembering.verify(token);
+
+        trusted = false;
+        expect(remembering.verifyNow(token)).toBeUndefined();
+        trusted = true;
+        memory.evict({ tokens: [hash], members: [] });
+        expect(remembering.verifyNow(token)).toBeUndefined();
+      });
+
+      it('applies the owner’s standing and the caller’s needs as verify does', async () => {
+        const state = aTokenState().scoped('projects:read').build();
+        const { token } = issued(state);
+        await remembering.verify(token);
+
+        expect(remembering.verifyNow(token, { requiredScopes: ['tasks:write'] })).toMatchObject({
+          valid: false,
+          reason: 'INSUFFICIENT_SCOPE',
+        });
+        owners.set(state.tenantId, state.ownerId, { active: false });
+        expect(remembering.verifyNow(token)).toMatchObject({ valid: false, reason: 'OWNER_INACTIVE' });
+      });
+
+      it('refuses a malformed token at once, counting the refusal against its caller', async () => {
+        for (let i = 0; i < 3; i += 1) {
+          expect(remembering.verifyNow('lk_nope', {}, 'caller-b')).toMatchObject({ reason: 'MALFORMED' });
+        }
+        await remembering.verify('lk_nope', {}, 'caller-b');
+        await new Promise((resolve) => setImmediate(resolve));
+
+        expect(() => remembering.verifyNow('lk_nope', {}, 'caller-b')).toThrow(
+          expect.objectContaining({ code: VerificationErrorCode.RateLimited }) as Error,
+        );
+      });
+    });
+
     it('does not join a load in flight that an invalidation overtook: it loads anew', async () => {
       const { token, hash } = issued();
       cache.entries.set(hash, { state: aTokenState().build(), ttlSeconds: 300 });

@@ -56,7 +56,7 @@ export class VerificationService {
     @Optional() @Inject(VerdictMemory) memory?: VerdictMemory,
     @Optional() @Inject(TENANT_DIRECTORY) tenants?: TenantDirectory,
   ) {
-    this.tenants = tenants ?? { hasApiAccess: () => Promise.resolve(true) };
+    this.tenants = tenants ?? { hasApiAccess: () => Promise.resolve(true), apiAccessNow: () => true };
     this.memory = memory ?? new VerdictMemory({ trusted: () => false }, NO_MEMORY);
     this.tokenStates = new ReadThroughCache(cache, {
       name: 'token-state',
@@ -75,10 +75,7 @@ export class VerificationService {
   async verify(candidate: string, needs: VerifyNeeds = {}, caller?: string): Promise<VerifyResponse> {
     const blockedFor = caller === undefined ? 0 : this.refusals.blockedFor(caller);
     const parsed = parseToken(candidate);
-    if (!parsed.ok) {
-      this.logger.debug({ msg: 'token refused', reason: VerifyReason.Malformed, failure: parsed.failure });
-      return this.refuse(refusal(VerifyReason.Malformed), caller, blockedFor);
-    }
+    if (!parsed.ok) return this.malformed(parsed.failure, caller, blockedFor);
 
     const tokenHash = hashToken(parsed.token);
     const state =
@@ -90,10 +87,59 @@ export class VerificationService {
     let verdict = judge(state, now);
     if (verdict.valid && state.found) {
       const [apiAccess, standing] = await Promise.all([this.accessOf(state), this.standingOf(state)]);
-      verdict = apiAccess
-        ? authorize(state, standing, needs, this.settings.TOKEN_SCOPE_CATALOG)
-        : { valid: false, reason: VerifyReason.PlanInactive, ...identityOf(state) };
+      verdict = this.authorized(state, apiAccess, standing, needs);
     }
+    return this.conclude(state, verdict, now, caller, blockedFor);
+  }
+
+  /**
+   * The same verdict as `verify`, given synchronously when no I/O is needed: a token that does not
+   * parse, or one whose state, tenant and owner memory holds under the current lease. Undefined when
+   * something has to be loaded (call `verify` then); nothing is counted for an undefined answer. Throws
+   * what `verify` rejects with (429 RATE_LIMITED). The transports answer a warm verify without a
+   * promise in between.
+   */
+  verifyNow(candidate: string, needs: VerifyNeeds = {}, caller?: string): VerifyResponse | undefined {
+    const blockedFor = caller === undefined ? 0 : this.refusals.blockedFor(caller);
+    const parsed = parseToken(candidate);
+    if (!parsed.ok) return this.malformed(parsed.failure, caller, blockedFor);
+    const state = this.memory.token(hashToken(parsed.token));
+    if (state === null) return undefined;
+    const now = this.clock();
+    let verdict = judge(state, now);
+    if (verdict.valid && state.found) {
+      const apiAccess = this.tenants.apiAccessNow?.(state.tenantId);
+      const standing = this.owners.standingNow?.(state.tenantId, state.ownerId);
+      if (apiAccess === undefined || standing === undefined) return undefined;
+      verdict = this.authorized(state, apiAccess, standing, needs);
+    }
+    return this.conclude(state, verdict, now, caller, blockedFor);
+  }
+
+  private malformed(failure: string, caller: string | undefined, blockedFor: number): VerifyResponse {
+    this.logger.debug({ msg: 'token refused', reason: VerifyReason.Malformed, failure });
+    return this.refuse(refusal(VerifyReason.Malformed), caller, blockedFor);
+  }
+
+  private authorized(
+    state: FoundTokenState,
+    apiAccess: boolean,
+    standing: OwnerStanding,
+    needs: VerifyNeeds,
+  ): VerifyResponse {
+    return apiAccess
+      ? authorize(state, standing, needs, this.settings.TOKEN_SCOPE_CATALOG)
+      : { valid: false, reason: VerifyReason.PlanInactive, ...identityOf(state) };
+  }
+
+  /** Counts a use or a refusal, and gives the verdict (or 429 to a blocked caller). */
+  private conclude(
+    state: CachedTokenState,
+    verdict: VerifyResponse,
+    now: Date,
+    caller: string | undefined,
+    blockedFor: number,
+  ): VerifyResponse {
     if (verdict.valid && state.found) this.usage.record(state.tokenId, state.tenantId, now);
     this.logger.debug({
       msg: verdict.valid ? 'token accepted' : 'token refused',

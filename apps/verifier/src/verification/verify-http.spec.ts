@@ -26,9 +26,18 @@ class FakeVerification {
   readonly calls: Array<{ token: string; needs: VerifyNeeds; caller: string | undefined }> = [];
   next: () => Promise<VerifyResponse> = () => Promise.resolve(OK);
 
+  readonly nowCalls: Array<{ token: string; needs: VerifyNeeds; caller: string | undefined }> = [];
+  /** The immediate answer: none (a load is needed) unless a test gives one. */
+  now: () => VerifyResponse | undefined = () => undefined;
+
   verify(token: string, needs: VerifyNeeds = {}, caller?: string): Promise<VerifyResponse> {
     this.calls.push({ token, needs, caller });
     return this.next();
+  }
+
+  verifyNow(token: string, needs: VerifyNeeds = {}, caller?: string): VerifyResponse | undefined {
+    this.nowCalls.push({ token, needs, caller });
+    return this.now();
   }
 }
 
@@ -73,6 +82,36 @@ describe('VerifyHttpHandler', () => {
         caller: 'peer:a',
       },
     ]);
+  });
+
+  it('answers a verdict the service gives at once without asking it to load anything', async () => {
+    verification.now = () => OK;
+
+    const answer = await post('{"token":"lk_x","resource":"p1"}', { ...json, 'x-caller': 'b' });
+
+    expect(answer.status).toBe(200);
+    expect(JSON.parse(answer.body)).toEqual(OK);
+    expect(verification.nowCalls).toEqual([
+      {
+        token: 'lk_x',
+        needs: { requiredScopes: undefined, resource: 'p1', callerEnforcesResources: false },
+        caller: 'peer:b',
+      },
+    ]);
+    expect(verification.calls).toEqual([]);
+  });
+
+  it('answers 429 when the immediate answer refuses the caller', async () => {
+    verification.now = () => {
+      throw VerificationError.rateLimited(7);
+    };
+
+    const answer = await post('{"token":"lk_x"}');
+
+    expect(answer.status).toBe(429);
+    expect(answer.retryAfter).toBe('7');
+    expect(problemOf(answer)).toMatchObject({ status: 429, code: 'RATE_LIMITED' });
+    expect(verification.calls).toEqual([]);
   });
 
   it('passes absent optional fields as absent and the flag as false', async () => {

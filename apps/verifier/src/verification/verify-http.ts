@@ -62,7 +62,7 @@ export class VerifyHttpHandler {
   private readonly logger = new Logger('VerifyHttp');
 
   constructor(
-    private readonly verification: Pick<VerificationService, 'verify'>,
+    private readonly verification: Pick<VerificationService, 'verify' | 'verifyNow'>,
     private readonly callerAddress: CallerAddress,
   ) {}
 
@@ -134,19 +134,24 @@ export class VerifyHttpHandler {
       return;
     }
     const input = parsed.data;
+    const token = input.token;
+    const needs = {
+      // As the framework path passed them: null stays null (an optional field may be null).
+      requiredScopes: input.requiredScopes as string[] | undefined,
+      resource: input.resource as string | undefined,
+      callerEnforcesResources: input.callerEnforcesResources === true,
+    };
+    const caller = this.callerAddress(request);
+    // A warm verify (or a malformed token) is answered at once; anything to load, once it is loaded.
+    const now = this.verification.verifyNow(token, needs, caller);
+    if (now !== undefined) {
+      send(response, 200, JSON_TYPE, JSON.stringify(now));
+      return;
+    }
     this.verification
-      .verify(
-        input.token,
-        {
-          // As the framework path passed them: null stays null (an optional field may be null).
-          requiredScopes: input.requiredScopes as string[] | undefined,
-          resource: input.resource as string | undefined,
-          callerEnforcesResources: input.callerEnforcesResources === true,
-        },
-        this.callerAddress(request),
-      )
+      .verify(token, needs, caller)
       .then(
-        (verdict) => send(response, 200, 'application/json; charset=utf-8', JSON.stringify(verdict)),
+        (verdict) => send(response, 200, JSON_TYPE, JSON.stringify(verdict)),
         (error: unknown) => this.fail(request, response, error),
       )
       .catch((error: unknown) => this.logger.error(error instanceof Error ? error : String(error)));
@@ -164,11 +169,11 @@ export class VerifyHttpHandler {
   }
 }
 
+const JSON_TYPE = 'application/json; charset=utf-8';
+
 function send(response: ServerResponse, status: number, type: string, body: string): void {
   if (response.headersSent || response.destroyed) return;
-  response.statusCode = status;
-  response.setHeader('Content-Type', type);
-  response.setHeader('Content-Length', Buffer.byteLength(body));
+  response.writeHead(status, { 'Content-Type': type, 'Content-Length': Buffer.byteLength(body) });
   response.end(body);
 }
 
