@@ -4,6 +4,7 @@
 #   infra/infra.sh up     make them available (idempotent), then print their addresses
 #   infra/infra.sh env    print the addresses only; starts nothing
 #   infra/infra.sh down   stop what `up` started (and nothing else)
+#   infra/infra.sh down kafka redis ...   stop only those of what `up` started (local mode)
 #
 # stdout of `up` and `env` is exactly three lines, for scripts and test harnesses (KEY=VALUE, raw):
 #   DATABASE_URL=postgresql://...
@@ -350,19 +351,34 @@ cmd_env() {
   print_env "$(resolve_mode env)"
 }
 
+# Whether `down` was asked to stop this service (every one, when no service was named).
+asked_to_stop() {
+  local name
+  ((${#only[@]} == 0)) && return 0
+  for name in "${only[@]}"; do [[ "$name" == "$1" ]] && return 0; done
+  return 1
+}
+
 cmd_down() {
   local mode="${INFRA_MODE:-}" what ver stopped=0
+  local -a only=("$@")
   if [[ -z "$mode" || "$mode" == auto ]]; then mode="$(cat "$mode_file" 2>/dev/null || true)"; fi
   if [[ -f "$started_file" ]] && grep -qx docker "$started_file"; then mode=docker; fi
   if [[ "$mode" == docker ]]; then
     docker_engine_ok || die "the Docker engine does not answer; cannot run docker compose down"
-    log "docker: docker compose down"
-    compose down >&2
+    if ((${#only[@]} == 0)); then
+      log "docker: docker compose down"
+      compose down >&2
+    else
+      log "docker: removing ${only[*]}"
+      compose rm -s -f "${only[@]}" >&2
+    fi
     stopped=1
   fi
   if [[ -f "$started_file" ]]; then
     # Stop in the reverse order of start.
     while read -r what ver; do
+      asked_to_stop "$what" || continue
       case "$what" in
         kafka)
           log "Kafka: stopping the broker infra.sh started"
@@ -390,13 +406,20 @@ cmd_down() {
   if [[ "$mode" != docker ]] && bash "$kafka_sh" status 2>/dev/null && ! grep -qx kafka "$started_file" 2>/dev/null; then
     log "Kafka: leaving the running broker alone (infra.sh did not start it; infra/kafka/kafka.sh stop stops it)"
   fi
-  rm -f "$started_file" "$mode_file"
+  if ((${#only[@]} == 0)); then
+    rm -f "$started_file" "$mode_file"
+  elif [[ -f "$started_file" ]]; then
+    # Forget only what was stopped; the rest is still for a later `down` to stop.
+    local kept
+    kept="$(while read -r what ver; do asked_to_stop "$what" || echo "$what${ver:+ $ver}"; done <"$started_file")"
+    if [[ -n "$kept" ]]; then printf '%s\n' "$kept" >"$started_file"; else rm -f "$started_file" "$mode_file"; fi
+  fi
 }
 
 case "${1:-}" in
   up) cmd_up ;;
   env) cmd_env ;;
-  down) cmd_down ;;
+  down) shift; cmd_down "$@" ;;
   *)
     echo "usage: $0 up|down|env   (INFRA_MODE=local|docker|env to force a mode)" >&2
     exit 2

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The whole test suite from a fresh clone (`npm test`): installs dependencies if needed, then type-checks,
 # lints, builds, and runs the unit and end-to-end tests. The end-to-end tests bring up Postgres, Redis
-# and Kafka themselves (see e2e/src/support/global-setup.ts). Ends with one line: "N passed, N failed".
+# and Kafka themselves (see e2e/src/support/global-setup.ts) and the run stops what it started. Ends
+# with one line: "N passed, N failed".
 set -euo pipefail
 repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$repo"
@@ -10,6 +11,28 @@ export PATH="$repo/node_modules/.bin:$PATH" NX_DAEMON=false NX_NO_CLOUD=true NX_
 if [[ ! -x node_modules/.bin/jest ]]; then
   npm install --no-audit --no-fund
 fi
+
+# What the run starts (the local Kafka broker, typically), it stops at the end, leaving alone what was
+# already running; LATCHKEY_KEEP_INFRA=1 keeps it for faster reruns and says how to stop it.
+started_file="${LATCHKEY_STATE_DIR:-$repo/.local}/infra-started"
+started_before="$(cat "$started_file" 2>/dev/null || true)"
+stop_what_the_run_started() {
+  local now what ver
+  local -a names=()
+  now="$(cat "$started_file" 2>/dev/null || true)"
+  while read -r what ver; do
+    [[ -z "$what" ]] && continue
+    grep -qx "$what${ver:+ $ver}" <<<"$started_before" || names+=("$what")
+  done <<<"$now"
+  ((${#names[@]} > 0)) || return 0
+  if [[ "${LATCHKEY_KEEP_INFRA:-}" == 1 ]]; then
+    echo "left running for the next run (LATCHKEY_KEEP_INFRA=1): ${names[*]}; stop with: bash infra/infra.sh down ${names[*]}"
+  else
+    bash infra/infra.sh down "${names[@]}" 2>/dev/null || echo "could not stop ${names[*]}: run bash infra/infra.sh down ${names[*]}"
+    echo "stopped what this run started: ${names[*]}"
+  fi
+}
+trap stop_what_the_run_started EXIT
 
 results="$repo/.local/test-results"
 rm -rf "$results" && mkdir -p "$results"
@@ -49,6 +72,9 @@ if [[ $status -eq 0 ]]; then
   step e2e timeout --kill-after=30s "${E2E_TIME_LIMIT:-45m}" \
     jest --selectProjects e2e --runInBand --forceExit --json --outputFile "$results/e2e.json" || status=1
 fi
+
+stop_what_the_run_started
+trap - EXIT
 
 # Judge by the result files too: Jest can exit 0 when its global setup fails, having run nothing.
 node -e '
