@@ -137,6 +137,9 @@ describe('auto-renewal: without a callback', () => {
     const late = await redeemInConsole(tenant.owner, token.id, first.id);
     expect(late.status).toBe(410);
     expect(late.body).toMatchObject({ code: 'RENEWAL_KEY_EXPIRED' });
+    expect((late.body as { detail: string }).detail).toContain(
+      `The next renewal opens at ${new Date(ms(first.windowEndsAt) + TIMINGS.recallbackDelay).toISOString()}`,
+    );
     expect(await rig.verdict(token.token)).toBe('OK');
 
     // 24 hours after the window closed, in the seed's terms: a new offer, announced by a new mail.

@@ -625,9 +625,14 @@ describe('auto-renewal without a callback (seed 003)', () => {
     const world = setUp(callbackLess());
     const { offer } = await world.renewals.openOffer(TOKEN_ID, dueAtOf(world));
     endWindow(world, offer.id);
+    const closed = world.offers.offers[0];
     await expect(world.redemption.redeemAsOwner(owner, TOKEN_ID, offer.id)).rejects.toMatchObject({
       code: RenewalErrorCode.KeyExpired,
       status: 410,
+      // Told in the owner's terms: no key, no callback, but when the next renewal opens.
+      detail: expect.stringContaining(
+        `ended at ${closed.windowEndsAt.toISOString()}. The next renewal opens at ${closed.nextRenewalAt.toISOString()}`,
+      ) as unknown,
     });
     expect(world.replace).not.toHaveBeenCalled();
   });

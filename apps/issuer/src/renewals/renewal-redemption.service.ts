@@ -14,7 +14,15 @@ import { TokensRepository } from '../tokens/tokens.repository';
 import type { RenewalOffer } from './renewal-offer.entity';
 import { hashRedeemKey } from './redeem-key';
 import { RenewalOffersRepository } from './renewal-offers.repository';
-import { isRenewable, oldTokenEnd, REDEEM_REFUSAL_DETAIL, redeemRefusal, windowEnded } from './renewal-rules';
+import {
+  isRenewable,
+  oldTokenEnd,
+  ownerRedeemRefusalDetail,
+  REDEEM_REFUSAL_DETAIL,
+  type RedeemRefusal,
+  redeemRefusal,
+  windowEnded,
+} from './renewal-rules';
 import { RenewalError, RenewalErrorCode } from './renewals.errors';
 
 /** Who renews a token when its renewal key is redeemed: recorded on the TokenRenewed event. */
@@ -102,6 +110,7 @@ export class RenewalRedemptionService {
         offer,
         { actorId: principal.userId, actorEmail: principal.email },
         now,
+        ownerRedeemRefusalDetail,
       );
     });
     if (outcome instanceof RenewalError) throw outcome;
@@ -153,17 +162,18 @@ export class RenewalRedemptionService {
     offer: RenewalOffer,
     actor: { actorId: string; actorEmail?: string | null },
     now: Date,
+    explain: (code: RedeemRefusal, offer: RenewalOffer) => string = (code) => REDEEM_REFUSAL_DETAIL[code],
   ): Promise<RenewedToken | RenewalError> {
     const tokenId = token.id;
     {
       const refused = redeemRefusal(offer, now);
       if (refused !== null) {
         if (offer.status === 'pending') await this.offers.close(tx, offer.id, 'expired', now);
-        return refusal(refused);
+        return new RenewalError(refused, explain(refused, offer));
       }
       if (!isRenewable(token, now) || !(await this.members.isActive(token.tenantId, token.createdBy, tx))) {
         await this.offers.close(tx, offer.id, 'cancelled', now);
-        return refusal(RenewalErrorCode.KeyCancelled);
+        return new RenewalError(RenewalErrorCode.KeyCancelled, explain(RenewalErrorCode.KeyCancelled, offer));
       }
       const oldEndsAt = oldTokenEnd(token.expiresAt, now, this.config);
       const renewed = await this.replaceToken.replace(
