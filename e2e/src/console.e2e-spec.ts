@@ -7,6 +7,7 @@ import { Client } from 'pg';
 import AxeBuilder from '@axe-core/playwright';
 import { type BrowserContext, chromium, type Page } from 'playwright-core';
 import request from 'supertest';
+import { screenshotPage } from './support/console-shots';
 import { REPO_ROOT } from './support/run-state';
 import { startSystem, type RunningSystem } from './support/system';
 
@@ -71,7 +72,7 @@ describe('console', () => {
   const checked: string[] = [];
   const grave: { page: string; rule: string; impact: unknown; help: string; nodes: string[] }[] = [];
   const shot = async (name: string) => {
-    await page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true });
+    await screenshotPage(page, join(SHOTS, `${name}.png`));
     await expectAccessible(name);
   };
 
