@@ -148,9 +148,9 @@ export class RenewalRedemptionService {
         return 'redeemed';
       });
     } catch (error) {
-      // The tenant's policy refused the successor (422 POLICY_*, TOKEN_LIMIT_REACHED): nothing was
-      // written, and the owner can still redeem the offer once the policy allows it.
-      if (error instanceof DomainError && error.status === 422) return 'pending';
+      // The successor was refused (422 POLICY_*, TOKEN_LIMIT_REACHED, or any other refusal): nothing
+      // was written, and the offer stays open for the owner, announced by the "ready to redeem" mail.
+      if (error instanceof DomainError && error.status >= 400 && error.status < 500) return 'pending';
       throw error;
     }
   }
