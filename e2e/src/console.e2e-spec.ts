@@ -166,6 +166,7 @@ describe('console', () => {
     });
   });
 
+  // Ten pages, each drawn and checked by axe-core: more than the default timeout on a busy machine.
   it('shows the token detail, members, audit log and tenant settings pages', async () => {
     await page.getByRole('link', { name: 'crm-integration' }).click();
     await page.getByRole('heading', { name: 'crm-integration' }).waitFor();
@@ -274,7 +275,7 @@ describe('console', () => {
     // Back into the signed-in console (the redeem page stands alone, without the navigation).
     await page.goto('/console/settings');
     await page.getByRole('heading', { name: 'Plan and token policy' }).waitFor();
-  });
+  }, 240_000);
 
   it('pages by 15, sorts by name and filters by name on the server', async () => {
     const auth = await system.adminAuth({ tenantId: tenant, userId: 'olivia', role: 'owner' });
