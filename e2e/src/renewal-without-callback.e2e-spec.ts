@@ -219,6 +219,44 @@ describe('auto-renewal: without a callback', () => {
     await rig.revoke(tenant.owner, next.newTokenId ?? '');
   });
 
+  it('renews a kept token once when 25 callers open its due renewal at the same moment', async () => {
+    const tenant = await rig.tenant('no-callback-kept-race', { signingSecret: false });
+    const policy = await issuer()
+      .patch('/v1/tenant/policy')
+      .set('Authorization', tenant.owner)
+      .send({ recoverableTokens: true });
+    expectStatus(policy, 200, 'PATCH /v1/tenant/policy recoverableTokens: true');
+    const token = await rig.createToken(tenant.owner, {
+      name: 'raced-feed',
+      autoRenewal: { everyDays: 1, mailRecipient: `race@${tenant.id}.test` },
+    });
+    const dueAt = token.autoRenewal?.nextRenewalAt ?? '';
+    // At the due time, the worker's own job races 25 more calls of the internal API (a job retried,
+    // two workers): one offer, one successor.
+    await letTimePass(ms(dueAt) - Date.now());
+    const internal = () =>
+      request(rig.system.issuerInternalUrl)
+        .post(`/internal/v1/tokens/${token.id}/renewal-offers`)
+        .set('Authorization', `Bearer ${rig.system.env.INTERNAL_API_SECRET ?? ''}`)
+        .send({ dueAt });
+    const answers = await Promise.all(Array.from({ length: 25 }, internal));
+    for (const answer of answers) {
+      expect([200, 201]).toContain(answer.status);
+      expect(answer.body).toMatchObject({ status: 'redeemed', delivery: 'console' });
+    }
+    expect(new Set(answers.map((a) => (a.body as { id: string }).id)).size).toBe(1);
+    const offers = await rig.renewals(tenant.owner, token.id);
+    expect(offers).toHaveLength(1);
+    expect(offers[0]).toMatchObject({ status: 'redeemed', newTokenId: expect.any(String) as unknown });
+    const list = await issuer().get('/v1/tokens').query({ pageSize: 100 }).set('Authorization', tenant.owner);
+    expectStatus(list, 200, 'GET /v1/tokens');
+    const successors = (
+      list.body as { items: Array<{ id: string; replacesTokenId: string | null }> }
+    ).items.filter((item) => item.replacesTokenId === token.id);
+    expect(successors.map((item) => item.id)).toEqual([offers[0]?.newTokenId]);
+    await rig.revoke(tenant.owner, successors[0]?.id ?? '');
+  });
+
   it('refuses auto-renewal that reaches nobody (422 AUTO_RENEWAL_UNREACHABLE) and a callback without a secret (409)', async () => {
     const tenant = await rig.tenant('no-callback-refusals', { signingSecret: false });
     for (const autoRenewal of [{ everyDays: 1 }, { everyDays: 1, callbackUrl: null, mailRecipient: null }]) {
