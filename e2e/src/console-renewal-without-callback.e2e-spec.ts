@@ -162,7 +162,7 @@ describe('console: auto-renewal without a callback', () => {
     expect(rig.receiver.requests).toEqual([]);
   });
 
-  it('refuses the redeem once the window has ended, saying so, and the current token keeps working', async () => {
+  it('refuses the redeem once the window has ended, saying so; the token keeps working and its recipient is edited alone', async () => {
     const tenantId = `console-lapse-${run}`;
     const recipient = `ops@${tenantId}.test`;
     const owner = await ownerAuth(tenantId, 'lena');
@@ -201,6 +201,18 @@ describe('console: auto-renewal without a callback', () => {
     expect(await page.getByText('A renewal is waiting').count()).toBe(0);
     const history = await rig.renewals(owner, token.id);
     expect(history.find((o) => o.id === offer.id)).toMatchObject({ status: 'expired', newTokenId: null });
+
+    // The mail recipient is edited on its own (seed 003's Edit: "Renewal Mail Recipient").
+    const next = `renewals@${tenantId}.test`;
+    await page.getByRole('button', { name: 'Edit' }).click();
+    const edit = page.getByRole('dialog', { name: 'Edit token' });
+    expect(await edit.getByLabel('Callback URL').inputValue()).toBe('');
+    await edit.getByLabel('Renewal mail recipient').fill(next);
+    await edit.getByRole('button', { name: 'Save' }).click();
+    await edit.waitFor({ state: 'detached' });
+    await page.getByText(`mail to ${next}`, { exact: false }).waitFor();
+    const edited = await rig.token(owner, token.id);
+    expect(edited.autoRenewal).toMatchObject({ everyDays: 1, callbackUrl: null, mailRecipient: next });
   });
 
   it('in a tenant that keeps tokens recoverable, renews on schedule and the owner reveals the successor on its page', async () => {
