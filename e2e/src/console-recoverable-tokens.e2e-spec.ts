@@ -4,6 +4,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { type BrowserContext, chromium, type Page } from 'playwright-core';
+import { shoot } from './support/console-shots';
 import { REPO_ROOT } from './support/run-state';
 import { startSystem, type RunningSystem } from './support/system';
 
@@ -65,6 +66,7 @@ describe('console: recoverable tokens', () => {
     await toggle.click({ force: true });
     await page.getByText('Tokens created before it was turned on were not kept').waitFor();
     expect(await toggle.isChecked()).toBe(true);
+    await shoot(page, 'settings-recoverable');
 
     // Create a token: shown at creation as always.
     await page.getByRole('link', { name: 'API tokens' }).click();
@@ -84,6 +86,7 @@ describe('console: recoverable tokens', () => {
     await page.getByRole('button', { name: 'Reveal and copy' }).click();
     const revealed = (await page.getByTestId('revealed-token').textContent())?.trim();
     expect(revealed).toBe(plaintext);
+    await shoot(page, 'token-revealed');
     await page.getByRole('button', { name: 'Copy' }).click();
     await page.getByRole('button', { name: 'Copied' }).waitFor();
     expect(await page.evaluate('navigator.clipboard.readText()')).toBe(plaintext);

@@ -7,6 +7,7 @@ import { Client } from 'pg';
 import AxeBuilder from '@axe-core/playwright';
 import { type BrowserContext, chromium, type Page } from 'playwright-core';
 import request from 'supertest';
+import { screenshotPage } from './support/console-shots';
 import { REPO_ROOT } from './support/run-state';
 import { startSystem, type RunningSystem } from './support/system';
 
@@ -71,7 +72,7 @@ describe('console', () => {
   const checked: string[] = [];
   const grave: { page: string; rule: string; impact: unknown; help: string; nodes: string[] }[] = [];
   const shot = async (name: string) => {
-    await page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true });
+    await screenshotPage(page, join(SHOTS, `${name}.png`));
     await expectAccessible(name);
   };
 
@@ -165,6 +166,7 @@ describe('console', () => {
     });
   });
 
+  // Ten pages, each drawn and checked by axe-core: more than the default timeout on a busy machine.
   it('shows the token detail, members, audit log and tenant settings pages', async () => {
     await page.getByRole('link', { name: 'crm-integration' }).click();
     await page.getByRole('heading', { name: 'crm-integration' }).waitFor();
@@ -273,7 +275,7 @@ describe('console', () => {
     // Back into the signed-in console (the redeem page stands alone, without the navigation).
     await page.goto('/console/settings');
     await page.getByRole('heading', { name: 'Plan and token policy' }).waitFor();
-  });
+  }, 240_000);
 
   it('pages by 15, sorts by name and filters by name on the server', async () => {
     const auth = await system.adminAuth({ tenantId: tenant, userId: 'olivia', role: 'owner' });

@@ -42,6 +42,13 @@ export type AutoRenewalSettings = z.infer<typeof autoRenewalSettings>;
 export const autoRenewalSchedule = autoRenewalSettings.extend({ nextRenewalAt: isoTime });
 export type AutoRenewalSchedule = z.infer<typeof autoRenewalSchedule>;
 
+/**
+ * `TokenRenewed.data.renewedBy` (and the successor's `issuedBy`) when nobody signed in renewed the token:
+ * a key from a callback was redeemed, or the issuer renewed a callback-less token of a tenant that keeps
+ * tokens recoverable (seed 003).
+ */
+export const AUTO_RENEWAL_ACTOR = 'system:auto-renewal';
+
 /** Why a token was replaced by a successor (TokenRenewed.data.reason). */
 export const RENEWAL_REASONS = ['manual', 'rotation', 'auto-renewal'] as const;
 export type RenewalReason = (typeof RENEWAL_REASONS)[number];

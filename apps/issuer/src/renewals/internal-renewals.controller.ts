@@ -37,7 +37,7 @@ export class InternalRenewalsController {
     @Body() body: OpenRenewalOfferDto,
     @Res({ passthrough: true }) response: Response,
   ): Promise<RenewalOfferAnswer> {
-    const { offer, created } = await this.renewals.openOffer(id, new Date(body.dueAt));
+    const { offer, created } = await this.renewals.openOnSchedule(id, new Date(body.dueAt));
     response.status(created ? 201 : 200);
     return offer;
   }

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { generateSigningSecret, SIGNATURE_HEADER, verifySignature } from '@latchkey/callback-signing';
 import { REDEEM_KEY_PATTERN, RenewalRefusal } from '@latchkey/contracts';
+import { DomainError } from '@latchkey/service-runtime';
 import type { IssuerConfig } from '../config';
 import type { TransactionRunner } from '../database/transaction';
 import type { MembersRepository } from '../members/members.repository';
@@ -10,6 +11,7 @@ import { DEFAULT_GOVERNANCE } from '../tenants/governance-policy';
 import type { TenantPolicyService } from '../tenants/tenant-policy.service';
 import type { ReplaceToken } from '../tokens/replace-token';
 import type { Token } from '../tokens/token.entity';
+import type { TokenRecoveryStore } from '../token-recovery/token-recovery.store';
 import type { TokenQueries } from '../tokens/token-queries';
 import type { TokensRepository } from '../tokens/tokens.repository';
 import { generateRedeemKey } from './redeem-key';
@@ -78,7 +80,7 @@ function aToken(changes: Partial<Token> = {}): Token {
   };
 }
 
-function setUp(token: Token = aToken()) {
+function setUp(token: Token = aToken(), options: { keepsTokens?: boolean } = {}) {
   const transactions = new FakeTransactions();
   const offers = new InMemoryRenewalOffers(transactions);
   const tokens = new InMemoryTokens(transactions);
@@ -96,15 +98,6 @@ function setUp(token: Token = aToken()) {
   });
   const replace = jest.spyOn(replaceToken, 'replace');
   const tokenQueries = { get: jest.fn(() => Promise.resolve({})) };
-  const renewals = new RenewalsService(
-    transactions as unknown as TransactionRunner,
-    offers as unknown as RenewalOffersRepository,
-    tokens as unknown as TokensRepository,
-    tokenQueries as unknown as TokenQueries,
-    members as unknown as MembersRepository,
-    signingSecrets as unknown as SigningSecretsService,
-    CONFIG,
-  );
   const redemption = new RenewalRedemptionService(
     transactions as unknown as UnitOfWork,
     offers as unknown as RenewalOffersRepository,
@@ -113,6 +106,17 @@ function setUp(token: Token = aToken()) {
     replaceToken as unknown as ReplaceToken,
     CONFIG,
     { governance: () => Promise.resolve(DEFAULT_GOVERNANCE) } as unknown as TenantPolicyService,
+    { keepsTokens: () => Promise.resolve(options.keepsTokens ?? false) } as unknown as TokenRecoveryStore,
+  );
+  const renewals = new RenewalsService(
+    transactions as unknown as TransactionRunner,
+    offers as unknown as RenewalOffersRepository,
+    tokens as unknown as TokensRepository,
+    tokenQueries as unknown as TokenQueries,
+    members as unknown as MembersRepository,
+    signingSecrets as unknown as SigningSecretsService,
+    CONFIG,
+    redemption,
   );
   return {
     transactions,
@@ -621,9 +625,14 @@ describe('auto-renewal without a callback (seed 003)', () => {
     const world = setUp(callbackLess());
     const { offer } = await world.renewals.openOffer(TOKEN_ID, dueAtOf(world));
     endWindow(world, offer.id);
+    const closed = world.offers.offers[0];
     await expect(world.redemption.redeemAsOwner(owner, TOKEN_ID, offer.id)).rejects.toMatchObject({
       code: RenewalErrorCode.KeyExpired,
       status: 410,
+      // Told in the owner's terms: no key, no callback, but when the next renewal opens.
+      detail: expect.stringContaining(
+        `ended at ${closed.windowEndsAt.toISOString()}. The next renewal opens at ${closed.nextRenewalAt.toISOString()}`,
+      ) as unknown,
     });
     expect(world.replace).not.toHaveBeenCalled();
   });
@@ -639,6 +648,50 @@ describe('auto-renewal without a callback (seed 003)', () => {
     await expect(
       world.redemption.redeemAsOwner(owner, TOKEN_ID, '00000000-0000-4000-8000-000000000000'),
     ).rejects.toMatchObject({ code: RenewalErrorCode.OfferNotFound, status: 404 });
+    expect(world.replace).not.toHaveBeenCalled();
+  });
+
+  describe('in a tenant that keeps tokens recoverable', () => {
+    it('renews on schedule with nobody redeeming: the successor is issued by the auto-renewal', async () => {
+      const world = setUp(callbackLess(), { keepsTokens: true });
+      const dueAt = dueAtOf(world);
+      const { offer, created } = await world.renewals.openOnSchedule(TOKEN_ID, dueAt);
+      expect(created).toBe(true);
+      expect(offer).toMatchObject({ status: 'redeemed', delivery: 'console' });
+      expect(world.replace).toHaveBeenCalledTimes(1);
+      expect(world.replace.mock.calls[0][2]).toMatchObject({
+        reason: 'auto-renewal',
+        actorId: AUTO_RENEWAL_ACTOR,
+      });
+      expect(world.offers.offers[0]).toMatchObject({ status: 'redeemed', newTokenId: SUCCESSOR_ID });
+      // The worker asking again for the same due time renews nothing more.
+      const again = await world.renewals.openOnSchedule(TOKEN_ID, dueAt);
+      expect(again).toMatchObject({ created: false, offer: { id: offer.id, status: 'redeemed' } });
+      expect(world.replace).toHaveBeenCalledTimes(1);
+    });
+
+    it('leaves a token with a callback URL to its callback', async () => {
+      const world = setUp(aToken(), { keepsTokens: true });
+      const { offer } = await world.renewals.openOnSchedule(TOKEN_ID, dueAtOf(world));
+      expect(offer).toMatchObject({ status: 'pending', delivery: 'callback' });
+      expect(world.replace).not.toHaveBeenCalled();
+    });
+
+    it('leaves the offer pending for the owner when the tenant’s policy refuses the successor', async () => {
+      const world = setUp(callbackLess(), { keepsTokens: true });
+      world.replace.mockRejectedValueOnce(
+        new DomainError('TOKEN_LIMIT_REACHED', 422, 'The tenant has reached its token limit.'),
+      );
+      const { offer } = await world.renewals.openOnSchedule(TOKEN_ID, dueAtOf(world));
+      expect(offer).toMatchObject({ status: 'pending', delivery: 'console' });
+      expect(world.offers.offers[0]).toMatchObject({ status: 'pending', newTokenId: null });
+    });
+  });
+
+  it('leaves the offer pending for the owner where the tenant does not keep tokens', async () => {
+    const world = setUp(callbackLess(), { keepsTokens: false });
+    const { offer } = await world.renewals.openOnSchedule(TOKEN_ID, dueAtOf(world));
+    expect(offer).toMatchObject({ status: 'pending', delivery: 'console' });
     expect(world.replace).not.toHaveBeenCalled();
   });
 });

@@ -1,10 +1,12 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { REDEEM_KEY_PATTERN } from '@latchkey/contracts';
+import { AUTO_RENEWAL_ACTOR, REDEEM_KEY_PATTERN, type RenewalOfferStatus } from '@latchkey/contracts';
+import { DomainError } from '@latchkey/service-runtime';
 import type { AdminPrincipal } from '../auth/admin-principal';
 import { ISSUER_CONFIG, type IssuerConfig } from '../config';
 import { MembersRepository } from '../members/members.repository';
 import { UnitOfWork, type UnitOfWorkTx } from '../outbox/unit-of-work';
 import { TenantPolicyService } from '../tenants/tenant-policy.service';
+import { TokenRecoveryStore } from '../token-recovery/token-recovery.store';
 import { ReplaceToken } from '../tokens/replace-token';
 import type { Token } from '../tokens/token.entity';
 import { assertTokenOwner, scopeOf } from '../tokens/token-rules';
@@ -12,11 +14,19 @@ import { TokensRepository } from '../tokens/tokens.repository';
 import type { RenewalOffer } from './renewal-offer.entity';
 import { hashRedeemKey } from './redeem-key';
 import { RenewalOffersRepository } from './renewal-offers.repository';
-import { isRenewable, oldTokenEnd, REDEEM_REFUSAL_DETAIL, redeemRefusal, windowEnded } from './renewal-rules';
+import {
+  isRenewable,
+  oldTokenEnd,
+  ownerRedeemRefusalDetail,
+  REDEEM_REFUSAL_DETAIL,
+  type RedeemRefusal,
+  redeemRefusal,
+  windowEnded,
+} from './renewal-rules';
 import { RenewalError, RenewalErrorCode } from './renewals.errors';
 
 /** Who renews a token when its renewal key is redeemed: recorded on the TokenRenewed event. */
-export const AUTO_RENEWAL_ACTOR = 'system:auto-renewal';
+export { AUTO_RENEWAL_ACTOR };
 
 /** The answer to a redeemed key: the successor, with its plaintext once, and the old token's end. */
 export interface RenewedToken {
@@ -45,6 +55,7 @@ export class RenewalRedemptionService {
     private readonly replaceToken: ReplaceToken,
     @Inject(ISSUER_CONFIG) private readonly config: IssuerConfig,
     private readonly policies: TenantPolicyService,
+    private readonly recovery: TokenRecoveryStore,
   ) {}
 
   async redeem(key: string): Promise<RenewedToken> {
@@ -99,10 +110,49 @@ export class RenewalRedemptionService {
         offer,
         { actorId: principal.userId, actorEmail: principal.email },
         now,
+        ownerRedeemRefusalDetail,
       );
     });
     if (outcome instanceof RenewalError) throw outcome;
     return outcome;
+  }
+
+  /**
+   * Seed 003 in a tenant that keeps tokens recoverable: a token without a callback URL "is automatically
+   * renewed" when its offer opens, with nobody redeeming it. The successor is kept encrypted like every
+   * token the tenant issues, so its owner copies it on its page in the console, and the mail recipient
+   * hears of the renewal (TokenRenewed). In a tenant that does not keep tokens nobody could ever read a
+   * successor minted this way, so the offer stays pending for the owner to redeem within the window.
+   *
+   * Answers the offer's status afterwards: `pending` when it was left for the owner (the tenant does not
+   * keep tokens, the token has a callback URL again, or the tenant's policy refused the successor).
+   */
+  async renewKept(offerId: string): Promise<RenewalOfferStatus> {
+    const now = new Date();
+    try {
+      return await this.unitOfWork.run(async (tx): Promise<RenewalOfferStatus> => {
+        const unlocked = await this.offers.find(tx, offerId);
+        if (!unlocked) throw new RenewalError(RenewalErrorCode.OfferNotFound, `No renewal offer ${offerId}.`);
+        if (unlocked.status !== 'pending') return unlocked.status;
+        const token = await this.tokens.lockById(tx, unlocked.tokenId);
+        const offer = await this.offers.lock(tx, offerId);
+        if (!token || !offer)
+          throw new RenewalError(RenewalErrorCode.OfferNotFound, `No renewal offer ${offerId}.`);
+        if (offer.status !== 'pending') return offer.status;
+        if (token.renewalCallbackUrl !== null) return 'pending';
+        if (!(await this.recovery.keepsTokens(tx, token.tenantId))) return 'pending';
+        const renewed = await this.redeemLocked(tx, token, offer, { actorId: AUTO_RENEWAL_ACTOR }, now);
+        if (renewed instanceof RenewalError) {
+          return renewed.code === String(RenewalErrorCode.KeyExpired) ? 'expired' : 'cancelled';
+        }
+        return 'redeemed';
+      });
+    } catch (error) {
+      // The successor was refused (422 POLICY_*, TOKEN_LIMIT_REACHED, or any other refusal): nothing
+      // was written, and the offer stays open for the owner, announced by the "ready to redeem" mail.
+      if (error instanceof DomainError && error.status >= 400 && error.status < 500) return 'pending';
+      throw error;
+    }
   }
 
   /** Redeems `offer` of `token`, both locked in `tx` (the token first, as on every renewal path). */
@@ -112,17 +162,18 @@ export class RenewalRedemptionService {
     offer: RenewalOffer,
     actor: { actorId: string; actorEmail?: string | null },
     now: Date,
+    explain: (code: RedeemRefusal, offer: RenewalOffer) => string = (code) => REDEEM_REFUSAL_DETAIL[code],
   ): Promise<RenewedToken | RenewalError> {
     const tokenId = token.id;
     {
       const refused = redeemRefusal(offer, now);
       if (refused !== null) {
         if (offer.status === 'pending') await this.offers.close(tx, offer.id, 'expired', now);
-        return refusal(refused);
+        return new RenewalError(refused, explain(refused, offer));
       }
       if (!isRenewable(token, now) || !(await this.members.isActive(token.tenantId, token.createdBy, tx))) {
         await this.offers.close(tx, offer.id, 'cancelled', now);
-        return refusal(RenewalErrorCode.KeyCancelled);
+        return new RenewalError(RenewalErrorCode.KeyCancelled, explain(RenewalErrorCode.KeyCancelled, offer));
       }
       const oldEndsAt = oldTokenEnd(token.expiresAt, now, this.config);
       const renewed = await this.replaceToken.replace(

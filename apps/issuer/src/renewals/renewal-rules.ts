@@ -95,6 +95,28 @@ export const REDEEM_REFUSAL_DETAIL: Record<RedeemRefusal | RenewalErrorCode.KeyU
     'This renewal key can no longer be redeemed: its redeem window has ended. A later callback brings a new key.',
 };
 
+/**
+ * The explanation the token's owner reads when redeeming in the console (seed 003 without a callback):
+ * no key, no callback, but when the next renewal comes, for the signed-in owner of the token.
+ */
+export function ownerRedeemRefusalDetail(
+  code: RedeemRefusal,
+  offer: Pick<RenewalOffer, 'windowEndsAt' | 'nextRenewalAt'>,
+): string {
+  switch (code) {
+    case RenewalErrorCode.KeyUsed:
+      return 'This renewal has already been redeemed: the renewed token has its own page.';
+    case RenewalErrorCode.KeyCancelled:
+      return 'This renewal was cancelled: the token is no longer active or was replaced.';
+    case RenewalErrorCode.KeyExpired:
+      return (
+        `This renewal can no longer be redeemed: its redeem window ended at ${offer.windowEndsAt.toISOString()}. ` +
+        `The next renewal opens at ${offer.nextRenewalAt.toISOString()}, and the renewal mail recipient is told. ` +
+        'The current token keeps working until it expires.'
+      );
+  }
+}
+
 /** The old token's end once its renewal is redeemed: the grace period, never past its own expiry. */
 export function oldTokenEnd(
   expiresAt: Date | null,

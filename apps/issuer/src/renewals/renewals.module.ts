@@ -4,6 +4,7 @@ import { MembersModule } from '../members/members.module';
 import { MemberRemovalEffects } from '../members/member-removal-effects';
 import { SigningSecretsModule } from '../signing-secrets/signing-secrets.module';
 import { TenantsModule } from '../tenants/tenants.module';
+import { TokenRecoveryModule } from '../token-recovery/token-recovery.module';
 import { TokenRenewalStops } from '../tokens/token-renewal-stops';
 import { TokensModule } from '../tokens/tokens.module';
 import { TokensRepository } from '../tokens/tokens.repository';
@@ -19,7 +20,14 @@ import { TokenRenewalsController } from './token-renewals.controller';
  * public redeem endpoint, and the admin's view of a token's renewals.
  */
 @Module({
-  imports: [InternalModule, MembersModule, SigningSecretsModule, TenantsModule, TokensModule],
+  imports: [
+    InternalModule,
+    MembersModule,
+    SigningSecretsModule,
+    TenantsModule,
+    TokenRecoveryModule,
+    TokensModule,
+  ],
   controllers: [InternalRenewalsController, RedeemController, TokenRenewalsController],
   providers: [RenewalsService, RenewalRedemptionService, RenewalOffersRepository],
 })

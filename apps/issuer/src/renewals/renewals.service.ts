@@ -17,6 +17,7 @@ import { generateRedeemKey } from './redeem-key';
 import type { RenewalAttempt } from './renewal-attempt.entity';
 import type { RenewalOffer } from './renewal-offer.entity';
 import { RenewalOffersRepository } from './renewal-offers.repository';
+import { RenewalRedemptionService } from './renewal-redemption.service';
 import { isRenewable, offerTimes, openOfferRefusal, windowEnded } from './renewal-rules';
 import { type RenewalHistory, toRenewalHistory, toRenewalOfferAnswer } from './renewal-view';
 import { RenewalError, RenewalErrorCode } from './renewals.errors';
@@ -42,7 +43,22 @@ export class RenewalsService {
     private readonly members: MembersRepository,
     private readonly signingSecrets: SigningSecretsService,
     @Inject(ISSUER_CONFIG) private readonly config: IssuerConfig,
+    private readonly redemption: RenewalRedemptionService,
   ) {}
+
+  /**
+   * The worker's call when a renewal falls due: opens the offer (`openOffer`), and renews at once an
+   * offer without a callback in a tenant that keeps tokens recoverable (seed 003; `renewKept`). The
+   * answer's status is then `redeemed`: the worker neither calls back nor mails "ready to redeem", and
+   * the successor's own schedule takes over. Asked again for the same due time, it answers the same.
+   */
+  async openOnSchedule(tokenId: string, dueAt: Date): Promise<OpenedOffer> {
+    const opened = await this.openOffer(tokenId, dueAt);
+    const { offer } = opened;
+    if (offer.delivery !== 'console' || offer.status !== 'pending') return opened;
+    const status = await this.redemption.renewKept(offer.id);
+    return { ...opened, offer: { ...offer, status } };
+  }
 
   /**
    * Opens the offer for the token's renewal due at `dueAt`, or returns it again when it already exists.

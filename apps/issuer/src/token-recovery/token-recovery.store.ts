@@ -57,6 +57,14 @@ export class TokenRecoveryStore {
     return true;
   }
 
+  /**
+   * Whether a token the tenant issues in `tx` now would be kept (read `FOR SHARE`, as issuance reads it,
+   * so a concurrent switch-off waits for the transaction).
+   */
+  async keepsTokens(tx: Tx, tenantId: string): Promise<boolean> {
+    return this.keyring !== null && (await this.rows.tenantKeepsTokens(tx, tenantId));
+  }
+
   /** The token's plaintext, or null when none is kept for it (or no key is configured to open it). */
   async open(tokenId: string, tx?: Tx): Promise<string | null> {
     if (this.keyring === null) return null;

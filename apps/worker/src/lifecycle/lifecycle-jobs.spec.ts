@@ -138,6 +138,7 @@ describe('planLifecycleJobs', () => {
           oldTokenId: tokenId,
           newTokenId,
           oldTokenEndsAt: '2025-05-02T12:00:00.000Z',
+          renewedBy: 'u1',
         },
         runAt: now,
         tokenId: null,

@@ -92,7 +92,7 @@ export function planLifecycleJobs(
           {
             queue: WorkerQueue.Mail,
             jobId: jobIds.mail('renewed', oldTokenId, newTokenId),
-            data: { kind: 'renewed', oldTokenId, newTokenId, oldTokenEndsAt },
+            data: { kind: 'renewed', oldTokenId, newTokenId, oldTokenEndsAt, renewedBy },
             runAt: now,
             tokenId: null,
           },

@@ -14,6 +14,8 @@ export type MailFacts =
       oldTokenEndsAt: string;
       newTokenId: string;
       newTokenExpiresAt: string | null;
+      /** Nobody redeemed it: the owner copies the kept successor on its page (seed 003). */
+      copyInConsole?: boolean;
     }
   | {
       kind: 'callback-failed';
@@ -101,15 +103,25 @@ function render(facts: MailFacts, page: (tokenId: string) => string): RenderedMa
       return {
         subject: `Your API token "${name}" was renewed`,
         text: [
-          `The API token "${name}" was renewed automatically: its renewal was redeemed.`,
+          facts.copyInConsole === true
+            ? `The API token "${name}" was renewed automatically, on schedule.`
+            : `The API token "${name}" was renewed automatically: its renewal was redeemed.`,
           '',
           `Previous token: ${facts.oldTokenId}`,
           `  stays valid until ${formatTime(facts.oldTokenEndsAt)}, then expires.`,
           `New token:      ${facts.newTokenId}`,
           `  ${facts.newTokenExpiresAt === null ? 'does not expire' : `expires ${formatTime(facts.newTokenExpiresAt)}`}.`,
           '',
-          'Nothing needs to be done if the systems using this token now use the renewed one.',
-          'If you did not expect this renewal, review the new token and revoke it on its page:',
+          ...(facts.copyInConsole === true
+            ? [
+                'Your organisation keeps its tokens recoverable: the token’s owner copies the new token on',
+                'its page in the console (Reveal and copy) and puts it in place of the previous one before',
+                'that expires:',
+              ]
+            : [
+                'Nothing needs to be done if the systems using this token now use the renewed one.',
+                'If you did not expect this renewal, review the new token and revoke it on its page:',
+              ]),
           `  ${page(facts.newTokenId)}`,
           '',
           SIGNATURE,

@@ -1,5 +1,5 @@
 import { Logger } from '@nestjs/common';
-import type { InternalTokenState } from '@latchkey/contracts';
+import { AUTO_RENEWAL_ACTOR, type InternalTokenState } from '@latchkey/contracts';
 import { IssuerClient, type IssuerResult } from '../issuer/issuer-client';
 import type { JobQueues } from '../queues/job-queues';
 import type { MailJob } from '../queues/worker-queues';
@@ -73,6 +73,27 @@ describe('MailProcessor', () => {
     ]);
     expect(sent[0].text).not.toMatch(/lk_|lkr_|lksig_|receiver\.example\.com/);
     expect(sent[0].text).toContain(`https://latchkey.example.com/console/tokens/${newTokenId}`);
+  });
+
+  it('tells the recipient that the owner copies a renewal nobody redeemed in the console (seed 003)', async () => {
+    const callbackLess = {
+      autoRenewal: {
+        everyDays: 30,
+        callbackUrl: null,
+        mailRecipient: 'ops@example.com',
+        nextRenewalAt: future,
+      },
+    };
+    tokens.set(oldTokenId, { kind: 'ok', value: state(oldTokenId, callbackLess) });
+    tokens.set(newTokenId, { kind: 'ok', value: state(newTokenId, callbackLess) });
+    const renewed = { kind: 'renewed', oldTokenId, newTokenId, oldTokenEndsAt: future } as const;
+    await run({ ...renewed, renewedBy: AUTO_RENEWAL_ACTOR });
+    expect(sent[0].text).toContain('Reveal and copy');
+    expect(sent[0].text).toContain(`https://latchkey.example.com/console/tokens/${newTokenId}`);
+    // Redeemed by the owner in the console: she has the token already.
+    await run({ ...renewed, renewedBy: 'alice' });
+    expect(sent[1].text).not.toContain('Reveal and copy');
+    expect(sent[1].text).toContain('its renewal was redeemed');
   });
 
   it('skips a renewed mail when there is no recipient', async () => {

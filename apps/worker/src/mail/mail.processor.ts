@@ -1,5 +1,6 @@
 import { Inject, Injectable, Logger, type OnModuleInit } from '@nestjs/common';
 import type { Job } from 'bullmq';
+import { AUTO_RENEWAL_ACTOR } from '@latchkey/contracts';
 import { WORKER_CONFIG, type WorkerConfig } from '../config';
 import { IssuerClient } from '../issuer/issuer-client';
 import { JobQueues } from '../queues/job-queues';
@@ -60,6 +61,7 @@ export class MailProcessor implements OnModuleInit {
         const successor = await this.issuer.currentTokenState(data.newTokenId);
         const to = old.autoRenewal?.mailRecipient ?? successor?.autoRenewal?.mailRecipient;
         if (!to) return { skip: 'the token has no renewal mail recipient' };
+        const settings = successor?.autoRenewal ?? old.autoRenewal;
         return {
           to,
           facts: {
@@ -69,6 +71,9 @@ export class MailProcessor implements OnModuleInit {
             oldTokenEndsAt: data.oldTokenEndsAt,
             newTokenId: data.newTokenId,
             newTokenExpiresAt: successor?.expiresAt ?? null,
+            // Renewed by the issuer with nobody redeeming: a token without a callback in a tenant that
+            // keeps tokens recoverable (seed 003). Its owner copies the successor in the console.
+            copyInConsole: data.renewedBy === AUTO_RENEWAL_ACTOR && settings?.callbackUrl === null,
           },
         };
       }

@@ -42,7 +42,14 @@ export type ExpiryReminderJob =
   | { kind: 'send'; tokenId: string; days: number; expiresAt: string };
 
 export type MailJob =
-  | { kind: 'renewed'; oldTokenId: string; newTokenId: string; oldTokenEndsAt: string }
+  | {
+      kind: 'renewed';
+      oldTokenId: string;
+      newTokenId: string;
+      oldTokenEndsAt: string;
+      /** Who renewed it (TokenRenewed.renewedBy); absent in jobs queued before it was carried. */
+      renewedBy?: string;
+    }
   | {
       kind: 'callback-failed';
       tokenId: string;

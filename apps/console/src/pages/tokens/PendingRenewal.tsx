@@ -2,7 +2,7 @@ import { Alert, Button, Group, Modal, Text } from '@mantine/core';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { useApi } from '../../api/ApiProvider';
-import { type Schemas, type Token, unwrap } from '../../api/client';
+import { ApiError, type Schemas, type Token, unwrap } from '../../api/client';
 import { useAuth } from '../../auth/AuthProvider';
 import { ProblemAlert } from '../../components/common';
 import { navigate } from '../../lib/router';
@@ -39,6 +39,8 @@ export function PendingRenewal({ token, offers }: { token: Token; offers: readon
       await queryClient.invalidateQueries({ queryKey: ['tokens'] });
       await queryClient.invalidateQueries({ queryKey: ['token'] });
     },
+    // Refused (the window ended meanwhile, or it was redeemed elsewhere): the history shows why.
+    onError: () => queryClient.invalidateQueries({ queryKey: ['token', token.id, 'renewals'] }),
   });
   const close = () => {
     const next = renewed?.id;
@@ -46,6 +48,7 @@ export function PendingRenewal({ token, offers }: { token: Token; offers: readon
     redeem.reset();
     if (next) navigate(`/tokens/${next}`);
   };
+  // Judged at every render: once the window has ended, the offer is no longer shown as waiting.
   const offer = redeemableOffer(offers);
   const isOwner = token.createdBy.id === session?.userId;
   return (
@@ -68,6 +71,17 @@ export function PendingRenewal({ token, offers }: { token: Token; offers: readon
             </Text>
           )}
           <ProblemAlert error={redeem.error} title="The renewal was not redeemed" />
+        </Alert>
+      )}
+      {/* A click after the window's end: the waiting notice is gone, the issuer's answer says why. */}
+      {!offer && redeem.error && (
+        <Alert color="red" title="The renewal was not redeemed" role="alert">
+          <Text size="sm">{redeem.error.message}</Text>
+          {redeem.error instanceof ApiError && redeem.error.problem.code && (
+            <Text size="xs" c="dimmed" mt={4}>
+              {redeem.error.problem.code}
+            </Text>
+          )}
         </Alert>
       )}
       <Modal opened={renewed !== null} onClose={close} title="Renewed token" size="lg">

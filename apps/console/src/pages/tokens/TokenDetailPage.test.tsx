@@ -74,13 +74,40 @@ describe('auto-renewal without a callback (seed 003)', () => {
     issuer.renewals.set(token.id, [offer]);
     renderWithApi(<TokenDetailPage id={token.id} />, issuer);
 
-    expect(await screen.findByText(/redeemed here in the console/)).toBeTruthy();
+    expect(await screen.findByText(/the renewed token is obtained here in the console/)).toBeTruthy();
     expect(await screen.findByText('A renewal is waiting')).toBeTruthy();
     await user.click(screen.getByRole('button', { name: 'Redeem renewal' }));
     expect(await screen.findByText('lk_' + 'R'.repeat(43) + 'CRC456')).toBeTruthy();
     expect(issuer.requests.filter((r) => r.method === 'POST').map((r) => r.path)).toEqual([
       `/v1/tokens/${token.id}/renewals/${offer.id}/redeem`,
     ]);
+  });
+
+  it('says why when the owner clicks Redeem after the window has ended on an open page', async () => {
+    const user = userEvent.setup();
+    const issuer = new FakeIssuer();
+    const token = issuer.token({ name: 'late-feed', autoRenewal: callbackLess });
+    issuer.renewals.set(token.id, [pending(new Date(Date.now() + 400).toISOString())]);
+    renderWithApi(<TokenDetailPage id={token.id} />, issuer);
+    expect(await screen.findByText('A renewal is waiting')).toBeTruthy();
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    issuer.failNext = {
+      method: 'POST',
+      path: /\/redeem$/,
+      status: 410,
+      problem: {
+        title: 'Gone',
+        status: 410,
+        code: 'RENEWAL_KEY_EXPIRED',
+        detail:
+          'This renewal can no longer be redeemed: its redeem window ended at 2026-12-03T10:00:00.000Z.',
+      },
+    };
+    await user.click(screen.getByRole('button', { name: 'Redeem renewal' }));
+    expect(await screen.findByText(/its redeem window ended at/)).toBeTruthy();
+    expect(screen.getByText('The renewal was not redeemed')).toBeTruthy();
+    expect(screen.getByText('RENEWAL_KEY_EXPIRED')).toBeTruthy();
+    expect(screen.queryByText('A renewal is waiting')).toBeNull();
   });
 
   it('offers no redeem once the window has ended, nor to anyone but the owner', async () => {

@@ -162,7 +162,7 @@ export function TokenDetailPage({ id }: { id: string }) {
               Every {t.autoRenewal.everyDays} days
               {t.autoRenewal.callbackUrl
                 ? ` to ${t.autoRenewal.callbackUrl}`
-                : ', redeemed here in the console (no callback)'}
+                : ', no callback: the renewed token is obtained here in the console'}
               {t.autoRenewal.mailRecipient ? `, mail to ${t.autoRenewal.mailRecipient}` : ''}
               {t.autoRenewal.nextRenewalAt ? ` · next ${shortDate(t.autoRenewal.nextRenewalAt)}` : ''}
             </>
