@@ -1,5 +1,6 @@
 import { Controller, Headers, HttpCode, Post, UseGuards } from '@nestjs/common';
 import { ApiBearerAuth, ApiNoContentResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { API_TOKEN_SCHEME } from '../openapi';
 import { ApiOwnProblems } from './leak-problems';
 import { LeakError, LeakErrorCode } from './leaks.errors';
 import { RevokeSelf } from './revoke-self';
@@ -21,7 +22,7 @@ export class RevokeSelfController {
       'its owner and technical owner are mailed). The answer is 204 for every well-formed token, live, ' +
       'revoked, expired or unknown alike. Limited per source address (REVOKE_SELF_RATE_LIMIT).',
   })
-  @ApiBearerAuth()
+  @ApiBearerAuth(API_TOKEN_SCHEME)
   @ApiNoContentResponse({ description: 'If the token was live, it is revoked now.' })
   @ApiOwnProblems({
     400: '`TOKEN_MALFORMED`: not shaped like a Latchkey token (prefix, length, alphabet, checksum).',
