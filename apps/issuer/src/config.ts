@@ -10,6 +10,7 @@ import {
   rateLimitSetting,
   trustProxySetting,
 } from '@latchkey/service-runtime';
+import { leakSettings } from './leaks/leak-settings';
 import { parsePreviousKeys } from './signing-secrets/signing-secret-cipher';
 import { apiAccessPlansSetting, TENANT_PLANS } from './tenants/tenant-plan';
 
@@ -218,6 +219,7 @@ const schema = z
       86_400_000,
       'how long a rotated signing secret keeps signing callbacks beside the new one',
     ),
+    ...leakSettings(),
     LOG_LEVEL: env.logLevel(),
   })
   .refine((c) => c.ADMIN_JWT_SECRET !== undefined || c.ADMIN_JWKS_URL !== undefined, {

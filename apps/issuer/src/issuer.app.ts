@@ -17,6 +17,7 @@ import { consoleSettings, DEFAULT_CONSOLE_DIST } from './console/console-setting
 import { serveConsole } from './console/console-static';
 import { InternalListener, isInternalPath } from './internal/internal-listener';
 import { IssuerModule } from './issuer.module';
+import { leakReportBody } from './leaks/leak-report-body';
 import { buildOpenApiDocument } from './openapi';
 
 /** Builds the issuer (not yet listening): used by main.ts and by the end-to-end tests. */
@@ -45,6 +46,8 @@ export async function createIssuerApp(config: IssuerConfig): Promise<INestApplic
   app.use(helmet());
   // The edge: path and query, then the body, refused before routing when they hold unsafe text.
   app.use(safeRequestText());
+  // Leak reports are signed over their exact bytes: read as bytes, authenticated, then parsed.
+  app.use(leakReportBody(config.LEAK_REPORT_BODY_LIMIT));
   app.use(jsonBody(config.HTTP_BODY_LIMIT));
   app.useGlobalFilters(new ProblemDetailsFilter());
   app.useGlobalPipes(

@@ -5,6 +5,7 @@ import type { IssuerConfig } from './config';
 import { ConsoleModule } from './console/console.module';
 import { InfrastructureModule } from './infrastructure/infrastructure.module';
 import { InternalModule } from './internal/internal.module';
+import { LeaksModule } from './leaks/leaks.module';
 import { MemberDirectory } from './members/member-directory';
 import { MembersModule } from './members/members.module';
 import { OutboxModule } from './outbox/outbox.module';
@@ -32,6 +33,7 @@ export class IssuerModule {
         RenewalsModule,
         UsageModule,
         AuditModule,
+        LeaksModule,
         ConsoleModule.forRoot(config),
       ],
     };

@@ -14,6 +14,8 @@ import {
 
 /** The name of the bearer security scheme every admin endpoint names with `@ApiBearerAuth()`. */
 const ADMIN_JWT_SCHEME = 'bearer';
+/** The scheme of the one endpoint that takes an API token as its credential: `POST /v1/tokens/revoke-self`. */
+export const API_TOKEN_SCHEME = 'apiToken';
 
 /**
  * The body of every error (RFC 9457), as `ProblemDetailsFilter` in service-runtime writes it. Only
@@ -92,7 +94,8 @@ export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
     .setDescription(
       'The admin API of the Latchkey issuer: create, list, edit, rotate, renew and revoke API tokens, ' +
         "set up their auto-renewal, manage the tenant's token policy and callback signing secrets, " +
-        "manage members and read the audit log. A token's plaintext " +
+        'manage members and read the audit log; take leak reports from secret scanners and let a ' +
+        "token's holder revoke it. A token's plaintext " +
         'appears once, in the response that creates it, and never again. Every error is RFC 9457 ' +
         '`application/problem+json` with a stable `code` to branch on.',
     )
@@ -104,6 +107,15 @@ export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
         description: 'admin JWT from your identity provider; API tokens are refused',
       },
       ADMIN_JWT_SCHEME,
+    )
+    .addBearerAuth(
+      {
+        type: 'http',
+        scheme: 'bearer',
+        bearerFormat: 'lk_…',
+        description: 'the Latchkey API token itself: only `POST /v1/tokens/revoke-self` accepts it',
+      },
+      API_TOKEN_SCHEME,
     )
     .build();
   return SwaggerModule.createDocument(app, config);

@@ -93,6 +93,7 @@ export async function startSystem(options: SystemOptions = {}): Promise<RunningS
     REDEEM_RATE_LIMIT: '100000/1m',
     ADMIN_API_RATE_LIMIT: '100000/1m',
     VERIFY_REFUSAL_RATE_LIMIT: '100000/1m',
+    REVOKE_SELF_RATE_LIMIT: '100000/1m',
     ...options.env,
     ISSUER_PORT: String(issuerPort),
     ISSUER_PUBLIC_URL: `http://127.0.0.1:${issuerPort}`,

@@ -64,6 +64,27 @@ export const tokenCreatedData = z.object({
   technicalOwner: technicalOwner.nullable().optional(),
 });
 
+/**
+ * Why a token was revoked: `manual` by an admin or its owner (absent in older events: read as manual),
+ * `leaked` on a secret-scanning report (`POST /v1/leaks`), `holder` by whoever held it
+ * (`POST /v1/tokens/revoke-self`).
+ */
+export const REVOCATION_REASONS = ['manual', 'leaked', 'holder'] as const;
+export type RevocationReason = (typeof REVOCATION_REASONS)[number];
+
+/**
+ * Where a secret scanner found a leaked token, as its report said (kept in the audit log; never the
+ * token itself). `type` is the scanner's name for the secret type, `source` where it looked (GitHub:
+ * `content`, `commit`, `pull_request_description`, `gist`, `npm`…).
+ */
+export const leakReportFacts = z.object({
+  reporter: z.string(),
+  type: z.string().nullable(),
+  url: z.string().nullable(),
+  source: z.string().nullable(),
+});
+export type LeakReportFacts = z.infer<typeof leakReportFacts>;
+
 export const tokenRevokedData = z.object({
   tokenId: z.uuid(),
   /** Who revoked it (the acting principal), which may be an admin other than the owner. */
@@ -73,6 +94,10 @@ export const tokenRevokedData = z.object({
   ownerId: z.string().optional(),
   /** Told by mail of the revocation (seed 004). */
   technicalOwner: technicalOwner.nullable().optional(),
+  /** Absent in older events and for revocations by an admin or the owner: read as `manual`. */
+  reason: z.enum(REVOCATION_REASONS).optional(),
+  /** With reason `leaked`: what the secret scanner reported. */
+  leak: leakReportFacts.optional(),
 });
 
 export const tokenUpdatedData = z.object({

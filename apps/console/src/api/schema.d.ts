@@ -328,6 +328,46 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/v1/leaks': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Report leaked tokens (secret-scanning partner protocol)
+     * @description Called by a secret scanner (GitHub secret scanning) with the Latchkey tokens it found in public. The body is signed: `Github-Public-Key-Signature` is the base64 ASN.1 DER ECDSA-SHA256 signature of the raw body by the key `Github-Public-Key-Identifier` names, from LEAK_REPORT_KEYS_URL or LEAK_REPORT_PUBLIC_KEYS. Each live token is revoked before the answer is sent (reason `leaked`, audited with the URL and source; its owner and technical owner are mailed). The answer labels every reported token, in order.
+     */
+    post: operations['LeakReportsController_report'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/tokens/revoke-self': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Revoke the token you present
+     * @description For whoever holds a token and sees it has leaked: present it as `Authorization: Bearer lk_…` (no admin JWT, no body). A live token is revoked at once (audited with the token itself as the actor; its owner and technical owner are mailed). The answer is 204 for every well-formed token, live, revoked, expired or unknown alike. Limited per source address (REVOKE_SELF_RATE_LIMIT).
+     */
+    post: operations['RevokeSelfController_revoke'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/health': {
     parameters: {
       query?: never;
@@ -1363,6 +1403,36 @@ export interface components {
        * @example 1
        */
       total: number;
+    };
+    ReportedLeakDto: {
+      /** @description The string found; for a Latchkey token `lk_` and 49 letters and digits. */
+      token: string;
+      /**
+       * @description The scanner’s name of the secret type.
+       * @example latchkey_api_token
+       */
+      type?: string;
+      /**
+       * @description Where it was found.
+       * @example https://github.com/octo/app/blob/abc123/config.js
+       */
+      url?: string;
+      /**
+       * @description What kind of place.
+       * @example content
+       */
+      source?: string;
+    };
+    LeakOutcomeResponse: {
+      /** @description The reported string, as received. */
+      token_raw: string;
+      /** @description The reported `type`, as received. */
+      token_type: string | null;
+      /**
+       * @description `true_positive`: a Latchkey token (revoked now if it was live; already revoked or expired ones too). `false_positive`: no Latchkey token matches.
+       * @enum {string}
+       */
+      label: 'true_positive' | 'false_positive';
     };
   };
   responses: never;
@@ -3020,6 +3090,143 @@ export interface operations {
       };
       /** @description Too many requests for the tenant (`RATE_LIMITED`, `ADMIN_API_RATE_LIMIT`); wait `Retry-After` seconds. */
       429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDetails'];
+        };
+      };
+    };
+  };
+  LeakReportsController_report: {
+    parameters: {
+      query?: never;
+      header: {
+        /** @description base64 DER ECDSA-SHA256. */
+        'Github-Public-Key-Signature': string;
+        /** @description The signing key’s id. */
+        'Github-Public-Key-Identifier': string;
+      };
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['ReportedLeakDto'][];
+      };
+    };
+    responses: {
+      /** @description One outcome per reported token, in order. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['LeakOutcomeResponse'][];
+        };
+      };
+      /** @description `LEAK_REPORT_MALFORMED`: not a JSON array of `{token, type, url, source}` (or over LEAK_REPORT_MAX_TOKENS); `INVALID_CHARACTERS`. */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDetails'];
+        };
+      };
+      /** @description `LEAK_SIGNATURE_MISSING`, `LEAK_KEY_UNKNOWN`, `LEAK_SIGNATURE_INVALID`: the report is not signed by a trusted key. */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDetails'];
+        };
+      };
+      /** @description `LEAK_INTAKE_DISABLED`: no key source is configured. */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDetails'];
+        };
+      };
+      /** @description `PAYLOAD_TOO_LARGE`: over LEAK_REPORT_BODY_LIMIT. */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDetails'];
+        };
+      };
+      /** @description `UNSUPPORTED_CONTENT_ENCODING`: send it uncompressed. */
+      415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDetails'];
+        };
+      };
+      /** @description `LEAK_KEYS_UNAVAILABLE` (the keys document could not be fetched) or `REVOCATION_NOT_REPLICATED`: send the report again. */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDetails'];
+        };
+      };
+    };
+  };
+  RevokeSelfController_revoke: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description If the token was live, it is revoked now. */
+      204: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description `TOKEN_MALFORMED`: not shaped like a Latchkey token (prefix, length, alphabet, checksum). */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDetails'];
+        };
+      };
+      /** @description `TOKEN_REQUIRED`: no `Authorization: Bearer lk_…` header. */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDetails'];
+        };
+      };
+      /** @description `RATE_LIMITED`: too many requests from this address; wait `Retry-After` seconds. */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDetails'];
+        };
+      };
+      /** @description `REVOCATION_NOT_REPLICATED`: nothing was changed; try again. */
+      503: {
         headers: {
           [name: string]: unknown;
         };

@@ -9,6 +9,7 @@ import { RevokeToken } from './revoke-token';
 import { TokenIssuance } from './token-issuance';
 import { TokenQueries } from './token-queries';
 import { TokenRenewalStops } from './token-renewal-stops';
+import { TokenRevocation } from './token-revocation';
 import { TokenStateCache } from './token-state-cache';
 import { RevealToken } from './reveal-token';
 import { TokenRevealController } from './token-reveal.controller';
@@ -19,7 +20,8 @@ import { UpdateToken } from './update-token';
 /**
  * The admin API for tokens, one use case per file over one repository. Exports what other features
  * build on: `ReplaceToken` (the successor algorithm, for renewals), `TokenQueries` (the internal API),
- * `TokensRepository` and `TokenRenewalStops` (where renewals registers what a token's end cancels).
+ * `TokensRepository` and `TokenRenewalStops` (where renewals registers what a token's end cancels),
+ * `TokenRevocation` (the revocation steps, for leak reports and a token's holder).
  */
 @Module({
   imports: [TenantsModule, SigningSecretsModule, TokenRecoveryModule],
@@ -29,6 +31,7 @@ import { UpdateToken } from './update-token';
     TokenStateCache,
     TokenIssuance,
     TokenRenewalStops,
+    TokenRevocation,
     AutoRenewalAcceptance,
     CreateToken,
     UpdateToken,
@@ -37,6 +40,13 @@ import { UpdateToken } from './update-token';
     TokenQueries,
     RevealToken,
   ],
-  exports: [ReplaceToken, TokenQueries, TokensRepository, TokenRenewalStops, TokenStateCache],
+  exports: [
+    ReplaceToken,
+    TokenQueries,
+    TokensRepository,
+    TokenRenewalStops,
+    TokenStateCache,
+    TokenRevocation,
+  ],
 })
 export class TokensModule {}

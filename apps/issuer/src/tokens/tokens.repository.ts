@@ -58,6 +58,18 @@ export class TokensRepository {
     });
   }
 
+  /**
+   * The token with this SHA-256 hash in any tenant, locked until the transaction ends; null if none. For
+   * the callers that hold a token rather than a tenant (a leak report, its holder): one unique-index
+   * lookup, whose cost does not depend on whose token it is.
+   */
+  lockByHash(tx: Tx, tokenHash: string): Promise<Token | null> {
+    return managerOf(tx, this.dataSource).findOne(Token, {
+      where: { tokenHash },
+      lock: { mode: 'pessimistic_write' },
+    });
+  }
+
   /** One page of the tokens in scope, filtered and sorted as asked, and how many match in all. */
   async page(
     scope: TokenScope,

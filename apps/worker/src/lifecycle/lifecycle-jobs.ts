@@ -3,6 +3,7 @@ import { jobIds } from '../queues/job-ids';
 import { type JobRequest, WorkerQueue } from '../queues/worker-queues';
 import { reminderJobs, type ReminderSettings } from '../reminders/reminder-plan';
 import { renewalDue } from '../renewals/renewal-jobs';
+import { leakMails } from './leak-mails';
 
 /** Remove a token's jobs that have not started yet from these queues. */
 export interface JobCancellation {
@@ -102,6 +103,9 @@ export function planLifecycleJobs(
     case EventType.TokenRevoked: {
       const { tokenId, revokedBy, revokedAt, ownerId, technicalOwner } = event.data;
       const cancel: JobCancellation[] = [{ tokenId, queues: TOKEN_WORK, forget: true }];
+      // A leaked token: its owner and technical owner get the leak mail instead of the usual ones.
+      const leaked = leakMails(event.data, now);
+      if (leaked !== null) return { cancel, enqueue: leaked };
       const enqueue: JobRequest[] = [];
       // Someone else revoked the owner's token: the owner is told (older events name no owner).
       if (ownerId !== undefined && ownerId !== revokedBy) {

@@ -71,6 +71,19 @@ export type MailFacts =
       tokenId: string;
       revokedBy: string;
       revokedAt: string;
+    }
+  | {
+      /** Revoked because it leaked: reported by a secret scanner, or revoked by whoever held it. */
+      kind: 'leak-revoked';
+      tokenName: string;
+      tokenId: string;
+      /** The technical owner's name when the mail is theirs (null for the owner, or none given). */
+      technicalOwnerName: string | null;
+      recipient: 'owner' | 'technical-owner';
+      reason: 'leaked' | 'holder';
+      revokedAt: string;
+      url: string | null;
+      source: string | null;
     };
 
 /** Where a mail's links point: the console's token page is `<consoleUrl>/tokens/<id>`. */
@@ -260,6 +273,48 @@ function render(facts: MailFacts, page: (tokenId: string) => string): RenderedMa
           'If a system still uses this key, switch it to its replacement key, or ask the person who',
           'revoked it for a new one.',
           `The key's page: ${page(facts.tokenId)}`,
+          '',
+          SIGNATURE,
+        ].join('\n'),
+      };
+    }
+    case 'leak-revoked': {
+      const name = displayName(facts.tokenName);
+      const role = facts.recipient === 'owner' ? 'You own' : 'You are named as the technical owner of';
+      const found =
+        facts.url === null
+          ? []
+          : [
+              `Where it was found: ${oneLine(facts.url).slice(0, 500)}${facts.source ? ` (${oneLine(facts.source).slice(0, 60)})` : ''}`,
+            ];
+      const what =
+        facts.reason === 'leaked'
+          ? [
+              `Secret scanning found it in a public place and reported it to Latchkey; it was revoked at`,
+              `once, at ${formatTime(facts.revokedAt)}.`,
+              ...found,
+            ]
+          : [
+              `Someone holding it revoked it at ${formatTime(facts.revokedAt)}, by presenting the token itself`,
+              '(as anyone who holds a token may do when they see it has leaked).',
+            ];
+      return {
+        subject:
+          facts.reason === 'leaked'
+            ? `API token "${name}" was found exposed and revoked`
+            : `API token "${name}" was revoked by its holder`,
+        text: [
+          facts.recipient === 'owner' ? 'Hello,' : greeting(facts.technicalOwnerName),
+          '',
+          `${role} the API token "${name}" (${facts.tokenId}).`,
+          ...what,
+          'Every request made with it is refused from now on; revocation cannot be undone.',
+          '',
+          'What to do:',
+          '  1. Remove the token from wherever it was published or stored in plain text.',
+          '  2. Create a new token and put it in place in the systems that used this one.',
+          '  3. Review in the audit log what the token was used for before it was revoked.',
+          `The token's page: ${page(facts.tokenId)}`,
           '',
           SIGNATURE,
         ].join('\n'),

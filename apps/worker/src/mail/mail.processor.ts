@@ -178,6 +178,27 @@ export class MailProcessor implements OnModuleInit {
           },
         };
       }
+      case 'leak-revoked': {
+        const token = await this.issuer.currentTokenState(data.tokenId);
+        if (token === undefined) return { skip: 'the token is unknown' };
+        const owner = token.technicalOwner;
+        const to = data.recipient === 'owner' ? token.createdByEmail : owner?.email;
+        if (!to) return { skip: `the token has no ${data.recipient} address` };
+        return {
+          to,
+          facts: {
+            kind: 'leak-revoked',
+            tokenName: token.name,
+            tokenId: token.id,
+            technicalOwnerName: data.recipient === 'technical-owner' ? (owner?.name ?? null) : null,
+            recipient: data.recipient,
+            reason: data.reason,
+            revokedAt: data.revokedAt,
+            url: data.url,
+            source: data.source,
+          },
+        };
+      }
       case 'revoked-by-other': {
         const token = await this.issuer.currentTokenState(data.tokenId);
         if (token === undefined || !token.createdByEmail) return { skip: 'the owner has no email address' };

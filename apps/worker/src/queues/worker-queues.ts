@@ -81,7 +81,20 @@ export type MailJob =
   /** Tell a recoverable token's owner that its plaintext was revealed (seed 003), in case it was not them. */
   | { kind: 'token-revealed'; tokenId: string; revealedBy: string; revealedAt: string }
   /** Tell a token's technical owner (seed 004) that it was revoked. */
-  | { kind: 'technical-owner-revoked'; tokenId: string; revokedBy: string; revokedAt: string };
+  | { kind: 'technical-owner-revoked'; tokenId: string; revokedBy: string; revokedAt: string }
+  /**
+   * Tell a token's owner or technical owner that it was revoked because it leaked: a secret scanner
+   * reported it (`leaked`, with where it was found) or its holder revoked it (`holder`).
+   */
+  | {
+      kind: 'leak-revoked';
+      tokenId: string;
+      recipient: 'owner' | 'technical-owner';
+      reason: 'leaked' | 'holder';
+      revokedAt: string;
+      url: string | null;
+      source: string | null;
+    };
 
 export type MailKind = MailJob['kind'];
 

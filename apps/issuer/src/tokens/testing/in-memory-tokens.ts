@@ -8,7 +8,14 @@ import type { Token } from '../token.entity';
 import type { TokenChanges, TokenScope, TokensRepository } from '../tokens.repository';
 
 type TokenMethods =
-  'findVisible' | 'lockVisible' | 'findById' | 'lockById' | 'lockTenantAndCountLive' | 'insert' | 'update';
+  | 'findVisible'
+  | 'lockVisible'
+  | 'findById'
+  | 'lockById'
+  | 'lockByHash'
+  | 'lockTenantAndCountLive'
+  | 'insert'
+  | 'update';
 
 /** The `tokens` table in memory. Reads answer copies, as rows read from a database. */
 export class InMemoryTokens implements Pick<TokensRepository, TokenMethods> {
@@ -47,6 +54,11 @@ export class InMemoryTokens implements Pick<TokensRepository, TokenMethods> {
 
   lockById(tx: Tx, id: string): Promise<Token | null> {
     return this.findById(id, tx);
+  }
+
+  lockByHash(tx: Tx, tokenHash: string): Promise<Token | null> {
+    this.db.through(tx);
+    return Promise.resolve(this.read(this.rows.find((t) => t.tokenHash === tokenHash)));
   }
 
   lockTenantAndCountLive(tx: Tx, tenantId: string, now: Date): Promise<number> {

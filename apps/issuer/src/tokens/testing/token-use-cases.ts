@@ -23,6 +23,7 @@ import type { Token } from '../token.entity';
 import { TokenIssuance } from '../token-issuance';
 import { TokenQueries } from '../token-queries';
 import { TokenRenewalStops } from '../token-renewal-stops';
+import { TokenRevocation } from '../token-revocation';
 import type { TokenStateCache } from '../token-state-cache';
 import type { TokensRepository } from '../tokens.repository';
 import { UpdateToken } from '../update-token';
@@ -168,6 +169,7 @@ export function tokenUseCases(options: TokenUseCasesOptions = {}) {
   } as unknown as TokenRecoveryStore;
   const issuance = new TokenIssuance(repository, stateCache, config, recovery);
   const acceptance = new AutoRenewalAcceptance(signingSecrets, config);
+  const revocation = new TokenRevocation(repository, issuance, stops);
   return {
     db,
     tokens,
@@ -179,9 +181,10 @@ export function tokenUseCases(options: TokenUseCasesOptions = {}) {
     renewalStops,
     tokenCatalog,
     recovered,
+    revocation,
     create: new CreateToken(unitOfWork, issuance, policies, acceptance, config, catalogs),
     update: new UpdateToken(unitOfWork, repository, acceptance, stops, config, policies),
-    revoke: new RevokeToken(unitOfWork, repository, issuance, stops, policies),
+    revoke: new RevokeToken(unitOfWork, repository, revocation, policies),
     replace: new ReplaceToken(unitOfWork, repository, issuance, policies, stops),
     queries: new TokenQueries(repository, policies),
   };
