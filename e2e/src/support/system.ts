@@ -55,6 +55,12 @@ export interface RunningSystem {
   /** Starts one more verifier with the system's environment, its own ports and instance id. */
   startVerifier(options?: VerifierOptions): Promise<VerifierInstance>;
   /**
+   * Starts one more issuer or worker: a replica with the system's environment and consumer groups (it
+   * shares the outbox, the Kafka groups and the queues with the first), on ports of its own. Stopped by
+   * `close`.
+   */
+  startReplica(name: 'issuer' | 'worker'): Promise<ServiceProcess>;
+  /**
    * Stops one service (gracefully; at once if it was killed or has crashed) and starts it again on the
    * same port with the same environment and consumer groups; resolves with the new process once ready.
    */
@@ -197,11 +203,23 @@ export async function startSystem(options: SystemOptions = {}): Promise<RunningS
     verifiers.push(extra);
     return extra;
   };
+  const replicas: ServiceProcess[] = [];
+  const startReplica = async (name: 'issuer' | 'worker') => {
+    const [httpPort, replicaInternalPort] = await Promise.all([freePort(), freePort()]);
+    const replicaEnv =
+      name === 'issuer'
+        ? { ...serviceEnv.issuer, ISSUER_PORT: String(httpPort), INTERNAL_PORT: String(replicaInternalPort) }
+        : { ...serviceEnv.worker, WORKER_PORT: String(httpPort) };
+    const replica = await ServiceProcess.start(name, httpPort, replicaEnv);
+    replicas.push(replica);
+    return replica;
+  };
   const close = async () => {
     verifiers.forEach((verifier) => verifier.grpc.close());
     await Promise.all([
       ...Object.values(services).map((service) => service.stop()),
       ...verifiers.slice(1).map((verifier) => verifier.stop()),
+      ...replicas.map((replica) => replica.stop()),
     ]);
   };
   try {
@@ -227,6 +245,7 @@ export async function startSystem(options: SystemOptions = {}): Promise<RunningS
     verifyHttp: (token) => request(services.verifier.url).post('/v1/verify').send({ token }),
     verifiers,
     startVerifier,
+    startReplica,
     restart: restartService,
     close,
   };
