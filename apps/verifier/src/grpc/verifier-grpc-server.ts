@@ -15,7 +15,7 @@ import { grpcPeerAddress } from '../verification/refusal-limiter';
 import { VerificationService } from '../verification/verification.service';
 import { GrpcHealth } from './grpc-standard-services';
 import { toGrpcStatus } from './grpc-status';
-import { type GrpcVerifyRequest, toGrpcResponse } from './grpc-verify';
+import { type GrpcVerifyRequest, grpcCallerName, toGrpcResponse } from './grpc-verify';
 
 /** A verify request is one short string and a few scopes: anything bigger is refused by grpc-js. */
 const MAX_MESSAGE_BYTES = 16 * 1024;
@@ -102,6 +102,14 @@ export class VerifierGrpcServer implements OnApplicationBootstrap, BeforeApplica
     callback: grpc.sendUnaryData<unknown>,
   ): void {
     const request = call.request;
+    const caller = grpcCallerName(request, call.metadata);
+    if (!caller.ok) {
+      callback(
+        { code: grpc.status.INVALID_ARGUMENT, details: caller.message, message: caller.message },
+        null,
+      );
+      return;
+    }
     this.verification
       .verify(
         request.token ?? '',
@@ -110,6 +118,7 @@ export class VerifierGrpcServer implements OnApplicationBootstrap, BeforeApplica
           // proto3 strings default to '': no resource named.
           resource: request.resource ? request.resource : undefined,
           callerEnforcesResources: request.callerEnforcesResources === true,
+          caller: caller.name,
         },
         grpcPeerAddress(call.getPeer()),
       )

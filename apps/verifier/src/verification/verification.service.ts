@@ -30,6 +30,8 @@ export interface VerifyNeeds {
   resource?: string;
   /** The caller checks the token's `resources` itself when it names none. */
   callerEnforcesResources?: boolean;
+  /** The name the calling service gave itself (analytics only; never changes the verdict). */
+  caller?: string;
 }
 
 /**
@@ -94,7 +96,10 @@ export class VerificationService {
         ? authorize(state, standing, needs, this.settings.TOKEN_SCOPE_CATALOG)
         : { valid: false, reason: VerifyReason.PlanInactive, ...identityOf(state) };
     }
-    if (verdict.valid && state.found) this.usage.record(state.tokenId, state.tenantId, now);
+    // Every verdict given on a known token is counted (a refusal answered 429 instead is not given).
+    if (state.found && (verdict.valid || blockedFor === 0)) {
+      this.usage.record(state.tokenId, state.tenantId, now, verdict.reason, needs.caller);
+    }
     this.logger.debug({
       msg: verdict.valid ? 'token accepted' : 'token refused',
       reason: verdict.reason,
