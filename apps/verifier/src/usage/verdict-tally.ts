@@ -10,6 +10,7 @@ import { VerifyReason } from '@latchkey/contracts';
 /** Every reason the verifier gives, in a fixed order: a reason's counter is its index here. */
 export const TALLIED_REASONS: readonly string[] = Object.values(VerifyReason);
 const REASON_INDEX = new Map<string, number>(TALLIED_REASONS.map((reason, index) => [reason, index]));
+const OK: string = VerifyReason.Ok;
 
 /** The caller key of verdicts whose caller gave no name. */
 export const NO_CALLER = '';
@@ -56,7 +57,7 @@ export function tallyVerdict(
   analytics: boolean,
   maxCallersPerMinute: number,
 ): void {
-  if (reason === VerifyReason.Ok) {
+  if (reason === OK) {
     tally.okCount += 1;
     if (at > tally.lastOkAt) tally.lastOkAt = at;
   }
