@@ -57,6 +57,18 @@ export function UsageChart({ tokenId }: { tokenId: string }) {
               {usage.data.totals.refused > 0 && ` (${reasonsText(usage.data.totals.byReason)})`}
             </Text>
             <VerdictBars buckets={usage.data.buckets} granularity={granularity} />
+            <Group justify="space-between" mt={-6}>
+              <Text size="xs" c="dimmed">
+                {exactTime(usage.data.from)}
+              </Text>
+              <Text size="xs" c="dimmed">
+                <span style={{ color: OK_COLOUR }}>■</span> OK{' '}
+                <span style={{ color: REFUSED_COLOUR }}>■</span> refused · UTC {granularity}s
+              </Text>
+              <Text size="xs" c="dimmed">
+                {exactTime(usage.data.to)}
+              </Text>
+            </Group>
             <Text size="sm" c="dimmed">
               {usage.data.callers.length === 0
                 ? 'No callers seen in this range.'
