@@ -24,12 +24,8 @@ for (const asset of assets) {
   const bytes = readFileSync(join(dist, asset));
   const gzip = gzipSync(bytes, { level: 9 }).length;
   if (asset.endsWith('.js')) jsGzip += gzip;
-  console.log(
-    `${asset.padEnd(40)} ${(bytes.length / 1000).toFixed(1).padStart(8)} kB  gzip ${(gzip / 1000).toFixed(1).padStart(7)} kB`,
-  );
+  console.log(`${asset.padEnd(40)} ${(bytes.length / 1000).toFixed(1).padStart(8)} kB  gzip ${(gzip / 1000).toFixed(1).padStart(7)} kB`);
 }
 const verdict = jsGzip <= TARGET_GZIP_BYTES ? 'within' : 'OVER';
-console.log(
-  `first page JavaScript: ${(jsGzip / 1000).toFixed(1)} kB gzipped (${verdict} the ${TARGET_GZIP_BYTES / 1000} kB target)`,
-);
+console.log(`first page JavaScript: ${(jsGzip / 1000).toFixed(1)} kB gzipped (${verdict} the ${TARGET_GZIP_BYTES / 1000} kB target)`);
 process.exit(jsGzip <= TARGET_GZIP_BYTES ? 0 : 1);

@@ -1,11 +1,10 @@
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import type { DataSource } from 'typeorm';
 import type { AdminPrincipal } from '../auth/admin-principal';
 import { tokenStatus } from '../tokens/token-view';
 import { TokensRepository } from '../tokens/tokens.repository';
 import { type CallerUsage, toCallerUsage, UsageQueries } from './usage-queries';
 import { denseSeries, totalsOf, type VerdictTotals } from './usage-range';
+import { PendingOffersRepository } from './pending-offers.repository';
 import { VerificationCountsRepository } from './verification-counts.repository';
 
 const DAY_MS = 86_400_000;
@@ -47,7 +46,7 @@ export class TokenImpactQuery {
     private readonly queries: UsageQueries,
     private readonly tokens: TokensRepository,
     private readonly counts: VerificationCountsRepository,
-    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly offers: PendingOffersRepository,
   ) {}
 
   async impact(principal: AdminPrincipal, id: string, now = new Date()): Promise<TokenImpact> {
@@ -59,7 +58,7 @@ export class TokenImpactQuery {
       this.counts.series(scope, 'day', range.from, range.to),
       this.counts.callers(scope, range.from, range.to, 50),
       token.replacedByTokenId === null ? null : this.tokens.findById(token.replacedByTokenId),
-      this.pendingOffers(token.id, now),
+      this.offers.ofToken(token.id, now),
     ]);
     const days = denseSeries(range, rows);
     const status = tokenStatus(token, now);
@@ -93,19 +92,5 @@ export class TokenImpactQuery {
       autoRenewal: token.renewalEveryDays !== null,
       warnings,
     };
-  }
-
-  /** Offers still open (a revocation cancels them, and their redeem keys stop working). */
-  private async pendingOffers(tokenId: string, now: Date) {
-    const rows = await this.dataSource.query<{ id: string; due_at: Date; window_ends_at: Date }[]>(
-      `SELECT id, due_at, window_ends_at FROM renewal_offers
-        WHERE token_id = $1 AND status = 'pending' AND window_ends_at > $2 ORDER BY due_at`,
-      [tokenId, now],
-    );
-    return rows.map((row) => ({
-      id: row.id,
-      dueAt: row.due_at.toISOString(),
-      windowEndsAt: row.window_ends_at.toISOString(),
-    }));
   }
 }

@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { TenantsModule } from '../tenants/tenants.module';
 import { TokensModule } from '../tokens/tokens.module';
+import { PendingOffersRepository } from './pending-offers.repository';
 import { ProcessedEventsRepository } from './processed-events.repository';
 import { TokenImpactQuery } from './token-impact';
 import { UsageConsumer } from './usage-consumer.service';
@@ -21,6 +22,7 @@ import { VerificationCountsRepository } from './verification-counts.repository';
     UsageConsumer,
     ProcessedEventsRepository,
     VerificationCountsRepository,
+    PendingOffersRepository,
     UsageQueries,
     TokenImpactQuery,
     UsageRetention,

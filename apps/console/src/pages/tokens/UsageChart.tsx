@@ -41,7 +41,7 @@ export function UsageChart({ tokenId }: { tokenId: string }) {
           <SegmentedControl
             size="xs"
             value={granularity}
-            onChange={(value) => setGranularity(value as Granularity)}
+            onChange={setGranularity}
             data={RANGES}
             aria-label="Time range"
           />
