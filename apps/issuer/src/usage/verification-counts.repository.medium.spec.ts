@@ -7,6 +7,9 @@ import type { IssuerConfig } from '../config';
 import { TransactionRunner } from '../database/transaction';
 import { aUniqueToken } from '../tokens/testing/a-token';
 import { TokensRepository } from '../tokens/tokens.repository';
+import type { RenewalOffer } from '../renewals/renewal-offer.entity';
+import { RenewalOffersRepository } from '../renewals/renewal-offers.repository';
+import { PendingOffersRepository } from './pending-offers.repository';
 import { ProcessedEventsRepository } from './processed-events.repository';
 import { UsageConsumer } from './usage-consumer.service';
 import { UsageRetention } from './usage-retention.service';
@@ -153,5 +156,54 @@ describe('verification counts on Postgres', () => {
     expect(await total(tokenId, 'minute')).toBe(1);
     expect(await total(tokenId, 'hour')).toBe(3);
     expect(await total(tokenId, 'day')).toBe(7);
+  });
+
+  it('lists the renewal offers a revocation would cancel: pending and open, no others', async () => {
+    const renewalOffers = new RenewalOffersRepository(dataSource);
+    const pending = new PendingOffersRepository(dataSource);
+    const now = new Date();
+    const token = aUniqueToken({
+      tenantId: `t-${randomUUID()}`,
+      createdAt: now,
+      expiresAt: null,
+      scopes: ['*'],
+      resources: [],
+      renewalEveryDays: 1,
+      renewalCallbackUrl: 'https://receiver.example/hook',
+      renewalMailRecipient: null,
+      renewalNextAt: now,
+    });
+    await inTransaction(dataSource, (tx) => tokens.insert(tx, token));
+    const offer = (
+      dueInMs: number,
+      windowEndsInMs: number,
+      status: RenewalOffer['status'],
+    ): RenewalOffer => ({
+      id: randomUUID(),
+      tokenId: token.id,
+      tenantId: token.tenantId,
+      dueAt: new Date(now.getTime() + dueInMs),
+      status,
+      createdAt: now,
+      windowEndsAt: new Date(now.getTime() + windowEndsInMs),
+      nextRenewalAt: new Date(now.getTime() + windowEndsInMs + 86_400_000),
+      deliveredAt: null,
+      redeemedAt: null,
+      closedAt: status === 'pending' ? null : now,
+      newTokenId: null,
+    });
+    const open = offer(-1_000, 3_600_000, 'pending');
+    const lapsed = offer(-7_200_000, -1_000, 'pending');
+    const cancelled = offer(-10_800_000, 3_600_000, 'cancelled');
+    await inTransaction(dataSource, async (tx) => {
+      for (const row of [open, lapsed, cancelled]) await renewalOffers.insert(tx, row);
+    });
+
+    expect(await pending.ofToken(token.id, now)).toEqual([
+      { id: open.id, dueAt: open.dueAt.toISOString(), windowEndsAt: open.windowEndsAt.toISOString() },
+    ]);
+    // What a revocation does to them (renewals' TokenRenewalStops): none is left to list.
+    await inTransaction(dataSource, (tx) => renewalOffers.cancelPendingOfToken(tx, token.id, now));
+    expect(await pending.ofToken(token.id, now)).toEqual([]);
   });
 });
