@@ -30,12 +30,13 @@ async function startServer(script, env = process.env) {
 }
 
 /**
- * One autocannon process against POST <url> with {"token": token}.
+ * One autocannon process against POST <url> with {"token": token} (and `fields`, e.g. a caller name).
  * @param {string} url @param {string} token @param {import('./lib/options').BenchOptions} options @param {number} [rate]
+ * @param {Record<string, unknown>} [fields]
  */
-async function httpLoad(url, token, options, rate) {
+async function httpLoad(url, token, options, rate, fields = {}) {
   const args = [AUTOCANNON, '-j', '-c', String(options.connections), '-d', String(options.duration)];
-  args.push('-m', 'POST', '-H', 'content-type=application/json', '-b', JSON.stringify({ token }));
+  args.push('-m', 'POST', '-H', 'content-type=application/json', '-b', JSON.stringify({ token, ...fields }));
   if (rate) args.push('-R', String(Math.max(1, Math.round(rate))));
   args.push(url);
   const result = JSON.parse(
@@ -111,6 +112,10 @@ async function main() {
     process.stdout.write(`${USAGE}\n`);
     return;
   }
+  if (options.analytics) {
+    await analyticsMain(options);
+    return;
+  }
   const system = await startSystem({ ...options, log });
   const [httpFloor, grpcFloor, naive] = await Promise.all([
     startServer('http-floor.js'),
@@ -159,15 +164,11 @@ async function main() {
   };
   const floorUrl = `http://127.0.0.1:${httpFloor.port}/v1/verify`;
   const verifierUrl = `${verifier.base}/v1/verify`;
-  await measure('httpFloor', 'HTTP floor: bare node:http', (o, r) =>
-    httpLoad(floorUrl, tokens.live, o, r),
-  );
+  await measure('httpFloor', 'HTTP floor: bare node:http', (o, r) => httpLoad(floorUrl, tokens.live, o, r));
   await measure('naiveLive', 'naive: node:http + SHA-256 + 1 Postgres query', (o, r) =>
     httpLoad(`${naiveBase}/v1/verify`, tokens.live, o, r),
   );
-  await measure('httpLive', 'verifier HTTP, live token', (o, r) =>
-    httpLoad(verifierUrl, tokens.live, o, r),
-  );
+  await measure('httpLive', 'verifier HTTP, live token', (o, r) => httpLoad(verifierUrl, tokens.live, o, r));
   await measure('httpMalformed', 'verifier HTTP, malformed token', (o, r) =>
     httpLoad(verifierUrl, tokens.malformed, o, r),
   );
@@ -214,6 +215,75 @@ async function main() {
         `"half" is the row's maximum rate / 2 (autocannon -R). Service logs: ${system.logDir}`,
       '',
       renderTable(rows, extra),
+      '',
+    ].join('\n'),
+  );
+}
+
+/**
+ * `npm run bench -- --analytics`: the cost of verification analytics (issue 14 asks for "within 5 %").
+ * Two verifiers of one system, one with VERIFICATION_ANALYTICS on (the default) and one with it off,
+ * loaded in turns (on, off, on, off…) so that drift on a shared machine hits both alike; each turn is
+ * HTTP then gRPC on a live token whose caller names itself. Reports the best and the median turn.
+ * @param {import('./lib/options').BenchOptions} options
+ */
+async function analyticsMain(options) {
+  const system = await startSystem({ ...options, log });
+  const on = system.verifiers[0];
+  const off = await system.startVerifier({ VERIFICATION_ANALYTICS: 'false' });
+  const live = await system.createToken('bench-analytics');
+  for (const v of [on, off]) {
+    const answer = await verifyOnce(v.base, live.token);
+    if (answer.reason !== 'OK') throw new Error(`verifier answered ${JSON.stringify(answer)}, expected OK`);
+  }
+  const caller = { caller: 'bench-caller' };
+  /** @type {Record<'on'|'off', { http: number[], grpc: number[] }>} */
+  const figures = { on: { http: [], grpc: [] }, off: { http: [], grpc: [] } };
+  const targets = /** @type {const} */ ([
+    ['on', on],
+    ['off', off],
+  ]);
+  for (const [label, v] of targets) {
+    log(`analytics ${label}: warming up (${options.warmup} s)`);
+    const warm = { ...options, duration: options.warmup };
+    await httpLoad(`${v.base}/v1/verify`, live.token, warm, undefined, caller);
+    await grpcLoad(v.grpcAddress, live.token, 'OK', warm);
+  }
+  for (let round = 1; round <= options.rounds; round++) {
+    for (const [label, v] of round % 2 === 1 ? targets : [...targets].reverse()) {
+      log(`analytics ${label}: round ${round} of ${options.rounds}`);
+      const http = await httpLoad(`${v.base}/v1/verify`, live.token, options, undefined, caller);
+      const grpc = await grpcLoad(v.grpcAddress, live.token, 'OK', options);
+      if (http.errors > 0 || grpc.errors > 0) log(`analytics ${label}: ${http.errors + grpc.errors} errors`);
+      figures[label].http.push(http.rps);
+      figures[label].grpc.push(grpc.rps);
+    }
+  }
+  const median = (/** @type {number[]} */ xs) =>
+    quantile(
+      [...xs].sort((a, b) => a - b),
+      0.5,
+    );
+  const best = (/** @type {number[]} */ xs) => Math.max(...xs);
+  const line = (/** @type {'http'|'grpc'} */ kind, /** @type {string} */ name) => {
+    const [a, b] = [figures.on[kind], figures.off[kind]];
+    const ratio = median(a) / median(b);
+    const verdict = ratio >= 0.95 ? 'within 5 %' : 'MISSED: more than 5 % slower';
+    return `| ${name} | ${Math.round(median(a))} (best ${Math.round(best(a))}) | ${Math.round(median(b))} (best ${Math.round(best(b))}) | ${(ratio * 100).toFixed(1)} % | ${verdict} |`;
+  };
+  process.stdout.write(
+    [
+      `Machine: ${machine()}; load average ${os
+        .loadavg()
+        .map((l) => l.toFixed(2))
+        .join(' ')}`,
+      `Load: ${options.duration} s per turn after ${options.warmup} s of warm-up, ${options.rounds} turn(s) per verifier, ` +
+        `${options.connections} connections / calls in flight; a live token, caller named. Service logs: ${system.logDir}`,
+      '',
+      '| verify, live token | analytics on, req/s (median) | analytics off, req/s (median) | on / off | target ≥ 95 % |',
+      '|---|---|---|---|---|',
+      line('http', 'HTTP'),
+      line('grpc', 'gRPC'),
       '',
     ].join('\n'),
   );

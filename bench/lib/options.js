@@ -11,11 +11,15 @@ const USAGE = `npm run bench [-- options]
   --revokes <n>       revoke calls per latency figure (default 50)
   --no-build          use apps/*/dist as it is (default: tsc -b tsconfig.build.json first)
   --keep-database     do not drop the benchmark database at the end
+  --analytics         instead of the table: verifier throughput with verification analytics on and off
+                      (VERIFICATION_ANALYTICS), two verifiers measured in turns, --rounds times each
+  --rounds <n>        turns per verifier with --analytics (default 3; --quick 1)
   --help`;
 
 /**
  * @typedef {{ duration: number, warmup: number, connections: number, channels: number, grpcProcesses: number,
- *   revokes: number, build: boolean, keepDatabase: boolean, help: boolean }} BenchOptions
+ *   revokes: number, build: boolean, keepDatabase: boolean, analytics: boolean, rounds: number,
+ *   help: boolean }} BenchOptions
  */
 
 /** @param {string[]} argv @returns {BenchOptions} */
@@ -33,6 +37,8 @@ function parseOptions(argv) {
       revokes: { type: 'string' },
       'no-build': { type: 'boolean', default: false },
       'keep-database': { type: 'boolean', default: false },
+      analytics: { type: 'boolean', default: false },
+      rounds: { type: 'string' },
       help: { type: 'boolean', default: false },
     },
   });
@@ -46,6 +52,8 @@ function parseOptions(argv) {
     revokes: positive('revokes', values.revokes ?? (quick ? '20' : '50'), 1000),
     build: values['no-build'] !== true,
     keepDatabase: values['keep-database'] === true,
+    analytics: values.analytics === true,
+    rounds: positive('rounds', values.rounds ?? (quick ? '1' : '3'), 20),
     help: values.help === true,
   };
 }

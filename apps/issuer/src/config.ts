@@ -123,6 +123,13 @@ const schema = z
     OUTBOX_POLL_INTERVAL_MS: env.durationMs(250, 'how often the outbox relay looks for unpublished events'),
     OUTBOX_BATCH_SIZE: env.positiveInt(100, 'events per Kafka batch from the outbox'),
     OUTBOX_RETENTION_HOURS: env.positiveInt(168, 'how long published outbox rows are kept'),
+    USAGE_MINUTE_RETENTION_HOURS: env.positiveInt(48, 'how long per-minute verification counts are kept'),
+    USAGE_HOUR_RETENTION_DAYS: env.positiveInt(90, 'how long per-hour verification counts are kept'),
+    USAGE_DAY_RETENTION_DAYS: env.positiveInt(730, 'how long per-day verification counts are kept'),
+    USAGE_RETENTION_INTERVAL_MS: env.durationMs(
+      3_600_000,
+      'how often verification counts past their retention are deleted',
+    ),
     TOKEN_CACHE_TTL_SECONDS: env.positiveInt(300, 'lifetime of a revocation entry in the verifiers’ cache'),
     TRUST_PROXY: trustProxySetting(),
     REDEEM_RATE_LIMIT: rateLimitSetting(

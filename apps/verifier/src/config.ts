@@ -67,7 +67,15 @@ const verifierConfigSchema = z.object({
   TRUST_PROXY: trustProxySetting(),
   USAGE_FLUSH_INTERVAL_MS: env.durationMs(
     60_000,
-    'how often aggregated usage is published (one TokenUsed per token)',
+    'how often aggregated usage is published (one TokenUsed and one TokenVerificationsCounted per token)',
+  ),
+  VERIFICATION_ANALYTICS: env.flag(
+    true,
+    'count every verdict per token, minute, reason and caller (TokenVerificationsCounted); off, only successful uses are counted (TokenUsed)',
+  ),
+  VERIFICATION_ANALYTICS_MAX_CALLERS: env.positiveInt(
+    20,
+    'most distinct caller names counted per token and minute; verdicts of further callers are counted as `(other)`',
   ),
   VERIFIER_INSTANCE_ID: env.textWithDefault(
     `${hostname()}-${process.pid}`,

@@ -10,6 +10,8 @@ export interface VerifyNeeds {
   requiredScopes?: string[];
   resource?: string;
   callerEnforcesResources?: boolean;
+  /** The name the calling service gives itself (usage analytics). */
+  caller?: string;
 }
 
 /** One verifier process of a system, with its own ports, instance id and gRPC client. */

@@ -8,7 +8,9 @@ type VerifyCall = (
     requiredScopes?: string[];
     resource?: string;
     callerEnforcesResources?: boolean;
+    caller?: string;
   },
+  metadata: grpc.Metadata,
   options: { deadline: Date },
   callback: (error: grpc.ServiceError | null, response: GrpcVerifyResponse) => void,
 ) => void;
@@ -28,13 +30,23 @@ export class VerifierGrpcClient {
     ) as unknown as grpc.Client & { Verify: VerifyCall };
   }
 
+  /** `metadata` adds call metadata (e.g. `latchkey-caller`). */
   verify(
     token: string,
-    needs: { requiredScopes?: string[]; resource?: string; callerEnforcesResources?: boolean } = {},
+    needs: {
+      requiredScopes?: string[];
+      resource?: string;
+      callerEnforcesResources?: boolean;
+      caller?: string;
+    } = {},
+    metadata: Record<string, string> = {},
   ): Promise<GrpcVerifyResponse> {
+    const callMetadata = new grpc.Metadata();
+    for (const [key, value] of Object.entries(metadata)) callMetadata.set(key, value);
     return new Promise((resolve, reject) => {
       this.client.Verify(
         { token, ...needs },
+        callMetadata,
         { deadline: new Date(Date.now() + 5_000) },
         (error, response) => (error ? reject(error) : resolve(response)),
       );

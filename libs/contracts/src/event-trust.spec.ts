@@ -101,4 +101,38 @@ describe('checkEventTrust', () => {
       reason: 'usage count 1001 exceeds the bound of 1000 per summary',
     });
   });
+
+  it('refuses verification counts over the bound, and pulls future minutes back', () => {
+    const tokenId = randomUUID();
+    const counted = (counts: { minute: string; count: number }[]) =>
+      createEvent(EventType.TokenVerificationsCounted, {
+        source: EVENT_SOURCES.verifier,
+        subject: tokenId,
+        tenantId: 'acme',
+        time: now,
+        data: {
+          tokenId,
+          verifierInstance: 'v1',
+          counts: counts.map((c) => ({ ...c, reason: 'OK', caller: null })),
+        },
+      });
+    const minute = now.toISOString();
+    expect(
+      checkEventTrust(
+        counted([
+          { minute, count: 600 },
+          { minute, count: 401 },
+        ]),
+        now,
+        limits,
+      ),
+    ).toEqual({ ok: false, reason: 'verification count 1001 exceeds the bound of 1000 per summary' });
+    expect(
+      checkEventTrust(counted([{ minute: '2031-01-01T00:00:00.000Z', count: 1 }]), now, limits),
+    ).toMatchObject({
+      ok: true,
+      clamped: ['data.counts[0].minute'],
+      event: { data: { counts: [{ minute: '2030-06-01T12:00:00.000Z' }] } },
+    });
+  });
 });

@@ -24,6 +24,7 @@ export const EVENT_SOURCE_OF: Readonly<Record<EventType, string>> = Object.freez
   [EventType.TenantPolicyChanged]: EVENT_SOURCES.issuer,
   [EventType.TokenRevealed]: EVENT_SOURCES.issuer,
   [EventType.TokenUsed]: EVENT_SOURCES.verifier,
+  [EventType.TokenVerificationsCounted]: EVENT_SOURCES.verifier,
 });
 
 export interface EventTrustLimits {
@@ -61,6 +62,15 @@ export function checkEventTrust(
       reason: `usage count ${event.data.count} exceeds the bound of ${limits.maxUsageCount} per summary`,
     };
   }
+  if (event.type === EventType.TokenVerificationsCounted) {
+    const total = event.data.counts.reduce((sum, cell) => sum + cell.count, 0);
+    if (total > limits.maxUsageCount) {
+      return {
+        ok: false,
+        reason: `verification count ${total} exceeds the bound of ${limits.maxUsageCount} per summary`,
+      };
+    }
+  }
   const latest = now.getTime() + limits.maxClockSkewMs;
   const clamped: string[] = [];
   const clamp = (field: string, value: string): string => {
@@ -94,6 +104,16 @@ export function checkEventTrust(
         time,
         data: { ...event.data, lastUsedAt: clamp('data.lastUsedAt', event.data.lastUsedAt) },
       });
+    case EventType.TokenVerificationsCounted: {
+      // A minute ahead of the clock is pulled back to the minute the skew allows.
+      const latestMinute = new Date(Math.floor(latest / 60_000) * 60_000).toISOString();
+      const counts = event.data.counts.map((cell, index) => {
+        if (Date.parse(cell.minute) <= latest) return cell;
+        clamped.push(`data.counts[${index}].minute`);
+        return { ...cell, minute: latestMinute };
+      });
+      return done({ ...event, time, data: { ...event.data, counts } });
+    }
     case EventType.TokenUpdated:
     case EventType.TokenRenewed:
     case EventType.MemberRoleChanged:

@@ -19,6 +19,8 @@ export enum EventType {
   MemberRemoved = 'dev.latchkey.member.removed',
   TenantPolicyChanged = 'dev.latchkey.tenant.policy-changed',
   TokenRevealed = 'dev.latchkey.token.revealed',
+  /** Verdicts (refusals included) counted per minute, reason and caller; beside TokenUsed (since 14). */
+  TokenVerificationsCounted = 'dev.latchkey.token.verifications-counted',
 }
 
 export const MEMBER_ROLES = ['owner', 'admin', 'member'] as const;
@@ -146,6 +148,34 @@ export const tokenUsedData = z.object({
   verifierInstance: z.string(),
 });
 
+/** The most cells one TokenVerificationsCounted summary carries; a verifier splits bigger ones. */
+export const VERIFICATION_COUNT_MAX_CELLS = 2_000;
+
+/**
+ * One verifier's verdicts for one token since its previous summary, one cell per (minute, reason,
+ * caller). Refusals are counted too; verdicts that name no token (MALFORMED, NOT_FOUND) are not, as no
+ * tenant can be told of them. A summary is applied once by its event id, which is derived from the
+ * verifier's flush, so a batch sent again is never counted twice.
+ */
+export const tokenVerificationsCountedData = z.object({
+  tokenId: z.uuid(),
+  verifierInstance: z.string(),
+  counts: z
+    .array(
+      z.object({
+        /** The start of the minute (UTC) the verdicts were given in. */
+        minute: isoTime,
+        /** A VerifyReason value; consumers keep unknown ones as they are. */
+        reason: z.string().min(1).max(64),
+        /** The name the caller gave itself (verification.ts: VERIFY_CALLER_PATTERN); null when none. */
+        caller: z.string().min(1).max(64).nullable(),
+        count: z.number().int().positive(),
+      }),
+    )
+    .min(1)
+    .max(VERIFICATION_COUNT_MAX_CELLS),
+});
+
 export const memberRoleChangedData = z.object({
   userId: z.string(),
   oldRole: z.enum(MEMBER_ROLES),
@@ -192,6 +222,7 @@ const dataSchemas = {
   [EventType.MemberRemoved]: memberRemovedData,
   [EventType.TenantPolicyChanged]: tenantPolicyChangedData,
   [EventType.TokenRevealed]: tokenRevealedData,
+  [EventType.TokenVerificationsCounted]: tokenVerificationsCountedData,
 } as const;
 
 export interface EventDataByType {
@@ -204,6 +235,7 @@ export interface EventDataByType {
   [EventType.MemberRemoved]: z.infer<typeof memberRemovedData>;
   [EventType.TenantPolicyChanged]: z.infer<typeof tenantPolicyChangedData>;
   [EventType.TokenRevealed]: z.infer<typeof tokenRevealedData>;
+  [EventType.TokenVerificationsCounted]: z.infer<typeof tokenVerificationsCountedData>;
 }
 
 export interface EventEnvelope<T extends EventType = EventType> {
@@ -231,15 +263,24 @@ export type TokenUsedEvent = EventEnvelope<EventType.TokenUsed>;
 export type MemberRoleChangedEvent = EventEnvelope<EventType.MemberRoleChanged>;
 export type MemberRemovedEvent = EventEnvelope<EventType.MemberRemoved>;
 export type TokenRevealedEvent = EventEnvelope<EventType.TokenRevealed>;
+export type TokenVerificationsCountedEvent = EventEnvelope<EventType.TokenVerificationsCounted>;
 
 export const CURRENT_DATA_VERSION = 1;
 
 export function createEvent<T extends EventType>(
   type: T,
-  fields: { source: string; subject: string; tenantId: string; data: EventDataByType[T]; time?: Date },
+  fields: {
+    source: string;
+    subject: string;
+    tenantId: string;
+    data: EventDataByType[T];
+    time?: Date;
+    /** A deterministic id (a summary sent again must keep its id); a random one when absent. */
+    id?: string;
+  },
 ): EventEnvelope<T> {
   return {
-    id: randomUUID(),
+    id: fields.id ?? randomUUID(),
     type,
     specversion: EVENT_SPEC_VERSION,
     source: fields.source,

@@ -11,6 +11,7 @@ export const TOPIC_OF: Readonly<Record<EventType, Topic>> = Object.freeze({
   [EventType.TokenUpdated]: Topic.TokenLifecycle,
   [EventType.TokenRenewed]: Topic.TokenLifecycle,
   [EventType.TokenUsed]: Topic.TokenUsage,
+  [EventType.TokenVerificationsCounted]: Topic.TokenUsage,
   [EventType.MemberRoleChanged]: Topic.Members,
   [EventType.MemberRemoved]: Topic.Members,
   [EventType.TenantPolicyChanged]: Topic.Members,

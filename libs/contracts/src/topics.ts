@@ -10,7 +10,7 @@ export enum Topic {
    * by the old token's).
    */
   TokenLifecycle = 'latchkey.token-lifecycle.v1',
-  /** TokenUsed summaries from verifiers; keyed by token id. */
+  /** TokenUsed and TokenVerificationsCounted summaries from verifiers; keyed by token id. */
   TokenUsage = 'latchkey.token-usage.v1',
   /**
    * Who may do what in a tenant: MemberRoleChanged, MemberRemoved (keyed by user id) and

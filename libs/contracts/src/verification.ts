@@ -38,6 +38,21 @@ export function characterCount(text: string): number {
   return text.length - presentationSequences - surrogatePairs;
 }
 
+/** The longest caller name (`caller` on HTTP, `caller` / `latchkey-caller` metadata on gRPC). */
+export const VERIFY_CALLER_MAX_LENGTH = 64;
+/**
+ * A caller name: a letter or digit, then letters, digits, `.`, `_`, `:`, `/` or `-` (e.g. `billing-api`).
+ * Names are counted per token in analytics; the charset keeps them safe to show and to store.
+ */
+export const VERIFY_CALLER_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._:/-]*$/;
+/** The gRPC metadata key a caller may name itself with (the request's `caller` field wins). */
+export const VERIFY_CALLER_METADATA_KEY = 'latchkey-caller';
+
+/** Whether `name` is a caller name the verifier counts. */
+export function isCallerName(name: string): boolean {
+  return name.length <= VERIFY_CALLER_MAX_LENGTH && VERIFY_CALLER_PATTERN.test(name);
+}
+
 const boundedText = z
   .string()
   .refine((text) => characterCount(text) <= VERIFY_MAX_TEXT_LENGTH)
@@ -76,6 +91,11 @@ export const verifyRequest = z
     callerEnforcesResources: z.boolean().nullish().meta({
       description:
         'The caller checks the returned resources itself: a restricted token verified without resource is then OK instead of RESOURCE_REQUIRED.',
+    }),
+    /** Names the calling service for analytics (e.g. `billing-api`); it never changes the verdict. */
+    caller: z.string().max(VERIFY_CALLER_MAX_LENGTH).regex(VERIFY_CALLER_PATTERN).nullish().meta({
+      description:
+        'Names the calling service for usage analytics (e.g. billing-api): 1 to 64 letters, digits, ., _, :, / or -, starting with a letter or digit. Never changes the verdict.',
     }),
   })
   .meta({ title: 'VerifyRequest' });

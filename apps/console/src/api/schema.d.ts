@@ -308,6 +308,66 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/v1/tokens/{id}/usage': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * A token's verifications over time
+     * @description Every verdict the verifiers gave on the token is counted, refusals included, by reason and by the name its caller gave (`caller` on verify); verdicts that name no token (MALFORMED, NOT_FOUND) are not. Verifiers publish their counts once per flush interval (a minute by default), so the current minute fills in late. Errors: 400 `VALIDATION_FAILED`, `USAGE_RANGE_INVALID` (empty or too long a range); 404 `TOKEN_NOT_FOUND` (also a token the caller may not see).
+     */
+    get: operations['UsageController_tokenUsage'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/tokens/{id}/impact': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * What revoking a token would break
+     * @description Its last use, verifications per day over 30 days, the callers seen, its successor and whether that is in use yet, and the renewal offers revoking cancels. Errors: 404 `TOKEN_NOT_FOUND`.
+     */
+    get: operations['UsageController_impact'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/usage': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * The tenant's verifications over time
+     * @description Every verdict the verifiers gave on the token is counted, refusals included, by reason and by the name its caller gave (`caller` on verify); verdicts that name no token (MALFORMED, NOT_FOUND) are not. Verifiers publish their counts once per flush interval (a minute by default), so the current minute fills in late. Sums the tokens the caller may see (as in the token list), with the busiest 20. Errors: 400 `VALIDATION_FAILED`, `USAGE_RANGE_INVALID`.
+     */
+    get: operations['UsageController_tenantUsage'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/v1/audit-events': {
     parameters: {
       query?: never;
@@ -1344,6 +1404,152 @@ export interface components {
     RenewalHistoryResponse: {
       /** @description Newest offer first. */
       items: components['schemas']['RenewalResponse'][];
+    };
+    UsageBucketResponse: {
+      /** @description Every verdict counted. */
+      total: number;
+      /** @description Verdicts OK. */
+      ok: number;
+      /** @description Refusals (every reason but OK). */
+      refused: number;
+      /**
+       * @description Verdicts by reason (`OK` and the refusal reasons of the verifier, e.g. `REVOKED`, `EXPIRED`, `INSUFFICIENT_SCOPE`); reasons with no verdict are left out.
+       * @example {
+       *       "OK": 120,
+       *       "REVOKED": 3
+       *     }
+       */
+      byReason: {
+        [key: string]: number;
+      };
+      /**
+       * Format: date-time
+       * @description Start of the bucket (UTC).
+       */
+      start: string;
+    };
+    VerdictTotalsResponse: {
+      /** @description Every verdict counted. */
+      total: number;
+      /** @description Verdicts OK. */
+      ok: number;
+      /** @description Refusals (every reason but OK). */
+      refused: number;
+      /**
+       * @description Verdicts by reason (`OK` and the refusal reasons of the verifier, e.g. `REVOKED`, `EXPIRED`, `INSUFFICIENT_SCOPE`); reasons with no verdict are left out.
+       * @example {
+       *       "OK": 120,
+       *       "REVOKED": 3
+       *     }
+       */
+      byReason: {
+        [key: string]: number;
+      };
+    };
+    CallerUsageResponse: {
+      /** @description The name the caller gave itself (`caller` on verify); null for callers that gave none; `(other)` for names past the verifier’s bound per token and minute. */
+      caller: string | null;
+      /** @description Verdicts for this caller in the range (whole UTC days). */
+      count: number;
+      /**
+       * Format: date-time
+       * @description Start of the last UTC day it was seen.
+       */
+      lastSeenDay: string;
+    };
+    TokenUsageResponse: {
+      /** Format: uuid */
+      tokenId: string;
+      /** @enum {string} */
+      granularity: 'minute' | 'hour' | 'day';
+      /**
+       * Format: date-time
+       * @description Start of the first bucket.
+       */
+      from: string;
+      /**
+       * Format: date-time
+       * @description End of the last bucket (exclusive).
+       */
+      to: string;
+      /** @description Every bucket of the range, oldest first, zeros included. */
+      buckets: components['schemas']['UsageBucketResponse'][];
+      totals: components['schemas']['VerdictTotalsResponse'];
+      /** @description Callers seen in the range, most verdicts first (at most 50). */
+      callers: components['schemas']['CallerUsageResponse'][];
+    };
+    DailyVerificationsResponse: {
+      /**
+       * Format: date-time
+       * @description Start of the UTC day.
+       */
+      day: string;
+      ok: number;
+      refused: number;
+    };
+    SuccessorResponse: {
+      /** Format: uuid */
+      id: string;
+      name: string;
+      /** @enum {string} */
+      status: 'active' | 'revoked' | 'expired';
+      /** Format: date-time */
+      lastUsedAt: string | null;
+      /** @description Whether the successor has been used at all: the replacement is in place. */
+      inUse: boolean;
+    };
+    PendingRenewalOfferResponse: {
+      /** Format: uuid */
+      id: string;
+      /** Format: date-time */
+      dueAt: string;
+      /** Format: date-time */
+      windowEndsAt: string;
+    };
+    TokenImpactResponse: {
+      /** Format: uuid */
+      tokenId: string;
+      /** @enum {string} */
+      status: 'active' | 'revoked' | 'expired';
+      /**
+       * Format: date-time
+       * @description Last successful verification.
+       */
+      lastUsedAt: string | null;
+      /** @description The last 30 UTC days, today last, zeros included. */
+      verificationsPerDay: components['schemas']['DailyVerificationsResponse'][];
+      last30Days: components['schemas']['VerdictTotalsResponse'];
+      /** @description Callers seen in the 30 days, most verdicts first. */
+      callers: components['schemas']['CallerUsageResponse'][];
+      /** @description The token that replaced this one (rotation, renewal, auto-renewal), if any. */
+      successor: components['schemas']['SuccessorResponse'] | null;
+      /** @description Renewal offers still open: revoking cancels them and their redeem keys stop working. */
+      pendingRenewalOffers: components['schemas']['PendingRenewalOfferResponse'][];
+      /** @description Whether the token auto-renews: revoking stops it. */
+      autoRenewal: boolean;
+      /** @description What revoking a live token would break: `USED_RECENTLY` (a successful verification in the last 24 hours), `SUCCESSOR_NOT_IN_USE` (its replacement has never been used), `CANCELS_RENEWAL_OFFERS`, `STOPS_AUTO_RENEWAL`. Empty for a token already revoked or expired. */
+      warnings: (
+        'USED_RECENTLY' | 'SUCCESSOR_NOT_IN_USE' | 'CANCELS_RENEWAL_OFFERS' | 'STOPS_AUTO_RENEWAL'
+      )[];
+    };
+    TokenUsageSummaryResponse: {
+      /** Format: uuid */
+      tokenId: string;
+      name: string;
+      ok: number;
+      refused: number;
+    };
+    TenantUsageResponse: {
+      /** @enum {string} */
+      granularity: 'minute' | 'hour' | 'day';
+      /** Format: date-time */
+      from: string;
+      /** Format: date-time */
+      to: string;
+      buckets: components['schemas']['UsageBucketResponse'][];
+      totals: components['schemas']['VerdictTotalsResponse'];
+      /** @description The tokens with the most verdicts in the range (whole UTC hours), at most 20. */
+      tokens?: components['schemas']['TokenUsageSummaryResponse'][];
     };
     AuditEventResponse: {
       /**
@@ -3004,6 +3210,200 @@ export interface operations {
       };
       /** @description Understood but refused by a business rule or the tenant's policy; the description names the codes. */
       422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDetails'];
+        };
+      };
+      /** @description Too many requests for the tenant (`RATE_LIMITED`, `ADMIN_API_RATE_LIMIT`); wait `Retry-After` seconds. */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDetails'];
+        };
+      };
+    };
+  };
+  UsageController_tokenUsage: {
+    parameters: {
+      query?: {
+        /** @description Start of the range (ISO 8601, inclusive), rounded down to its bucket. Default: `to` minus one hour (minute), one day (hour) or 30 days (day). */
+        from?: string;
+        /** @description End of the range (ISO 8601, exclusive), rounded up to its bucket. Default: now. */
+        to?: string;
+        /** @description Bucket size (UTC). A range holds at most 1440 minutes, 744 hours (31 days) or 731 days; minutes are kept 48 hours, hours 90 days, days 2 years by default (USAGE_*_RETENTION_* settings). */
+        granularity?: 'minute' | 'hour' | 'day';
+      };
+      header?: never;
+      path: {
+        /** @description The token id (a malformed id is 404 like an unknown one). */
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['TokenUsageResponse'];
+        };
+      };
+      /** @description Invalid request: `VALIDATION_FAILED` (with `errors`), `MALFORMED_BODY`, `BODY_TOO_DEEP` (JSON nested over 64 levels), `INVALID_CHARACTERS` (a control character or lone surrogate in path, query, body or admin JWT), or a rule named in the description. */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDetails'];
+        };
+      };
+      /** @description No admin JWT (`UNAUTHENTICATED`), an invalid or expired one (`INVALID_ADMIN_TOKEN`), or an API token (`API_TOKEN_NOT_ACCEPTED`). */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDetails'];
+        };
+      };
+      /** @description Not allowed: a removed member (`MEMBER_REMOVED`), or a role or rule named in the description. */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDetails'];
+        };
+      };
+      /** @description No such resource in your tenant (another tenant's resources are never revealed). */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDetails'];
+        };
+      };
+      /** @description Too many requests for the tenant (`RATE_LIMITED`, `ADMIN_API_RATE_LIMIT`); wait `Retry-After` seconds. */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDetails'];
+        };
+      };
+    };
+  };
+  UsageController_impact: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /** @description The token id (a malformed id is 404 like an unknown one). */
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['TokenImpactResponse'];
+        };
+      };
+      /** @description No admin JWT (`UNAUTHENTICATED`), an invalid or expired one (`INVALID_ADMIN_TOKEN`), or an API token (`API_TOKEN_NOT_ACCEPTED`). */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDetails'];
+        };
+      };
+      /** @description Not allowed: a removed member (`MEMBER_REMOVED`), or a role or rule named in the description. */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDetails'];
+        };
+      };
+      /** @description No such resource in your tenant (another tenant's resources are never revealed). */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDetails'];
+        };
+      };
+      /** @description Too many requests for the tenant (`RATE_LIMITED`, `ADMIN_API_RATE_LIMIT`); wait `Retry-After` seconds. */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDetails'];
+        };
+      };
+    };
+  };
+  UsageController_tenantUsage: {
+    parameters: {
+      query?: {
+        /** @description Start of the range (ISO 8601, inclusive), rounded down to its bucket. Default: `to` minus one hour (minute), one day (hour) or 30 days (day). */
+        from?: string;
+        /** @description End of the range (ISO 8601, exclusive), rounded up to its bucket. Default: now. */
+        to?: string;
+        /** @description Bucket size (UTC). A range holds at most 1440 minutes, 744 hours (31 days) or 731 days; minutes are kept 48 hours, hours 90 days, days 2 years by default (USAGE_*_RETENTION_* settings). */
+        granularity?: 'minute' | 'hour' | 'day';
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['TenantUsageResponse'];
+        };
+      };
+      /** @description Invalid request: `VALIDATION_FAILED` (with `errors`), `MALFORMED_BODY`, `BODY_TOO_DEEP` (JSON nested over 64 levels), `INVALID_CHARACTERS` (a control character or lone surrogate in path, query, body or admin JWT), or a rule named in the description. */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDetails'];
+        };
+      };
+      /** @description No admin JWT (`UNAUTHENTICATED`), an invalid or expired one (`INVALID_ADMIN_TOKEN`), or an API token (`API_TOKEN_NOT_ACCEPTED`). */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDetails'];
+        };
+      };
+      /** @description Not allowed: a removed member (`MEMBER_REMOVED`), or a role or rule named in the description. */
+      403: {
         headers: {
           [name: string]: unknown;
         };

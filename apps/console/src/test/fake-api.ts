@@ -26,6 +26,10 @@ export class FakeIssuer {
   applications: Schemas['ApplicationDto'][] = [];
   /** The warnings the next created token's response carries (the issuer's name check, seed 004). */
   createWarnings: CreatedToken['warnings'] = [];
+  /** `GET /v1/tokens/:id/impact` answers by token id; a token without one gets an unused token's. */
+  impacts = new Map<string, Schemas['TokenImpactResponse']>();
+  /** `GET /v1/tokens/:id/usage` answers by token id; a token without one gets empty buckets. */
+  usages = new Map<string, Schemas['TokenUsageResponse']>();
   private counter = 0;
 
   /** A token; `ageDays` follows `createdAt` and `issuedBy` the owner unless given. */
@@ -121,6 +125,17 @@ export class FakeIssuer {
         replaces: { id: old.id, endsAt: new Date(Date.now() + 86_400_000).toISOString() },
       });
     }
+    const impact = /^\/v1\/tokens\/([^/]+)\/impact$/.exec(url.pathname);
+    if (input.method === 'GET' && impact) {
+      return json(200, this.impacts.get(impact[1]) ?? unusedImpact(impact[1]));
+    }
+    const usage = /^\/v1\/tokens\/([^/]+)\/usage$/.exec(url.pathname);
+    if (input.method === 'GET' && usage) {
+      return json(
+        200,
+        this.usages.get(usage[1]) ?? emptyUsage(usage[1], url.searchParams.get('granularity')),
+      );
+    }
     const revoke = /^\/v1\/tokens\/([^/]+)\/revoke$/.exec(url.pathname);
     if (input.method === 'POST' && revoke) {
       const token = this.tokens.find((t) => t.id === revoke[1]);
@@ -161,4 +176,45 @@ export class FakeIssuer {
 
 function json(status: number, body: unknown, type = 'application/json'): Response {
   return new Response(JSON.stringify(body), { status, headers: { 'Content-Type': type } });
+}
+
+const NO_VERDICTS = { total: 0, ok: 0, refused: 0, byReason: {} };
+
+/** What the issuer answers for a token never verified: 30 empty days, no successor, nothing pending. */
+export function unusedImpact(tokenId: string): Schemas['TokenImpactResponse'] {
+  const today = Math.floor(Date.now() / 86_400_000) * 86_400_000;
+  return {
+    tokenId,
+    status: 'active',
+    lastUsedAt: null,
+    verificationsPerDay: Array.from({ length: 30 }, (_, i) => ({
+      day: new Date(today - (29 - i) * 86_400_000).toISOString(),
+      ok: 0,
+      refused: 0,
+    })),
+    last30Days: NO_VERDICTS,
+    callers: [],
+    successor: null,
+    pendingRenewalOffers: [],
+    autoRenewal: false,
+    warnings: [],
+  };
+}
+
+function emptyUsage(tokenId: string, granularity: string | null): Schemas['TokenUsageResponse'] {
+  const size = granularity === 'day' ? 86_400_000 : granularity === 'minute' ? 60_000 : 3_600_000;
+  const count = granularity === 'day' ? 30 : granularity === 'minute' ? 60 : 24;
+  const to = Math.ceil((Date.now() + 1) / size) * size;
+  return {
+    tokenId,
+    granularity: granularity === 'day' || granularity === 'minute' ? granularity : 'hour',
+    from: new Date(to - count * size).toISOString(),
+    to: new Date(to).toISOString(),
+    buckets: Array.from({ length: count }, (_, i) => ({
+      start: new Date(to - (count - i) * size).toISOString(),
+      ...NO_VERDICTS,
+    })),
+    totals: NO_VERDICTS,
+    callers: [],
+  };
 }

@@ -101,9 +101,26 @@ const cases: [string, LatchkeyEvent, { type: string; actorId: string | null; tok
   ],
 ];
 
+const verdicts = createEvent(EventType.TokenVerificationsCounted, {
+  ...base,
+  source: 'latchkey/verifier',
+  subject: tokenId,
+  data: {
+    tokenId,
+    verifierInstance: 'verifier-1',
+    counts: [{ minute: '2026-03-10T12:00:00.000Z', reason: 'REVOKED', caller: null, count: 3 }],
+  },
+});
+
 describe('toAuditEntry', () => {
   it('has a case for every event type', () => {
-    expect(new Set(cases.map(([, event]) => event.type))).toEqual(new Set(Object.values(EventType)));
+    expect(new Set([...cases.map(([, event]) => event.type), verdicts.type])).toEqual(
+      new Set(Object.values(EventType)),
+    );
+  });
+
+  it('keeps no entry for per-minute verification counts (the usage tables hold them)', () => {
+    expect(toAuditEntry(verdicts)).toBeNull();
   });
 
   it.each(cases)('records %s with its type name, actor and token', (_, event, expected) => {
@@ -139,7 +156,7 @@ describe('toAuditEntry', () => {
 
   it('keeps the successor of a renewal in the details', () => {
     const [, renewal] = cases[3];
-    expect(toAuditEntry(renewal).details).toMatchObject({ oldTokenId: tokenId, newTokenId });
+    expect(toAuditEntry(renewal)?.details).toMatchObject({ oldTokenId: tokenId, newTokenId });
   });
 
   it('keeps the usage summary: count, last use and the verifier', () => {
@@ -153,6 +170,6 @@ describe('toAuditEntry', () => {
 
   it('keys the entry by the event id, so a redelivery maps to the same row', () => {
     const [, event] = cases[0];
-    expect(toAuditEntry(event).id).toBe(toAuditEntry(structuredClone(event)).id);
+    expect(toAuditEntry(event)?.id).toBe(toAuditEntry(structuredClone(event))?.id);
   });
 });

@@ -11,10 +11,11 @@ export type AuditEntry = Omit<AuditEvent, 'recordedAt'>;
 
 /**
  * The audit entry an event becomes: its stable type name, who acted (null for usage) and the token it
- * is about (for a renewal the old token; the new one is in `details`). Every event type has a case and
+ * is about (for a renewal the old token; the new one is in `details`), or null for an event the log does
+ * not keep (verification counts: the usage tables hold them). Every event type has a case and
  * no default: a new `EventType` fails compilation here until it is given its entry.
  */
-export function toAuditEntry(event: LatchkeyEvent): AuditEntry {
+export function toAuditEntry(event: LatchkeyEvent): AuditEntry | null {
   const entry = (type: AuditEventType, actorId: string | null, tokenId: string | null): AuditEntry => ({
     id: event.id,
     tenantId: event.tenantId,
@@ -36,6 +37,9 @@ export function toAuditEntry(event: LatchkeyEvent): AuditEntry {
       return entry('token.renewed', event.data.renewedBy, event.data.oldTokenId);
     case EventType.TokenUsed:
       return entry('token.used', null, event.data.tokenId);
+    case EventType.TokenVerificationsCounted:
+      // Per-minute verdict counts live in the usage tables (usage/), not in the audit log.
+      return null;
     case EventType.MemberRoleChanged:
       return entry('member.role_changed', event.data.changedBy, null);
     case EventType.MemberRemoved:
@@ -73,6 +77,7 @@ export class AuditRecorder extends HostedEventConsumer {
   }
 
   async record(event: LatchkeyEvent): Promise<void> {
-    await this.entries.append(toAuditEntry(event));
+    const entry = toAuditEntry(event);
+    if (entry !== null) await this.entries.append(entry);
   }
 }

@@ -1,17 +1,25 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { Kafka } from 'kafkajs';
-import { EventType, type LatchkeyEvent, Topic, type TokenUsedEvent } from '@latchkey/contracts';
+import {
+  EventType,
+  type LatchkeyEvent,
+  Topic,
+  type TokenUsedEvent,
+  type TokenVerificationsCountedEvent,
+} from '@latchkey/contracts';
 import { EventConsumer, HostedEventConsumer, KAFKA, consumerLimitsOf } from '@latchkey/messaging';
 import { ISSUER_CONFIG, type IssuerConfig } from '../config';
 import { TransactionRunner } from '../database/transaction';
 import { TokensRepository } from '../tokens/tokens.repository';
 import { ProcessedEventsRepository } from './processed-events.repository';
+import { VerificationCountsRepository } from './verification-counts.repository';
 
 const CONSUMER_NAME = 'issuer.token-usage';
 
 /**
- * Applies TokenUsed summaries from the verifiers to the token records (`usageCount`, `lastUsedAt`).
- * Each event is applied at most once: its id is recorded in the same transaction as the update.
+ * Applies TokenUsed summaries from the verifiers to the token records (`usageCount`, `lastUsedAt`), and
+ * TokenVerificationsCounted summaries to the verification counts (minute, hour and day buckets). Each
+ * event is applied at most once: its id is recorded in the same transaction as the update.
  */
 @Injectable()
 export class UsageConsumer extends HostedEventConsumer {
@@ -24,6 +32,7 @@ export class UsageConsumer extends HostedEventConsumer {
     private readonly transactions: TransactionRunner,
     private readonly processed: ProcessedEventsRepository,
     private readonly tokens: TokensRepository,
+    private readonly counts: VerificationCountsRepository,
   ) {
     super();
     this.consumer = new EventConsumer(kafka, {
@@ -37,8 +46,22 @@ export class UsageConsumer extends HostedEventConsumer {
   }
 
   async handle(event: LatchkeyEvent): Promise<void> {
-    if (event.type !== EventType.TokenUsed) return;
-    await this.apply(event);
+    if (event.type === EventType.TokenUsed) await this.apply(event);
+    if (event.type === EventType.TokenVerificationsCounted) await this.applyCounts(event);
+  }
+
+  async applyCounts(event: TokenVerificationsCountedEvent): Promise<void> {
+    await this.transactions.run(async (tx) => {
+      if (!(await this.processed.markProcessed(tx, CONSUMER_NAME, event.id))) return;
+      const token = await this.tokens.findById(event.data.tokenId, tx);
+      if (token?.tenantId !== event.tenantId) {
+        this.logger.warn(
+          `TokenVerificationsCounted ${event.id} names token ${event.data.tokenId} unknown in tenant; ignored`,
+        );
+        return;
+      }
+      await this.counts.add(tx, event);
+    });
   }
 
   async apply(event: TokenUsedEvent): Promise<void> {

@@ -64,7 +64,7 @@ describe('the OpenAPI document', () => {
     });
     expect(requestSchema).toMatchObject({ type: 'object', required: ['token'], additionalProperties: false });
     expect(Object.keys(requestSchema.properties).sort()).toEqual(
-      ['callerEnforcesResources', 'requiredScopes', 'resource', 'token'].sort(),
+      ['caller', 'callerEnforcesResources', 'requiredScopes', 'resource', 'token'].sort(),
     );
   });
 

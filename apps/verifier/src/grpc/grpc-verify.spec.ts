@@ -3,7 +3,7 @@ import { Logger } from '@nestjs/common';
 import { VerifyReason } from '@latchkey/contracts';
 import { VerificationError } from '../verification/verification.errors';
 import { toGrpcStatus } from './grpc-status';
-import { toGrpcResponse } from './grpc-verify';
+import { grpcCallerName, toGrpcResponse } from './grpc-verify';
 
 describe('gRPC verification mapping', () => {
   const logger = new Logger('spec');
@@ -65,5 +65,31 @@ describe('gRPC verification mapping', () => {
       code: status.INTERNAL,
       message: expect.not.stringContaining('secret detail'),
     });
+  });
+
+  describe('the caller name', () => {
+    const metadata = (values: Record<string, string> = {}) => ({
+      get: (key: string) => (values[key] === undefined ? [] : [values[key]]),
+    });
+
+    it('is the request field, else the latchkey-caller metadata, else none', () => {
+      expect(grpcCallerName({ caller: 'billing-api' }, metadata({ 'latchkey-caller': 'crm' }))).toEqual({
+        ok: true,
+        name: 'billing-api',
+      });
+      expect(grpcCallerName({ caller: '' }, metadata({ 'latchkey-caller': 'crm' }))).toEqual({
+        ok: true,
+        name: 'crm',
+      });
+      expect(grpcCallerName({}, metadata())).toEqual({ ok: true, name: undefined });
+    });
+
+    it.each([['billing api'], ['x'.repeat(65)], ['-leading-dash'], ['naïve']])(
+      'refuses %j as HTTP does, whichever way it comes',
+      (name) => {
+        expect(grpcCallerName({ caller: name }, metadata())).toMatchObject({ ok: false });
+        expect(grpcCallerName({}, metadata({ 'latchkey-caller': name }))).toMatchObject({ ok: false });
+      },
+    );
   });
 });

@@ -15,7 +15,7 @@ import { grpcPeerAddress } from '../verification/refusal-limiter';
 import { VerificationService } from '../verification/verification.service';
 import { GrpcHealth } from './grpc-standard-services';
 import { toGrpcStatus } from './grpc-status';
-import { type GrpcVerifyRequest, toGrpcResponse } from './grpc-verify';
+import { type GrpcVerifyRequest, grpcCallerName, toGrpcResponse } from './grpc-verify';
 
 /** A verify request is one short string and a few scopes: anything bigger is refused by grpc-js. */
 const MAX_MESSAGE_BYTES = 16 * 1024;
@@ -102,12 +102,18 @@ export class VerifierGrpcServer implements OnApplicationBootstrap, BeforeApplica
     callback: grpc.sendUnaryData<unknown>,
   ): void {
     const request = call.request;
+    const name = grpcCallerName(request, call.metadata);
+    if (!name.ok) {
+      callback({ code: grpc.status.INVALID_ARGUMENT, details: name.message, message: name.message }, null);
+      return;
+    }
     const token = request.token ?? '';
     const needs = {
       requiredScopes: request.requiredScopes ?? [],
       // proto3 strings default to '': no resource named.
       resource: request.resource ? request.resource : undefined,
       callerEnforcesResources: request.callerEnforcesResources === true,
+      caller: name.name,
     };
     const caller = grpcPeerAddress(call.getPeer());
     const answer = (error: unknown) => {

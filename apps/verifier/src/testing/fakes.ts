@@ -3,9 +3,15 @@
  */
 import type { OwnerDirectory, OwnerStanding } from '../verification/owner-directory';
 import { randomUUID } from 'node:crypto';
-import type { CachedTokenState, TokenUsedEvent } from '@latchkey/contracts';
+import {
+  type CachedTokenState,
+  EventType,
+  type TokenUsedEvent,
+  type TokenVerificationsCountedEvent,
+} from '@latchkey/contracts';
 import { VerdictMemory } from '../coherence/verdict-memory';
 import type { UsageEventSink } from '../usage/usage-event-sink';
+import type { UsageEvent } from '../usage/usage-recorder';
 import type { TokenStateCache } from '../verification/token-state-cache';
 import type { RefusalCounter } from '../verification/refusal-limiter';
 import type { TokenStore } from '../verification/token-store';
@@ -48,7 +54,8 @@ export class InMemoryTokenStore implements TokenStore {
 }
 
 export class FakeUsageEventSink implements UsageEventSink {
-  readonly published: TokenUsedEvent[][] = [];
+  /** Every batch published, both kinds of summary. */
+  readonly batches: UsageEvent[][] = [];
   prepareCalls = 0;
   failingPrepares = 0;
   failingPublishes = 0;
@@ -65,13 +72,13 @@ export class FakeUsageEventSink implements UsageEventSink {
     return Promise.resolve();
   }
 
-  publish(events: readonly TokenUsedEvent[]): Promise<void> {
+  publish(events: readonly UsageEvent[]): Promise<void> {
     this.duringPublish();
     if (this.failingPublishes > 0) {
       this.failingPublishes -= 1;
       return Promise.reject(new Error('leader not available'));
     }
-    this.published.push([...events]);
+    this.batches.push([...events]);
     return Promise.resolve();
   }
 
@@ -80,8 +87,21 @@ export class FakeUsageEventSink implements UsageEventSink {
     return Promise.resolve();
   }
 
+  /** The TokenUsed events of each published batch (batches without one left out). */
+  get published(): TokenUsedEvent[][] {
+    return this.batches
+      .map((batch) => batch.filter((e): e is TokenUsedEvent => e.type === EventType.TokenUsed))
+      .filter((batch) => batch.length > 0);
+  }
+
   get events(): TokenUsedEvent[] {
     return this.published.flat();
+  }
+
+  get verdictEvents(): TokenVerificationsCountedEvent[] {
+    return this.batches
+      .flat()
+      .filter((e): e is TokenVerificationsCountedEvent => e.type === EventType.TokenVerificationsCounted);
   }
 }
 

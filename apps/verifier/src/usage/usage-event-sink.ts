@@ -1,20 +1,21 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { Topic, type TokenUsedEvent } from '@latchkey/contracts';
+import { Topic } from '@latchkey/contracts';
 import { EVENT_PUBLISHER, type EventPublisher, KafkaTopics } from '@latchkey/messaging';
+import type { UsageEvent } from './usage-recorder';
 
 /** Where usage summaries go. */
 export interface UsageEventSink {
   /** Makes sure the topics exist and the producer is connected; safe to call again after a failure. */
   prepare(): Promise<void>;
   /** Rejects when the batch was not acknowledged. */
-  publish(events: readonly TokenUsedEvent[]): Promise<void>;
+  publish(events: readonly UsageEvent[]): Promise<void>;
   close(): Promise<void>;
 }
 
 export const USAGE_EVENT_SINK = Symbol('USAGE_EVENT_SINK');
 
 /**
- * Publishes TokenUsed events to the token-usage topic through the service's idempotent EventPublisher.
+ * Publishes TokenUsed and TokenVerificationsCounted events to the token-usage topic through the service's idempotent EventPublisher.
  * Topics are created here, on first use, so a broker that is down at start does not stop verification.
  */
 @Injectable()
@@ -29,7 +30,7 @@ export class KafkaUsageEventSink implements UsageEventSink {
     await this.publisher.connect();
   }
 
-  async publish(events: readonly TokenUsedEvent[]): Promise<void> {
+  async publish(events: readonly UsageEvent[]): Promise<void> {
     await this.publisher.publish(Topic.TokenUsage, events);
   }
 

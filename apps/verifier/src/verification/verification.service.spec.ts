@@ -46,7 +46,7 @@ describe('VerificationService', () => {
   let cache: InMemoryTokenStateCache;
   let owners: InMemoryOwnerDirectory;
   let store: InMemoryTokenStore;
-  let usage: { record: jest.Mock<void, [string, string, Date]> };
+  let usage: { record: jest.Mock<void, [string, string, Date, string, string?]> };
   let clock: ManualClock;
   let logs: CapturingLogger;
   let service: VerificationService;
@@ -55,7 +55,7 @@ describe('VerificationService', () => {
   beforeEach(() => {
     cache = new InMemoryTokenStateCache();
     store = new InMemoryTokenStore();
-    usage = { record: jest.fn<void, [string, string, Date]>() };
+    usage = { record: jest.fn<void, [string, string, Date, string, string?]>() };
     clock = new ManualClock();
     logs = new CapturingLogger();
     Logger.overrideLogger(logs);
@@ -67,6 +67,11 @@ describe('VerificationService', () => {
   afterAll(() => {
     Logger.overrideLogger(new Logger());
   });
+
+  /** The reasons of the verdicts recorded for analytics, in order. */
+  function reasonsRecorded(): string[] {
+    return usage.record.mock.calls.map((call) => call[3]);
+  }
 
   /** A fresh token whose record Postgres holds. */
   function issued(state: CachedTokenState = aTokenState().build()): { token: string; hash: string } {
@@ -138,7 +143,13 @@ describe('VerificationService', () => {
       resources: [],
     });
     expect(store.lookups).toBe(0);
-    expect(usage.record).toHaveBeenCalledWith(state.tokenId, state.tenantId, clock.now());
+    expect(usage.record).toHaveBeenCalledWith(
+      state.tokenId,
+      state.tenantId,
+      clock.now(),
+      VerifyReason.Ok,
+      undefined,
+    );
   });
 
   it('on a cache miss reads Postgres and fills the cache only if absent, for the token TTL', async () => {
@@ -151,6 +162,20 @@ describe('VerificationService', () => {
     expect(store.lookups).toBe(1);
     expect(cache.calls).toEqual(['get', 'putIfAbsent']);
     expect(cache.entries.get(hash)).toEqual({ state, ttlSeconds: 300 });
+  });
+
+  it('counts every verdict on a known token with the name its caller gave, refusals included', async () => {
+    const { token } = issued(aTokenState().restrictedTo('project-1').build());
+
+    await service.verify(token, { resource: 'project-1', caller: 'billing-api' });
+    await service.verify(token, { resource: 'project-2', caller: 'billing-api' });
+    await service.verify(token, { resource: 'project-1' });
+
+    expect(usage.record.mock.calls.map((call) => [call[3], call[4]])).toEqual([
+      [VerifyReason.Ok, 'billing-api'],
+      [VerifyReason.ResourceForbidden, 'billing-api'],
+      [VerifyReason.Ok, undefined],
+    ]);
   });
 
   it('answers the second verification from the cache', async () => {
@@ -191,7 +216,7 @@ describe('VerificationService', () => {
 
     expect(verdict).toMatchObject({ valid: false, reason: VerifyReason.Revoked, tokenId: active.tokenId });
     expect(store.lookups).toBe(0);
-    expect(usage.record).not.toHaveBeenCalled();
+    expect(reasonsRecorded()).toEqual([VerifyReason.Revoked]);
   });
 
   it('never overwrites a tombstone written while Postgres was being read, and honours it', async () => {
@@ -204,7 +229,7 @@ describe('VerificationService', () => {
 
     expect(verdict.reason).toBe(VerifyReason.Revoked);
     expect(cache.entries.get(hash)).toBe(tombstone);
-    expect(usage.record).not.toHaveBeenCalled();
+    expect(reasonsRecorded()).toEqual([VerifyReason.Revoked]);
   });
 
   it('rejects a token revoked in Postgres', async () => {
@@ -223,7 +248,7 @@ describe('VerificationService', () => {
       reason: VerifyReason.Expired,
       expiresAt: clock.now().toISOString(),
     });
-    expect(usage.record).not.toHaveBeenCalled();
+    expect(reasonsRecorded()).toEqual([VerifyReason.Expired]);
   });
 
   it('accepts a cached token until its expiry, then rejects it as EXPIRED', async () => {
@@ -357,6 +382,20 @@ describe('VerificationService', () => {
       await expect(service.verify(token, {}, caller)).resolves.toMatchObject({ valid: true });
     });
 
+    it('counts no verdict for a refusal answered 429 instead, and still counts the valid ones', async () => {
+      const { token } = issued(aTokenState().revoked().build());
+      const live = issued();
+      await service.verify(live.token, {}, caller);
+      await service.verify(token);
+      await refuseUntilBlocked();
+      usage.record.mockClear();
+
+      await expect(service.verify(token, {}, caller)).rejects.toMatchObject({ status: 429 });
+      await service.verify(live.token, {}, caller);
+
+      expect(reasonsRecorded()).toEqual([VerifyReason.Ok]);
+    });
+
     it('never counts valid verdicts, and limits each caller on its own', async () => {
       const { token } = issued();
       for (let i = 0; i < 20; i++) {
@@ -405,12 +444,12 @@ describe('VerificationService', () => {
       expect((await service.verify(token)).effectivePermissions).toEqual(CATALOG);
     });
 
-    it('refuses every token of a removed owner, and records no usage', async () => {
+    it('refuses every token of a removed owner, counted as a refusal, not a use', async () => {
       const state = aTokenState().build();
       const { token } = issued(state);
       owners.set(state.tenantId, state.ownerId, { active: false });
       expect(await service.verify(token)).toMatchObject({ valid: false, reason: VerifyReason.OwnerInactive });
-      expect(usage.record).not.toHaveBeenCalled();
+      expect(reasonsRecorded()).toEqual([VerifyReason.OwnerInactive]);
     });
 
     it('keeps a resource-restricted token to its resources', async () => {
@@ -456,7 +495,7 @@ describe('VerificationService', () => {
     });
   });
   describe('plans at use time (seed 004)', () => {
-    it('refuses every token of a tenant whose plan has no API access, as PLAN_INACTIVE, and records no use', async () => {
+    it('refuses every token of a tenant whose plan has no API access, as PLAN_INACTIVE, counted as a refusal', async () => {
       const withoutAccess = new VerificationService(
         cache,
         store,
@@ -475,7 +514,7 @@ describe('VerificationService', () => {
         reason: VerifyReason.PlanInactive,
         tenantId: 'lapsed',
       });
-      expect(usage.record).not.toHaveBeenCalled();
+      expect(reasonsRecorded()).toEqual([VerifyReason.PlanInactive]);
       await expect(withoutAccess.verify(paying.token)).resolves.toMatchObject({ valid: true });
     });
 

@@ -30,6 +30,8 @@ export interface VerifyNeeds {
   resource?: string;
   /** The caller checks the token's `resources` itself when it names none. */
   callerEnforcesResources?: boolean;
+  /** The name the calling service gave itself (analytics only; never changes the verdict). */
+  caller?: string;
 }
 
 /**
@@ -89,7 +91,7 @@ export class VerificationService {
       const [apiAccess, standing] = await Promise.all([this.accessOf(state), this.standingOf(state)]);
       verdict = this.authorized(state, apiAccess, standing, needs);
     }
-    return this.conclude(state, verdict, now, caller, blockedFor);
+    return this.conclude(state, verdict, now, needs, caller, blockedFor);
   }
 
   /**
@@ -113,7 +115,7 @@ export class VerificationService {
       if (apiAccess === undefined || standing === undefined) return undefined;
       verdict = this.authorized(state, apiAccess, standing, needs);
     }
-    return this.conclude(state, verdict, now, caller, blockedFor);
+    return this.conclude(state, verdict, now, needs, caller, blockedFor);
   }
 
   private malformed(failure: string, caller: string | undefined, blockedFor: number): VerifyResponse {
@@ -137,10 +139,14 @@ export class VerificationService {
     state: CachedTokenState,
     verdict: VerifyResponse,
     now: Date,
+    needs: VerifyNeeds,
     caller: string | undefined,
     blockedFor: number,
   ): VerifyResponse {
-    if (verdict.valid && state.found) this.usage.record(state.tokenId, state.tenantId, now);
+    // Every verdict given on a known token is counted (a refusal answered 429 instead is not given).
+    if (state.found && (verdict.valid || blockedFor === 0)) {
+      this.usage.record(state.tokenId, state.tenantId, now, verdict.reason, needs.caller);
+    }
     this.logger.debug({
       msg: verdict.valid ? 'token accepted' : 'token refused',
       reason: verdict.reason,

@@ -142,6 +142,22 @@ describe('VerifyHttpHandler', () => {
       '{"token":"x","callerEnforcesResources":"yes"}',
       ['callerEnforcesResources must be a boolean value'],
     ],
+    [
+      'a caller name with a space',
+      '{"token":"x","caller":"billing api"}',
+      ['caller must match ^[A-Za-z0-9][A-Za-z0-9._:/-]*$ regular expression'],
+    ],
+    [
+      'a 65-character caller name',
+      JSON.stringify({ token: 'x', caller: 'c'.repeat(65) }),
+      ['caller must be shorter than or equal to 64 characters'],
+    ],
+    ['a caller that is not a string', '{"token":"x","caller":7}', ['caller must be a string']],
+    [
+      'an empty caller name',
+      '{"token":"x","caller":""}',
+      ['caller must match ^[A-Za-z0-9][A-Za-z0-9._:/-]*$ regular expression'],
+    ],
   ])('refuses %s with 400 VALIDATION_FAILED naming every violation', async (_case, body, errors) => {
     const answer = await post(body);
 

@@ -4,6 +4,8 @@ import { Logger } from '@nestjs/common';
 import type { z } from 'zod';
 import {
   characterCount,
+  VERIFY_CALLER_MAX_LENGTH,
+  VERIFY_CALLER_PATTERN,
   VERIFY_MAX_SCOPES,
   VERIFY_MAX_TEXT_LENGTH,
   verifyRequest,
@@ -140,6 +142,7 @@ export class VerifyHttpHandler {
       requiredScopes: input.requiredScopes as string[] | undefined,
       resource: input.resource as string | undefined,
       callerEnforcesResources: input.callerEnforcesResources === true,
+      caller: input.caller ?? undefined,
     };
     const caller = this.callerAddress(request);
     // A warm verify (or a malformed token) is answered at once; anything to load, once it is loaded.
@@ -293,6 +296,10 @@ export function validationMessages(body: unknown, error: z.ZodError): string[] {
       if (issue.code === 'invalid_type') broken.add('resource must be a string');
     } else if (field === 'callerEnforcesResources') {
       broken.add('callerEnforcesResources must be a boolean value');
+    } else if (field === 'caller') {
+      if (issue.code === 'invalid_type') broken.add(CALLER_STRING);
+      else if (issue.code === 'too_big') broken.add(CALLER_LENGTH);
+      else broken.add(CALLER_PATTERN);
     }
   }
   return [...unknown, ...MESSAGE_ORDER.filter((message) => broken.has(message))];
@@ -301,6 +308,9 @@ export function validationMessages(body: unknown, error: z.ZodError): string[] {
 const EACH_SCOPE_LENGTH = `each value in requiredScopes must be shorter than or equal to ${VERIFY_MAX_TEXT_LENGTH} characters`;
 const EACH_SCOPE_STRING = 'each value in requiredScopes must be a string';
 const SCOPES_COUNT = `requiredScopes must contain no more than ${VERIFY_MAX_SCOPES} elements`;
+const CALLER_LENGTH = `caller must be shorter than or equal to ${VERIFY_CALLER_MAX_LENGTH} characters`;
+const CALLER_PATTERN = `caller must match ${VERIFY_CALLER_PATTERN.source} regular expression`;
+const CALLER_STRING = 'caller must be a string';
 const MESSAGE_ORDER = [
   'token must be a string',
   EACH_SCOPE_LENGTH,
@@ -310,4 +320,7 @@ const MESSAGE_ORDER = [
   `resource must be shorter than or equal to ${VERIFY_MAX_TEXT_LENGTH} characters`,
   'resource must be a string',
   'callerEnforcesResources must be a boolean value',
+  CALLER_LENGTH,
+  CALLER_PATTERN,
+  CALLER_STRING,
 ];

@@ -147,6 +147,7 @@ export function planLifecycleJobs(
       };
     }
     case EventType.TokenUsed:
+    case EventType.TokenVerificationsCounted:
     case EventType.MemberRoleChanged:
     case EventType.MemberRemoved:
     case EventType.TenantPolicyChanged:

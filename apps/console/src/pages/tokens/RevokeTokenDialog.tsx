@@ -3,7 +3,8 @@ import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useApi } from '../../api/ApiProvider';
 import { type Token, unwrap } from '../../api/client';
 import { ProblemAlert } from '../../components/common';
-import { RevokeChecklist, TechnicalOwnerNotice } from './TechnicalOwner';
+import { RevokeImpact } from './RevokeImpact';
+import { TechnicalOwnerNotice } from './TechnicalOwner';
 
 /** Revoke with confirmation: irreversible (seeds 000, 003, 004). */
 export function RevokeTokenDialog({ token, onClose }: { token: Token | null; onClose: () => void }) {
@@ -36,7 +37,7 @@ export function RevokeTokenDialog({ token, onClose }: { token: Token | null; onC
           <Text fw={700} c="red.8">
             Revocation cannot be undone. To restore access, create a new token.
           </Text>
-          <RevokeChecklist token={token} />
+          <RevokeImpact token={token} />
           <TechnicalOwnerNotice token={token} action="revoked" />
           <ProblemAlert error={revoke.error} title="The token was not revoked" />
           <Group justify="flex-end">

@@ -33,6 +33,7 @@ import { RevokeTokenDialog } from './RevokeTokenDialog';
 import { useMayRevoke } from './governance';
 import { CoordinationChecklist, technicalOwnerLabel } from './TechnicalOwner';
 import { RecoverToken } from './RecoverToken';
+import { UsageChart } from './UsageChart';
 
 /** The rights preset a token was created with (seed 003), or custom scopes. */
 const RIGHTS_LABEL = { read: 'Read only', read_write: 'Read & write', custom: 'Custom scopes' } as const;
@@ -173,6 +174,8 @@ export function TokenDetailPage({ id }: { id: string }) {
       </SimpleGrid>
 
       <RecoverToken token={t} />
+
+      <UsageChart tokenId={t.id} />
 
       {t.status !== 'revoked' && <CoordinationChecklist token={t} />}
       {live && renewals.data && <PendingRenewal token={t} offers={renewals.data.items} />}
