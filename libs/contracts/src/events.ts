@@ -19,6 +19,8 @@ export enum EventType {
   MemberRemoved = 'dev.latchkey.member.removed',
   TenantPolicyChanged = 'dev.latchkey.tenant.policy-changed',
   TokenRevealed = 'dev.latchkey.token.revealed',
+  TokenExpiring = 'dev.latchkey.token.expiring',
+  TokenIdleWarning = 'dev.latchkey.token.idle-warning',
 }
 
 export const MEMBER_ROLES = ['owner', 'admin', 'member'] as const;
@@ -29,6 +31,15 @@ export const TOKEN_VISIBILITY_POLICIES = ['admins_see_all', 'own_tokens_only'] a
 export const ADMIN_REVOCATION_POLICIES = ['any_token', 'agent_tokens_only'] as const;
 /** Token rights presets (seed 003: "read & write or only read"); permissions.ts maps them to scopes. */
 export const TOKEN_RIGHTS = ['read', 'read_write'] as const;
+/**
+ * Why a token was revoked: `manual` (someone revoked it; what older events without a reason mean) or
+ * `idle` (the tenant's idle policy: unused for `idleRevokeAfterDays`).
+ */
+export const TOKEN_REVOCATION_REASONS = ['manual', 'idle'] as const;
+export type TokenRevocationReason = (typeof TOKEN_REVOCATION_REASONS)[number];
+/** Bounds of a tenant's expiry reminder days: at most this many, each at most this many days ahead. */
+export const MAX_EXPIRY_REMINDERS = 6;
+export const MAX_EXPIRY_REMINDER_DAY = 365;
 
 const isoTime = isoInstant;
 
@@ -72,6 +83,37 @@ export const tokenRevokedData = z.object({
   /** The token's owner (its creator), told when someone else revokes it. Absent in older events. */
   ownerId: z.string().optional(),
   /** Told by mail of the revocation (seed 004). */
+  technicalOwner: technicalOwner.nullable().optional(),
+  /** Why it was revoked; absent in older events: read as `manual`. */
+  reason: z.enum(TOKEN_REVOCATION_REASONS).optional(),
+});
+
+/**
+ * A token without auto-renewal expires in `daysBefore` days (0: today): one event per token, expiry and
+ * reminder day, beside the reminder mail, so that other systems can react (e.g. open a ticket).
+ */
+export const tokenExpiringData = z.object({
+  tokenId: z.uuid(),
+  expiresAt: isoTime,
+  /** The reminder day: how many days before the expiry day this notice is for. */
+  daysBefore: z.number().int().min(0),
+  /** The token's owner (its creator). */
+  ownerId: z.string(),
+  technicalOwner: technicalOwner.nullable().optional(),
+});
+
+/**
+ * The tenant's idle policy will revoke this token at `revokeAt` unless it is used before then: it has
+ * not been used since `idleSince` (its last use, or its creation). Its owner and technical owner are
+ * mailed; a use cancels the revocation.
+ */
+export const tokenIdleWarningData = z.object({
+  tokenId: z.uuid(),
+  idleSince: isoTime,
+  revokeAt: isoTime,
+  /** The tenant's `idleRevokeAfterDays` when the warning was given. */
+  idleRevokeAfterDays: z.number().int().positive(),
+  ownerId: z.string(),
   technicalOwner: technicalOwner.nullable().optional(),
 });
 
@@ -146,6 +188,12 @@ const tenantPolicyFields = z.object({
   recoverableTokens: z.boolean().optional(),
   /** The tenant's catalog of applications/projects a token's resources are chosen from (seed 003). */
   applications: z.array(z.object({ id: z.string(), name: z.string() })).optional(),
+  /** Revoke tokens unused for this many days; null: never. */
+  idleRevokeAfterDays: z.number().int().positive().nullable().optional(),
+  /** How many days before an idle revocation its owner is warned. */
+  idleWarningDays: z.number().int().positive().optional(),
+  /** Days before expiry on which owners are reminded; null: the service's default days. */
+  expiryReminderDays: z.array(z.number().int().min(0)).nullable().optional(),
 });
 
 export const tenantPolicyChangedData = z.object({
@@ -167,6 +215,8 @@ const dataSchemas = {
   [EventType.MemberRemoved]: memberRemovedData,
   [EventType.TenantPolicyChanged]: tenantPolicyChangedData,
   [EventType.TokenRevealed]: tokenRevealedData,
+  [EventType.TokenExpiring]: tokenExpiringData,
+  [EventType.TokenIdleWarning]: tokenIdleWarningData,
 } as const;
 
 export interface EventDataByType {
@@ -179,6 +229,8 @@ export interface EventDataByType {
   [EventType.MemberRemoved]: z.infer<typeof memberRemovedData>;
   [EventType.TenantPolicyChanged]: z.infer<typeof tenantPolicyChangedData>;
   [EventType.TokenRevealed]: z.infer<typeof tokenRevealedData>;
+  [EventType.TokenExpiring]: z.infer<typeof tokenExpiringData>;
+  [EventType.TokenIdleWarning]: z.infer<typeof tokenIdleWarningData>;
 }
 
 export interface EventEnvelope<T extends EventType = EventType> {
@@ -206,6 +258,8 @@ export type TokenUsedEvent = EventEnvelope<EventType.TokenUsed>;
 export type MemberRoleChangedEvent = EventEnvelope<EventType.MemberRoleChanged>;
 export type MemberRemovedEvent = EventEnvelope<EventType.MemberRemoved>;
 export type TokenRevealedEvent = EventEnvelope<EventType.TokenRevealed>;
+export type TokenExpiringEvent = EventEnvelope<EventType.TokenExpiring>;
+export type TokenIdleWarningEvent = EventEnvelope<EventType.TokenIdleWarning>;
 
 export const CURRENT_DATA_VERSION = 1;
 

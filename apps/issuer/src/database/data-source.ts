@@ -32,6 +32,8 @@ import { TechnicalOwner1763900001400 } from './migrations/1763900001400-Technica
 import { RecoverableTokens1763900001500 } from './migrations/1763900001500-RecoverableTokens';
 import { RecoverableToken } from '../token-recovery/recoverable-token.entity';
 import { CallbackOptional1763900001600 } from './migrations/1763900001600-CallbackOptional';
+import { IdlePolicyAndExpiryNotices1763900002200 } from './migrations/1763900002200-IdlePolicyAndExpiryNotices';
+import { TokenExpiryNotice } from '../expiry-notices/token-expiry-notice.entity';
 
 export const ENTITIES = [
   Token,
@@ -45,6 +47,7 @@ export const ENTITIES = [
   RenewalAttempt,
   TenantApplication,
   RecoverableToken,
+  TokenExpiryNotice,
 ];
 export const MIGRATIONS = [
   InitialSchema1763900000000,
@@ -65,6 +68,7 @@ export const MIGRATIONS = [
   TechnicalOwner1763900001400,
   RecoverableTokens1763900001500,
   CallbackOptional1763900001600,
+  IdlePolicyAndExpiryNotices1763900002200,
 ];
 
 /** The name of the issuer's second, small pool (revocations and member removals only). */

@@ -1,11 +1,8 @@
 import { Injectable } from '@nestjs/common';
-import { EventType } from '@latchkey/contracts';
 import type { AdminPrincipal } from '../auth/admin-principal';
 import { UnitOfWork } from '../outbox/unit-of-work';
 import { TenantPolicyService } from '../tenants/tenant-policy.service';
-import { TokenIssuance } from './token-issuance';
-import { TokenRenewalStops } from './token-renewal-stops';
-import { technicalOwnerOf } from './technical-owner';
+import { TokenRevocation } from './token-revocation';
 import { assertMayRevoke, scopeOf, tokenNotFound } from './token-rules';
 import { toTokenView, type TokenView } from './token-view';
 import { TokenError, TokenErrorCode } from './tokens.errors';
@@ -22,8 +19,7 @@ export class RevokeToken {
   constructor(
     private readonly unitOfWork: UnitOfWork,
     private readonly tokens: TokensRepository,
-    private readonly issuance: TokenIssuance,
-    private readonly renewalStops: TokenRenewalStops,
+    private readonly revocation: TokenRevocation,
     private readonly policies: TenantPolicyService,
   ) {}
 
@@ -42,28 +38,11 @@ export class RevokeToken {
             'This token is already revoked. Revocation cannot be undone.',
           );
         }
-        const changes = {
-          status: 'revoked' as const,
-          revokedAt: now,
+        await this.revocation.apply(tx, record, {
           revokedBy: principal.userId,
-          renewalNextAt: null,
-        };
-        Object.assign(record, changes);
-        await this.tokens.update(tx, id, changes);
-        await this.renewalStops.apply(tx, id, now);
-        tx.emit(EventType.TokenRevoked, {
-          subject: id,
-          tenantId: record.tenantId,
-          time: now,
-          data: {
-            tokenId: id,
-            revokedBy: principal.userId,
-            revokedAt: now.toISOString(),
-            ownerId: record.createdBy,
-            technicalOwner: technicalOwnerOf(record),
-          },
+          reason: 'manual',
+          now,
         });
-        this.issuance.propagateBeforeCommit(tx, record);
         return record;
       },
       { priority: true },

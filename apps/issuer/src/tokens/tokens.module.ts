@@ -6,6 +6,7 @@ import { AutoRenewalAcceptance } from './accept-auto-renewal';
 import { CreateToken } from './create-token';
 import { ReplaceToken } from './replace-token';
 import { RevokeToken } from './revoke-token';
+import { TokenRevocation } from './token-revocation';
 import { TokenIssuance } from './token-issuance';
 import { TokenQueries } from './token-queries';
 import { TokenRenewalStops } from './token-renewal-stops';
@@ -19,7 +20,8 @@ import { UpdateToken } from './update-token';
 /**
  * The admin API for tokens, one use case per file over one repository. Exports what other features
  * build on: `ReplaceToken` (the successor algorithm, for renewals), `TokenQueries` (the internal API),
- * `TokensRepository` and `TokenRenewalStops` (where renewals registers what a token's end cancels).
+ * `TokensRepository` and `TokenRenewalStops` (where renewals registers what a token's end cancels),
+ * `TokenRevocation` (the one revoke path, for the idle policy) and `TokenIssuance` (cache propagation).
  */
 @Module({
   imports: [TenantsModule, SigningSecretsModule, TokenRecoveryModule],
@@ -33,10 +35,19 @@ import { UpdateToken } from './update-token';
     CreateToken,
     UpdateToken,
     RevokeToken,
+    TokenRevocation,
     ReplaceToken,
     TokenQueries,
     RevealToken,
   ],
-  exports: [ReplaceToken, TokenQueries, TokensRepository, TokenRenewalStops, TokenStateCache],
+  exports: [
+    ReplaceToken,
+    TokenQueries,
+    TokensRepository,
+    TokenRenewalStops,
+    TokenStateCache,
+    TokenRevocation,
+    TokenIssuance,
+  ],
 })
 export class TokensModule {}

@@ -17,6 +17,8 @@ export enum WorkerQueue {
   ExpiryReminder = 'expiry-reminder',
   /** Render and send one notification mail. */
   Mail = 'mail',
+  /** Repeated (IDLE_SWEEP_INTERVAL_MS): ask the issuer to run the tenants' idle policies. */
+  IdleSweep = 'idle-sweep',
 }
 
 export const ALL_WORKER_QUEUES: readonly WorkerQueue[] = Object.values(WorkerQueue);
@@ -61,8 +63,23 @@ export type MailJob =
       windowEndsAt: string;
       nextRenewalAt: string | null;
     }
-  /** Tell a token's owner that someone else (an admin) revoked it. */
-  | { kind: 'revoked-by-other'; tokenId: string; revokedBy: string; revokedAt: string }
+  /** Tell a token's owner that someone else (an admin, the idle policy) revoked it. */
+  | {
+      kind: 'revoked-by-other';
+      tokenId: string;
+      revokedBy: string;
+      revokedAt: string;
+      /** Absent in older jobs: `manual`. */
+      reason?: 'manual' | 'idle';
+    }
+  /** Warn a token's owner or technical owner that the idle policy will revoke it at `revokeAt`. */
+  | {
+      kind: 'idle-warning';
+      tokenId: string;
+      recipient: 'owner' | 'technical-owner';
+      idleSince: string;
+      revokeAt: string;
+    }
   /** Tell a token's technical owner (seed 004) that it was rotated: the new key is on its way to them. */
   | {
       kind: 'technical-owner-rotated';
@@ -74,7 +91,16 @@ export type MailJob =
   /** Tell a recoverable token's owner that its plaintext was revealed (seed 003), in case it was not them. */
   | { kind: 'token-revealed'; tokenId: string; revealedBy: string; revealedAt: string }
   /** Tell a token's technical owner (seed 004) that it was revoked. */
-  | { kind: 'technical-owner-revoked'; tokenId: string; revokedBy: string; revokedAt: string };
+  | {
+      kind: 'technical-owner-revoked';
+      tokenId: string;
+      revokedBy: string;
+      revokedAt: string;
+      reason?: 'manual' | 'idle';
+    };
+
+/** The idle sweep job carries nothing: the issuer finds what is due. */
+export type IdleSweepJob = Record<string, never>;
 
 export type MailKind = MailJob['kind'];
 
@@ -83,6 +109,7 @@ export interface JobDataByQueue {
   [WorkerQueue.RenewalCallback]: RenewalCallbackJob;
   [WorkerQueue.ExpiryReminder]: ExpiryReminderJob;
   [WorkerQueue.Mail]: MailJob;
+  [WorkerQueue.IdleSweep]: IdleSweepJob;
 }
 
 /** One job to add: to which queue, under which deterministic id, to run when. */

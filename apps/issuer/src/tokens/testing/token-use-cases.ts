@@ -19,6 +19,7 @@ import { AutoRenewalAcceptance } from '../accept-auto-renewal';
 import { CreateToken } from '../create-token';
 import { ReplaceToken } from '../replace-token';
 import { RevokeToken } from '../revoke-token';
+import { TokenRevocation } from '../token-revocation';
 import type { Token } from '../token.entity';
 import { TokenIssuance } from '../token-issuance';
 import { TokenQueries } from '../token-queries';
@@ -181,7 +182,12 @@ export function tokenUseCases(options: TokenUseCasesOptions = {}) {
     recovered,
     create: new CreateToken(unitOfWork, issuance, policies, acceptance, config, catalogs),
     update: new UpdateToken(unitOfWork, repository, acceptance, stops, config, policies),
-    revoke: new RevokeToken(unitOfWork, repository, issuance, stops, policies),
+    revoke: new RevokeToken(
+      unitOfWork,
+      repository,
+      new TokenRevocation(repository, issuance, stops),
+      policies,
+    ),
     replace: new ReplaceToken(unitOfWork, repository, issuance, policies, stops),
     queries: new TokenQueries(repository, policies),
   };
