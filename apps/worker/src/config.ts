@@ -77,7 +77,7 @@ const schema = z
     REMINDER_DAY_MS: env.durationMs(86_400_000, 'length of one "day" of EXPIRY_REMINDER_DAYS'),
     IDLE_SWEEP_INTERVAL_MS: env.durationMs(
       3_600_000,
-      'how often the tenants\' idle policies are applied (warnings, then idle revocations)',
+      "how often the tenants' idle policies are applied (warnings, then idle revocations)",
     ),
 
     WORKER_JOB_LOCK_MS: env.durationMs(30_000, 'job lock; a crashed worker’s jobs are retried after it'),

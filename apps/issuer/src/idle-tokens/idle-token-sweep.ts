@@ -8,7 +8,6 @@ import { IdleTokensRepository, type IdleWarning } from './idle-tokens.repository
 /** Who revokes a token under the idle policy, as TokenRevoked and the audit log name it. */
 export const IDLE_POLICY_ACTOR = 'system:idle-policy';
 
-
 /** When the warned token will be revoked unless it is used: never less than the warning's lead. */
 export function idleRevokeAt(warning: IdleWarning, now: Date, dayMs: number): Date {
   const byIdleness = warning.idleSince.getTime() + warning.idleRevokeAfterDays * dayMs;
@@ -94,4 +93,3 @@ export class IdleTokenSweep {
     });
   }
 }
-

@@ -121,8 +121,7 @@ export function policyChanges(
   const previous: Record<string, unknown> = {};
   for (const field of TENANT_POLICY_FIELDS) {
     // Reminder days are a set: kept latest first, so the same days in another order change nothing.
-    const value =
-      field === 'expiryReminderDays' ? normalizedReminderDays(request[field]) : request[field];
+    const value = field === 'expiryReminderDays' ? normalizedReminderDays(request[field]) : request[field];
     if (value === undefined || sameValue(value, current[field])) continue;
     changes[field] = value;
     previous[field] = current[field];

@@ -162,7 +162,8 @@ export class MailProcessor implements OnModuleInit {
       }
       case 'idle-warning': {
         const token = await this.issuer.currentTokenState(data.tokenId);
-        if (token === undefined || token.status !== 'active') return { skip: 'the token is no longer active' };
+        if (token === undefined || token.status !== 'active')
+          return { skip: 'the token is no longer active' };
         const owner = token.technicalOwner;
         const to = data.recipient === 'owner' ? token.createdByEmail : owner?.email;
         if (!to) return { skip: `the token has no ${data.recipient} address` };
