@@ -64,7 +64,8 @@ export class Tenant {
   idleWarningDays!: number;
 
   /** Days before expiry on which owners are reminded (and TokenExpiring announced); null: the default. */
-  @Column('integer', { name: 'expiry_reminder_days', array: true, nullable: true })
+  // JSON rather than integer[]: the API validates it (distinct whole numbers, at most six).
+  @Column('jsonb', { name: 'expiry_reminder_days', nullable: true })
   expiryReminderDays!: number[] | null;
 
   @Column('timestamptz', { name: 'created_at', default: () => 'now()' })

@@ -24,14 +24,27 @@ export class IdleSweepProcessor implements OnModuleInit {
     @Inject(WORKER_CONFIG) private readonly config: Pick<WorkerConfig, 'IDLE_SWEEP_INTERVAL_MS'>,
   ) {}
 
-  async onModuleInit(): Promise<void> {
+  /** Workers start with the module; the schedule is written without holding up start-up. */
+  onModuleInit(): void {
     this.queues.work(WorkerQueue.IdleSweep, () => this.process());
-    await this.queues
+    this.schedule();
+  }
+
+  /** Upserts the shared schedule; while Redis refuses, tries again after one interval. */
+  private schedule(): void {
+    this.queues
       .queue(WorkerQueue.IdleSweep)
       .upsertJobScheduler(
         IDLE_SWEEP_SCHEDULER,
         { every: this.config.IDLE_SWEEP_INTERVAL_MS },
         { name: WorkerQueue.IdleSweep, data: {} },
+      )
+      .then(
+        () => this.logger.log({ msg: 'idle sweeps scheduled', everyMs: this.config.IDLE_SWEEP_INTERVAL_MS }),
+        (error: unknown) => {
+          this.logger.warn({ msg: 'scheduling idle sweeps failed, trying again', error: String(error) });
+          setTimeout(() => this.schedule(), this.config.IDLE_SWEEP_INTERVAL_MS).unref();
+        },
       );
   }
 

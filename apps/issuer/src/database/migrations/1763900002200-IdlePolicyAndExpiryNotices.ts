@@ -3,8 +3,9 @@ import type { MigrationInterface, QueryRunner } from 'typeorm';
 /**
  * Issue 14: the tenant's idle policy (revoke tokens unused for `idle_revoke_after_days`, warning
  * `idle_warning_days` before; off for every tenant) and its own expiry reminder days (null: the service's
- * default days); on each token, when its owners were last warned that it is idle; and one row per expiry
- * notice given (token, expiry, reminder day), so that each is announced exactly once.
+ * default days; a JSON array of whole numbers, latest first); on each token, when its owners were last
+ * warned that it is idle; and one row per expiry notice given (token, expiry, reminder day), so that
+ * each is announced exactly once.
  */
 export class IdlePolicyAndExpiryNotices1763900002200 implements MigrationInterface {
   name = 'IdlePolicyAndExpiryNotices1763900002200';
@@ -14,7 +15,7 @@ export class IdlePolicyAndExpiryNotices1763900002200 implements MigrationInterfa
       ALTER TABLE "tenants"
         ADD COLUMN "idle_revoke_after_days" integer,
         ADD COLUMN "idle_warning_days" integer NOT NULL DEFAULT 7,
-        ADD COLUMN "expiry_reminder_days" integer array,
+        ADD COLUMN "expiry_reminder_days" jsonb,
         ADD CONSTRAINT "tenants_idle_revoke_after_days_check"
           CHECK ("idle_revoke_after_days" BETWEEN 2 AND 3650),
         ADD CONSTRAINT "tenants_idle_warning_days_check" CHECK ("idle_warning_days" BETWEEN 1 AND 365)`);
