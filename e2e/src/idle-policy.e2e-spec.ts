@@ -313,6 +313,29 @@ describe('idle policy and expiry notices (issue 14)', () => {
   });
 
   describe('expiry notices', () => {
+    it("plans a token's reminders again when its tenant changes its reminder days", async () => {
+      const tenant = await rig.tenant('replan', { signingSecret: false });
+      // Expiry three quarters into a "day", about 8 s ahead: with the default days (30, 7, 0) only the
+      // same-day reminder lies ahead.
+      const expiresAt = new Date(
+        Math.floor((Date.now() + 8_000) / DAY_MS) * DAY_MS + 0.75 * DAY_MS,
+      ).toISOString();
+      const token = await rig.createToken(tenant.owner, { name: 'replanned', expiresAt });
+      // Its reminders are planned at once (a job run on creation); then the tenant chooses its days.
+      await letTimePass(1_000);
+      await setPolicy(tenant.owner, { expiryReminderDays: [3, 1] });
+      const about = (mail: ReceivedMail) => mail.text.includes('replanned');
+
+      expect((await rig.sink.nthTo(1, tenant.ownerEmail, about, 15_000)).subject).toMatch(/in 3 days/);
+      expect((await rig.sink.nthTo(2, tenant.ownerEmail, about, 15_000)).subject).toMatch(/in 1 day\b/);
+      // The same-day reminder planned with the default days is skipped: 0 is not one of the tenant's days.
+      await letTimePass(Date.parse(expiresAt) - Date.now() + 1_000);
+      expect(rig.sink.mailsTo(tenant.ownerEmail).filter(about)).toHaveLength(2);
+      expect(eventsOf(tenant.id, EventType.TokenExpiring, token.id).map((e) => e.data.daysBefore)).toEqual([
+        3, 1,
+      ]);
+    });
+
     it("announces TokenExpiring once per reminder day of the tenant's, beside the mail", async () => {
       const tenant = await rig.tenant('expiring', { signingSecret: false });
       await setPolicy(tenant.owner, { expiryReminderDays: [1, 3] });

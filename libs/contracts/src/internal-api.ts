@@ -131,3 +131,14 @@ export const expiryNoticeAnswer = z.object({
   outcome: z.enum(['recorded', 'already-recorded', 'not-applicable']),
 });
 export type ExpiryNoticeAnswer = z.infer<typeof expiryNoticeAnswer>;
+
+/**
+ * `GET /internal/v1/tenants/:tenantId/expiring-tokens?after=<token id>`: one page (by token id) of the
+ * tenant's tokens that get expiry reminders (active, expiring later, without auto-renewal), for planning
+ * them again when the tenant changes its reminder days. `next`: the `after` of the next page, or null.
+ */
+export const expiringTokensPage = z.object({
+  tokenIds: z.array(z.string()),
+  next: z.string().nullable(),
+});
+export type ExpiringTokensPage = z.infer<typeof expiringTokensPage>;

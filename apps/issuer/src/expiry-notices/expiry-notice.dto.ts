@@ -1,4 +1,4 @@
-import { IsInt, IsISO8601, Matches, Max, Min } from 'class-validator';
+import { IsInt, IsISO8601, IsOptional, IsUUID, Matches, Max, Min } from 'class-validator';
 import type { ExpiryNoticeRequest } from '@latchkey/contracts';
 
 /** `POST /internal/v1/tokens/:id/expiry-notices`: which expiry and which reminder day. */
@@ -11,4 +11,11 @@ export class ExpiryNoticeDto implements ExpiryNoticeRequest {
   @Min(0)
   @Max(3650)
   daysBefore!: number;
+}
+
+/** `GET /internal/v1/tenants/:tenantId/expiring-tokens`: the page after this token id. */
+export class ExpiringTokensQuery {
+  @IsOptional()
+  @IsUUID('all')
+  after?: string;
 }

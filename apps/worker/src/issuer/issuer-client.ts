@@ -3,6 +3,8 @@ import {
   type CallbackAttemptReport,
   type CallbackDelivery,
   callbackDelivery,
+  type ExpiringTokensPage,
+  expiringTokensPage,
   type ExpiryNoticeAnswer,
   expiryNoticeAnswer,
   type IdleSweepResult,
@@ -109,6 +111,17 @@ export class IssuerClient {
       `/tokens/${encodeURIComponent(tokenId)}/expiry-notices`,
       { expiresAt, daysBefore },
       expiryNoticeAnswer,
+    );
+  }
+
+  /** One page of the tenant's tokens that get expiry reminders, after the token id `after`. */
+  expiringTokens(tenantId: string, after: string | null): Promise<IssuerResult<ExpiringTokensPage>> {
+    const query = after === null ? '' : `?after=${encodeURIComponent(after)}`;
+    return this.call(
+      'GET',
+      `/tenants/${encodeURIComponent(tenantId)}/expiring-tokens${query}`,
+      undefined,
+      expiringTokensPage,
     );
   }
 

@@ -109,6 +109,42 @@ describe('planLifecycleJobs', () => {
     ]);
   });
 
+  it('plans every reminded token of a tenant again when it changes its reminder days, and only then', () => {
+    const changed = createEvent(EventType.TenantPolicyChanged, {
+      source: 'latchkey/issuer',
+      subject: 'acme corp',
+      tenantId: 'acme corp',
+      data: {
+        changedBy: 'olga',
+        changes: { expiryReminderDays: [60, 30] },
+        previous: { expiryReminderDays: null },
+      },
+    }) as LatchkeyEvent;
+    expect(planLifecycleJobs(changed, now)).toEqual({
+      cancel: [],
+      enqueue: [
+        {
+          queue: 'expiry-reminder',
+          jobId: `reminder-replan.${changed.id}.1`,
+          data: { kind: 'replan-tenant', tenantId: 'acme corp', eventId: changed.id, after: null, page: 1 },
+          runAt: now,
+          tokenId: null,
+        },
+      ],
+    });
+    const other = createEvent(EventType.TenantPolicyChanged, {
+      source: 'latchkey/issuer',
+      subject: 'acme',
+      tenantId: 'acme',
+      data: {
+        changedBy: 'olga',
+        changes: { idleRevokeAfterDays: 90 },
+        previous: { idleRevokeAfterDays: null },
+      },
+    }) as LatchkeyEvent;
+    expect(planLifecycleJobs(other, now)).toEqual({ cancel: [], enqueue: [] });
+  });
+
   it('queues nothing for TokenExpiring: its mail is queued beside it', () => {
     const expiring = event(EventType.TokenExpiring, {
       tokenId,

@@ -160,12 +160,34 @@ export function planLifecycleJobs(event: LatchkeyEvent, now: number): LifecycleP
         })),
       };
     }
+    case EventType.TenantPolicyChanged: {
+      // New reminder days: every token of the tenant that gets reminders is planned again (days added
+      // are scheduled; days removed are skipped when their time comes).
+      if (event.data.changes.expiryReminderDays === undefined) return NOTHING;
+      return {
+        cancel: [],
+        enqueue: [
+          {
+            queue: WorkerQueue.ExpiryReminder,
+            jobId: jobIds.reminderReplan(event.id, 1),
+            data: {
+              kind: 'replan-tenant',
+              tenantId: event.tenantId,
+              eventId: event.id,
+              after: null,
+              page: 1,
+            },
+            runAt: now,
+            tokenId: null,
+          },
+        ],
+      };
+    }
     // Announced for other systems; the reminder mail beside it is already queued.
     case EventType.TokenExpiring:
     case EventType.TokenUsed:
     case EventType.MemberRoleChanged:
     case EventType.MemberRemoved:
-    case EventType.TenantPolicyChanged:
       return NOTHING;
   }
 }

@@ -34,7 +34,8 @@ export class TokenLifecycleConsumer extends HostedEventConsumer {
     this.processed = new ProcessedEvents(redis, config.REDIS_KEY_PREFIX, config.PROCESSED_EVENT_TTL_SECONDS);
     this.consumer = new EventConsumer(kafka, {
       groupId: config.WORKER_KAFKA_GROUP_ID,
-      topics: [Topic.TokenLifecycle],
+      // Members: a tenant's policy changes (its expiry reminder days).
+      topics: [Topic.TokenLifecycle, Topic.Members],
       topicPrefix: config.KAFKA_TOPIC_PREFIX,
       fromBeginning: true,
       limits: consumerLimitsOf(config),

@@ -41,7 +41,12 @@ export type ExpiryReminderJob =
   /** Read the token's state and schedule its reminders (after auto-renewal was switched off). */
   | { kind: 'plan'; tokenId: string }
   /** Remind the creator that the token expires in `days` days, if it still does at `expiresAt`. */
-  | { kind: 'send'; tokenId: string; days: number; expiresAt: string };
+  | { kind: 'send'; tokenId: string; days: number; expiresAt: string }
+  /**
+   * The tenant changed its reminder days (event `eventId`): plan each of its tokens again, one page of
+   * token ids (after `after`) per job.
+   */
+  | { kind: 'replan-tenant'; tenantId: string; eventId: string; after: string | null; page: number };
 
 export type MailJob =
   | { kind: 'renewed'; oldTokenId: string; newTokenId: string; oldTokenEndsAt: string }

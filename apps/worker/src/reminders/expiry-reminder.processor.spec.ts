@@ -28,7 +28,13 @@ function setUp(
   };
   const enqueued: JobRequest[] = [];
   const notices: { tokenId: string; expiresAt: string; days: number }[] = [];
+  const pages: Record<string, { tokenIds: string[]; next: string | null }> = {
+    first: { tokenIds: ['t1', 't2'], next: 't2' },
+    t2: { tokenIds: ['t3'], next: null },
+  };
   const issuer = {
+    expiringTokens: (_tenantId: string, after: string | null) =>
+      Promise.resolve({ kind: 'ok', value: pages[after ?? 'first'] }),
     currentTokenState: () => Promise.resolve(state),
     recordExpiryNotice: (id: string, at: string, days: number) => {
       notices.push({ tokenId: id, expiresAt: at, days });
@@ -89,6 +95,20 @@ describe('ExpiryReminderProcessor', () => {
       'not-applicable',
     );
     expect(refused.enqueued).toEqual([]);
+  });
+
+  it("plans the tenant's tokens again page by page after its reminder days changed", async () => {
+    const { run, enqueued } = setUp();
+    const first = { kind: 'replan-tenant' as const, tenantId: 'acme', eventId: 'e1', after: null, page: 1 };
+    expect(await run(first)).toBe('planned');
+    expect(enqueued.map((job) => [job.jobId, job.data])).toEqual([
+      ['reminder-plan.t1.e1', { kind: 'plan', tokenId: 't1' }],
+      ['reminder-plan.t2.e1', { kind: 'plan', tokenId: 't2' }],
+      ['reminder-replan.e1.2', { ...first, after: 't2', page: 2 }],
+    ]);
+    enqueued.length = 0;
+    await run({ ...first, after: 't2', page: 2 });
+    expect(enqueued.map((job) => job.jobId)).toEqual(['reminder-plan.t3.e1']);
   });
 
   it('fails the job, to be retried, when the issuer cannot be reached', async () => {

@@ -42,6 +42,7 @@ export class ExpiryReminderProcessor implements OnModuleInit {
 
   async process(job: Pick<Job<ExpiryReminderJob>, 'data'>): Promise<ReminderOutcome> {
     const { data } = job;
+    if (data.kind === 'replan-tenant') return this.replan(data);
     const state = await this.issuer.currentTokenState(data.tokenId);
     switch (data.kind) {
       case 'plan': {
@@ -100,5 +101,39 @@ export class ExpiryReminderProcessor implements OnModuleInit {
         return 'mail-queued';
       }
     }
+  }
+
+  /** One page of the tenant's tokens planned again (their plan jobs), then the next page's job. */
+  private async replan(
+    data: Extract<ExpiryReminderJob, { kind: 'replan-tenant' }>,
+  ): Promise<ReminderOutcome> {
+    const page = await this.issuer.expiringTokens(data.tenantId, data.after);
+    switch (page.kind) {
+      case 'transient':
+        throw new Error(`listing the tenant's tokens failed: ${page.error}`);
+      case 'not-found':
+      case 'refused':
+        return 'not-applicable';
+      case 'ok':
+    }
+    for (const tokenId of page.value.tokenIds) {
+      await this.queues.enqueue({
+        queue: WorkerQueue.ExpiryReminder,
+        jobId: jobIds.reminderPlan(tokenId, data.eventId),
+        data: { kind: 'plan', tokenId },
+        runAt: Date.now(),
+        tokenId,
+      });
+    }
+    if (page.value.next !== null) {
+      await this.queues.enqueue({
+        queue: WorkerQueue.ExpiryReminder,
+        jobId: jobIds.reminderReplan(data.eventId, data.page + 1),
+        data: { ...data, after: page.value.next, page: data.page + 1 },
+        runAt: Date.now(),
+        tokenId: null,
+      });
+    }
+    return 'planned';
   }
 }
