@@ -28,6 +28,9 @@ const DEFAULTS = {
   adminRevocation: 'any_token',
   defaultRights: 'read',
   recoverableTokens: false,
+  idleRevokeAfterDays: null,
+  idleWarningDays: 7,
+  expiryReminderDays: null,
 };
 
 /** Plans (set by the operator) and token policies (set by owners), and their enforcement on issuance. */

@@ -227,6 +227,11 @@ const schema = z
       'how long a rotated signing secret keeps signing callbacks beside the new one',
     ),
     ...leakSettings(),
+    IDLE_POLICY_DAY_MS: env.durationMs(
+      86_400_000,
+      'length of one "day" of the tenants\' idle policies (idleRevokeAfterDays, idleWarningDays)',
+    ),
+    IDLE_SWEEP_BATCH_SIZE: env.positiveInt(200, 'tokens one idle sweep transaction warns or revokes at most'),
     LOG_LEVEL: env.logLevel(),
   })
   .refine((c) => c.ADMIN_JWT_SECRET !== undefined || c.ADMIN_JWKS_URL !== undefined, {

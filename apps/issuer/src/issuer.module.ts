@@ -6,6 +6,8 @@ import { ConsoleModule } from './console/console.module';
 import { InfrastructureModule } from './infrastructure/infrastructure.module';
 import { InternalModule } from './internal/internal.module';
 import { LeaksModule } from './leaks/leaks.module';
+import { ExpiryNoticesModule } from './expiry-notices/expiry-notices.module';
+import { IdleTokensModule } from './idle-tokens/idle-tokens.module';
 import { MemberDirectory } from './members/member-directory';
 import { MembersModule } from './members/members.module';
 import { OutboxModule } from './outbox/outbox.module';
@@ -31,6 +33,8 @@ export class IssuerModule {
         SigningSecretsModule,
         InternalModule,
         RenewalsModule,
+        IdleTokensModule,
+        ExpiryNoticesModule,
         UsageModule,
         AuditModule,
         LeaksModule,

@@ -71,8 +71,14 @@ const schema = z
         }
         return [...new Set(entries.map(Number))].sort((a, b) => b - a);
       })
-      .describe('days before expiry on which the creator of a token without auto-renewal is reminded'),
+      .describe(
+        'days before expiry on which the creator of a token without auto-renewal is reminded, unless its tenant chose its own',
+      ),
     REMINDER_DAY_MS: env.durationMs(86_400_000, 'length of one "day" of EXPIRY_REMINDER_DAYS'),
+    IDLE_SWEEP_INTERVAL_MS: env.durationMs(
+      3_600_000,
+      "how often the tenants' idle policies are applied (warnings, then idle revocations)",
+    ),
 
     WORKER_JOB_LOCK_MS: env.durationMs(30_000, 'job lock; a crashed worker’s jobs are retried after it'),
     WORKER_STALLED_INTERVAL_MS: env.durationMs(30_000, 'how often jobs of crashed workers are looked for'),

@@ -1,5 +1,6 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import type { WorkerConfig } from './config';
+import { IdleTokensModule } from './idle-tokens/idle-tokens.module';
 import { InfrastructureModule } from './infrastructure/infrastructure.module';
 import { LifecycleModule } from './lifecycle/lifecycle.module';
 import { MailModule } from './mail/mail.module';
@@ -17,6 +18,7 @@ export class WorkerModule {
         RenewalsModule,
         RemindersModule,
         MailModule,
+        IdleTokensModule,
       ],
     };
   }

@@ -23,6 +23,8 @@ export const EVENT_SOURCE_OF: Readonly<Record<EventType, string>> = Object.freez
   [EventType.MemberRemoved]: EVENT_SOURCES.issuer,
   [EventType.TenantPolicyChanged]: EVENT_SOURCES.issuer,
   [EventType.TokenRevealed]: EVENT_SOURCES.issuer,
+  [EventType.TokenExpiring]: EVENT_SOURCES.issuer,
+  [EventType.TokenIdleWarning]: EVENT_SOURCES.issuer,
   [EventType.TokenUsed]: EVENT_SOURCES.verifier,
   [EventType.TokenVerificationsCounted]: EVENT_SOURCES.verifier,
 });
@@ -114,12 +116,19 @@ export function checkEventTrust(
       });
       return done({ ...event, time, data: { ...event.data, counts } });
     }
+    case EventType.TokenIdleWarning:
+      return done({
+        ...event,
+        time,
+        data: { ...event.data, idleSince: clamp('data.idleSince', event.data.idleSince) },
+      });
     case EventType.TokenUpdated:
     case EventType.TokenRenewed:
+    case EventType.TokenExpiring:
     case EventType.MemberRoleChanged:
     case EventType.MemberRemoved:
     case EventType.TenantPolicyChanged:
-      // Nothing else they carry reports a past moment (an old token's end lies ahead on purpose).
+      // Nothing else they carry reports a past moment (an old token's end, an expiry lie ahead on purpose).
       return done({ ...event, time });
   }
 

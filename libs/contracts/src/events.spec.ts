@@ -78,3 +78,44 @@ describe('instants in events', () => {
     },
   );
 });
+
+describe('issue 14 events', () => {
+  const issuer = { source: 'latchkey/issuer', subject: tokenId, tenantId: 'acme' };
+  const revoked = () =>
+    createEvent(EventType.TokenRevoked, {
+      ...issuer,
+      data: { tokenId, revokedBy: 'system:idle-policy', revokedAt: new Date().toISOString() },
+    });
+
+  it('carries why a token was revoked, absent in older events, and nothing but the known reasons', () => {
+    const older = revoked();
+    expect(parseEvent(JSON.stringify(older))).toEqual({ ok: true, event: older });
+    const idle = { ...older, data: { ...older.data, reason: 'idle' } };
+    expect(parseEvent(JSON.stringify(idle))).toMatchObject({ ok: true, event: { data: { reason: 'idle' } } });
+    const unknown = { ...older, data: { ...older.data, reason: 'bored' } };
+    expect(parseEvent(JSON.stringify(unknown)).ok).toBe(false);
+  });
+
+  it('round-trips TokenExpiring and TokenIdleWarning, refusing a negative reminder day', () => {
+    const expiring = createEvent(EventType.TokenExpiring, {
+      ...issuer,
+      data: { tokenId, expiresAt: '2026-06-30T15:00:00.000Z', daysBefore: 7, ownerId: 'alice' },
+    });
+    const warning = createEvent(EventType.TokenIdleWarning, {
+      ...issuer,
+      data: {
+        tokenId,
+        idleSince: '2026-01-01T00:00:00.000Z',
+        revokeAt: '2026-04-01T00:00:00.000Z',
+        idleRevokeAfterDays: 90,
+        ownerId: 'alice',
+        technicalOwner: null,
+      },
+    });
+    for (const event of [expiring, warning]) {
+      expect(parseEvent(JSON.stringify(event))).toEqual({ ok: true, event });
+    }
+    const negative = { ...expiring, data: { ...expiring.data, daysBefore: -1 } };
+    expect(parseEvent(JSON.stringify(negative))).toMatchObject({ ok: false });
+  });
+});

@@ -21,6 +21,8 @@ export enum EventType {
   TokenRevealed = 'dev.latchkey.token.revealed',
   /** Verdicts (refusals included) counted per minute, reason and caller; beside TokenUsed (since 14). */
   TokenVerificationsCounted = 'dev.latchkey.token.verifications-counted',
+  TokenExpiring = 'dev.latchkey.token.expiring',
+  TokenIdleWarning = 'dev.latchkey.token.idle-warning',
 }
 
 export const MEMBER_ROLES = ['owner', 'admin', 'member'] as const;
@@ -31,6 +33,9 @@ export const TOKEN_VISIBILITY_POLICIES = ['admins_see_all', 'own_tokens_only'] a
 export const ADMIN_REVOCATION_POLICIES = ['any_token', 'agent_tokens_only'] as const;
 /** Token rights presets (seed 003: "read & write or only read"); permissions.ts maps them to scopes. */
 export const TOKEN_RIGHTS = ['read', 'read_write'] as const;
+/** Bounds of a tenant's expiry reminder days: at most this many, each at most this many days ahead. */
+export const MAX_EXPIRY_REMINDERS = 6;
+export const MAX_EXPIRY_REMINDER_DAY = 365;
 
 const isoTime = isoInstant;
 
@@ -69,9 +74,9 @@ export const tokenCreatedData = z.object({
 /**
  * Why a token was revoked: `manual` by an admin or its owner (absent in older events: read as manual),
  * `leaked` on a secret-scanning report (`POST /v1/leaks`), `holder` by whoever held it
- * (`POST /v1/tokens/revoke-self`).
+ * (`POST /v1/tokens/revoke-self`), `idle` by the tenant's idle policy (unused for `idleRevokeAfterDays`).
  */
-export const REVOCATION_REASONS = ['manual', 'leaked', 'holder'] as const;
+export const REVOCATION_REASONS = ['manual', 'leaked', 'holder', 'idle'] as const;
 export type RevocationReason = (typeof REVOCATION_REASONS)[number];
 
 /**
@@ -96,10 +101,39 @@ export const tokenRevokedData = z.object({
   ownerId: z.string().optional(),
   /** Told by mail of the revocation (seed 004). */
   technicalOwner: technicalOwner.nullable().optional(),
-  /** Absent in older events and for revocations by an admin or the owner: read as `manual`. */
+  /** Why it was revoked; absent in older events: read as `manual`. */
   reason: z.enum(REVOCATION_REASONS).optional(),
   /** With reason `leaked`: what the secret scanner reported. */
   leak: leakReportFacts.optional(),
+});
+
+/**
+ * A token without auto-renewal expires in `daysBefore` days (0: today): one event per token, expiry and
+ * reminder day, beside the reminder mail, so that other systems can react (e.g. open a ticket).
+ */
+export const tokenExpiringData = z.object({
+  tokenId: z.uuid(),
+  expiresAt: isoTime,
+  /** The reminder day: how many days before the expiry day this notice is for. */
+  daysBefore: z.number().int().min(0),
+  /** The token's owner (its creator). */
+  ownerId: z.string(),
+  technicalOwner: technicalOwner.nullable().optional(),
+});
+
+/**
+ * The tenant's idle policy will revoke this token at `revokeAt` unless it is used before then: it has
+ * not been used since `idleSince` (its last use, or its creation). Its owner and technical owner are
+ * mailed; a use cancels the revocation.
+ */
+export const tokenIdleWarningData = z.object({
+  tokenId: z.uuid(),
+  idleSince: isoTime,
+  revokeAt: isoTime,
+  /** The tenant's `idleRevokeAfterDays` when the warning was given. */
+  idleRevokeAfterDays: z.number().int().positive(),
+  ownerId: z.string(),
+  technicalOwner: technicalOwner.nullable().optional(),
 });
 
 export const tokenUpdatedData = z.object({
@@ -201,6 +235,12 @@ const tenantPolicyFields = z.object({
   recoverableTokens: z.boolean().optional(),
   /** The tenant's catalog of applications/projects a token's resources are chosen from (seed 003). */
   applications: z.array(z.object({ id: z.string(), name: z.string() })).optional(),
+  /** Revoke tokens unused for this many days; null: never. */
+  idleRevokeAfterDays: z.number().int().positive().nullable().optional(),
+  /** How many days before an idle revocation its owner is warned. */
+  idleWarningDays: z.number().int().positive().optional(),
+  /** Days before expiry on which owners are reminded; null: the service's default days. */
+  expiryReminderDays: z.array(z.number().int().min(0)).nullable().optional(),
 });
 
 export const tenantPolicyChangedData = z.object({
@@ -223,6 +263,8 @@ const dataSchemas = {
   [EventType.TenantPolicyChanged]: tenantPolicyChangedData,
   [EventType.TokenRevealed]: tokenRevealedData,
   [EventType.TokenVerificationsCounted]: tokenVerificationsCountedData,
+  [EventType.TokenExpiring]: tokenExpiringData,
+  [EventType.TokenIdleWarning]: tokenIdleWarningData,
 } as const;
 
 export interface EventDataByType {
@@ -236,6 +278,8 @@ export interface EventDataByType {
   [EventType.TenantPolicyChanged]: z.infer<typeof tenantPolicyChangedData>;
   [EventType.TokenRevealed]: z.infer<typeof tokenRevealedData>;
   [EventType.TokenVerificationsCounted]: z.infer<typeof tokenVerificationsCountedData>;
+  [EventType.TokenExpiring]: z.infer<typeof tokenExpiringData>;
+  [EventType.TokenIdleWarning]: z.infer<typeof tokenIdleWarningData>;
 }
 
 export interface EventEnvelope<T extends EventType = EventType> {
@@ -264,6 +308,8 @@ export type MemberRoleChangedEvent = EventEnvelope<EventType.MemberRoleChanged>;
 export type MemberRemovedEvent = EventEnvelope<EventType.MemberRemoved>;
 export type TokenRevealedEvent = EventEnvelope<EventType.TokenRevealed>;
 export type TokenVerificationsCountedEvent = EventEnvelope<EventType.TokenVerificationsCounted>;
+export type TokenExpiringEvent = EventEnvelope<EventType.TokenExpiring>;
+export type TokenIdleWarningEvent = EventEnvelope<EventType.TokenIdleWarning>;
 
 export const CURRENT_DATA_VERSION = 1;
 

@@ -27,6 +27,11 @@ export const internalTokenState = z.object({
   replacedByTokenId: z.string().nullable(),
   /** Told by mail when the token is rotated or revoked (seed 004). Absent from older issuers. */
   technicalOwner: z.object({ email: z.string(), name: z.string().nullable() }).nullable().optional(),
+  /**
+   * The tenant's expiry reminder days, latest first; null: the worker's default days. Absent from older
+   * issuers: read as null.
+   */
+  expiryReminderDays: z.array(z.number().int().min(0)).nullable().optional(),
 });
 export type InternalTokenState = z.infer<typeof internalTokenState>;
 
@@ -97,3 +102,43 @@ export const callbackAttemptReport = z.object({
   error: z.string().max(1000).nullable(),
 });
 export type CallbackAttemptReport = z.infer<typeof callbackAttemptReport>;
+
+/** `POST /internal/v1/idle-tokens/sweeps`: one sweep of the tenants' idle policies, run now. */
+export const idleSweepResult = z.object({
+  /** Tokens whose owners were warned by this sweep. */
+  warned: z.array(z.string()),
+  /** Tokens this sweep revoked with reason `idle`. */
+  revoked: z.array(z.string()),
+});
+export type IdleSweepResult = z.infer<typeof idleSweepResult>;
+
+/**
+ * `POST /internal/v1/tokens/:id/expiry-notices` body: the worker is about to remind the owner that the
+ * token expires at `expiresAt` in `daysBefore` days.
+ */
+export const expiryNoticeRequest = z.object({
+  expiresAt: z.iso.datetime({ offset: true }),
+  daysBefore: z.number().int().min(0).max(3650),
+});
+export type ExpiryNoticeRequest = z.infer<typeof expiryNoticeRequest>;
+
+/**
+ * Its answer: `recorded` (TokenExpiring announced now), `already-recorded` (announced before: send the
+ * mail, as its deterministic job id keeps it single) or `not-applicable` (the token is revoked, renewed,
+ * renews itself or expires at another time: send nothing).
+ */
+export const expiryNoticeAnswer = z.object({
+  outcome: z.enum(['recorded', 'already-recorded', 'not-applicable']),
+});
+export type ExpiryNoticeAnswer = z.infer<typeof expiryNoticeAnswer>;
+
+/**
+ * `GET /internal/v1/tenants/:tenantId/expiring-tokens?after=<token id>`: one page (by token id) of the
+ * tenant's tokens that get expiry reminders (active, expiring later, without auto-renewal), for planning
+ * them again when the tenant changes its reminder days. `next`: the `after` of the next page, or null.
+ */
+export const expiringTokensPage = z.object({
+  tokenIds: z.array(z.string()),
+  next: z.string().nullable(),
+});
+export type ExpiringTokensPage = z.infer<typeof expiringTokensPage>;

@@ -16,4 +16,6 @@ export const TOPIC_OF: Readonly<Record<EventType, Topic>> = Object.freeze({
   [EventType.MemberRemoved]: Topic.Members,
   [EventType.TenantPolicyChanged]: Topic.Members,
   [EventType.TokenRevealed]: Topic.TokenLifecycle,
+  [EventType.TokenExpiring]: Topic.TokenLifecycle,
+  [EventType.TokenIdleWarning]: Topic.TokenLifecycle,
 });

@@ -6,8 +6,8 @@
  */
 export enum Topic {
   /**
-   * TokenCreated, TokenUpdated, TokenRevoked, TokenRenewed, TokenRevealed; keyed by token id (a renewal
-   * by the old token's).
+   * TokenCreated, TokenUpdated, TokenRevoked, TokenRenewed, TokenRevealed, TokenExpiring,
+   * TokenIdleWarning; keyed by token id (a renewal by the old token's).
    */
   TokenLifecycle = 'latchkey.token-lifecycle.v1',
   /** TokenUsed and TokenVerificationsCounted summaries from verifiers; keyed by token id. */

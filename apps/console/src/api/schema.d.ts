@@ -594,6 +594,21 @@ export interface components {
        * @example false
        */
       recoverableTokens: boolean;
+      /**
+       * @description Revoke tokens unused for this many days (counted from their last use, or their creation if never used), with reason `idle`; null (default): never. The owner and the technical owner are mailed `idleWarningDays` before; a use in between cancels the revocation.
+       * @example null
+       */
+      idleRevokeAfterDays: number | null;
+      /**
+       * @description How many days before an idle revocation the owner and the technical owner are warned by mail (default 7). Must be fewer than `idleRevokeAfterDays` (422 `IDLE_WARNING_TOO_LONG`).
+       * @example 7
+       */
+      idleWarningDays: number;
+      /**
+       * @description Days before expiry on which the owner of a token without auto-renewal is reminded by mail and `dev.latchkey.token.expiring` is announced (0: on the expiry day). Distinct whole numbers 0..365, at most 6, kept latest first; [] sends none; null (default): the service's days (30, 7 and 0 unless its operator chose others).
+       * @example null
+       */
+      expiryReminderDays: number[] | null;
     };
     UpdateTenantPolicyDto: {
       /**
@@ -631,6 +646,25 @@ export interface components {
        * @example false
        */
       recoverableTokens?: boolean;
+      /**
+       * @description Revoke tokens unused for this many days (counted from their last use, or their creation if never used), with reason `idle`; null (default): never. The owner and the technical owner are mailed `idleWarningDays` before; a use in between cancels the revocation.
+       * @example 90
+       */
+      idleRevokeAfterDays?: number | null;
+      /**
+       * @description How many days before an idle revocation the owner and the technical owner are warned by mail (default 7). Must be fewer than `idleRevokeAfterDays` (422 `IDLE_WARNING_TOO_LONG`).
+       * @example 7
+       */
+      idleWarningDays?: number;
+      /**
+       * @description Days before expiry on which the owner of a token without auto-renewal is reminded by mail and `dev.latchkey.token.expiring` is announced (0: on the expiry day). Distinct whole numbers 0..365, at most 6, kept latest first; [] sends none; null (default): the service's days (30, 7 and 0 unless its operator chose others).
+       * @example [
+       *       60,
+       *       30,
+       *       7
+       *     ]
+       */
+      expiryReminderDays?: number[] | null;
     };
     ApplicationDto: {
       /**
@@ -1570,7 +1604,9 @@ export interface components {
         | 'member.role_changed'
         | 'member.removed'
         | 'tenant.policy_changed'
-        | 'token.revealed';
+        | 'token.revealed'
+        | 'token.expiring'
+        | 'token.idle_warning';
       /**
        * @description Who did it; null for usage summaries (a token, not a person, was used).
        * @example alice
@@ -3440,7 +3476,9 @@ export interface operations {
           | 'member.role_changed'
           | 'member.removed'
           | 'tenant.policy_changed'
-          | 'token.revealed';
+          | 'token.revealed'
+          | 'token.expiring'
+          | 'token.idle_warning';
         /** @description Entries that occurred at or after this instant: an ISO 8601 date or date-time. */
         from?: string;
         /** @description Entries that occurred before this instant (exclusive): an ISO 8601 date or date-time. */

@@ -22,11 +22,12 @@ import { isManager, useAuth } from '../auth/AuthProvider';
 import { Loading, ProblemAlert } from '../components/common';
 import { exactTime } from '../lib/time';
 import { ApplicationsCard } from './ApplicationsCard';
+import { IdlePolicyCard } from './IdlePolicyCard';
 import { RecoverableTokensCard } from './RecoverableTokensCard';
 
 /**
  * Tenant settings: plan (seed 004's "Upgrade required"), token policy, governance policy (who issues,
- * who sees whose, what admins revoke), callback signing secrets.
+ * who sees whose, what admins revoke), the idle policy and expiry reminder days, callback signing secrets.
  */
 export function SettingsPage() {
   const { session } = useAuth();
@@ -40,6 +41,7 @@ export function SettingsPage() {
           <PolicyCard />
           <GovernanceCard />
           <RecoverableTokensCard />
+          <IdlePolicyCard />
           <ApplicationsCard />
           <SigningSecretsCard />
         </>

@@ -17,6 +17,9 @@ export class FakeIssuer {
     adminRevocation: 'any_token',
     defaultRights: 'read',
     recoverableTokens: false,
+    idleRevokeAfterDays: null,
+    idleWarningDays: 7,
+    expiryReminderDays: null,
   };
   /** Plaintexts `POST /v1/tokens/:id/reveal` answers, by token id (seed 003); others are 409. */
   recoverable: Record<string, string> = {};

@@ -14,6 +14,8 @@ export const AUDIT_EVENT_TYPES = [
   'member.removed',
   'tenant.policy_changed',
   'token.revealed',
+  'token.expiring',
+  'token.idle_warning',
 ] as const;
 export type AuditEventType = (typeof AUDIT_EVENT_TYPES)[number];
 

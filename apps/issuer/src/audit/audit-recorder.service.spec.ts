@@ -99,6 +99,31 @@ const cases: [string, LatchkeyEvent, { type: string; actorId: string | null; tok
     }),
     { type: 'token.revealed', actorId: 'olga', tokenId },
   ],
+  [
+    'an expiry notice (issue 14), given by no one',
+    createEvent(EventType.TokenExpiring, {
+      ...base,
+      subject: tokenId,
+      data: { tokenId, expiresAt: '2025-06-01T12:00:00.000Z', daysBefore: 30, ownerId: 'alice' },
+    }),
+    { type: 'token.expiring', actorId: null, tokenId },
+  ],
+  [
+    'an idle warning (issue 14), given by no one',
+    createEvent(EventType.TokenIdleWarning, {
+      ...base,
+      subject: tokenId,
+      data: {
+        tokenId,
+        idleSince: '2025-01-01T12:00:00.000Z',
+        revokeAt: '2025-05-08T12:00:00.000Z',
+        idleRevokeAfterDays: 90,
+        ownerId: 'alice',
+        technicalOwner: null,
+      },
+    }),
+    { type: 'token.idle_warning', actorId: null, tokenId },
+  ],
 ];
 
 const verdicts = createEvent(EventType.TokenVerificationsCounted, {

@@ -48,6 +48,11 @@ export function toAuditEntry(event: LatchkeyEvent): AuditEntry | null {
       return entry('tenant.policy_changed', event.data.changedBy, null);
     case EventType.TokenRevealed:
       return entry('token.revealed', event.data.revealedBy, event.data.tokenId);
+    // Notices given by Latchkey itself: no one acted.
+    case EventType.TokenExpiring:
+      return entry('token.expiring', null, event.data.tokenId);
+    case EventType.TokenIdleWarning:
+      return entry('token.idle_warning', null, event.data.tokenId);
   }
 }
 

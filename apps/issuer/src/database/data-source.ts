@@ -33,6 +33,8 @@ import { RecoverableTokens1763900001500 } from './migrations/1763900001500-Recov
 import { RecoverableToken } from '../token-recovery/recoverable-token.entity';
 import { CallbackOptional1763900001600 } from './migrations/1763900001600-CallbackOptional';
 import { VerificationAnalytics1763900002300 } from './migrations/1763900002300-VerificationAnalytics';
+import { IdlePolicyAndExpiryNotices1763900002200 } from './migrations/1763900002200-IdlePolicyAndExpiryNotices';
+import { TokenExpiryNotice } from '../expiry-notices/token-expiry-notice.entity';
 
 export const ENTITIES = [
   Token,
@@ -46,6 +48,7 @@ export const ENTITIES = [
   RenewalAttempt,
   TenantApplication,
   RecoverableToken,
+  TokenExpiryNotice,
 ];
 export const MIGRATIONS = [
   InitialSchema1763900000000,
@@ -66,6 +69,7 @@ export const MIGRATIONS = [
   TechnicalOwner1763900001400,
   RecoverableTokens1763900001500,
   CallbackOptional1763900001600,
+  IdlePolicyAndExpiryNotices1763900002200,
   VerificationAnalytics1763900002300,
 ];
 

@@ -12,6 +12,7 @@ import type { TenantPlan } from './tenant-plan';
 import {
   evaluateIssuancePolicy,
   governanceOf,
+  idlePolicyViolation,
   type IssuancePolicy,
   policyChanges,
   TenantPolicyService,
@@ -205,7 +206,30 @@ describe('policyChanges', () => {
     ...DEFAULT_GOVERNANCE,
     defaultRights: 'read' as const,
     recoverableTokens: false,
+    idleRevokeAfterDays: null,
+    idleWarningDays: 7,
+    expiryReminderDays: null,
   };
+
+  it('keeps reminder days latest first, and the same days in another order change nothing', () => {
+    const stored = { ...current, expiryReminderDays: [30, 7, 0] };
+    expect(policyChanges(current, { expiryReminderDays: [7, 60, 30] })).toEqual({
+      changes: { expiryReminderDays: [60, 30, 7] },
+      previous: { expiryReminderDays: null },
+    });
+    expect(policyChanges(stored, { expiryReminderDays: [0, 30, 7] })).toEqual({ changes: {}, previous: {} });
+    expect(policyChanges(stored, { expiryReminderDays: null })).toEqual({
+      changes: { expiryReminderDays: null },
+      previous: { expiryReminderDays: [30, 7, 0] },
+    });
+  });
+
+  it('reports the idle policy switched on with its warning', () => {
+    expect(policyChanges(current, { idleRevokeAfterDays: 90, idleWarningDays: 7 })).toEqual({
+      changes: { idleRevokeAfterDays: 90 },
+      previous: { idleRevokeAfterDays: null },
+    });
+  });
 
   it('keeps only the fields given whose value differs, with the values before', () => {
     expect(
@@ -234,6 +258,22 @@ describe('policyChanges', () => {
       changes: {},
       previous: {},
     });
+  });
+});
+
+describe('idlePolicyViolation', () => {
+  it('accepts the policy off whatever the warning, and a warning shorter than the idle period', () => {
+    expect(idlePolicyViolation({ idleRevokeAfterDays: null, idleWarningDays: 365 })).toBeNull();
+    expect(idlePolicyViolation({ idleRevokeAfterDays: 8, idleWarningDays: 7 })).toBeNull();
+  });
+
+  it('refuses a warning that would come before the token became idle', () => {
+    expect(idlePolicyViolation({ idleRevokeAfterDays: 7, idleWarningDays: 7 })?.code).toBe(
+      TenantErrorCode.IdleWarningTooLong,
+    );
+    expect(idlePolicyViolation({ idleRevokeAfterDays: 5, idleWarningDays: 7 })?.code).toBe(
+      'IDLE_WARNING_TOO_LONG',
+    );
   });
 });
 
@@ -266,6 +306,9 @@ describe('TenantPolicyService.update', () => {
       maxLifetimeDays: null,
       ...DEFAULT_GOVERNANCE,
       recoverableTokens: options.recoverableTokens ?? false,
+      idleRevokeAfterDays: null,
+      idleWarningDays: 7,
+      expiryReminderDays: null,
     } as Tenant;
     const tenants = {
       findOrCreate: () => Promise.resolve({ ...row }),
@@ -311,6 +354,43 @@ describe('TenantPolicyService.update', () => {
     const { db, service } = setUp();
     await service.update(owner, { adminRevocation: 'any_token' });
     expect(db.emitted).toEqual([]);
+  });
+
+  describe('idle policy and reminder days (issue 14)', () => {
+    it('switches the idle policy on, announced with the values before', async () => {
+      const { service, db } = setUp();
+      const view = await service.update(owner, { idleRevokeAfterDays: 90, idleWarningDays: 14 });
+      expect(view).toMatchObject({ idleRevokeAfterDays: 90, idleWarningDays: 14 });
+      expect(db.emitted[0]?.fields.data).toEqual({
+        changedBy: owner.userId,
+        changes: { idleRevokeAfterDays: 90, idleWarningDays: 14 },
+        previous: { idleRevokeAfterDays: null, idleWarningDays: 7 },
+      });
+    });
+
+    it('refuses a warning as long as the idle period, judged with the stored values, and changes nothing', async () => {
+      const { service, db } = setUp();
+      await service.update(owner, { idleRevokeAfterDays: 30 });
+      await expect(service.update(owner, { idleWarningDays: 30 })).rejects.toMatchObject({
+        code: 'IDLE_WARNING_TOO_LONG',
+        status: 422,
+      });
+      await expect(service.update(owner, { idleRevokeAfterDays: 7 })).rejects.toMatchObject({
+        code: 'IDLE_WARNING_TOO_LONG',
+      });
+      expect(db.emitted).toHaveLength(1);
+      expect(await service.update(owner, { idleRevokeAfterDays: null, idleWarningDays: 30 })).toMatchObject({
+        idleRevokeAfterDays: null,
+        idleWarningDays: 30,
+      });
+    });
+
+    it('stores reminder days latest first', async () => {
+      const { service } = setUp();
+      expect(await service.update(owner, { expiryReminderDays: [7, 60, 30] })).toMatchObject({
+        expiryReminderDays: [60, 30, 7],
+      });
+    });
   });
 
   describe('recoverable tokens (seed 003)', () => {

@@ -30,6 +30,12 @@ export interface TenantPolicyView extends GovernancePolicy {
   defaultRights: TokenRights;
   /** Whether new tokens are kept encrypted for their owner to reveal again (seed 003). */
   recoverableTokens: boolean;
+  /** Revoke tokens unused for this many days (reason `idle`); null: never. */
+  idleRevokeAfterDays: number | null;
+  /** How many days before an idle revocation the owner and technical owner are mailed. */
+  idleWarningDays: number;
+  /** Days before expiry on which owners are reminded (and TokenExpiring announced); null: the default. */
+  expiryReminderDays: number[] | null;
 }
 
 export type IssuancePolicy = Pick<Tenant, 'plan' | 'requireExpiry' | 'maxLifetimeDays'>;
@@ -90,6 +96,9 @@ export function toTenantPolicyView(tenant: Tenant, apiAccessPlans: readonly Tena
     adminRevocation: tenant.adminRevocation,
     defaultRights: tenant.defaultRights,
     recoverableTokens: tenant.recoverableTokens,
+    idleRevokeAfterDays: tenant.idleRevokeAfterDays,
+    idleWarningDays: tenant.idleWarningDays,
+    expiryReminderDays: tenant.expiryReminderDays,
   };
 }
 
@@ -111,12 +120,39 @@ export function policyChanges(
   const changes: Record<string, unknown> = {};
   const previous: Record<string, unknown> = {};
   for (const field of TENANT_POLICY_FIELDS) {
-    const value = request[field];
-    if (value === undefined || value === current[field]) continue;
+    // Reminder days are a set: kept latest first, so the same days in another order change nothing.
+    const value = field === 'expiryReminderDays' ? normalizedReminderDays(request[field]) : request[field];
+    if (value === undefined || sameValue(value, current[field])) continue;
     changes[field] = value;
     previous[field] = current[field];
   }
   return { changes, previous };
+}
+
+function normalizedReminderDays(days: number[] | null | undefined): number[] | null | undefined {
+  return Array.isArray(days) ? [...days].sort((a, b) => b - a) : days;
+}
+
+function sameValue(a: unknown, b: unknown): boolean {
+  if (Array.isArray(a) && Array.isArray(b)) return a.length === b.length && a.every((x, i) => x === b[i]);
+  return a === b;
+}
+
+/**
+ * The idle warning must come after the token became idle: with the policy on, `idleWarningDays` must
+ * be shorter than `idleRevokeAfterDays`. Null when the policy is fine, otherwise the error to answer.
+ */
+export function idlePolicyViolation(
+  policy: Pick<TenantPolicyFields, 'idleRevokeAfterDays' | 'idleWarningDays'>,
+): TenantError | null {
+  const { idleRevokeAfterDays, idleWarningDays } = policy;
+  if (idleRevokeAfterDays === null || idleWarningDays < idleRevokeAfterDays) return null;
+  return new TenantError(
+    TenantErrorCode.IdleWarningTooLong,
+    `The idle warning (${idleWarningDays} days before) must come after a token becomes idle: choose ` +
+      `fewer warning days than the ${idleRevokeAfterDays} days after which idle tokens are revoked.`,
+    { idleRevokeAfterDays, idleWarningDays },
+  );
 }
 
 /**
@@ -138,6 +174,14 @@ export class TenantPolicyService {
    */
   async governance(tenantId: string, tx?: Tx): Promise<GovernancePolicy> {
     return governanceOf(await this.tenants.find(tenantId, tx));
+  }
+
+  /**
+   * The tenant's expiry reminder days, latest first; null when it keeps the service's default days (and
+   * for a tenant never seen). Inside a transaction, pass it.
+   */
+  async expiryReminderDays(tenantId: string, tx?: Tx): Promise<number[] | null> {
+    return (await this.tenants.find(tenantId, tx))?.expiryReminderDays ?? null;
   }
 
   /**
@@ -188,6 +232,8 @@ export class TenantPolicyService {
       if (!current) throw new Error(`tenant ${id} vanished`);
       const { changes, previous } = policyChanges(current, request);
       if (Object.keys(changes).length === 0) return current;
+      const violation = idlePolicyViolation({ ...current, ...changes });
+      if (violation) throw violation;
       await this.tenants.updatePolicy(tx, id, changes);
       // Off means not kept: every copy goes in the same transaction (issuing waits on the tenant's lock).
       if (changes.recoverableTokens === false) await this.recovery.forgetTenant(tx, id);

@@ -14,6 +14,8 @@ import type { TenantPlan } from './tenant-plan';
 @Check('tenants_token_visibility_check', `"token_visibility" IN ('admins_see_all', 'own_tokens_only')`)
 @Check('tenants_admin_revocation_check', `"admin_revocation" IN ('any_token', 'agent_tokens_only')`)
 @Check('tenants_default_rights_check', `"default_rights" IN ('read', 'read_write')`)
+@Check('tenants_idle_revoke_after_days_check', `"idle_revoke_after_days" BETWEEN 2 AND 3650`)
+@Check('tenants_idle_warning_days_check', `"idle_warning_days" BETWEEN 1 AND 365`)
 export class Tenant {
   /** The identity provider's tenant id (the admin JWT's `tid`). */
   @PrimaryColumn('text')
@@ -52,6 +54,19 @@ export class Tenant {
    */
   @Column('boolean', { name: 'recoverable_tokens', default: false })
   recoverableTokens!: boolean;
+
+  /** Tokens unused for this many days (since their last use, or creation) are revoked; null: never. */
+  @Column('integer', { name: 'idle_revoke_after_days', nullable: true })
+  idleRevokeAfterDays!: number | null;
+
+  /** How many days before an idle revocation the token's owner and technical owner are warned. */
+  @Column('integer', { name: 'idle_warning_days', default: 7 })
+  idleWarningDays!: number;
+
+  /** Days before expiry on which owners are reminded (and TokenExpiring announced); null: the default. */
+  // JSON rather than integer[]: the API validates it (distinct whole numbers, at most six).
+  @Column('jsonb', { name: 'expiry_reminder_days', nullable: true })
+  expiryReminderDays!: number[] | null;
 
   @Column('timestamptz', { name: 'created_at', default: () => 'now()' })
   createdAt!: Date;

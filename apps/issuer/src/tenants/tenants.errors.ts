@@ -11,6 +11,8 @@ export enum TenantErrorCode {
   PolicyRevocationAgentTokensOnly = 'POLICY_REVOCATION_AGENT_TOKENS_ONLY',
   /** Recoverable tokens cannot be turned on: the service has no TOKEN_RECOVERY_KEY. */
   TokenRecoveryUnavailable = 'TOKEN_RECOVERY_UNAVAILABLE',
+  /** The idle warning would come as early as (or before) the token even became idle. */
+  IdleWarningTooLong = 'IDLE_WARNING_TOO_LONG',
 }
 
 const STATUS: Record<TenantErrorCode, number> = {
@@ -21,6 +23,7 @@ const STATUS: Record<TenantErrorCode, number> = {
   [TenantErrorCode.PolicyIssuanceAdminsOnly]: 403,
   [TenantErrorCode.PolicyRevocationAgentTokensOnly]: 403,
   [TenantErrorCode.TokenRecoveryUnavailable]: 422,
+  [TenantErrorCode.IdleWarningTooLong]: 422,
 };
 
 export class TenantError extends DomainError {

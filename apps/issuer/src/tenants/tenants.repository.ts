@@ -14,6 +14,9 @@ export const TENANT_POLICY_FIELDS = [
   'adminRevocation',
   'defaultRights',
   'recoverableTokens',
+  'idleRevokeAfterDays',
+  'idleWarningDays',
+  'expiryReminderDays',
 ] as const;
 export type TenantPolicyFields = Pick<Tenant, (typeof TENANT_POLICY_FIELDS)[number]>;
 export type TenantPolicyChanges = Partial<TenantPolicyFields>;

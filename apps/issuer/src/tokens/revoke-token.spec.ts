@@ -27,6 +27,7 @@ describe('RevokeToken', () => {
         revokedAt: now.toISOString(),
         ownerId: 'alice',
         technicalOwner: null,
+        reason: 'manual',
       },
     ]);
   });

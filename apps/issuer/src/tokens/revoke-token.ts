@@ -38,7 +38,12 @@ export class RevokeToken {
             'This token is already revoked. Revocation cannot be undone.',
           );
         }
-        await this.revocation.revokeLocked(tx, record, { revokedBy: principal.userId }, now);
+        await this.revocation.revokeLocked(
+          tx,
+          record,
+          { revokedBy: principal.userId, reason: 'manual' },
+          now,
+        );
         return record;
       },
       { priority: true },

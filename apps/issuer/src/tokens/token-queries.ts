@@ -49,11 +49,14 @@ export class TokenQueries {
 
   /**
    * The token as the worker needs it (`GET /internal/v1/tokens/:id`), whatever its tenant: the internal
-   * API is for Latchkey's own services only.
+   * API is for Latchkey's own services only. With its tenant's expiry reminder days, for planning them.
    */
   async internalState(id: string): Promise<InternalTokenState> {
     const token = await this.tokens.findById(id);
     if (!token) throw new TokenError(TokenErrorCode.NotFound, `No token ${id}.`);
-    return toInternalTokenState(token);
+    return {
+      ...toInternalTokenState(token),
+      expiryReminderDays: await this.policies.expiryReminderDays(token.tenantId),
+    };
   }
 }

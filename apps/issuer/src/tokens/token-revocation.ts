@@ -9,7 +9,7 @@ import { TokensRepository } from './tokens.repository';
 
 /** Who revokes a token and why, as the TokenRevoked event (and so the audit log) records it. */
 export interface Revocation {
-  /** The acting principal: a user id, `token:<id>` for its holder, `system:…` for a service. */
+  /** The acting principal: a user id, `token:<id>` for its holder, `system:…` for a service (`system:idle-policy`). */
   revokedBy: string;
   /** Absent: `manual` (an admin or the owner). */
   reason?: RevocationReason;

@@ -158,4 +158,11 @@ export class Token {
 
   @Column('varchar', { name: 'technical_owner_name', length: 128, nullable: true })
   technicalOwnerName?: string | null;
+
+  /**
+   * When its owners were last warned that the tenant's idle policy will revoke it; a warning older than
+   * the last use no longer counts. Absent on rows built before it existed.
+   */
+  @Column('timestamptz', { name: 'idle_warned_at', nullable: true })
+  idleWarnedAt?: Date | null;
 }

@@ -6,10 +6,10 @@ import { AutoRenewalAcceptance } from './accept-auto-renewal';
 import { CreateToken } from './create-token';
 import { ReplaceToken } from './replace-token';
 import { RevokeToken } from './revoke-token';
+import { TokenRevocation } from './token-revocation';
 import { TokenIssuance } from './token-issuance';
 import { TokenQueries } from './token-queries';
 import { TokenRenewalStops } from './token-renewal-stops';
-import { TokenRevocation } from './token-revocation';
 import { TokenStateCache } from './token-state-cache';
 import { RevealToken } from './reveal-token';
 import { TokenRevealController } from './token-reveal.controller';
@@ -21,7 +21,8 @@ import { UpdateToken } from './update-token';
  * The admin API for tokens, one use case per file over one repository. Exports what other features
  * build on: `ReplaceToken` (the successor algorithm, for renewals), `TokenQueries` (the internal API),
  * `TokensRepository` and `TokenRenewalStops` (where renewals registers what a token's end cancels),
- * `TokenRevocation` (the revocation steps, for leak reports and a token's holder).
+ * `TokenRevocation` (the one revoke path: admins, leak reports, a token's holder, the idle policy) and
+ * `TokenIssuance` (cache propagation).
  */
 @Module({
   imports: [TenantsModule, SigningSecretsModule, TokenRecoveryModule],
@@ -36,6 +37,7 @@ import { UpdateToken } from './update-token';
     CreateToken,
     UpdateToken,
     RevokeToken,
+    TokenRevocation,
     ReplaceToken,
     TokenQueries,
     RevealToken,
@@ -47,6 +49,7 @@ import { UpdateToken } from './update-token';
     TokenRenewalStops,
     TokenStateCache,
     TokenRevocation,
+    TokenIssuance,
   ],
 })
 export class TokensModule {}

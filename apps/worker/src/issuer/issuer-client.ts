@@ -3,6 +3,12 @@ import {
   type CallbackAttemptReport,
   type CallbackDelivery,
   callbackDelivery,
+  type ExpiringTokensPage,
+  expiringTokensPage,
+  type ExpiryNoticeAnswer,
+  expiryNoticeAnswer,
+  type IdleSweepResult,
+  idleSweepResult,
   INTERNAL_API_PREFIX,
   type InternalTokenState,
   internalTokenState,
@@ -89,6 +95,39 @@ export class IssuerClient {
 
   reportAttempt(attemptId: string, report: CallbackAttemptReport): Promise<IssuerResult<void>> {
     return this.call('PUT', `/renewal-attempts/${encodeURIComponent(attemptId)}`, report, undefined);
+  }
+
+  /**
+   * Announces (once) that the token expires at `expiresAt` in `daysBefore` days, before its reminder
+   * mail goes out; the answer says whether the reminder still applies.
+   */
+  recordExpiryNotice(
+    tokenId: string,
+    expiresAt: string,
+    daysBefore: number,
+  ): Promise<IssuerResult<ExpiryNoticeAnswer>> {
+    return this.call(
+      'POST',
+      `/tokens/${encodeURIComponent(tokenId)}/expiry-notices`,
+      { expiresAt, daysBefore },
+      expiryNoticeAnswer,
+    );
+  }
+
+  /** One page of the tenant's tokens that get expiry reminders, after the token id `after`. */
+  expiringTokens(tenantId: string, after: string | null): Promise<IssuerResult<ExpiringTokensPage>> {
+    const query = after === null ? '' : `?after=${encodeURIComponent(after)}`;
+    return this.call(
+      'GET',
+      `/tenants/${encodeURIComponent(tenantId)}/expiring-tokens${query}`,
+      undefined,
+      expiringTokensPage,
+    );
+  }
+
+  /** Runs one sweep of the tenants' idle policies: warnings, then revocations that are due. */
+  sweepIdleTokens(): Promise<IssuerResult<IdleSweepResult>> {
+    return this.call('POST', '/idle-tokens/sweeps', {}, idleSweepResult);
   }
 
   private async call<T>(

@@ -1,9 +1,7 @@
 import { createEvent, EventType, type LatchkeyEvent } from '@latchkey/contracts';
 import { planLifecycleJobs } from './lifecycle-jobs';
 
-const DAY = 86_400_000;
 const now = Date.parse('2025-05-01T12:00:00Z');
-const reminders = { days: [30, 7, 0], dayMs: DAY };
 const tokenId = '0b7c6f5e-2a1d-4c3b-9e8f-7a6b5c4d3e2f';
 const newTokenId = '5f4e3d2c-1b0a-4a9b-8c7d-6e5f4a3b2c1d';
 const schedule = {
@@ -46,7 +44,6 @@ describe('planLifecycleJobs', () => {
     const plan = planLifecycleJobs(
       created({ autoRenewal: schedule, expiresAt: '2025-08-01T00:00:00Z' }),
       now,
-      reminders,
     );
     expect(plan.cancel).toEqual([]);
     expect(plan.enqueue).toEqual([
@@ -60,32 +57,120 @@ describe('planLifecycleJobs', () => {
     ]);
   });
 
-  it('schedules expiry reminders for a token without auto-renewal', () => {
-    const plan = planLifecycleJobs(created({ expiresAt: '2025-06-15T08:00:00.000Z' }), now, reminders);
-    expect(plan.enqueue.map((job) => job.jobId)).toEqual([
-      `reminder.${tokenId}.30.${Date.parse('2025-06-15T08:00:00Z')}`,
-      `reminder.${tokenId}.7.${Date.parse('2025-06-15T08:00:00Z')}`,
-      `reminder.${tokenId}.0.${Date.parse('2025-06-15T08:00:00Z')}`,
+  it("plans expiry reminders for a token without auto-renewal from its state and its tenant's days", () => {
+    const event = created({ expiresAt: '2025-06-15T08:00:00.000Z' });
+    const plan = planLifecycleJobs(event, now);
+    expect(plan.enqueue).toEqual([
+      {
+        queue: 'expiry-reminder',
+        jobId: `reminder-plan.${tokenId}.${event.id}`,
+        data: { kind: 'plan', tokenId },
+        runAt: now,
+        tokenId,
+      },
     ]);
   });
 
+  it('warns the owner and the technical owner once each of an idle revocation to come', () => {
+    const data = {
+      tokenId,
+      idleSince: '2025-01-01T00:00:00.000Z',
+      revokeAt: '2025-05-08T12:00:00.000Z',
+      idleRevokeAfterDays: 90,
+      ownerId: 'u1',
+      technicalOwner: { email: 'platform@example.com', name: null },
+    };
+    const warning = event(EventType.TokenIdleWarning, data);
+    const plan = planLifecycleJobs(warning, now);
+    const warnedAt = Date.parse(warning.time);
+    expect(plan.enqueue.map((job) => [job.jobId, job.data])).toEqual([
+      [
+        `mail.idle-warning.${tokenId}.${warnedAt}.owner`,
+        {
+          kind: 'idle-warning',
+          tokenId,
+          recipient: 'owner',
+          idleSince: '2025-01-01T00:00:00.000Z',
+          revokeAt: '2025-05-08T12:00:00.000Z',
+        },
+      ],
+      [
+        `mail.idle-warning.${tokenId}.${warnedAt}.technical-owner`,
+        expect.objectContaining({ recipient: 'technical-owner' }),
+      ],
+    ]);
+    expect(planLifecycleJobs(warning, now + 1_000)).toEqual({
+      ...plan,
+      enqueue: plan.enqueue.map((job) => ({ ...job, runAt: now + 1_000 })),
+    });
+    const ownerOnly = event(EventType.TokenIdleWarning, { ...data, technicalOwner: null });
+    expect(planLifecycleJobs(ownerOnly, now).enqueue.map((job) => job.data)).toEqual([
+      expect.objectContaining({ recipient: 'owner' }),
+    ]);
+  });
+
+  it('plans every reminded token of a tenant again when it changes its reminder days, and only then', () => {
+    const changed = createEvent(EventType.TenantPolicyChanged, {
+      source: 'latchkey/issuer',
+      subject: 'acme corp',
+      tenantId: 'acme corp',
+      data: {
+        changedBy: 'olga',
+        changes: { expiryReminderDays: [60, 30] },
+        previous: { expiryReminderDays: null },
+      },
+    }) as LatchkeyEvent;
+    expect(planLifecycleJobs(changed, now)).toEqual({
+      cancel: [],
+      enqueue: [
+        {
+          queue: 'expiry-reminder',
+          jobId: `reminder-replan.${changed.id}.1`,
+          data: { kind: 'replan-tenant', tenantId: 'acme corp', eventId: changed.id, after: null, page: 1 },
+          runAt: now,
+          tokenId: null,
+        },
+      ],
+    });
+    const other = createEvent(EventType.TenantPolicyChanged, {
+      source: 'latchkey/issuer',
+      subject: 'acme',
+      tenantId: 'acme',
+      data: {
+        changedBy: 'olga',
+        changes: { idleRevokeAfterDays: 90 },
+        previous: { idleRevokeAfterDays: null },
+      },
+    }) as LatchkeyEvent;
+    expect(planLifecycleJobs(other, now)).toEqual({ cancel: [], enqueue: [] });
+  });
+
+  it('queues nothing for TokenExpiring: its mail is queued beside it', () => {
+    const expiring = event(EventType.TokenExpiring, {
+      tokenId,
+      expiresAt: '2025-06-15T08:00:00.000Z',
+      daysBefore: 30,
+      ownerId: 'u1',
+    });
+    expect(planLifecycleJobs(expiring, now)).toEqual({ cancel: [], enqueue: [] });
+  });
+
   it('schedules nothing for a token that never expires, or whose creator has no email', () => {
-    expect(planLifecycleJobs(created({}), now, reminders).enqueue).toEqual([]);
+    expect(planLifecycleJobs(created({}), now).enqueue).toEqual([]);
     expect(
-      planLifecycleJobs(created({ expiresAt: '2025-06-15T08:00:00Z', email: null }), now, reminders).enqueue,
+      planLifecycleJobs(created({ expiresAt: '2025-06-15T08:00:00Z', email: null }), now).enqueue,
     ).toEqual([]);
   });
 
   it('plans the same jobs for the same event, so a redelivery adds nothing', () => {
     const once = created({ autoRenewal: schedule });
-    expect(planLifecycleJobs(once, now, reminders)).toEqual(planLifecycleJobs(once, now + 60_000, reminders));
+    expect(planLifecycleJobs(once, now)).toEqual(planLifecycleJobs(once, now + 60_000));
   });
 
   it('reschedules the renewal when auto-renewal settings change, dropping the stale due job', () => {
     const plan = planLifecycleJobs(
       event(EventType.TokenUpdated, { tokenId, updatedBy: 'u1', changes: { autoRenewal: schedule } }),
       now,
-      reminders,
     );
     const dueId = `due.${tokenId}.${Date.parse(schedule.nextRenewalAt)}`;
     expect(plan.cancel).toEqual([{ tokenId, queues: ['renewal-due'], keep: [dueId] }]);
@@ -94,7 +179,7 @@ describe('planLifecycleJobs', () => {
 
   it('cancels pending renewal work and plans reminders when auto-renewal is switched off', () => {
     const off = event(EventType.TokenUpdated, { tokenId, updatedBy: 'u1', changes: { autoRenewal: null } });
-    const plan = planLifecycleJobs(off, now, reminders);
+    const plan = planLifecycleJobs(off, now);
     expect(plan.cancel).toEqual([{ tokenId, queues: ['renewal-due', 'renewal-callback'] }]);
     expect(plan.enqueue).toEqual([
       {
@@ -111,7 +196,6 @@ describe('planLifecycleJobs', () => {
     const plan = planLifecycleJobs(
       event(EventType.TokenUpdated, { tokenId, updatedBy: 'u1', changes: { description: 'x' } }),
       now,
-      reminders,
     );
     expect(plan).toEqual({ cancel: [], enqueue: [] });
   });
@@ -127,7 +211,6 @@ describe('planLifecycleJobs', () => {
           reason,
         }),
         now,
-        reminders,
       );
     expect(renewed('auto-renewal').enqueue).toEqual([
       {
@@ -154,7 +237,7 @@ describe('planLifecycleJobs', () => {
   it('mails the owner once per reveal of a recoverable token (seed 003)', () => {
     const data = { tokenId, revealedBy: 'olga', revealedAt: '2025-05-01T12:00:00.000Z' };
     const revealed = event(EventType.TokenRevealed, data);
-    const plan = planLifecycleJobs(revealed, now, reminders);
+    const plan = planLifecycleJobs(revealed, now);
     expect(plan).toEqual({
       cancel: [],
       enqueue: [
@@ -174,15 +257,14 @@ describe('planLifecycleJobs', () => {
     });
     // Another reveal is another mail; a redelivery of the same one is not.
     const again = event(EventType.TokenRevealed, data);
-    expect(planLifecycleJobs(again, now, reminders).enqueue[0]?.jobId).not.toBe(plan.enqueue[0]?.jobId);
-    expect(planLifecycleJobs(revealed, now, reminders)).toEqual(plan);
+    expect(planLifecycleJobs(again, now).enqueue[0]?.jobId).not.toBe(plan.enqueue[0]?.jobId);
+    expect(planLifecycleJobs(revealed, now)).toEqual(plan);
   });
 
   it('removes every pending job of a revoked token', () => {
     const plan = planLifecycleJobs(
       event(EventType.TokenRevoked, { tokenId, revokedBy: 'u1', revokedAt: '2025-05-01T12:00:00.000Z' }),
       now,
-      reminders,
     );
     expect(plan).toEqual({
       cancel: [{ tokenId, queues: ['renewal-due', 'renewal-callback', 'expiry-reminder'], forget: true }],
@@ -195,7 +277,6 @@ describe('planLifecycleJobs', () => {
     const byAdmin = planLifecycleJobs(
       event(EventType.TokenRevoked, { tokenId, revokedBy: 'bob', revokedAt, ownerId: 'olga' }),
       now,
-      reminders,
     );
     expect(byAdmin.enqueue).toEqual([
       {
@@ -209,7 +290,6 @@ describe('planLifecycleJobs', () => {
     const byOwner = planLifecycleJobs(
       event(EventType.TokenRevoked, { tokenId, revokedBy: 'olga', revokedAt, ownerId: 'olga' }),
       now,
-      reminders,
     );
     expect(byOwner.enqueue).toEqual([]);
   });

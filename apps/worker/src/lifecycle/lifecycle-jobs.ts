@@ -1,7 +1,6 @@
 import { EventType, type LatchkeyEvent } from '@latchkey/contracts';
 import { jobIds } from '../queues/job-ids';
 import { type JobRequest, WorkerQueue } from '../queues/worker-queues';
-import { reminderJobs, type ReminderSettings } from '../reminders/reminder-plan';
 import { renewalDue } from '../renewals/renewal-jobs';
 import { leakMails } from './leak-mails';
 
@@ -22,23 +21,31 @@ export interface LifecyclePlan {
 }
 
 const NOTHING: LifecyclePlan = { cancel: [], enqueue: [] };
+
+/** A job that reads the token's state (and its tenant's reminder days) and plans its expiry reminders. */
+function reminderPlan(tokenId: string, eventId: string, now: number): JobRequest {
+  return {
+    queue: WorkerQueue.ExpiryReminder,
+    jobId: jobIds.reminderPlan(tokenId, eventId),
+    data: { kind: 'plan', tokenId },
+    runAt: now,
+    tokenId,
+  };
+}
 const TOKEN_WORK = [WorkerQueue.RenewalDue, WorkerQueue.RenewalCallback, WorkerQueue.ExpiryReminder];
 
 /**
  * Turns a token lifecycle event into queue work. Every job id is deterministic, so applying the same
  * event twice adds nothing the second time; removing jobs is idempotent too.
  */
-export function planLifecycleJobs(
-  event: LatchkeyEvent,
-  now: number,
-  reminders: ReminderSettings,
-): LifecyclePlan {
+export function planLifecycleJobs(event: LatchkeyEvent, now: number): LifecyclePlan {
   switch (event.type) {
     case EventType.TokenCreated: {
       const { tokenId, autoRenewal, expiresAt, createdByEmail } = event.data;
       if (autoRenewal) return { cancel: [], enqueue: [renewalDue(tokenId, autoRenewal.nextRenewalAt)] };
       if (expiresAt === null || !createdByEmail) return NOTHING;
-      return { cancel: [], enqueue: reminderJobs(tokenId, expiresAt, now, reminders) };
+      // The tenant may have its own reminder days: the plan job reads them with the token's state.
+      return { cancel: [], enqueue: [reminderPlan(tokenId, event.id, now)] };
     }
     case EventType.TokenUpdated: {
       const { tokenId, changes } = event.data;
@@ -47,15 +54,7 @@ export function planLifecycleJobs(
         // Auto-renewal switched off: the token now gets expiry reminders, planned from its current state.
         return {
           cancel: [{ tokenId, queues: [WorkerQueue.RenewalDue, WorkerQueue.RenewalCallback] }],
-          enqueue: [
-            {
-              queue: WorkerQueue.ExpiryReminder,
-              jobId: jobIds.reminderPlan(tokenId, event.id),
-              data: { kind: 'plan', tokenId },
-              runAt: now,
-              tokenId,
-            },
-          ],
+          enqueue: [reminderPlan(tokenId, event.id, now)],
         };
       }
       const due = renewalDue(tokenId, changes.autoRenewal.nextRenewalAt);
@@ -101,18 +100,20 @@ export function planLifecycleJobs(
       };
     }
     case EventType.TokenRevoked: {
-      const { tokenId, revokedBy, revokedAt, ownerId, technicalOwner } = event.data;
+      const { tokenId, revokedBy, revokedAt, ownerId, technicalOwner, reason } = event.data;
       const cancel: JobCancellation[] = [{ tokenId, queues: TOKEN_WORK, forget: true }];
       // A leaked token: its owner and technical owner get the leak mail instead of the usual ones.
       const leaked = leakMails(event.data, now);
       if (leaked !== null) return { cancel, enqueue: leaked };
       const enqueue: JobRequest[] = [];
+      // Leaks were handled above: what is left is a manual or an idle revocation.
+      const why = reason === 'manual' || reason === 'idle' ? reason : undefined;
       // Someone else revoked the owner's token: the owner is told (older events name no owner).
       if (ownerId !== undefined && ownerId !== revokedBy) {
         enqueue.push({
           queue: WorkerQueue.Mail,
           jobId: jobIds.mail('revoked-by-other', tokenId),
-          data: { kind: 'revoked-by-other', tokenId, revokedBy, revokedAt },
+          data: { kind: 'revoked-by-other', tokenId, revokedBy, revokedAt, reason: why },
           runAt: now,
           tokenId: null,
         });
@@ -122,7 +123,7 @@ export function planLifecycleJobs(
         enqueue.push({
           queue: WorkerQueue.Mail,
           jobId: jobIds.mail('technical-owner-revoked', tokenId),
-          data: { kind: 'technical-owner-revoked', tokenId, revokedBy, revokedAt },
+          data: { kind: 'technical-owner-revoked', tokenId, revokedBy, revokedAt, reason: why },
           runAt: now,
           tokenId: null,
         });
@@ -146,11 +147,54 @@ export function planLifecycleJobs(
         ],
       };
     }
+    case EventType.TokenIdleWarning: {
+      // The idle policy will revoke the token: its owner and its technical owner (if any) are warned,
+      // once each per warning (the warning's time is in the job ids).
+      const { tokenId, idleSince, revokeAt, technicalOwner } = event.data;
+      const warnedAt = Date.parse(event.time);
+      const recipients: ('owner' | 'technical-owner')[] = technicalOwner
+        ? ['owner', 'technical-owner']
+        : ['owner'];
+      return {
+        cancel: [],
+        enqueue: recipients.map((recipient) => ({
+          queue: WorkerQueue.Mail,
+          jobId: jobIds.mail('idle-warning', tokenId, warnedAt, recipient),
+          data: { kind: 'idle-warning', tokenId, recipient, idleSince, revokeAt },
+          runAt: now,
+          tokenId,
+        })),
+      };
+    }
+    case EventType.TenantPolicyChanged: {
+      // New reminder days: every token of the tenant that gets reminders is planned again (days added
+      // are scheduled; days removed are skipped when their time comes).
+      if (event.data.changes.expiryReminderDays === undefined) return NOTHING;
+      return {
+        cancel: [],
+        enqueue: [
+          {
+            queue: WorkerQueue.ExpiryReminder,
+            jobId: jobIds.reminderReplan(event.id, 1),
+            data: {
+              kind: 'replan-tenant',
+              tenantId: event.tenantId,
+              eventId: event.id,
+              after: null,
+              page: 1,
+            },
+            runAt: now,
+            tokenId: null,
+          },
+        ],
+      };
+    }
+    // Announced for other systems; the reminder mail beside it is already queued.
+    case EventType.TokenExpiring:
     case EventType.TokenUsed:
     case EventType.TokenVerificationsCounted:
     case EventType.MemberRoleChanged:
     case EventType.MemberRemoved:
-    case EventType.TenantPolicyChanged:
       return NOTHING;
   }
 }

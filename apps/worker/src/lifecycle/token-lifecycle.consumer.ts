@@ -26,7 +26,7 @@ export class TokenLifecycleConsumer extends HostedEventConsumer {
 
   constructor(
     @Inject(KAFKA) kafka: Kafka,
-    @Inject(WORKER_CONFIG) private readonly config: WorkerConfig,
+    @Inject(WORKER_CONFIG) config: WorkerConfig,
     @InjectRedis() redis: Redis,
     private readonly queues: JobQueues,
   ) {
@@ -34,7 +34,8 @@ export class TokenLifecycleConsumer extends HostedEventConsumer {
     this.processed = new ProcessedEvents(redis, config.REDIS_KEY_PREFIX, config.PROCESSED_EVENT_TTL_SECONDS);
     this.consumer = new EventConsumer(kafka, {
       groupId: config.WORKER_KAFKA_GROUP_ID,
-      topics: [Topic.TokenLifecycle],
+      // Members: a tenant's policy changes (its expiry reminder days).
+      topics: [Topic.TokenLifecycle, Topic.Members],
       topicPrefix: config.KAFKA_TOPIC_PREFIX,
       fromBeginning: true,
       limits: consumerLimitsOf(config),
@@ -47,10 +48,7 @@ export class TokenLifecycleConsumer extends HostedEventConsumer {
       this.logger.debug(`skipping redelivered event ${event.id}`);
       return;
     }
-    const plan = planLifecycleJobs(event, Date.now(), {
-      days: this.config.EXPIRY_REMINDER_DAYS,
-      dayMs: this.config.REMINDER_DAY_MS,
-    });
+    const plan = planLifecycleJobs(event, Date.now());
     let removed = 0;
     for (const cancellation of plan.cancel) {
       removed += await this.queues.cancelPending(cancellation.tokenId, cancellation.queues, cancellation);

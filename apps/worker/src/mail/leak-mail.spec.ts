@@ -16,7 +16,6 @@ import type { MailTransport, OutgoingMail } from './mail-transport';
 const tokenId = '0b7c6f5e-2a1d-4c3b-9e8f-7a6b5c4d3e2f';
 const revokedAt = '2026-11-23T12:00:00.000Z';
 const now = Date.parse(revokedAt);
-const reminders = { days: [30, 7, 0], dayMs: 86_400_000 };
 const platform = { email: 'platform@acme.test', name: 'Platform team' };
 const url = 'https://github.com/octo/app/blob/abc123/config.js';
 
@@ -35,7 +34,7 @@ const leaked = (technicalOwner: typeof platform | null) =>
     leak: { reporter: 'github-secret-scanning', type: 'latchkey_api_token', url, source: 'content' },
   });
 
-const mails = (event: LatchkeyEvent) => planLifecycleJobs(event, now, reminders).enqueue;
+const mails = (event: LatchkeyEvent) => planLifecycleJobs(event, now).enqueue;
 const mailKinds = (event: LatchkeyEvent) =>
   mails(event).map((job) => (job.queue === WorkerQueue.Mail ? job.data.kind : job.queue));
 

@@ -129,3 +129,54 @@ describe('renderMail', () => {
     expect(mail.subject).not.toMatch(/[\r\n]/);
   });
 });
+
+describe('idle policy mail (issue 14)', () => {
+  const tokenId = '0b7c6f5e-2a1d-4c3b-9e8f-7a6b5c4d3e2f';
+  const idleWarning = (recipient: 'owner' | 'technical-owner'): MailFacts => ({
+    kind: 'idle-warning',
+    tokenName: 'nightly export',
+    tokenId,
+    technicalOwnerName: recipient === 'owner' ? null : 'Platform team',
+    recipient,
+    idleSince: '2025-01-01T08:00:00.000Z',
+    revokeAt: '2025-04-01T08:00:00.000Z',
+  });
+
+  it('warns the owner when the unused token will be revoked, and how to keep it', () => {
+    const mail = renderMail(idleWarning('owner'));
+    expect(mail.subject).toBe('API token "nightly export" will be revoked on 2025-04-01: unused');
+    expect(mail.text).toContain(`Your API token "nightly export" (${tokenId}) has not been used since`);
+    expect(mail.text).toContain('2025-01-01 08:00:00 UTC');
+    expect(mail.text).toContain('automatically at 2025-04-01 08:00:00 UTC');
+    expect(mail.text).toContain('use it before then');
+    expect(mail.text).toContain(`https://latchkey.example.com/console/tokens/${tokenId}`);
+    expect(mail.text).not.toMatch(/^Hello/);
+  });
+
+  it('greets the technical owner by name', () => {
+    const mail = renderMail(idleWarning('technical-owner'));
+    expect(mail.text.startsWith('Hello Platform team,')).toBe(true);
+    expect(mail.text).toContain('of which you are named the technical owner');
+  });
+
+  it('says a revocation by the idle policy was automatic, not by a person', () => {
+    const facts = {
+      tokenName: 'nightly export',
+      tokenId,
+      revokedBy: 'system:idle-policy',
+      revokedAt: '2025-04-01T08:00:00.000Z',
+      reason: 'idle' as const,
+    };
+    for (const mail of [
+      renderMail({ kind: 'revoked-by-other', ...facts }),
+      renderMail({ kind: 'technical-owner-revoked', technicalOwnerName: null, ...facts }),
+    ]) {
+      expect(mail.text).toContain('was revoked automatically at 2025-04-01 08:00:00 UTC');
+      expect(mail.text).toContain('idle policy');
+      expect(mail.text).not.toContain('system:idle-policy');
+    }
+    expect(
+      renderMail({ kind: 'revoked-by-other', ...facts, reason: 'manual', revokedBy: 'bob' }).text,
+    ).toContain('was revoked by bob at');
+  });
+});

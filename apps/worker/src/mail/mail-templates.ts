@@ -46,6 +46,19 @@ export type MailFacts =
       tokenId: string;
       revokedBy: string;
       revokedAt: string;
+      /** `idle`: revoked by the tenant's idle policy, not by a person. Absent: by a person. */
+      reason?: 'manual' | 'idle';
+    }
+  | {
+      /** The tenant's idle policy will revoke the token unless it is used (issue 14). */
+      kind: 'idle-warning';
+      tokenName: string;
+      tokenId: string;
+      /** Greets the technical owner by name; null for the owner. */
+      technicalOwnerName: string | null;
+      recipient: 'owner' | 'technical-owner';
+      idleSince: string;
+      revokeAt: string;
     }
   | {
       kind: 'token-revealed';
@@ -71,6 +84,7 @@ export type MailFacts =
       tokenId: string;
       revokedBy: string;
       revokedAt: string;
+      reason?: 'manual' | 'idle';
     }
   | {
       /** Revoked because it leaked: reported by a secret scanner, or revoked by whoever held it. */
@@ -222,8 +236,8 @@ function render(facts: MailFacts, page: (tokenId: string) => string): RenderedMa
       return {
         subject: `Your API token "${name}" was revoked`,
         text: [
-          `Your API token "${name}" (${facts.tokenId}) was revoked by ${oneLine(facts.revokedBy).slice(0, 120)}`,
-          `at ${formatTime(facts.revokedAt)}. Every request made with it is refused from now on.`,
+          ...revokedLines(`Your API token "${name}" (${facts.tokenId})`, facts),
+          'Every request made with it is refused from now on.',
           '',
           'If it is still needed, create a new token in the console and replace it in the systems that',
           'use it. If you did not expect this, ask the administrators of your organisation why.',
@@ -259,6 +273,28 @@ function render(facts: MailFacts, page: (tokenId: string) => string): RenderedMa
         ].join('\n'),
       };
     }
+    case 'idle-warning': {
+      const name = displayName(facts.tokenName);
+      const role =
+        facts.recipient === 'owner'
+          ? `Your API token "${name}" (${facts.tokenId})`
+          : `The API key "${name}" (${facts.tokenId}), of which you are named the technical owner,`;
+      return {
+        subject: `API token "${name}" will be revoked on ${formatTime(facts.revokeAt).slice(0, 10)}: unused`,
+        text: [
+          ...(facts.recipient === 'technical-owner' ? [greeting(facts.technicalOwnerName), ''] : []),
+          `${role} has not been used since ${formatTime(facts.idleSince)}.`,
+          "Your organisation's idle policy revokes tokens nobody uses: this one will be revoked",
+          `automatically at ${formatTime(facts.revokeAt)}.`,
+          '',
+          'If it is still needed, simply use it before then: any successful use keeps it. If it is not',
+          'needed any more, you can revoke it now on its page:',
+          `  ${page(facts.tokenId)}`,
+          '',
+          SIGNATURE,
+        ].join('\n'),
+      };
+    }
     case 'technical-owner-revoked': {
       const name = displayName(facts.tokenName);
       return {
@@ -267,8 +303,8 @@ function render(facts: MailFacts, page: (tokenId: string) => string): RenderedMa
           greeting(facts.technicalOwnerName),
           '',
           `You are named as the technical owner of the API key "${name}" (${facts.tokenId}).`,
-          `It was revoked by ${who(facts.revokedBy)} at ${formatTime(facts.revokedAt)}. Every request made`,
-          'with it is refused from now on; revocation cannot be undone.',
+          ...revokedLines('It', facts),
+          'Every request made with it is refused from now on; revocation cannot be undone.',
           '',
           'If a system still uses this key, switch it to its replacement key, or ask the person who',
           'revoked it for a new one.',
@@ -321,6 +357,20 @@ function render(facts: MailFacts, page: (tokenId: string) => string): RenderedMa
       };
     }
   }
+}
+
+/** "… was revoked by X at T." or, for the idle policy, why it was revoked without anyone acting. */
+function revokedLines(
+  what: string,
+  facts: { revokedBy: string; revokedAt: string; reason?: 'manual' | 'idle' },
+): string[] {
+  if (facts.reason === 'idle') {
+    return [
+      `${what} was revoked automatically at ${formatTime(facts.revokedAt)}: it had not been used for`,
+      "as long as your organisation's idle policy allows.",
+    ];
+  }
+  return [`${what} was revoked by ${who(facts.revokedBy)} at ${formatTime(facts.revokedAt)}.`];
 }
 
 function greeting(name: string | null): string {

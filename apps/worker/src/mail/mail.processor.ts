@@ -161,6 +161,27 @@ export class MailProcessor implements OnModuleInit {
             tokenId: token.id,
             revokedBy: data.revokedBy,
             revokedAt: data.revokedAt,
+            reason: data.reason,
+          },
+        };
+      }
+      case 'idle-warning': {
+        const token = await this.issuer.currentTokenState(data.tokenId);
+        if (token === undefined || token.status !== 'active')
+          return { skip: 'the token is no longer active' };
+        const owner = token.technicalOwner;
+        const to = data.recipient === 'owner' ? token.createdByEmail : owner?.email;
+        if (!to) return { skip: `the token has no ${data.recipient} address` };
+        return {
+          to,
+          facts: {
+            kind: 'idle-warning',
+            tokenName: token.name,
+            tokenId: token.id,
+            technicalOwnerName: data.recipient === 'technical-owner' ? (owner?.name ?? null) : null,
+            recipient: data.recipient,
+            idleSince: data.idleSince,
+            revokeAt: data.revokeAt,
           },
         };
       }
@@ -210,6 +231,7 @@ export class MailProcessor implements OnModuleInit {
             tokenId: token.id,
             revokedBy: data.revokedBy,
             revokedAt: data.revokedAt,
+            reason: data.reason,
           },
         };
       }

@@ -11,7 +11,6 @@ const tokenId = '0b7c6f5e-2a1d-4c3b-9e8f-7a6b5c4d3e2f';
 const newTokenId = '5f4e3d2c-1b0a-4a9b-8c7d-6e5f4a3b2c1d';
 const endsAt = '2026-11-24T12:00:00.000Z';
 const now = Date.parse('2026-11-23T12:00:00Z');
-const reminders = { days: [30, 7, 0], dayMs: 86_400_000 };
 const platform = { email: 'platform@acme.test', name: 'Platform team' };
 
 function event<T extends EventType>(type: T, data: Parameters<typeof createEvent<T>>[1]['data']) {
@@ -43,7 +42,7 @@ const revoked = (technicalOwner?: typeof platform | null, revokedBy = 'alice') =
   });
 
 const mails = (e: LatchkeyEvent) =>
-  planLifecycleJobs(e, now, reminders)
+  planLifecycleJobs(e, now)
     .enqueue.filter((job) => job.queue === WorkerQueue.Mail)
     .map((job) => job.data);
 

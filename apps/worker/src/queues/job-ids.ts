@@ -16,6 +16,8 @@ export const jobIds = {
   expiryReminder: (tokenId: string, days: number, expiresAt: string | number): string =>
     join('reminder', tokenId, days, epochMs(expiresAt)),
   reminderPlan: (tokenId: string, eventId: string): string => join('reminder-plan', tokenId, eventId),
+  /** One page of a tenant's tokens to plan again after the policy change `eventId` (tenant ids are free text). */
+  reminderReplan: (eventId: string, page: number): string => join('reminder-replan', eventId, page),
   mail: (kind: MailKind, ...ids: (string | number)[]): string => join('mail', kind, ...ids),
 };
 

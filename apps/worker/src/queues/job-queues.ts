@@ -25,6 +25,8 @@ const ATTEMPTS: Record<WorkerQueue, number> = {
   [WorkerQueue.RenewalCallback]: 100_000,
   [WorkerQueue.ExpiryReminder]: 1_000,
   [WorkerQueue.Mail]: 500,
+  // The next scheduled sweep does the same work: a few retries only.
+  [WorkerQueue.IdleSweep]: 3,
 };
 
 /** Finished jobs are kept a while (their ids keep re-adds idempotent), bounded in number. */

@@ -17,6 +17,8 @@ export enum WorkerQueue {
   ExpiryReminder = 'expiry-reminder',
   /** Render and send one notification mail. */
   Mail = 'mail',
+  /** Repeated (IDLE_SWEEP_INTERVAL_MS): ask the issuer to run the tenants' idle policies. */
+  IdleSweep = 'idle-sweep',
 }
 
 export const ALL_WORKER_QUEUES: readonly WorkerQueue[] = Object.values(WorkerQueue);
@@ -39,7 +41,12 @@ export type ExpiryReminderJob =
   /** Read the token's state and schedule its reminders (after auto-renewal was switched off). */
   | { kind: 'plan'; tokenId: string }
   /** Remind the creator that the token expires in `days` days, if it still does at `expiresAt`. */
-  | { kind: 'send'; tokenId: string; days: number; expiresAt: string };
+  | { kind: 'send'; tokenId: string; days: number; expiresAt: string }
+  /**
+   * The tenant changed its reminder days (event `eventId`): plan each of its tokens again, one page of
+   * token ids (after `after`) per job.
+   */
+  | { kind: 'replan-tenant'; tenantId: string; eventId: string; after: string | null; page: number };
 
 export type MailJob =
   | {
@@ -68,8 +75,23 @@ export type MailJob =
       windowEndsAt: string;
       nextRenewalAt: string | null;
     }
-  /** Tell a token's owner that someone else (an admin) revoked it. */
-  | { kind: 'revoked-by-other'; tokenId: string; revokedBy: string; revokedAt: string }
+  /** Tell a token's owner that someone else (an admin, the idle policy) revoked it. */
+  | {
+      kind: 'revoked-by-other';
+      tokenId: string;
+      revokedBy: string;
+      revokedAt: string;
+      /** Absent in older jobs: `manual`. */
+      reason?: 'manual' | 'idle';
+    }
+  /** Warn a token's owner or technical owner that the idle policy will revoke it at `revokeAt`. */
+  | {
+      kind: 'idle-warning';
+      tokenId: string;
+      recipient: 'owner' | 'technical-owner';
+      idleSince: string;
+      revokeAt: string;
+    }
   /** Tell a token's technical owner (seed 004) that it was rotated: the new key is on its way to them. */
   | {
       kind: 'technical-owner-rotated';
@@ -81,7 +103,13 @@ export type MailJob =
   /** Tell a recoverable token's owner that its plaintext was revealed (seed 003), in case it was not them. */
   | { kind: 'token-revealed'; tokenId: string; revealedBy: string; revealedAt: string }
   /** Tell a token's technical owner (seed 004) that it was revoked. */
-  | { kind: 'technical-owner-revoked'; tokenId: string; revokedBy: string; revokedAt: string }
+  | {
+      kind: 'technical-owner-revoked';
+      tokenId: string;
+      revokedBy: string;
+      revokedAt: string;
+      reason?: 'manual' | 'idle';
+    }
   /**
    * Tell a token's owner or technical owner that it was revoked because it leaked: a secret scanner
    * reported it (`leaked`, with where it was found) or its holder revoked it (`holder`).
@@ -96,6 +124,9 @@ export type MailJob =
       source: string | null;
     };
 
+/** The idle sweep job carries nothing: the issuer finds what is due. */
+export type IdleSweepJob = Record<string, never>;
+
 export type MailKind = MailJob['kind'];
 
 export interface JobDataByQueue {
@@ -103,6 +134,7 @@ export interface JobDataByQueue {
   [WorkerQueue.RenewalCallback]: RenewalCallbackJob;
   [WorkerQueue.ExpiryReminder]: ExpiryReminderJob;
   [WorkerQueue.Mail]: MailJob;
+  [WorkerQueue.IdleSweep]: IdleSweepJob;
 }
 
 /** One job to add: to which queue, under which deterministic id, to run when. */

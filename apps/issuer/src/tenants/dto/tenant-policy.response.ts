@@ -13,11 +13,18 @@ import { TENANT_PLANS, type TenantPlan } from '../tenant-plan';
 import {
   ADMIN_REVOCATION_DESCRIPTION,
   DEFAULT_RIGHTS_DESCRIPTION,
+  EXPIRY_REMINDER_DAYS_DESCRIPTION,
+  IDLE_REVOKE_AFTER_DAYS_MAX,
+  IDLE_REVOKE_AFTER_DAYS_MIN,
+  IDLE_REVOKE_AFTER_DESCRIPTION,
+  IDLE_WARNING_DAYS_MAX,
+  IDLE_WARNING_DESCRIPTION,
   RECOVERABLE_TOKENS_DESCRIPTION,
   MAX_LIFETIME_DAYS_LIMIT,
   TOKEN_ISSUANCE_DESCRIPTION,
   TOKEN_VISIBILITY_DESCRIPTION,
 } from './update-tenant-policy.dto';
+import { MAX_EXPIRY_REMINDER_DAY, MAX_EXPIRY_REMINDERS } from '@latchkey/contracts';
 
 /** `TenantPolicyView` for the OpenAPI document; the service returns plain objects. */
 export class TenantPolicyResponse implements TenantPolicyView {
@@ -70,4 +77,35 @@ export class TenantPolicyResponse implements TenantPolicyView {
 
   @ApiProperty({ description: RECOVERABLE_TOKENS_DESCRIPTION, example: false })
   recoverableTokens!: boolean;
+
+  @ApiProperty({
+    type: 'integer',
+    minimum: IDLE_REVOKE_AFTER_DAYS_MIN,
+    maximum: IDLE_REVOKE_AFTER_DAYS_MAX,
+    nullable: true,
+    description: IDLE_REVOKE_AFTER_DESCRIPTION,
+    example: null,
+  })
+  idleRevokeAfterDays!: number | null;
+
+  @ApiProperty({
+    type: 'integer',
+    minimum: 1,
+    maximum: IDLE_WARNING_DAYS_MAX,
+    description: IDLE_WARNING_DESCRIPTION,
+    example: 7,
+  })
+  idleWarningDays!: number;
+
+  @ApiProperty({
+    type: 'integer',
+    isArray: true,
+    nullable: true,
+    maxItems: MAX_EXPIRY_REMINDERS,
+    minimum: 0,
+    maximum: MAX_EXPIRY_REMINDER_DAY,
+    description: EXPIRY_REMINDER_DAYS_DESCRIPTION,
+    example: null,
+  })
+  expiryReminderDays!: number[] | null;
 }

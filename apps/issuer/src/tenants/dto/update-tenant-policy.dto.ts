@@ -1,6 +1,21 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
-import { IsBoolean, IsIn, IsInt, Max, Min, ValidateIf } from 'class-validator';
-import { TOKEN_RIGHTS, type TokenRights } from '@latchkey/contracts';
+import {
+  ArrayMaxSize,
+  ArrayUnique,
+  IsArray,
+  IsBoolean,
+  IsIn,
+  IsInt,
+  Max,
+  Min,
+  ValidateIf,
+} from 'class-validator';
+import {
+  MAX_EXPIRY_REMINDER_DAY,
+  MAX_EXPIRY_REMINDERS,
+  TOKEN_RIGHTS,
+  type TokenRights,
+} from '@latchkey/contracts';
 import {
   ADMIN_REVOCATION_POLICIES,
   type AdminRevocationPolicy,
@@ -37,6 +52,23 @@ export const RECOVERABLE_TOKENS_DESCRIPTION =
   'can reveal them again (seed 003: "click on Copy"): `false` (default; seeds 000, 002, 004 show a ' +
   "token once). Turning it on needs the service's TOKEN_RECOVERY_KEY (422 `TOKEN_RECOVERY_UNAVAILABLE`); " +
   "turning it off deletes every kept copy of the tenant's tokens at once.";
+
+export const IDLE_REVOKE_AFTER_DAYS_MIN = 2;
+export const IDLE_REVOKE_AFTER_DAYS_MAX = 3650;
+export const IDLE_WARNING_DAYS_MAX = 365;
+
+export const IDLE_REVOKE_AFTER_DESCRIPTION =
+  'Revoke tokens unused for this many days (counted from their last use, or their creation if never ' +
+  'used), with reason `idle`; null (default): never. The owner and the technical owner are mailed ' +
+  '`idleWarningDays` before; a use in between cancels the revocation.';
+export const IDLE_WARNING_DESCRIPTION =
+  'How many days before an idle revocation the owner and the technical owner are warned by mail ' +
+  '(default 7). Must be fewer than `idleRevokeAfterDays` (422 `IDLE_WARNING_TOO_LONG`).';
+export const EXPIRY_REMINDER_DAYS_DESCRIPTION =
+  'Days before expiry on which the owner of a token without auto-renewal is reminded by mail and ' +
+  '`dev.latchkey.token.expiring` is announced (0: on the expiry day). Distinct whole numbers 0..' +
+  `${MAX_EXPIRY_REMINDER_DAY}, at most ${MAX_EXPIRY_REMINDERS}, kept latest first; [] sends none; null ` +
+  "(default): the service's days (30, 7 and 0 unless its operator chose others).";
 
 /**
  * `PATCH /v1/tenant/policy`: only the fields given change. The plan is not here: the operator sets it,
@@ -87,4 +119,51 @@ export class UpdateTenantPolicyDto {
   @ValidateIf((_, value) => value !== undefined)
   @IsBoolean()
   recoverableTokens?: boolean;
+
+  @ApiPropertyOptional({
+    type: 'integer',
+    minimum: IDLE_REVOKE_AFTER_DAYS_MIN,
+    maximum: IDLE_REVOKE_AFTER_DAYS_MAX,
+    nullable: true,
+    description: IDLE_REVOKE_AFTER_DESCRIPTION,
+    example: 90,
+  })
+  @ValidateIf((_, value) => value !== undefined && value !== null)
+  @IsInt()
+  @Min(IDLE_REVOKE_AFTER_DAYS_MIN)
+  @Max(IDLE_REVOKE_AFTER_DAYS_MAX)
+  idleRevokeAfterDays?: number | null;
+
+  @ApiPropertyOptional({
+    type: 'integer',
+    minimum: 1,
+    maximum: IDLE_WARNING_DAYS_MAX,
+    description: IDLE_WARNING_DESCRIPTION,
+    example: 7,
+  })
+  @ValidateIf((_, value) => value !== undefined)
+  @IsInt()
+  @Min(1)
+  @Max(IDLE_WARNING_DAYS_MAX)
+  idleWarningDays?: number;
+
+  @ApiPropertyOptional({
+    type: 'integer',
+    isArray: true,
+    nullable: true,
+    maxItems: MAX_EXPIRY_REMINDERS,
+    uniqueItems: true,
+    minimum: 0,
+    maximum: MAX_EXPIRY_REMINDER_DAY,
+    description: EXPIRY_REMINDER_DAYS_DESCRIPTION,
+    example: [60, 30, 7],
+  })
+  @ValidateIf((_, value) => value !== undefined && value !== null)
+  @IsArray()
+  @ArrayMaxSize(MAX_EXPIRY_REMINDERS)
+  @ArrayUnique()
+  @IsInt({ each: true })
+  @Min(0, { each: true })
+  @Max(MAX_EXPIRY_REMINDER_DAY, { each: true })
+  expiryReminderDays?: number[] | null;
 }
