@@ -32,6 +32,7 @@ import { TechnicalOwner1763900001400 } from './migrations/1763900001400-Technica
 import { RecoverableTokens1763900001500 } from './migrations/1763900001500-RecoverableTokens';
 import { RecoverableToken } from '../token-recovery/recoverable-token.entity';
 import { CallbackOptional1763900001600 } from './migrations/1763900001600-CallbackOptional';
+import { StaleTokenIndexes1763900002100 } from './migrations/1763900002100-StaleTokenIndexes';
 import { VerificationAnalytics1763900002300 } from './migrations/1763900002300-VerificationAnalytics';
 
 export const ENTITIES = [
@@ -66,6 +67,7 @@ export const MIGRATIONS = [
   TechnicalOwner1763900001400,
   RecoverableTokens1763900001500,
   CallbackOptional1763900001600,
+  StaleTokenIndexes1763900002100,
   VerificationAnalytics1763900002300,
 ];
 
