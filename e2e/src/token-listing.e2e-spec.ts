@@ -103,7 +103,7 @@ describe('listing tokens', () => {
   it.each([
     ['a page size over 100', { pageSize: 101 }],
     ['page 0', { page: 0 }],
-    ['an unknown sort field', { sort: 'lastUsedAt' }],
+    ['an unknown sort field', { sort: 'usageCount' }],
     ['an unknown status', { status: 'deleted' }],
     ['an unknown parameter', { tenantId: 'other' }],
   ])('rejects %s with 400', async (_label, query) => {

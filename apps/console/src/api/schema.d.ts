@@ -105,7 +105,7 @@ export interface paths {
     };
     /**
      * List tokens
-     * @description Owners and admins see the tenant's tokens, members only their own; when the tenant's `tokenVisibility` is `own_tokens_only`, everyone sees only their own. Newest first, 15 a page.
+     * @description Owners and admins see the tenant's tokens, members only their own; when the tenant's `tokenVisibility` is `own_tokens_only`, everyone sees only their own. Newest first, 15 a page. Stale tokens: `unusedForDays=N` with `sort=lastUsedAt&order=asc`; offboarding: `createdBy=<userId>`. Errors: 400 `VALIDATION_FAILED` for a bad filter, sort or page.
      */
     get: operations['TokensController_list'];
     put?: never;
@@ -218,6 +218,26 @@ export interface paths {
      * @description Seed 003's "click on Copy": the plaintext of a token issued while the tenant's `recoverableTokens` policy was on. Only the token's owner, after a fresh sign-in (the admin JWT's `auth_time` within TOKEN_REVEAL_MAX_AUTH_AGE_SECONDS, 300 by default). Every reveal is recorded in the audit log as `token.revealed` and mailed to the owner. Errors: 401 `FRESH_SIGN_IN_REQUIRED`; 403 `NOT_TOKEN_OWNER`; 404 `TOKEN_NOT_FOUND`; 409 `TOKEN_REVOKED`, `TOKEN_EXPIRED`, `TOKEN_NOT_RECOVERABLE` (no copy is kept).
      */
     post: operations['TokenRevealController_reveal'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/tokens/bulk-revoke': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Revoke several tokens at once
+     * @description Either `ids` (1 to 100 tokens, e.g. the stale ones a list showed) or `createdBy` with `expectedCount` (every live token one person created, for offboarding; the count is the caller's confirmation of what it was shown). Each token is revoked as by `POST /v1/tokens/:id/revoke`: the tenant's `adminRevocation` policy applies, and each gets its own TokenRevoked event, audit entry and owner mail; all in one transaction, so once this returns no verifier accepts any of them. The answer lists one outcome per token (`revoked`, `already_revoked`, `not_found`, `forbidden`). Errors: 400 `BULK_REVOKE_TARGET_INVALID` (neither or both ways of naming tokens); 409 `BULK_REVOKE_COUNT_MISMATCH` (with `count`: nothing was revoked); 422 `BULK_REVOKE_TOO_LARGE`; 503 `REVOCATION_NOT_REPLICATED` (nothing was changed).
+     */
+    post: operations['TokenBulkRevokeController_revoke'];
     delete?: never;
     options?: never;
     head?: never;
@@ -1237,6 +1257,34 @@ export interface components {
        */
       revealedAt: string;
     };
+    BulkRevokeDto: {
+      /** @description The tokens to revoke (1 to 100; a repeated id counts once). */
+      ids?: string[];
+      /** @description Revoke every live (active, unexpired) token this person created that the caller may see; needs `expectedCount`. */
+      createdBy?: string;
+      /** @description With `createdBy`: how many tokens the caller was shown and confirmed; if the person's live tokens number differently now, nothing is revoked (409 `BULK_REVOKE_COUNT_MISMATCH`, with `count`). */
+      expectedCount?: number;
+    };
+    BulkRevokeResultResponse: {
+      /** Format: uuid */
+      tokenId: string;
+      /**
+       * @description `revoked` now; `already_revoked` before this request (by anyone); `not_found`: unknown, another tenant's, or not visible to the caller; `forbidden`: the tenant's `adminRevocation` policy keeps it its owner's to revoke.
+       * @enum {string}
+       */
+      outcome: 'revoked' | 'already_revoked' | 'not_found' | 'forbidden';
+      /**
+       * @description For `forbidden`, `already_revoked` and `not_found`: the code a single revoke would answer.
+       * @example POLICY_REVOCATION_AGENT_TOKENS_ONLY
+       */
+      code?: string;
+    };
+    BulkRevokeResponse: {
+      /** @description One outcome per distinct token. */
+      results: components['schemas']['BulkRevokeResultResponse'][];
+      /** @description How many tokens this request revoked. */
+      revoked: number;
+    };
     PreviousSigningSecretResponse: {
       /**
        * Format: uuid
@@ -2179,13 +2227,18 @@ export interface operations {
       query?: {
         page?: number;
         pageSize?: number;
-        sort?: 'createdAt' | 'name';
+        /** @description `lastUsedAt` sorts by the last verified use; never-used tokens count as the least recently used: first with `order=asc` (stalest first), last with `order=desc`. Ties are broken by id. */
+        sort?: 'createdAt' | 'name' | 'lastUsedAt';
         order?: 'asc' | 'desc';
         /** @description Case-insensitive substring of the token name; trimmed. */
         name?: string;
         /** @description As `status` in the list: `revoked`; `expired`: not revoked, expiry passed; `owner_inactive`: neither, but its owner (`createdBy`) is no longer an active member of the tenant; `active`: none of these. */
         status?: 'active' | 'revoked' | 'expired' | 'owner_inactive';
         purpose?: 'integration' | 'agent';
+        /** @description Tokens with no verified use in the last N days: last used more than N×24 hours ago, or never used and created more than N×24 hours ago (a token younger than N days is not stale yet). Uses are recorded from the verifiers about once a minute. */
+        unusedForDays?: number;
+        /** @description Tokens this person created (their user id, as `createdBy.id`), e.g. to offboard them; under the tenant's `own_tokens_only` policy or for a member, another person yields an empty list. */
+        createdBy?: string;
       };
       header?: never;
       path?: never;
@@ -2900,6 +2953,111 @@ export interface operations {
       };
       /** @description Too many requests for the tenant (`RATE_LIMITED`, `ADMIN_API_RATE_LIMIT`); wait `Retry-After` seconds. */
       429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDetails'];
+        };
+      };
+    };
+  };
+  TokenBulkRevokeController_revoke: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['BulkRevokeDto'];
+      };
+    };
+    responses: {
+      /** @description One outcome per token. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['BulkRevokeResponse'];
+        };
+      };
+      /** @description Invalid request: `VALIDATION_FAILED` (with `errors`), `MALFORMED_BODY`, `BODY_TOO_DEEP` (JSON nested over 64 levels), `INVALID_CHARACTERS` (a control character or lone surrogate in path, query, body or admin JWT), or a rule named in the description. */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDetails'];
+        };
+      };
+      /** @description No admin JWT (`UNAUTHENTICATED`), an invalid or expired one (`INVALID_ADMIN_TOKEN`), or an API token (`API_TOKEN_NOT_ACCEPTED`). */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDetails'];
+        };
+      };
+      /** @description Not allowed: a removed member (`MEMBER_REMOVED`), or a role or rule named in the description. */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDetails'];
+        };
+      };
+      /** @description Conflicts with the resource's current state; the description names the codes. */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDetails'];
+        };
+      };
+      /** @description The body is larger than the issuer accepts (`PAYLOAD_TOO_LARGE`). */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDetails'];
+        };
+      };
+      /** @description The body is not UTF-8 JSON (`UNSUPPORTED_MEDIA_TYPE`) or is compressed (`UNSUPPORTED_CONTENT_ENCODING`). */
+      415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDetails'];
+        };
+      };
+      /** @description Understood but refused by a business rule or the tenant's policy; the description names the codes. */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDetails'];
+        };
+      };
+      /** @description Too many requests for the tenant (`RATE_LIMITED`, `ADMIN_API_RATE_LIMIT`); wait `Retry-After` seconds. */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDetails'];
+        };
+      };
+      /** @description The change could not reach the verifiers, so nothing was changed; try again. */
+      503: {
         headers: {
           [name: string]: unknown;
         };

@@ -33,6 +33,8 @@ export class FakeIssuer {
   impacts = new Map<string, Schemas['TokenImpactResponse']>();
   /** `GET /v1/tokens/:id/usage` answers by token id; a token without one gets empty buckets. */
   usages = new Map<string, Schemas['TokenUsageResponse']>();
+  /** The tenant's members (`GET /v1/members`): the creator filter's choices. */
+  members: Schemas['MemberResponse'][] = [];
   private counter = 0;
 
   /** A token; `ageDays` follows `createdAt` and `issuedBy` the owner unless given. */
@@ -139,6 +141,10 @@ export class FakeIssuer {
         this.usages.get(usage[1]) ?? emptyUsage(usage[1], url.searchParams.get('granularity')),
       );
     }
+    if (input.method === 'GET' && url.pathname === '/v1/members') return json(200, { items: this.members });
+    if (input.method === 'POST' && url.pathname === '/v1/tokens/bulk-revoke') {
+      return this.bulkRevoke(body as Schemas['BulkRevokeDto']);
+    }
     const revoke = /^\/v1\/tokens\/([^/]+)\/revoke$/.exec(url.pathname);
     if (input.method === 'POST' && revoke) {
       const token = this.tokens.find((t) => t.id === revoke[1]);
@@ -154,6 +160,38 @@ export class FakeIssuer {
     return json(404, { title: 'Not Found', status: 404, code: 'NOT_FOUND' }, 'application/problem+json');
   };
 
+  /** As the issuer: by ids, an outcome each; by creator, all their live tokens if the count is right. */
+  private bulkRevoke(body: Schemas['BulkRevokeDto']): Response {
+    const live = (t: Token) => t.status === 'active' || t.status === 'owner_inactive';
+    if (body.createdBy !== undefined) {
+      const theirs = this.tokens.filter((t) => t.createdBy.id === body.createdBy && live(t));
+      if (theirs.length !== body.expectedCount) {
+        const problem = {
+          title: 'Conflict',
+          status: 409,
+          code: 'BULK_REVOKE_COUNT_MISMATCH',
+          detail: `This person has ${theirs.length} live tokens you may revoke now, not ${body.expectedCount}.`,
+          count: theirs.length,
+        };
+        return json(409, problem, 'application/problem+json');
+      }
+      theirs.forEach((t) => (t.status = 'revoked'));
+      return json(200, {
+        results: theirs.map((t) => ({ tokenId: t.id, outcome: 'revoked' })),
+        revoked: theirs.length,
+      });
+    }
+    const results = (body.ids ?? []).map((id) => {
+      const token = this.tokens.find((t) => t.id === id);
+      if (!token) return { tokenId: id, outcome: 'not_found', code: 'TOKEN_NOT_FOUND' };
+      if (token.status === 'revoked')
+        return { tokenId: id, outcome: 'already_revoked', code: 'TOKEN_ALREADY_REVOKED' };
+      token.status = 'revoked';
+      return { tokenId: id, outcome: 'revoked' };
+    });
+    return json(200, { results, revoked: results.filter((r) => r.outcome === 'revoked').length });
+  }
+
   private list(query: URLSearchParams) {
     const page = Number(query.get('page') ?? 1);
     const pageSize = Number(query.get('pageSize') ?? 15);
@@ -161,11 +199,26 @@ export class FakeIssuer {
     const order = query.get('order') ?? 'desc';
     const name = query.get('name')?.toLowerCase();
     const status = query.get('status');
+    const createdBy = query.get('createdBy');
+    const unusedForDays = query.get('unusedForDays');
+    const cutoff = unusedForDays
+      ? new Date(Date.now() - Number(unusedForDays) * 86_400_000).toISOString()
+      : null;
     let items = this.tokens.filter(
-      (t) => (!name || t.name.toLowerCase().includes(name)) && (!status || t.status === status),
+      (t) =>
+        (!name || t.name.toLowerCase().includes(name)) &&
+        (!status || t.status === status) &&
+        (!createdBy || t.createdBy.id === createdBy) &&
+        (!cutoff || (t.lastUsedAt ?? t.createdAt) < cutoff),
     );
     items = [...items].sort((a, b) => {
-      const by = sort === 'name' ? a.name.localeCompare(b.name) : a.createdAt.localeCompare(b.createdAt);
+      // By last use, never used counts as the oldest use ('' sorts first).
+      const by =
+        sort === 'name'
+          ? a.name.localeCompare(b.name)
+          : sort === 'lastUsedAt'
+            ? (a.lastUsedAt ?? '').localeCompare(b.lastUsedAt ?? '')
+            : a.createdAt.localeCompare(b.createdAt);
       return order === 'asc' ? by : -by;
     });
     return {

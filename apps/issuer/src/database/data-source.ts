@@ -32,8 +32,9 @@ import { TechnicalOwner1763900001400 } from './migrations/1763900001400-Technica
 import { RecoverableTokens1763900001500 } from './migrations/1763900001500-RecoverableTokens';
 import { RecoverableToken } from '../token-recovery/recoverable-token.entity';
 import { CallbackOptional1763900001600 } from './migrations/1763900001600-CallbackOptional';
-import { VerificationAnalytics1763900002300 } from './migrations/1763900002300-VerificationAnalytics';
+import { StaleTokenIndexes1763900002100 } from './migrations/1763900002100-StaleTokenIndexes';
 import { IdlePolicyAndExpiryNotices1763900002200 } from './migrations/1763900002200-IdlePolicyAndExpiryNotices';
+import { VerificationAnalytics1763900002300 } from './migrations/1763900002300-VerificationAnalytics';
 import { TokenExpiryNotice } from '../expiry-notices/token-expiry-notice.entity';
 
 export const ENTITIES = [
@@ -69,6 +70,7 @@ export const MIGRATIONS = [
   TechnicalOwner1763900001400,
   RecoverableTokens1763900001500,
   CallbackOptional1763900001600,
+  StaleTokenIndexes1763900002100,
   IdlePolicyAndExpiryNotices1763900002200,
   VerificationAnalytics1763900002300,
 ];

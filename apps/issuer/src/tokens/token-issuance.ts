@@ -137,8 +137,9 @@ export class TokenIssuance {
    * Writes the token's new state to the verifiers' caches just before the unit of work commits; if a
    * replica cannot confirm it, nothing is committed (503). Redis being unreachable is the unit of work's
    * to handle (outage mode): a stricter state is in force on every verifier once the call returns.
+   * Several tokens (a bulk revoke) go in one cache write and one invalidation.
    */
-  propagateBeforeCommit(tx: UnitOfWorkTx, token: Token): void {
+  propagateBeforeCommit(tx: UnitOfWorkTx, token: Token | readonly Token[]): void {
     tx.beforeCommit(async () => {
       try {
         await this.stateCache.publish(tx, token);

@@ -31,6 +31,25 @@ export class TokenRevocation {
   ) {}
 
   async revokeLocked(tx: UnitOfWorkTx, record: Token, revocation: Revocation, now: Date): Promise<void> {
+    await this.apply(tx, record, revocation, now);
+    this.issuance.propagateBeforeCommit(tx, record);
+  }
+
+  /**
+   * Several locked tokens at once (a bulk revoke): each as `revokeLocked` (its own TokenRevoked, so its
+   * own audit entry and mails), their states written to the verifiers' cache in one write.
+   */
+  async revokeAllLocked(
+    tx: UnitOfWorkTx,
+    records: readonly Token[],
+    revocation: Revocation,
+    now: Date,
+  ): Promise<void> {
+    for (const record of records) await this.apply(tx, record, revocation, now);
+    if (records.length > 0) this.issuance.propagateBeforeCommit(tx, records);
+  }
+
+  private async apply(tx: UnitOfWorkTx, record: Token, revocation: Revocation, now: Date): Promise<void> {
     const changes = {
       status: 'revoked' as const,
       revokedAt: now,
@@ -54,6 +73,5 @@ export class TokenRevocation {
         ...(revocation.leak === undefined ? {} : { leak: revocation.leak }),
       },
     });
-    this.issuance.propagateBeforeCommit(tx, record);
   }
 }

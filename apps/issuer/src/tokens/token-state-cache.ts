@@ -12,9 +12,12 @@ import type { Token } from './token.entity';
 export class TokenStateCache {
   constructor(private readonly writer: VerifierCacheWriter) {}
 
-  async publish(tx: CacheWriteTx, token: Token): Promise<void> {
+  /** One token's state, or several tokens' in one write and one invalidation. */
+  async publish(tx: CacheWriteTx, token: Token | readonly Token[]): Promise<void> {
+    const tokens = Array.isArray(token) ? (token as readonly Token[]) : [token as Token];
+    if (tokens.length === 0) return;
     await this.writer.propagate(tx, {
-      tokens: [{ tokenHash: token.tokenHash, state: toCachedTokenState(token) }],
+      tokens: tokens.map((t) => ({ tokenHash: t.tokenHash, state: toCachedTokenState(t) })),
     });
   }
 }

@@ -35,6 +35,9 @@ export function ownerActiveSql(alias: string): string {
 )
 @Index('tokens_tenant_created_idx', ['tenantId', 'createdAt'])
 @Index('tokens_tenant_status_idx', ['tenantId', 'status'])
+// The stale-token list and offboarding (migration 1763900002100; last use NULLS FIRST, as it sorts).
+@Index('tokens_tenant_last_used_idx', ['tenantId', 'lastUsedAt'])
+@Index('tokens_tenant_creator_idx', ['tenantId', 'createdBy'])
 // At most one successor per token (rotation, renewal, auto-renewal).
 @Index('tokens_one_successor_key', ['replacesTokenId'], {
   unique: true,

@@ -95,7 +95,9 @@ export class TokensController {
     summary: 'List tokens',
     description:
       "Owners and admins see the tenant's tokens, members only their own; when the tenant's " +
-      '`tokenVisibility` is `own_tokens_only`, everyone sees only their own. Newest first, 15 a page.',
+      '`tokenVisibility` is `own_tokens_only`, everyone sees only their own. Newest first, 15 a page. ' +
+      'Stale tokens: `unusedForDays=N` with `sort=lastUsedAt&order=asc`; offboarding: `createdBy=<userId>`. ' +
+      'Errors: 400 `VALIDATION_FAILED` for a bad filter, sort or page.',
   })
   @ApiOkResponse({ type: TokenPageResponse, description: 'One page of tokens.' })
   @ApiProblems(400)

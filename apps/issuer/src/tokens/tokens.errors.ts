@@ -32,6 +32,12 @@ export enum TokenErrorCode {
   AutoRenewalUnreachable = 'AUTO_RENEWAL_UNREACHABLE',
   /** PATCH switching auto-renewal on without `everyDays`. */
   AutoRenewalIncomplete = 'AUTO_RENEWAL_INCOMPLETE',
+  /** A bulk revoke needs either `ids`, or `createdBy` with `expectedCount`, and not both. */
+  BulkRevokeTargetInvalid = 'BULK_REVOKE_TARGET_INVALID',
+  /** A bulk revoke by creator whose `expectedCount` is not the number of their live tokens now. */
+  BulkRevokeCountMismatch = 'BULK_REVOKE_COUNT_MISMATCH',
+  /** A bulk revoke by creator that would end more tokens than one request may. */
+  BulkRevokeTooLarge = 'BULK_REVOKE_TOO_LARGE',
 }
 
 const STATUS: Record<TokenErrorCode, number> = {
@@ -60,6 +66,9 @@ const STATUS: Record<TokenErrorCode, number> = {
   [TokenErrorCode.NotRecoverable]: 409,
   [TokenErrorCode.AutoRenewalUnreachable]: 422,
   [TokenErrorCode.AutoRenewalIncomplete]: 422,
+  [TokenErrorCode.BulkRevokeTargetInvalid]: 400,
+  [TokenErrorCode.BulkRevokeCountMismatch]: 409,
+  [TokenErrorCode.BulkRevokeTooLarge]: 422,
 };
 
 export class TokenError extends DomainError {

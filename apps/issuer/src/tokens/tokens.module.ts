@@ -3,6 +3,7 @@ import { SigningSecretsModule } from '../signing-secrets/signing-secrets.module'
 import { TenantsModule } from '../tenants/tenants.module';
 import { TokenRecoveryModule } from '../token-recovery/token-recovery.module';
 import { AutoRenewalAcceptance } from './accept-auto-renewal';
+import { BulkRevokeTokens } from './bulk-revoke-tokens';
 import { CreateToken } from './create-token';
 import { ReplaceToken } from './replace-token';
 import { RevokeToken } from './revoke-token';
@@ -12,6 +13,7 @@ import { TokenQueries } from './token-queries';
 import { TokenRenewalStops } from './token-renewal-stops';
 import { TokenStateCache } from './token-state-cache';
 import { RevealToken } from './reveal-token';
+import { TokenBulkRevokeController } from './token-bulk-revoke.controller';
 import { TokenRevealController } from './token-reveal.controller';
 import { TokensController } from './tokens.controller';
 import { TokensRepository } from './tokens.repository';
@@ -26,7 +28,7 @@ import { UpdateToken } from './update-token';
  */
 @Module({
   imports: [TenantsModule, SigningSecretsModule, TokenRecoveryModule],
-  controllers: [TokensController, TokenRevealController],
+  controllers: [TokensController, TokenRevealController, TokenBulkRevokeController],
   providers: [
     TokensRepository,
     TokenStateCache,
@@ -37,7 +39,7 @@ import { UpdateToken } from './update-token';
     CreateToken,
     UpdateToken,
     RevokeToken,
-    TokenRevocation,
+    BulkRevokeTokens,
     ReplaceToken,
     TokenQueries,
     RevealToken,

@@ -5,6 +5,7 @@ import { fetchPage } from '../database/pagination';
 import { managerOf, type Tx } from '../database/transaction';
 import type { ListTokensQuery } from './dto/list-tokens.query';
 import { ownerActiveSql, Token } from './token.entity';
+import { DAY_MS } from './token-rules';
 
 /** Which tokens a caller may see: a tenant's, or only those one person created. */
 export interface TokenScope {
@@ -51,6 +52,46 @@ export class TokensRepository {
     });
   }
 
+  /** The tokens among `ids` in scope, as they are now (no lock). */
+  findVisibleMany(tx: Tx, scope: TokenScope, ids: string[]): Promise<Token[]> {
+    if (ids.length === 0) return Promise.resolve([]);
+    return managerOf(tx, this.dataSource)
+      .createQueryBuilder(Token, 'token')
+      .where(where(scope))
+      .andWhere('token.id IN (:...ids)', { ids })
+      .getMany();
+  }
+
+  /**
+   * The tokens among `ids` in scope, locked in id order (one statement, so concurrent callers over
+   * overlapping sets take their locks in the same order and never deadlock).
+   */
+  lockVisibleMany(tx: Tx, scope: TokenScope, ids: string[]): Promise<Token[]> {
+    if (ids.length === 0) return Promise.resolve([]);
+    return managerOf(tx, this.dataSource)
+      .createQueryBuilder(Token, 'token')
+      .where(where(scope))
+      .andWhere('token.id IN (:...ids)', { ids })
+      .orderBy('token.id', 'ASC')
+      .setLock('pessimistic_write')
+      .getMany();
+  }
+
+  /**
+   * The live (active, unexpired) tokens `creator` holds in scope, locked in id order; a row revoked by a
+   * concurrent transaction meanwhile is re-checked once its lock is free, and left out.
+   */
+  lockLiveOf(tx: Tx, scope: TokenScope, creator: string, now: Date): Promise<Token[]> {
+    return managerOf(tx, this.dataSource)
+      .createQueryBuilder(Token, 'token')
+      .where(where(scope))
+      .andWhere('token.createdBy = :creator', { creator })
+      .andWhere(`token.status = 'active' AND (token.expiresAt IS NULL OR token.expiresAt > :now)`, { now })
+      .orderBy('token.id', 'ASC')
+      .setLock('pessimistic_write')
+      .getMany();
+  }
+
   lockById(tx: Tx, id: string): Promise<Token | null> {
     return managerOf(tx, this.dataSource).findOne(Token, {
       where: { id },
@@ -83,6 +124,14 @@ export class TokensRepository {
     if (query.purpose) {
       builder.andWhere('token.purpose = :purpose', { purpose: query.purpose });
     }
+    if (query.createdBy !== undefined) {
+      builder.andWhere('token.createdBy = :creator', { creator: query.createdBy });
+    }
+    if (query.unusedForDays !== undefined) {
+      // No use since the cut-off; a never-used token counts from its creation (one younger is not stale).
+      const cutoff = new Date(now.getTime() - query.unusedForDays * DAY_MS);
+      builder.andWhere('COALESCE(token.lastUsedAt, token.createdAt) < :cutoff', { cutoff });
+    }
     // The statuses as toTokenView shows them: revoked, then expired, then a removed owner's (the same
     // subquery as Token.ownerActive, on the members' primary key).
     const live = `token.status = 'active' AND (token.expiresAt IS NULL OR token.expiresAt > :now)`;
@@ -103,9 +152,13 @@ export class TokensRepository {
         break;
     }
     const direction = query.order === 'asc' ? 'ASC' : 'DESC';
-    builder
-      .orderBy(query.sort === 'name' ? 'LOWER(token.name)' : 'token.createdAt', direction)
-      .addOrderBy('token.id', 'ASC');
+    if (query.sort === 'lastUsedAt') {
+      // Never used is the least recently used: first ascending (stalest first), last descending.
+      builder.orderBy('token.lastUsedAt', direction, direction === 'ASC' ? 'NULLS FIRST' : 'NULLS LAST');
+    } else {
+      builder.orderBy(query.sort === 'name' ? 'LOWER(token.name)' : 'token.createdAt', direction);
+    }
+    builder.addOrderBy('token.id', 'ASC');
     const { rows, total } = await fetchPage(builder, 'token', query.page, query.pageSize);
     return { tokens: rows, total };
   }

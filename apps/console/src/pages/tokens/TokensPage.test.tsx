@@ -62,8 +62,9 @@ describe('TokensPage', () => {
     await screen.findByText('token-20'); // newest first
     expect(screen.queryByText('token-5')).toBeNull();
     expect(screen.getAllByRole('row')).toHaveLength(16); // header + 15
-    expect(issuer.requests[0].query.get('pageSize')).toBe('15');
-    expect(issuer.requests[0].query.get('order')).toBe('desc');
+    const first = issuer.requests.find((r) => r.path === '/v1/tokens')!;
+    expect(first.query.get('pageSize')).toBe('15');
+    expect(first.query.get('order')).toBe('desc');
 
     await user.click(screen.getByRole('button', { name: '2' }));
     await screen.findByText('token-5');
@@ -141,7 +142,7 @@ describe('TokensPage', () => {
     });
     renderWithApi(<TokensPage />, issuer);
     const cellOf = async (name: string) =>
-      (await screen.findByText(name)).closest('tr')!.querySelectorAll('td')[2].textContent;
+      (await screen.findByText(name)).closest('tr')!.querySelectorAll('td')[3].textContent;
     expect(await cellOf('own')).toBe('alice@acme.test');
     expect(await cellOf('renewed')).toBe('Auto-renewalfor bob@acme.test');
   });

@@ -3,6 +3,7 @@ import {
   Alert,
   Anchor,
   Button,
+  Checkbox,
   Group,
   Menu,
   Pagination,
@@ -18,6 +19,7 @@ import {
 import { useDebouncedValue } from '@mantine/hooks';
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
+import type { Schemas } from '../../api/client';
 import { useApi } from '../../api/ApiProvider';
 import { type Token, unwrap } from '../../api/client';
 import {
@@ -30,20 +32,29 @@ import {
 } from '../../components/common';
 import { Link, navigate } from '../../lib/router';
 import { shortDate } from '../../lib/time';
+import { BulkRevokeDialog, type BulkRevokeTarget } from './BulkRevokeDialog';
 import { CreateTokenDialog } from './CreateTokenDialog';
 import { useMayRevoke } from './governance';
 import { RevokeTokenDialog } from './RevokeTokenDialog';
+import {
+  BulkActions,
+  BulkRevokeSummary,
+  CreatorSelect,
+  UnusedForSelect,
+  useLiveCountOf,
+} from './StaleTokens';
 
-type SortField = 'createdAt' | 'name';
+type SortField = 'createdAt' | 'name' | 'lastUsedAt';
 type Status = Token['status'];
 type Purpose = Token['purpose'];
 
 export const PAGE_SIZE = 15;
 
 /**
- * The API tokens list (seeds 000, 001, 003, 004): 15 a page, newest first, sortable by name and
- * creation date, filtered by name, status and purpose on the server. `purpose` fixes the filter (the
- * Agents page is this list with agent tokens only).
+ * The API tokens list (seeds 000, 001, 003, 004): 15 a page, newest first, sortable by name, creation
+ * date and last use, filtered by name, status, purpose, idle time and creator on the server; rows can
+ * be selected and revoked together, or every live token of the person filtered by (offboarding), with
+ * one confirmation. `purpose` fixes the filter (the Agents page is this list with agent tokens only).
  */
 export function TokensPage({
   purpose: fixedPurpose,
@@ -62,6 +73,12 @@ export function TokensPage({
   const [order, setOrder] = useState<'asc' | 'desc'>('desc');
   const [creating, setCreating] = useState(false);
   const [revoking, setRevoking] = useState<Token | null>(null);
+  const [unusedFor, setUnusedFor] = useState<string | null>(null);
+  const [creator, setCreator] = useState<string | null>(null);
+  const [selected, setSelected] = useState<Map<string, Token>>(new Map());
+  const [bulkTarget, setBulkTarget] = useState<BulkRevokeTarget | null>(null);
+  const [bulkResult, setBulkResult] = useState<Schemas['BulkRevokeResponse'] | null>(null);
+  const creatorLiveCount = useLiveCountOf(creator);
   const purpose = fixedPurpose ?? purposeFilter ?? undefined;
 
   const query = {
@@ -72,6 +89,8 @@ export function TokensPage({
     name: name || undefined,
     status: status ?? undefined,
     purpose,
+    unusedForDays: unusedFor ? Number(unusedFor) : undefined,
+    createdBy: creator ?? undefined,
   };
   const tokens = useQuery({
     queryKey: ['tokens', query],
@@ -83,9 +102,15 @@ export function TokensPage({
     if (sort === field) setOrder(order === 'asc' ? 'desc' : 'asc');
     else {
       setSort(field);
-      setOrder(field === 'name' ? 'asc' : 'desc');
+      // Names A to Z; by last use the stalest first (never used, then longest ago); newest created first.
+      setOrder(field === 'createdAt' ? 'desc' : 'asc');
     }
-    setPage(1);
+    toPage(1);
+  };
+  /** A new page or filter: the selection was of rows no longer shown. */
+  const toPage = (next: number) => {
+    setPage(next);
+    setSelected(new Map());
   };
   const sortLabel = (field: SortField, label: string) => (
     <UnstyledButton
@@ -109,6 +134,20 @@ export function TokensPage({
   const mayRevoke = useMayRevoke();
 
   const data = tokens.data;
+  const selectable = (token: Token) => token.status !== 'revoked' && mayRevoke(token);
+  const pageSelectable = (data?.items ?? []).filter(selectable);
+  const allSelected = pageSelectable.length > 0 && pageSelectable.every((t) => selected.has(t.id));
+  const toggle = (token: Token) => {
+    const next = new Map(selected);
+    if (next.has(token.id)) next.delete(token.id);
+    else next.set(token.id, token);
+    setSelected(next);
+  };
+  const toggleAll = () =>
+    setSelected(allSelected ? new Map() : new Map(pageSelectable.map((t) => [t.id, t])));
+  const creatorLabel = creator
+    ? (data?.items.find((t) => t.createdBy.id === creator)?.createdBy.email ?? creator)
+    : null;
   const pages = data ? Math.max(1, Math.ceil(data.total / data.pageSize)) : 1;
 
   return (
@@ -134,7 +173,7 @@ export function TokensPage({
           value={nameInput}
           onChange={(e) => {
             setNameInput(e.currentTarget.value);
-            setPage(1);
+            toPage(1);
           }}
           maxLength={128}
         />
@@ -151,7 +190,7 @@ export function TokensPage({
           value={status}
           onChange={(v) => {
             setStatus(v);
-            setPage(1);
+            toPage(1);
           }}
         />
         {!fixedPurpose && (
@@ -166,17 +205,49 @@ export function TokensPage({
             value={purposeFilter}
             onChange={(v) => {
               setPurposeFilter(v);
-              setPage(1);
+              toPage(1);
             }}
           />
         )}
+        <UnusedForSelect
+          value={unusedFor}
+          onChange={(v) => {
+            setUnusedFor(v);
+            toPage(1);
+          }}
+        />
+        <CreatorSelect
+          value={creator}
+          onChange={(v) => {
+            setCreator(v);
+            toPage(1);
+          }}
+        />
       </Group>
+      <BulkRevokeSummary result={bulkResult} onClose={() => setBulkResult(null)} />
+      <BulkActions
+        selected={selected.size}
+        onRevokeSelected={() => setBulkTarget({ kind: 'ids', tokens: [...selected.values()] })}
+        onClearSelection={() => setSelected(new Map())}
+        creatorLabel={creatorLabel}
+        creatorLiveCount={creatorLiveCount}
+        onRevokeAllOfCreator={() =>
+          creator &&
+          creatorLabel &&
+          setBulkTarget({
+            kind: 'creator',
+            createdBy: creator,
+            label: creatorLabel,
+            count: creatorLiveCount ?? 0,
+          })
+        }
+      />
       <ProblemAlert error={tokens.error} title="The tokens could not be loaded" />
       {tokens.isPending ? (
         <Loading label="Loading tokens…" />
       ) : data && data.items.length === 0 ? (
         <Text c="dimmed" py="lg" role="status">
-          {name || status || purposeFilter
+          {name || status || purposeFilter || unusedFor || creator
             ? 'No token matches these filters.'
             : upgradeRequired
               ? 'No tokens.'
@@ -187,11 +258,20 @@ export function TokensPage({
           <Table striped={false} highlightOnHover verticalSpacing="xs" aria-label={title}>
             <Table.Thead>
               <Table.Tr>
+                <Table.Th w={40}>
+                  <Checkbox
+                    aria-label="Select all tokens on this page"
+                    checked={allSelected}
+                    indeterminate={!allSelected && pageSelectable.some((t) => selected.has(t.id))}
+                    disabled={pageSelectable.length === 0}
+                    onChange={toggleAll}
+                  />
+                </Table.Th>
                 <Table.Th aria-sort={ariaSort('name')}>{sortLabel('name', 'Name')}</Table.Th>
                 <Table.Th>Key prefix</Table.Th>
                 <Table.Th>Created by</Table.Th>
                 <Table.Th aria-sort={ariaSort('createdAt')}>{sortLabel('createdAt', 'Created')}</Table.Th>
-                <Table.Th>Last used</Table.Th>
+                <Table.Th aria-sort={ariaSort('lastUsedAt')}>{sortLabel('lastUsedAt', 'Last used')}</Table.Th>
                 <Table.Th>Expires</Table.Th>
                 <Table.Th>Status</Table.Th>
                 <Table.Th>Usage</Table.Th>
@@ -209,6 +289,15 @@ export function TokensPage({
                   data-testid={`token-row-${token.id}`}
                   bg={token.status === 'expired' ? 'red.0' : undefined}
                 >
+                  <Table.Td>
+                    {selectable(token) && (
+                      <Checkbox
+                        aria-label={`Select ${token.name}`}
+                        checked={selected.has(token.id)}
+                        onChange={() => toggle(token)}
+                      />
+                    )}
+                  </Table.Td>
                   <Table.Td>
                     <Anchor component={Link} to={`/tokens/${token.id}`} size="sm" fw={600}>
                       {token.name}
@@ -278,11 +367,19 @@ export function TokensPage({
           <Text size="sm" c="dimmed">
             {data.total} token{data.total === 1 ? '' : 's'}
           </Text>
-          <Pagination total={pages} value={page} onChange={setPage} getControlProps={paginationLabels} />
+          <Pagination total={pages} value={page} onChange={toPage} getControlProps={paginationLabels} />
         </Group>
       )}
       <CreateTokenDialog opened={creating} onClose={() => setCreating(false)} purpose={fixedPurpose} />
       <RevokeTokenDialog token={revoking} onClose={() => setRevoking(null)} />
+      <BulkRevokeDialog
+        target={bulkTarget}
+        onClose={() => setBulkTarget(null)}
+        onDone={(result) => {
+          setBulkResult(result);
+          setSelected(new Map());
+        }}
+      />
     </Stack>
   );
 }

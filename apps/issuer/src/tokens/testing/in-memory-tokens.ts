@@ -10,6 +10,9 @@ import type { TokenChanges, TokenScope, TokensRepository } from '../tokens.repos
 type TokenMethods =
   | 'findVisible'
   | 'lockVisible'
+  | 'findVisibleMany'
+  | 'lockVisibleMany'
+  | 'lockLiveOf'
   | 'findById'
   | 'lockById'
   | 'lockByHash'
@@ -50,6 +53,28 @@ export class InMemoryTokens implements Pick<TokensRepository, TokenMethods> {
   lockVisible(tx: Tx, scope: TokenScope, id: string): Promise<Token | null> {
     this.db.through(tx);
     return Promise.resolve(this.read(this.rows.find((t) => t.id === id && inScope(t, scope))));
+  }
+
+  findVisibleMany(tx: Tx, scope: TokenScope, ids: string[]): Promise<Token[]> {
+    return this.lockVisibleMany(tx, scope, ids);
+  }
+
+  lockVisibleMany(tx: Tx, scope: TokenScope, ids: string[]): Promise<Token[]> {
+    this.db.through(tx);
+    const rows = this.rows.filter((t) => ids.includes(t.id) && inScope(t, scope));
+    return Promise.resolve(byId(rows).map((t) => this.read(t) as Token));
+  }
+
+  lockLiveOf(tx: Tx, scope: TokenScope, creator: string, now: Date): Promise<Token[]> {
+    this.db.through(tx);
+    const rows = this.rows.filter(
+      (t) =>
+        inScope(t, scope) &&
+        t.createdBy === creator &&
+        t.status === 'active' &&
+        (t.expiresAt === null || t.expiresAt.getTime() > now.getTime()),
+    );
+    return Promise.resolve(byId(rows).map((t) => this.read(t) as Token));
   }
 
   lockById(tx: Tx, id: string): Promise<Token | null> {
@@ -104,6 +129,10 @@ function inScope(token: Token, scope: TokenScope): boolean {
     token.tenantId === scope.tenantId &&
     (scope.createdBy === undefined || token.createdBy === scope.createdBy)
   );
+}
+
+function byId(rows: Token[]): Token[] {
+  return [...rows].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
 }
 
 function copy<R extends object>(row: R | undefined): R | null {

@@ -16,6 +16,7 @@ import { DEFAULT_GOVERNANCE, type GovernancePolicy } from '../../tenants/governa
 import type { TenantPolicyService } from '../../tenants/tenant-policy.service';
 import type { TenantApplicationsService, TokenCatalogView } from '../../tenants/tenant-applications.service';
 import { AutoRenewalAcceptance } from '../accept-auto-renewal';
+import { BulkRevokeTokens } from '../bulk-revoke-tokens';
 import { CreateToken } from '../create-token';
 import { ReplaceToken } from '../replace-token';
 import { RevokeToken } from '../revoke-token';
@@ -98,18 +99,22 @@ export function tokenUseCases(options: TokenUseCasesOptions = {}) {
 
   /** Token states written to the verifiers' cache, in order. */
   const published: Token[] = [];
+  /** How many tokens each cache write carried, in order (a bulk revoke writes its tokens at once). */
+  const cacheWrites: number[] = [];
   /**
    * `down`: the verifiers' cache cannot be reached, as when Redis is down; `unreplicated`: it is written
    * but no replica confirms it.
    */
   const verifiers = { down: false, unreplicated: false };
   const stateCache = {
-    publish: (_tx: Tx, token: Token) => {
+    publish: (_tx: Tx, token: Token | readonly Token[]) => {
       if (verifiers.down) {
         return Promise.reject(new VerifierCacheUnreachableError(new Error('Command timed out')));
       }
       if (verifiers.unreplicated) return Promise.reject(new CacheReplicationError(1));
-      published.push({ ...token });
+      const batch = Array.isArray(token) ? (token as readonly Token[]) : [token as Token];
+      cacheWrites.push(batch.length);
+      published.push(...batch.map((t) => ({ ...t })));
       return Promise.resolve();
     },
   } as unknown as TokenStateCache;
@@ -174,6 +179,7 @@ export function tokenUseCases(options: TokenUseCasesOptions = {}) {
     db,
     tokens,
     published,
+    cacheWrites,
     verifiers,
     policyChecks,
     governance,
@@ -185,6 +191,7 @@ export function tokenUseCases(options: TokenUseCasesOptions = {}) {
     create: new CreateToken(unitOfWork, issuance, policies, acceptance, config, catalogs),
     update: new UpdateToken(unitOfWork, repository, acceptance, stops, config, policies),
     revoke: new RevokeToken(unitOfWork, repository, revocation, policies),
+    bulkRevoke: new BulkRevokeTokens(unitOfWork, repository, revocation, policies),
     replace: new ReplaceToken(unitOfWork, repository, issuance, policies, stops),
     queries: new TokenQueries(repository, policies),
   };
