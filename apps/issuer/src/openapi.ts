@@ -11,6 +11,7 @@ import {
   type OpenAPIObject,
   SwaggerModule,
 } from '@nestjs/swagger';
+import { REDEEM_PATH } from '@latchkey/contracts';
 
 /** The name of the bearer security scheme every admin endpoint names with `@ApiBearerAuth()`. */
 const ADMIN_JWT_SCHEME = 'bearer';
@@ -84,10 +85,13 @@ export function ApiProblems(...statuses: ProblemStatus[]): MethodDecorator & Cla
   );
 }
 
-/** The issuer's admin API as OpenAPI 3, built from the controllers' and DTOs' decorators. */
+/** The issuer's admin API as OpenAPI 3.1, built from the controllers' and DTOs' decorators. */
 export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
   const config = new DocumentBuilder()
+    .setOpenAPIVersion('3.1.0')
     .setTitle('Latchkey issuer API')
+    .setLicense('Apache-2.0', 'https://www.apache.org/licenses/LICENSE-2.0')
+    .addServer('/', 'This issuer (the document is served by the issuer it describes)')
     .setVersion(issuerVersion())
     .setDescription(
       'The admin API of the Latchkey issuer: create, list, edit, rotate, renew and revoke API tokens, ' +
@@ -106,7 +110,62 @@ export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
       ADMIN_JWT_SCHEME,
     )
     .build();
-  return SwaggerModule.createDocument(app, config);
+  return toOpenApi31(SwaggerModule.createDocument(app, config));
+}
+
+/**
+ * Operations anyone may call, without the admin JWT: declared with an empty `security` so that an
+ * admin endpoint that forgets `@ApiBearerAuth()` stands out (`redocly lint`, rule security-defined).
+ */
+const PUBLIC_OPERATIONS: Record<string, { summary: string }> = {
+  'GET /health': { summary: 'Liveness probe' },
+  'GET /ready': { summary: 'Readiness probe: every dependency answers' },
+  [`POST ${REDEEM_PATH}`]: { summary: '' },
+};
+
+/**
+ * What @nestjs/swagger writes in the 3.0 dialect, rewritten for 3.1 (JSON Schema 2020-12): `nullable`
+ * becomes a `null` type; and the public operations are declared as such.
+ */
+export function toOpenApi31(document: OpenAPIObject): OpenAPIObject {
+  document.openapi = '3.1.0';
+  for (const [path, item] of Object.entries(document.paths)) {
+    for (const [method, operation] of Object.entries(item) as Array<[string, Record<string, unknown>]>) {
+      const open = PUBLIC_OPERATIONS[`${method.toUpperCase()} ${path}`];
+      if (open === undefined || typeof operation !== 'object' || operation === null) continue;
+      operation.security ??= [];
+      if (open.summary && !operation.summary) operation.summary = open.summary;
+    }
+  }
+  rewriteNullable(document);
+  return document;
+}
+
+function rewriteNullable(node: unknown): void {
+  if (Array.isArray(node)) {
+    node.forEach(rewriteNullable);
+    return;
+  }
+  if (typeof node !== 'object' || node === null) return;
+  const schema = node as Record<string, unknown>;
+  if (schema.nullable === true) {
+    delete schema.nullable;
+    const { allOf, $ref } = schema;
+    if (Array.isArray(allOf) || typeof $ref === 'string') {
+      // A nullable reference: `oneOf` the referenced schema or null (one `allOf` member is the reference).
+      const target = Array.isArray(allOf) ? (allOf.length === 1 ? allOf[0] : { allOf }) : { $ref };
+      delete schema.allOf;
+      delete schema.$ref;
+      delete schema.type;
+      schema.oneOf = [target, { type: 'null' }];
+    } else if (typeof schema.type === 'string') {
+      schema.type = [schema.type, 'null'];
+      if (Array.isArray(schema.enum) && !schema.enum.includes(null)) schema.enum = [...schema.enum, null];
+    }
+  } else if (schema.nullable === false) {
+    delete schema.nullable;
+  }
+  for (const value of Object.values(schema)) rewriteNullable(value);
 }
 
 /** The issuer's package version; the file sits one level above both `src/` and `dist/`. */

@@ -335,6 +335,7 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
+    /** Liveness probe */
     get: operations['HealthController_live'];
     put?: never;
     post?: never;
@@ -351,6 +352,7 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
+    /** Readiness probe: every dependency answers */
     get: operations['HealthController_ready'];
     put?: never;
     post?: never;
@@ -1167,7 +1169,7 @@ export interface components {
     RedeemRenewalKeyDto: {
       /**
        * @description The `key` from the renewal callback, exactly as received. Anything not shaped like one is 400 `RENEWAL_KEY_MALFORMED`.
-       * @example lkr_EXAMPLE-not-a-real-key
+       * @example lkr_EXAMPLE-not-a-real-key-xxxxxxxxxxxxxxxxxxxx
        */
       key: string;
     };
