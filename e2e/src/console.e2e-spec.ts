@@ -7,6 +7,7 @@ import { Client } from 'pg';
 import AxeBuilder from '@axe-core/playwright';
 import { type BrowserContext, chromium, type Page } from 'playwright-core';
 import request from 'supertest';
+import type { Verdict, VerifyNeeds } from '@latchkey/client';
 import { REPO_ROOT } from './support/run-state';
 import { startSystem, type RunningSystem } from './support/system';
 
@@ -534,13 +535,7 @@ describe('console', () => {
     expect(list.body.items).toEqual([
       expect.objectContaining({ name: 'crm-reader', rights: 'read', resources: ['crm'] }),
     ]);
-    const verdict = async (needs: Record<string, unknown>) =>
-      (
-        await request(system.verifier.url)
-          .post('/v1/verify')
-          .send({ token: plaintext, ...needs })
-          .expect(200)
-      ).body as { valid: boolean; reason: string };
+    const verdict = (needs: VerifyNeeds): Promise<Verdict> => system.verify(plaintext, needs);
     expect(await verdict({ resource: 'crm', requiredScopes: ['projects:read'] })).toMatchObject({
       valid: true,
     });

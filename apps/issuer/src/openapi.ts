@@ -153,14 +153,16 @@ function rewriteNullable(node: unknown): void {
     const { allOf, $ref } = schema;
     if (Array.isArray(allOf) || typeof $ref === 'string') {
       // A nullable reference: `oneOf` the referenced schema or null (one `allOf` member is the reference).
-      const target = Array.isArray(allOf) ? (allOf.length === 1 ? allOf[0] : { allOf }) : { $ref };
+      const members = allOf as unknown[] | undefined;
+      const target: unknown = members ? (members.length === 1 ? members[0] : { allOf: members }) : { $ref };
       delete schema.allOf;
       delete schema.$ref;
       delete schema.type;
       schema.oneOf = [target, { type: 'null' }];
     } else if (typeof schema.type === 'string') {
       schema.type = [schema.type, 'null'];
-      if (Array.isArray(schema.enum) && !schema.enum.includes(null)) schema.enum = [...schema.enum, null];
+      const values = schema.enum as unknown[] | undefined;
+      if (Array.isArray(values) && !values.includes(null)) schema.enum = [...values, null];
     }
   } else if (schema.nullable === false) {
     delete schema.nullable;

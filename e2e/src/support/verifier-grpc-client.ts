@@ -1,44 +1,31 @@
-import * as grpc from '@grpc/grpc-js';
-import * as protoLoader from '@grpc/proto-loader';
-import { type GrpcVerifyResponse, VERIFIER_PROTO_PATH } from '@latchkey/contracts';
+import type { GrpcVerifyResponse } from '@latchkey/contracts';
+import { GrpcVerifyClient, VerifyError, type VerifyNeeds } from '@latchkey/client';
 
-type VerifyCall = (
-  request: {
-    token: string;
-    requiredScopes?: string[];
-    resource?: string;
-    callerEnforcesResources?: boolean;
-  },
-  options: { deadline: Date },
-  callback: (error: grpc.ServiceError | null, response: GrpcVerifyResponse) => void,
-) => void;
-
-/** Calls latchkey.verifier.v1.TokenVerifier/Verify the way an internal service would. */
+/**
+ * Calls latchkey.verifier.v1.TokenVerifier/Verify through the client SDK, configured to observe the
+ * verifier rather than to be a good client: every token is sent (a malformed one too: the verifier's own
+ * MALFORMED is under test), nothing is retried (a spec sees UNAVAILABLE as it happens), and a failed call
+ * rejects with grpc-js's ServiceError (`code` = the gRPC status), as specs expect.
+ */
 export class VerifierGrpcClient {
-  private readonly client: grpc.Client & { Verify: VerifyCall };
+  private readonly client: GrpcVerifyClient;
 
   constructor(address: string) {
-    const definition = protoLoader.loadSync(VERIFIER_PROTO_PATH, { keepCase: false, defaults: true });
-    const pkg = grpc.loadPackageDefinition(definition) as unknown as {
-      latchkey: { verifier: { v1: { TokenVerifier: grpc.ServiceClientConstructor } } };
-    };
-    this.client = new pkg.latchkey.verifier.v1.TokenVerifier(
+    this.client = new GrpcVerifyClient({
       address,
-      grpc.credentials.createInsecure(),
-    ) as unknown as grpc.Client & { Verify: VerifyCall };
+      deadlineMs: 5_000,
+      retry: { maxAttempts: 1 },
+      checkFormat: false,
+    });
   }
 
-  verify(
-    token: string,
-    needs: { requiredScopes?: string[]; resource?: string; callerEnforcesResources?: boolean } = {},
-  ): Promise<GrpcVerifyResponse> {
-    return new Promise((resolve, reject) => {
-      this.client.Verify(
-        { token, ...needs },
-        { deadline: new Date(Date.now() + 5_000) },
-        (error, response) => (error ? reject(error) : resolve(response)),
-      );
-    });
+  /** The answer as on the wire (proto3: empty strings where there is no value). */
+  async verify(token: string, needs: VerifyNeeds = {}): Promise<GrpcVerifyResponse> {
+    try {
+      return await this.client.verifyWire(token, needs);
+    } catch (error) {
+      throw error instanceof VerifyError && error.details.cause !== undefined ? error.details.cause : error;
+    }
   }
 
   close(): void {

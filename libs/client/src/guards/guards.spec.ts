@@ -4,6 +4,7 @@ import { VerifyReason } from '@latchkey/contracts';
 import { generateToken } from '@latchkey/token-format';
 import { FakeVerifier, verdict } from '../testing/fakes';
 import { VerifyError } from '../verify/errors';
+import type { Verdict } from '../verify/types';
 import { authorize } from './authorize';
 import { latchkey, type LatchkeyRequest } from './express';
 import { latchkeyHook, type FastifyReplyLike } from './fastify';
@@ -154,7 +155,7 @@ describe('the Fastify hook', () => {
 
   it('sets the verdict and lets the handler run', async () => {
     const hook = latchkeyHook(new FakeVerifier(() => Promise.resolve(verdict(VerifyReason.Ok))));
-    const request: { headers: Record<string, string>; latchkey?: unknown } = {
+    const request: { headers: Record<string, string>; latchkey?: Verdict } = {
       headers: { authorization: bearer },
     };
     const { object, sent } = reply();

@@ -89,16 +89,17 @@ export class GrpcVerifyClient implements TokenVerifier {
 
 function grpcError(error: grpc.ServiceError): VerifyError {
   const details = { grpcCode: error.code, cause: error };
-  switch (error.code) {
-    case grpc.status.UNAVAILABLE:
-      return new VerifyError('UNAVAILABLE', `verifier unavailable: ${error.details}`, details);
-    case grpc.status.DEADLINE_EXCEEDED:
-      return new VerifyError('DEADLINE_EXCEEDED', 'the verifier did not answer within the deadline', details);
-    case grpc.status.RESOURCE_EXHAUSTED:
-      return new VerifyError('RATE_LIMITED', `verifier refused: ${error.details}`, details);
-    default:
-      return new VerifyError('REJECTED', `verifier refused the call: ${error.details}`, details);
+  if (error.code === grpc.status.UNAVAILABLE) {
+    return new VerifyError('UNAVAILABLE', `verifier unavailable: ${error.details}`, details);
   }
+  if (error.code === grpc.status.DEADLINE_EXCEEDED) {
+    return new VerifyError('DEADLINE_EXCEEDED', 'the verifier did not answer within the deadline', details);
+  }
+  if (error.code === grpc.status.RESOURCE_EXHAUSTED) {
+    return new VerifyError('RATE_LIMITED', `verifier refused: ${error.details}`, details);
+  }
+  // Anything else (INTERNAL, INVALID_ARGUMENT, …) is not worth another attempt.
+  return new VerifyError('REJECTED', `verifier refused the call: ${error.details}`, details);
 }
 
 function withoutNulls(request: Record<string, unknown>): Record<string, unknown> {

@@ -81,7 +81,7 @@ export class HttpVerifyClient implements TokenVerifier {
             try {
               resolve(answer(response.statusCode ?? 0, Buffer.concat(chunks).toString('utf8')));
             } catch (error) {
-              reject(error as Error);
+              reject(error instanceof Error ? error : new Error(String(error)));
             }
           });
         },
