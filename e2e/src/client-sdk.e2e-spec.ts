@@ -98,7 +98,9 @@ describe('client SDK', () => {
   });
 
   const create = async (name: string, scopes: string[]) => {
-    const { data, error, response } = await admin.POST('/v1/tokens', { body: { name, scopes } });
+    const { data, error, response } = await admin.POST('/v1/tokens', {
+      body: { name, scopes, purpose: 'integration' },
+    });
     expect({ status: response.status, error }).toEqual({ status: 201, error: undefined });
     return { id: data!.id, token: data!.token };
   };
