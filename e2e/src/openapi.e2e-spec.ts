@@ -76,6 +76,12 @@ describe('API reference', () => {
       );
     });
 
+    it('documents what the probes answer to unsafe text, truthfully', async () => {
+      expect(res.body.paths['/health'].get.responses['400']).toBeDefined();
+      const bad = await issuer().get('/health?x=%00').expect(400);
+      expect(bad.body).toMatchObject({ code: 'INVALID_CHARACTERS' });
+    });
+
     it('contains nothing shaped like a real token', () => {
       expect(res.text).not.toMatch(/lk_[0-9A-Za-z]{40,}/);
     });

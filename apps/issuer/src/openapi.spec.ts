@@ -56,7 +56,11 @@ describe('the OpenAPI 3.1 rewrite', () => {
         },
       ),
     );
-    expect(document.paths['/health'].get).toMatchObject({ security: [], summary: 'Liveness probe' });
+    expect(document.paths['/health'].get).toMatchObject({
+      security: [],
+      summary: 'Liveness probe',
+      responses: { '400': { content: { 'application/problem+json': expect.any(Object) } } },
+    });
     expect(document.paths['/ready'].get).toMatchObject({ security: [], summary: expect.any(String) });
     expect(document.paths['/apiAccessTokens/requestRenewedToken'].post).toEqual({
       summary: 'Redeem',

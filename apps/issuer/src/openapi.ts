@@ -117,10 +117,10 @@ export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
  * Operations anyone may call, without the admin JWT: declared with an empty `security` so that an
  * admin endpoint that forgets `@ApiBearerAuth()` stands out (`redocly lint`, rule security-defined).
  */
-const PUBLIC_OPERATIONS: Record<string, { summary: string }> = {
-  'GET /health': { summary: 'Liveness probe' },
-  'GET /ready': { summary: 'Readiness probe: every dependency answers' },
-  [`POST ${REDEEM_PATH}`]: { summary: '' },
+const PUBLIC_OPERATIONS: Record<string, { summary?: string; probe?: boolean }> = {
+  'GET /health': { summary: 'Liveness probe', probe: true },
+  'GET /ready': { summary: 'Readiness probe: every dependency answers', probe: true },
+  [`POST ${REDEEM_PATH}`]: {},
 };
 
 /**
@@ -135,6 +135,14 @@ export function toOpenApi31(document: OpenAPIObject): OpenAPIObject {
       if (open === undefined || typeof operation !== 'object' || operation === null) continue;
       operation.security ??= [];
       if (open.summary && !operation.summary) operation.summary = open.summary;
+      if (open.probe) {
+        // Every request's path and query are checked for unsafe text first, the probes' too.
+        const responses = (operation.responses ??= {}) as Record<string, unknown>;
+        responses['400'] ??= {
+          description: 'A control character or lone surrogate in the path or query (`INVALID_CHARACTERS`).',
+          content: { 'application/problem+json': { schema: { $ref: getSchemaPath(ProblemDetails) } } },
+        };
+      }
     }
   }
   rewriteNullable(document);

@@ -3046,6 +3046,15 @@ export interface operations {
         };
         content?: never;
       };
+      /** @description A control character or lone surrogate in the path or query (`INVALID_CHARACTERS`). */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDetails'];
+        };
+      };
     };
   };
   HealthController_ready: {
@@ -3062,6 +3071,15 @@ export interface operations {
           [name: string]: unknown;
         };
         content?: never;
+      };
+      /** @description A control character or lone surrogate in the path or query (`INVALID_CHARACTERS`). */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDetails'];
+        };
       };
     };
   };
