@@ -9,6 +9,8 @@ set -euo pipefail
 repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$repo"
 export PATH="$repo/node_modules/.bin:$PATH"
+# No usage data sent and no update check: CI runs offline.
+export REDOCLY_TELEMETRY=off REDOCLY_SUPPRESS_UPDATE_NOTICE=true
 out="$(mktemp -d)"
 trap 'rm -rf "$out"' EXIT
 if [[ "${1:-}" == "--out" && -n "${2:-}" ]]; then
