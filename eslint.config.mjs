@@ -14,6 +14,8 @@ export default tseslint.config(
       'coverage/**',
       '**/*.js',
       '**/*.mjs',
+      // Generated from the issuer's OpenAPI document (npm run console:client).
+      'libs/client/src/admin/schema.ts',
     ],
   },
   ...tseslint.configs.recommendedTypeChecked,

@@ -4,7 +4,8 @@
  * provided once per run by libs/testing's global setup). `npm test` runs both; see scripts/test.sh.
  */
 const moduleNameMapper = {
-  '^@latchkey/(callback-safety|callback-signing|contracts|messaging|service-runtime|testing|token-format)$':
+  '^@latchkey/client/nestjs$': '<rootDir>/libs/client/src/nestjs.ts',
+  '^@latchkey/(callback-safety|callback-signing|client|contracts|messaging|service-runtime|testing|token-format)$':
     '<rootDir>/libs/$1/src/index.ts',
 };
 

@@ -52,8 +52,11 @@ step "node $(node --version)" true
 step typecheck bash -c 'tsc -p tsconfig.json --noEmit && tsc -p apps/console/tsconfig.json'
 step lint bash -c 'nx show projects >/dev/null && eslint . --max-warnings 0 && prettier --check "apps/**/*.ts" "apps/console/src/**/*.tsx" "libs/**/*.ts" "e2e/**/*.ts" >/dev/null'
 step build tsc -b tsconfig.build.json
-# The console's API client must match the issuer's OpenAPI document (npm run console:client regenerates it).
+# The console's and the client SDK's API types must match the issuer's OpenAPI document (npm run
+# console:client regenerates them).
 step console-client bash scripts/console-client.sh --check
+# The issuer's and the verifier's OpenAPI documents pass redocly lint's recommended rules (redocly.yaml).
+step openapi-lint bash scripts/openapi-lint.sh
 step console-build bash -c 'cd apps/console && npx --no -- vite build --logLevel warn'
 
 status=0

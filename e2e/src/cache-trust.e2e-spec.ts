@@ -1,5 +1,6 @@
 import Redis from 'ioredis';
 import request from 'supertest';
+import type { Verdict, VerifyNeeds } from '@latchkey/client';
 import { waitFor } from '@latchkey/testing';
 import { generateToken } from '@latchkey/token-format';
 import { memberKeyOf, tokenKeyOf } from './support/cache-keys';
@@ -38,16 +39,7 @@ describe('cache trust', () => {
         .send({ name: 'cache trust', ...body })
         .expect(201)
     ).body as { id: string; token: string; tenantId: string };
-  const verify = async (token: string, needs: Record<string, unknown> = {}) =>
-    (
-      await request(system.verifier.url)
-        .post('/v1/verify')
-        .send({ token, ...needs })
-        .expect(200)
-    ).body as {
-      valid: boolean;
-      reason: string;
-    };
+  const verify = (token: string, needs: VerifyNeeds = {}): Promise<Verdict> => system.verify(token, needs);
 
   it('refuses a never-issued token under which a real token’s entry was copied verbatim', async () => {
     const real = await create(admin);

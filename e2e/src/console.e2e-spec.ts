@@ -8,6 +8,7 @@ import AxeBuilder from '@axe-core/playwright';
 import { type BrowserContext, chromium, type Page } from 'playwright-core';
 import request from 'supertest';
 import { screenshotPage } from './support/console-shots';
+import type { Verdict, VerifyNeeds } from '@latchkey/client';
 import { REPO_ROOT } from './support/run-state';
 import { startSystem, type RunningSystem } from './support/system';
 
@@ -536,13 +537,7 @@ describe('console', () => {
     expect(list.body.items).toEqual([
       expect.objectContaining({ name: 'crm-reader', rights: 'read', resources: ['crm'] }),
     ]);
-    const verdict = async (needs: Record<string, unknown>) =>
-      (
-        await request(system.verifier.url)
-          .post('/v1/verify')
-          .send({ token: plaintext, ...needs })
-          .expect(200)
-      ).body as { valid: boolean; reason: string };
+    const verdict = (needs: VerifyNeeds): Promise<Verdict> => system.verify(plaintext, needs);
     expect(await verdict({ resource: 'crm', requiredScopes: ['projects:read'] })).toMatchObject({
       valid: true,
     });

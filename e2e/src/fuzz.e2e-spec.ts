@@ -35,7 +35,8 @@ const pick = <T>(random: Random, items: readonly T[]): T => items[Math.floor(ran
 
 interface Schema {
   $ref?: string;
-  type?: string;
+  /** OpenAPI 3.1: a nullable value is `[type, 'null']`. */
+  type?: string | string[];
   enum?: unknown[];
   format?: string;
   example?: unknown;
@@ -43,8 +44,8 @@ interface Schema {
   required?: string[];
   items?: Schema;
   allOf?: Schema[];
+  /** OpenAPI 3.1: a nullable reference is `oneOf: [{ $ref }, { type: 'null' }]`. */
   oneOf?: Schema[];
-  nullable?: boolean;
   maximum?: number;
   minimum?: number;
 }
@@ -142,6 +143,8 @@ function resolveSchema(document: OpenApiDocument, schema: Schema | undefined): S
     current = document.components.schemas[current.$ref.replace('#/components/schemas/', '')] ?? {};
   }
   if (current.allOf?.length) return resolveSchema(document, current.allOf[0]);
+  const alternative = current.oneOf?.find((s) => s.type !== 'null');
+  if (alternative) return resolveSchema(document, alternative);
   return current;
 }
 
@@ -150,7 +153,8 @@ function plausible(document: OpenApiDocument, raw: Schema | undefined, depth = 0
   const schema = resolveSchema(document, raw);
   if (schema.example !== undefined) return schema.example;
   if (schema.enum?.length) return schema.enum[0];
-  switch (schema.type ?? 'string') {
+  const type = Array.isArray(schema.type) ? schema.type.find((t) => t !== 'null') : schema.type;
+  switch (type ?? 'string') {
     case 'integer':
     case 'number':
       return 1;

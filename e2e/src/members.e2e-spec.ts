@@ -1,4 +1,5 @@
 import request from 'supertest';
+import type { Verdict } from '@latchkey/client';
 import { DEFAULT_SCOPE_CATALOG, EventType, Topic } from '@latchkey/contracts';
 import { EventTap } from './support/event-tap';
 import { startSystem, type RunningSystem } from './support/system';
@@ -9,12 +10,6 @@ type Role = 'owner' | 'admin' | 'member';
 const MEMBER_PERMISSIONS = DEFAULT_SCOPE_CATALOG.filter((scope) => scope.endsWith(':read'));
 
 const TENANT = 'members-acme';
-
-interface Verdict {
-  valid: boolean;
-  reason: string;
-  effectivePermissions: string[];
-}
 
 /**
  * Members (issue 3): recorded at first sign-in, and from then on Latchkey's record, not the identity
@@ -49,13 +44,8 @@ describe('members', () => {
     (await issuer().post('/v1/tokens').set('Authorization', auth).send(body).expect(201)).body
       .token as string;
   /** The verifier's verdict on `token`, as a caller needing `requiredScopes` would get it. */
-  const verdict = async (token: string, requiredScopes: string[] = []): Promise<Verdict> => {
-    const res = await request(system.verifier.url)
-      .post('/v1/verify')
-      .send({ token, requiredScopes })
-      .expect(200);
-    return res.body as Verdict;
-  };
+  const verdict = (token: string, requiredScopes: string[] = []): Promise<Verdict> =>
+    system.verify(token, { requiredScopes });
 
   let olivia: string;
 

@@ -29,9 +29,10 @@ describe('API reference', () => {
       expect(res.headers['content-type']).toMatch(/^application\/json/);
     });
 
-    it('is OpenAPI 3 and describes every admin endpoint', () => {
+    it('is OpenAPI 3.1 and describes every admin endpoint', () => {
       const document = res.body;
-      expect(document.openapi).toMatch(/^3\./);
+      expect(document.openapi).toBe('3.1.0');
+      expect(document.servers).toEqual([expect.objectContaining({ url: '/' })]);
       expect(document.info.title).toBe('Latchkey issuer API');
       expect(Object.keys(document.paths)).toEqual(
         expect.arrayContaining([
@@ -73,6 +74,12 @@ describe('API reference', () => {
       expect(document.components.schemas.ProblemDetails.required).toEqual(
         expect.arrayContaining(['type', 'title', 'status', 'detail', 'code']),
       );
+    });
+
+    it('documents what the probes answer to unsafe text, truthfully', async () => {
+      expect(res.body.paths['/health'].get.responses['400']).toBeDefined();
+      const bad = await issuer().get('/health?x=%00').expect(400);
+      expect(bad.body).toMatchObject({ code: 'INVALID_CHARACTERS' });
     });
 
     it('contains nothing shaped like a real token', () => {

@@ -1,4 +1,5 @@
 import request from 'supertest';
+import type { Verdict, VerifyNeeds } from '@latchkey/client';
 import { startSystem, type RunningSystem } from './support/system';
 
 /**
@@ -30,18 +31,7 @@ describe('token permissions', () => {
       purpose: string;
       expiresAt: string | null;
     };
-  const verify = async (token: string, needs: Record<string, unknown> = {}) =>
-    (
-      await request(system.verifier.url)
-        .post('/v1/verify')
-        .send({ token, ...needs })
-        .expect(200)
-    ).body as {
-      valid: boolean;
-      reason: string;
-      effectivePermissions: string[];
-      resources: string[];
-    };
+  const verify = (token: string, needs: VerifyNeeds = {}): Promise<Verdict> => system.verify(token, needs);
 
   it('grants only the scopes asked for, read-only included', async () => {
     const reader = await create(admin, { name: 'reporting', scopes: ['projects:read', 'tasks:read'] });

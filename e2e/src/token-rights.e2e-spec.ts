@@ -1,4 +1,5 @@
 import request from 'supertest';
+import type { Verdict, VerifyNeeds } from '@latchkey/client';
 import { waitFor } from '@latchkey/testing';
 import { startSystem, type RunningSystem } from './support/system';
 
@@ -28,17 +29,7 @@ describe('token rights and applications', () => {
       scopes: string[];
       resources: string[];
     };
-  const verify = async (token: string, needs: Record<string, unknown> = {}) =>
-    (
-      await request(system.verifier.url)
-        .post('/v1/verify')
-        .send({ token, ...needs })
-        .expect(200)
-    ).body as {
-      valid: boolean;
-      reason: string;
-      effectivePermissions: string[];
-    };
+  const verify = (token: string, needs: VerifyNeeds = {}): Promise<Verdict> => system.verify(token, needs);
 
   beforeAll(async () => {
     system = await startSystem();

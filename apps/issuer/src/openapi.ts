@@ -11,11 +11,14 @@ import {
   type OpenAPIObject,
   SwaggerModule,
 } from '@nestjs/swagger';
+import { REDEEM_PATH } from '@latchkey/contracts';
 
 /** The name of the bearer security scheme every admin endpoint names with `@ApiBearerAuth()`. */
 const ADMIN_JWT_SCHEME = 'bearer';
 /** The scheme of the one endpoint that takes an API token as its credential: `POST /v1/tokens/revoke-self`. */
 export const API_TOKEN_SCHEME = 'apiToken';
+/** The scheme of the secret-scanning intake: a signature over the body (`POST /v1/leaks`). */
+export const LEAK_SIGNATURE_SCHEME = 'leakReportSignature';
 
 /**
  * The body of every error (RFC 9457), as `ProblemDetailsFilter` in service-runtime writes it. Only
@@ -86,10 +89,13 @@ export function ApiProblems(...statuses: ProblemStatus[]): MethodDecorator & Cla
   );
 }
 
-/** The issuer's admin API as OpenAPI 3, built from the controllers' and DTOs' decorators. */
+/** The issuer's admin API as OpenAPI 3.1, built from the controllers' and DTOs' decorators. */
 export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
   const config = new DocumentBuilder()
+    .setOpenAPIVersion('3.1.0')
     .setTitle('Latchkey issuer API')
+    .setLicense('Apache-2.0', 'https://www.apache.org/licenses/LICENSE-2.0')
+    .addServer('/', 'This issuer (the document is served by the issuer it describes)')
     .setVersion(issuerVersion())
     .setDescription(
       'The admin API of the Latchkey issuer: create, list, edit, rotate, renew and revoke API tokens, ' +
@@ -117,8 +123,84 @@ export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
       },
       API_TOKEN_SCHEME,
     )
+    .addApiKey(
+      {
+        type: 'apiKey',
+        in: 'header',
+        name: 'Github-Public-Key-Signature',
+        description:
+          'the secret scanner’s ECDSA-SHA256 signature of the raw body, by the key that ' +
+          '`Github-Public-Key-Identifier` names (GitHub secret-scanning partner protocol)',
+      },
+      LEAK_SIGNATURE_SCHEME,
+    )
     .build();
-  return SwaggerModule.createDocument(app, config);
+  return toOpenApi31(SwaggerModule.createDocument(app, config));
+}
+
+/**
+ * Operations anyone may call, without the admin JWT: declared with an empty `security` so that an
+ * admin endpoint that forgets `@ApiBearerAuth()` stands out (`redocly lint`, rule security-defined).
+ */
+const PUBLIC_OPERATIONS: Record<string, { summary?: string; probe?: boolean }> = {
+  'GET /health': { summary: 'Liveness probe', probe: true },
+  'GET /ready': { summary: 'Readiness probe: every dependency answers', probe: true },
+  [`POST ${REDEEM_PATH}`]: {},
+};
+
+/**
+ * What @nestjs/swagger writes in the 3.0 dialect, rewritten for 3.1 (JSON Schema 2020-12): `nullable`
+ * becomes a `null` type; and the public operations are declared as such.
+ */
+export function toOpenApi31(document: OpenAPIObject): OpenAPIObject {
+  document.openapi = '3.1.0';
+  for (const [path, item] of Object.entries(document.paths)) {
+    for (const [method, operation] of Object.entries(item) as Array<[string, Record<string, unknown>]>) {
+      const open = PUBLIC_OPERATIONS[`${method.toUpperCase()} ${path}`];
+      if (open === undefined || typeof operation !== 'object' || operation === null) continue;
+      operation.security ??= [];
+      if (open.summary && !operation.summary) operation.summary = open.summary;
+      if (open.probe) {
+        // Every request's path and query are checked for unsafe text first, the probes' too.
+        const responses = (operation.responses ??= {}) as Record<string, unknown>;
+        responses['400'] ??= {
+          description: 'A control character or lone surrogate in the path or query (`INVALID_CHARACTERS`).',
+          content: { 'application/problem+json': { schema: { $ref: getSchemaPath(ProblemDetails) } } },
+        };
+      }
+    }
+  }
+  rewriteNullable(document);
+  return document;
+}
+
+function rewriteNullable(node: unknown): void {
+  if (Array.isArray(node)) {
+    node.forEach(rewriteNullable);
+    return;
+  }
+  if (typeof node !== 'object' || node === null) return;
+  const schema = node as Record<string, unknown>;
+  if (schema.nullable === true) {
+    delete schema.nullable;
+    const { allOf, $ref } = schema;
+    if (Array.isArray(allOf) || typeof $ref === 'string') {
+      // A nullable reference: `oneOf` the referenced schema or null (one `allOf` member is the reference).
+      const members = allOf as unknown[] | undefined;
+      const target: unknown = members ? (members.length === 1 ? members[0] : { allOf: members }) : { $ref };
+      delete schema.allOf;
+      delete schema.$ref;
+      delete schema.type;
+      schema.oneOf = [target, { type: 'null' }];
+    } else if (typeof schema.type === 'string') {
+      schema.type = [schema.type, 'null'];
+      const values = schema.enum as unknown[] | undefined;
+      if (Array.isArray(values) && !values.includes(null)) schema.enum = [...values, null];
+    }
+  } else if (schema.nullable === false) {
+    delete schema.nullable;
+  }
+  for (const value of Object.values(schema)) rewriteNullable(value);
 }
 
 /** The issuer's package version; the file sits one level above both `src/` and `dist/`. */

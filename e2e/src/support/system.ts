@@ -1,4 +1,5 @@
 import request from 'supertest';
+import { HttpVerifyClient, type Verdict, type VerifyNeeds } from '@latchkey/client';
 import { freePort, signAdminJwt, type AdminClaims } from '@latchkey/testing';
 import { ServiceProcess, type ServiceName } from './service-process';
 import { VerifierGrpcClient } from './verifier-grpc-client';
@@ -6,13 +7,7 @@ import { VerifierGrpcClient } from './verifier-grpc-client';
 let systems = 0;
 
 /** What a caller's operation needs, beyond a valid token (POST /v1/verify body, gRPC request). */
-export interface VerifyNeeds {
-  requiredScopes?: string[];
-  resource?: string;
-  callerEnforcesResources?: boolean;
-  /** The name the calling service gives itself (usage analytics). */
-  caller?: string;
-}
+export type { VerifyNeeds };
 
 /** One verifier process of a system, with its own ports, instance id and gRPC client. */
 export interface VerifierInstance {
@@ -49,6 +44,11 @@ export interface RunningSystem {
   adminAuth(claims: AdminClaims): Promise<string>;
   /** POST /v1/verify on the verifier's HTTP twin. */
   verifyHttp(token: unknown): request.Test;
+  /**
+   * The verdict of POST /v1/verify through the client SDK's HttpVerifyClient (every token sent, no
+   * retries): rejects with a VerifyError on anything but 200.
+   */
+  verify(token: string, needs?: VerifyNeeds): Promise<Verdict>;
   /**
    * Every verifier process of the system: the first is `verifier` (with `grpc`), then those started
    * with `verifiers` or `startVerifier`.
@@ -143,6 +143,12 @@ export async function startSystem(options: SystemOptions = {}): Promise<RunningS
   );
   const services: Record<ServiceName, ServiceProcess> = { issuer, verifier, worker };
   const grpc = new VerifierGrpcClient(`127.0.0.1:${grpcPort}`);
+  const http = new HttpVerifyClient({
+    baseUrl: `http://127.0.0.1:${verifierPort}`,
+    deadlineMs: 5_000,
+    retry: { maxAttempts: 1 },
+    checkFormat: false,
+  });
   const secret = process.env.ADMIN_JWT_SECRET ?? '';
   const instance = (
     url: string,
@@ -218,6 +224,7 @@ export async function startSystem(options: SystemOptions = {}): Promise<RunningS
   };
   const close = async () => {
     verifiers.forEach((verifier) => verifier.grpc.close());
+    http.close();
     await Promise.all([
       ...Object.values(services).map((service) => service.stop()),
       ...verifiers.slice(1).map((verifier) => verifier.stop()),
@@ -245,6 +252,7 @@ export async function startSystem(options: SystemOptions = {}): Promise<RunningS
     env,
     adminAuth: async (claims) => `Bearer ${await signAdminJwt(secret, claims)}`,
     verifyHttp: (token) => request(services.verifier.url).post('/v1/verify').send({ token }),
+    verify: (token, needs) => http.verify(token, needs),
     verifiers,
     startVerifier,
     startReplica,

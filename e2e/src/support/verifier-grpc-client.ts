@@ -1,6 +1,7 @@
 import * as grpc from '@grpc/grpc-js';
 import * as protoLoader from '@grpc/proto-loader';
 import { type GrpcVerifyResponse, VERIFIER_PROTO_PATH } from '@latchkey/contracts';
+import type { VerifyNeeds } from '@latchkey/client';
 
 type VerifyCall = (
   request: {
@@ -33,19 +34,16 @@ export class VerifierGrpcClient {
   /** `metadata` adds call metadata (e.g. `latchkey-caller`). */
   verify(
     token: string,
-    needs: {
-      requiredScopes?: string[];
-      resource?: string;
-      callerEnforcesResources?: boolean;
-      caller?: string;
-    } = {},
+    needs: VerifyNeeds = {},
     metadata: Record<string, string> = {},
   ): Promise<GrpcVerifyResponse> {
     const callMetadata = new grpc.Metadata();
     for (const [key, value] of Object.entries(metadata)) callMetadata.set(key, value);
+    // proto3 has no nulls: a null field is sent as absent.
+    const fields = Object.fromEntries(Object.entries(needs).filter(([, value]) => value != null));
     return new Promise((resolve, reject) => {
       this.client.Verify(
-        { token, ...needs },
+        { token, ...fields },
         callMetadata,
         { deadline: new Date(Date.now() + 5_000) },
         (error, response) => (error ? reject(error) : resolve(response)),

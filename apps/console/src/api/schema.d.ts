@@ -455,6 +455,7 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
+    /** Liveness probe */
     get: operations['HealthController_live'];
     put?: never;
     post?: never;
@@ -471,6 +472,7 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
+    /** Readiness probe: every dependency answers */
     get: operations['HealthController_ready'];
     put?: never;
     post?: never;
@@ -1349,7 +1351,7 @@ export interface components {
     RedeemRenewalKeyDto: {
       /**
        * @description The `key` from the renewal callback, exactly as received. Anything not shaped like one is 400 `RENEWAL_KEY_MALFORMED`.
-       * @example lkr_EXAMPLE-not-a-real-key
+       * @example lkr_EXAMPLE-not-a-real-key-xxxxxxxxxxxxxxxxxxxx
        */
       key: string;
     };
@@ -3847,6 +3849,15 @@ export interface operations {
         };
         content?: never;
       };
+      /** @description A control character or lone surrogate in the path or query (`INVALID_CHARACTERS`). */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDetails'];
+        };
+      };
     };
   };
   HealthController_ready: {
@@ -3863,6 +3874,15 @@ export interface operations {
           [name: string]: unknown;
         };
         content?: never;
+      };
+      /** @description A control character or lone surrogate in the path or query (`INVALID_CHARACTERS`). */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDetails'];
+        };
       };
     };
   };

@@ -1,8 +1,9 @@
 import { Controller, Headers, HttpCode, Inject, Post, Req } from '@nestjs/common';
-import { ApiBody, ApiHeader, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBody, ApiHeader, ApiOkResponse, ApiOperation, ApiSecurity, ApiTags } from '@nestjs/swagger';
 import type { Request } from 'express';
 import { ISSUER_CONFIG, type IssuerConfig } from '../config';
 import { NoStore } from '../infrastructure/no-store';
+import { LEAK_SIGNATURE_SCHEME } from '../openapi';
 import { LeakOutcomeResponse, ReportedLeakDto } from './dto/leak-report.dto';
 import { ApiOwnProblems } from './leak-problems';
 import { type LeakOutcome, parseLeakReport } from './leak-report';
@@ -35,6 +36,7 @@ export class LeakReportsController {
       'audited with the URL and source; its owner and technical owner are mailed). The answer labels ' +
       'every reported token, in order.',
   })
+  @ApiSecurity(LEAK_SIGNATURE_SCHEME)
   @ApiHeader({ name: 'Github-Public-Key-Identifier', required: true, description: 'The signing key’s id.' })
   @ApiHeader({ name: 'Github-Public-Key-Signature', required: true, description: 'base64 DER ECDSA-SHA256.' })
   @ApiBody({ type: [ReportedLeakDto] })

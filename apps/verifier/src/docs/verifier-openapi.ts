@@ -42,12 +42,19 @@ export function verifierOpenApiDocument(): Record<string, unknown> {
       description:
         'Verifies API tokens. The same operation is offered over gRPC (latchkey.verifier.v1.TokenVerifier/Verify, ' +
         'libs/contracts/proto/verifier.proto). Every verdict is a 200: a refused token is not an HTTP error.',
+      license: { name: 'Apache-2.0', url: 'https://www.apache.org/licenses/LICENSE-2.0' },
     },
+    servers: [
+      { url: '/', description: 'This verifier (the document is served by the verifier it describes)' },
+    ],
     paths: {
       '/v1/verify': {
         post: {
           operationId: 'verify',
           summary: 'Verify a token for an operation',
+          // No caller credentials: the verifier is reached only from the services' own network (the token
+          // verified is the credential in question).
+          security: [],
           requestBody: {
             required: true,
             description: 'JSON (UTF-8), uncompressed, at most 16 KB, nested at most 64 levels.',

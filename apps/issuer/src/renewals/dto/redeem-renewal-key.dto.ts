@@ -9,7 +9,7 @@ export class RedeemRenewalKeyDto {
       'The `key` from the renewal callback, exactly as received. Anything not shaped like one is 400 ' +
       '`RENEWAL_KEY_MALFORMED`.',
     pattern: REDEEM_KEY_PATTERN.source,
-    example: 'lkr_EXAMPLE-not-a-real-key',
+    example: 'lkr_EXAMPLE-not-a-real-key-xxxxxxxxxxxxxxxxxxxx',
   })
   @IsString()
   key!: string;
