@@ -1,4 +1,5 @@
 import { type DynamicModule, Module } from '@nestjs/common';
+import { MetricsModule } from '@latchkey/service-runtime';
 import type { WorkerConfig } from './config';
 import { InfrastructureModule } from './infrastructure/infrastructure.module';
 import { LifecycleModule } from './lifecycle/lifecycle.module';
@@ -12,6 +13,7 @@ export class WorkerModule {
     return {
       module: WorkerModule,
       imports: [
+        MetricsModule.forRoot(),
         InfrastructureModule.forRoot(config),
         LifecycleModule,
         RenewalsModule,
