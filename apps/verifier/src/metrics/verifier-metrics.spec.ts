@@ -110,7 +110,7 @@ describe('VerifierMetrics', () => {
     metrics.registerGauge('latchkey_verifier_memory_cache_entries', 'Entries.', () => entries);
     metrics.cacheEntryRejected('member-state', 'forged');
     metrics.redisFailed('token-state');
-    metrics.postgresFailed('token-store');
+    metrics.postgresFailed();
     entries = 4;
     const series = await samples(metrics);
     expect(series.get('latchkey_verifier_memory_cache_entries')).toBe(4);

@@ -1,7 +1,7 @@
 import { Inject, Injectable, Optional } from '@nestjs/common';
 import { type Counter, type Histogram, Registry } from 'prom-client';
 import { type CacheEntryRejection, VerifyReason } from '@latchkey/contracts';
-import { counterIn, gaugeIn, histogramIn, METRICS_REGISTRY } from '@latchkey/service-runtime';
+import { counterIn, gaugeIn, histogramIn, METRICS_REGISTRY, postgresErrors } from '@latchkey/service-runtime';
 import { VerificationErrorCode } from '../verification/verification.errors';
 
 /** How a verify arrived. */
@@ -52,7 +52,8 @@ export class VerifierMetrics {
   private readonly postgresHit: Counter.Internal;
   private readonly postgresMiss: Counter.Internal;
   private readonly redisErrors: Counter<'cache'>;
-  private readonly postgresErrors: Counter<'source'>;
+  /** Failed token-store queries: the verify then answers 503 VERIFIER_UNAVAILABLE. */
+  private readonly postgresErrors: { inc(): void };
   private readonly duration: Histogram<'transport' | 'reason'>;
   private readonly observers: Record<
     VerifyTransport,
@@ -110,13 +111,8 @@ export class VerifierMetrics {
       help: 'Shared-cache reads that failed (Redis unreachable, timed out); each was answered from Postgres.',
       labelNames: ['cache'],
     });
-    this.postgresErrors = counterIn(registry, {
-      name: 'latchkey_postgres_errors_total',
-      help: 'Postgres errors: failed queries and connections lost, by where they happened.',
-      labelNames: ['source'],
-    });
+    this.postgresErrors = postgresErrors(registry, 'token-store');
     for (const cache of ['token-state', 'member-state', 'tenant-state']) this.redisErrors.inc({ cache }, 0);
-    this.postgresErrors.inc({ source: 'token-store' }, 0);
   }
 
   /** Where memory lookups are tallied (the verdict memory's counters), read at each scrape. */
@@ -162,8 +158,9 @@ export class VerifierMetrics {
     this.redisErrors.inc({ cache });
   }
 
-  postgresFailed(source: string): void {
-    this.postgresErrors.inc({ source });
+  /** A token-store query failed. */
+  postgresFailed(): void {
+    this.postgresErrors.inc();
   }
 
   /** A cache entry that was not believed (treated as a miss). */

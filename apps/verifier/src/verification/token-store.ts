@@ -28,7 +28,7 @@ export class PostgresTokenStore implements TokenStore {
     try {
       ({ rows } = await this.pool.query<TokenStateColumns>(FIND_BY_HASH, [tokenHash]));
     } catch (error) {
-      this.metrics?.postgresFailed('token-store');
+      this.metrics?.postgresFailed();
       throw error;
     }
     const row = rows[0];
