@@ -23,19 +23,29 @@ export class OutboxMetrics implements OnModuleInit {
   onModuleInit(): void {
     const { registry, outbox } = this;
     collectFailures(registry, 'outbox');
-    const backlog = gaugeIn(registry, {
+    // One read per scrape serves both gauges: whichever is collected first starts it, the other joins.
+    let latest = { pending: 0, oldestAgeSeconds: 0 };
+    let reading: Promise<void> | undefined;
+    const refresh = (): Promise<void> =>
+      (reading ??= collectWithin(registry, 'outbox', OUTBOX_COLLECT_TIMEOUT_MS + 250, async () => {
+        latest = await outbox.backlog(OUTBOX_BACKLOG_CAP, OUTBOX_COLLECT_TIMEOUT_MS);
+      }).finally(() => {
+        reading = undefined;
+      }));
+    gaugeIn(registry, {
       name: 'latchkey_issuer_outbox_backlog',
       help: `Outbox rows written but not yet published to Kafka (counted up to ${OUTBOX_BACKLOG_CAP}).`,
+      async collect() {
+        await refresh();
+        this.set(latest.pending);
+      },
     });
     gaugeIn(registry, {
       name: 'latchkey_issuer_outbox_lag_seconds',
       help: 'Age of the oldest outbox row not yet published: how far event publishing is behind (0 when none waits).',
       async collect() {
-        await collectWithin(registry, 'outbox', OUTBOX_COLLECT_TIMEOUT_MS + 250, async () => {
-          const read = await outbox.backlog(OUTBOX_BACKLOG_CAP, OUTBOX_COLLECT_TIMEOUT_MS);
-          backlog.set(read.pending);
-          this.set(read.oldestAgeSeconds);
-        });
+        await refresh();
+        this.set(latest.oldestAgeSeconds);
       },
     });
   }
