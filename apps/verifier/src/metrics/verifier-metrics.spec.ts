@@ -6,7 +6,7 @@ import { Registry } from 'prom-client';
 import { VerifyReason, type VerifyResponse } from '@latchkey/contracts';
 import { VerificationError } from '../verification/verification.errors';
 import { VerifyHttpHandler } from '../verification/verify-http';
-import { VerifierMetrics } from './verifier-metrics';
+import { VERIFY_SECONDS_BUCKETS, VerifierMetrics } from './verifier-metrics';
 
 const VERDICT = (reason: VerifyReason): VerifyResponse => ({
   valid: reason === VerifyReason.Ok,
@@ -68,6 +68,26 @@ describe('VerifierMetrics', () => {
     expect(
       series.get('latchkey_verifier_verify_duration_seconds_sum{transport="grpc",reason="REVOKED"}'),
     ).toBeGreaterThanOrEqual(0.003);
+  });
+
+  it('renders a standard Prometheus histogram: cumulative buckets, +Inf equal to the count, the sum', async () => {
+    for (const ms of [0.02, 0.3, 0.3, 7, 4000]) metrics.verified('http', 'EXPIRED', performance.now() - ms);
+    const text = await metrics.render();
+    expect(text).toContain('# TYPE latchkey_verifier_verify_duration_seconds histogram');
+    const series = await samples(metrics);
+    const buckets = VERIFY_SECONDS_BUCKETS.map((le) =>
+      series.get(
+        `latchkey_verifier_verify_duration_seconds_bucket{le="${le}",transport="http",reason="EXPIRED"}`,
+      ),
+    );
+    // 20 µs, 0.3 ms twice, 7 ms, and 4 s (above the last bound: only in +Inf).
+    expect(buckets).toEqual([1, 1, 1, 3, 3, 3, 3, 4, 4, 4, 4, 4, 4, 4, 4]);
+    expect(
+      series.get(
+        'latchkey_verifier_verify_duration_seconds_bucket{le="+Inf",transport="http",reason="EXPIRED"}',
+      ),
+    ).toBe(5);
+    expect(series.get(count('http', 'EXPIRED'))).toBe(5);
   });
 
   it('files an unknown reason under INTERNAL rather than growing a series per value', async () => {

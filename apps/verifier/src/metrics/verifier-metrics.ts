@@ -1,8 +1,9 @@
 import { Inject, Injectable, Optional } from '@nestjs/common';
-import { type Counter, type Histogram, Registry } from 'prom-client';
+import { type Counter, Registry } from 'prom-client';
 import { type CacheEntryRejection, VerifyReason } from '@latchkey/contracts';
-import { counterIn, gaugeIn, histogramIn, METRICS_REGISTRY, postgresErrors } from '@latchkey/service-runtime';
+import { counterIn, gaugeIn, METRICS_REGISTRY, postgresErrors } from '@latchkey/service-runtime';
 import { VerificationErrorCode } from '../verification/verification.errors';
+import { FixedLabelHistogram, type HistogramCell } from './verify-histogram';
 
 /** How a verify arrived. */
 export type VerifyTransport = 'http' | 'grpc';
@@ -39,9 +40,9 @@ const ERROR_REASONS: readonly string[] = [
  * The verifier's series in its registry (`GET /metrics`, Prometheus text). No series names a tenant, a
  * token or a caller: labels are bounded sets (reason, transport, cache, layer).
  *
- * The verify path observes through label children bound once per transport × reason, and counts memory
- * lookups as plain integers read at scrape time: a verify allocates nothing for metrics beyond what
- * prom-client's observe needs, and never waits on anything.
+ * The verify path observes into histogram cells bound once per transport × reason (`FixedLabelHistogram`:
+ * plain arithmetic, no label hashing) and counts memory lookups as plain integers read at scrape time:
+ * a verify allocates nothing for metrics and never waits on anything.
  */
 @Injectable()
 export class VerifierMetrics {
@@ -54,11 +55,8 @@ export class VerifierMetrics {
   private readonly redisErrors: Counter<'cache'>;
   /** Failed token-store queries: the verify then answers 503 VERIFIER_UNAVAILABLE. */
   private readonly postgresErrors: { inc(): void };
-  private readonly duration: Histogram<'transport' | 'reason'>;
-  private readonly observers: Record<
-    VerifyTransport,
-    Map<string, Histogram.Internal<'transport' | 'reason'>>
-  >;
+  private readonly duration: FixedLabelHistogram;
+  private readonly observers: Record<VerifyTransport, Map<string, HistogramCell>>;
   /** Memory lookups counted so far, and how many of them the counter has been given. */
   private memoryTally: () => LookupTally = () => ({ hits: 0, misses: 0 });
   private readonly memoryReported = { hits: 0, misses: 0 };
@@ -70,17 +68,19 @@ export class VerifierMetrics {
       help: 'Cache entries not believed (bad MAC, expired, malformed); each was treated as a miss.',
       labelNames: ['cache', 'reason'],
     });
-    this.duration = histogramIn(registry, {
-      name: 'latchkey_verifier_verify_duration_seconds',
-      help: 'Verify calls from request to answer, by transport (http, grpc) and reason: the verdict (OK, REVOKED, …) or the error answered (RATE_LIMITED, VERIFIER_UNAVAILABLE, INVALID_REQUEST, INTERNAL).',
-      labelNames: ['transport', 'reason'],
-      buckets: VERIFY_SECONDS_BUCKETS,
-    });
+    this.duration = new FixedLabelHistogram(
+      registry,
+      'latchkey_verifier_verify_duration_seconds',
+      'Verify calls from request to answer, by transport (http, grpc) and reason: the verdict (OK, REVOKED, …) or the error answered (RATE_LIMITED, VERIFIER_UNAVAILABLE, INVALID_REQUEST, INTERNAL).',
+      VERIFY_SECONDS_BUCKETS,
+    );
     this.observers = { http: new Map(), grpc: new Map() };
     for (const transport of ['http', 'grpc'] as const) {
       for (const reason of [...Object.values(VerifyReason), ...ERROR_REASONS]) {
-        this.duration.zero({ transport, reason });
-        this.observers[transport].set(reason, this.duration.labels(transport, reason));
+        this.observers[transport].set(
+          reason,
+          this.duration.cell(`${transport} ${reason}`, { transport, reason }),
+        );
       }
     }
     const tallies = { read: () => this.memoryTally(), reported: this.memoryReported };
