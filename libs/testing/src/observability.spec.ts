@@ -67,9 +67,11 @@ describe('k8s/observability and docs/observability.md', () => {
     const registered = [REPO + '/apps', REPO + '/libs']
       .flatMap(sourceFiles)
       .flatMap((file) =>
-        [...readFileSync(file, 'utf8').matchAll(/(?:name: |registerGauge\(\s*)'(latchkey_[a-z_]+)'/g)].map(
-          (m) => m[1],
-        ),
+        [
+          ...readFileSync(file, 'utf8').matchAll(
+            /(?:name: |registerGauge\(\s*|FixedLabelHistogram\(\s*registry,\s*)'(latchkey_[a-z_]+)'/g,
+          ),
+        ].map((m) => m[1]),
       );
     expect(registered).toEqual(expect.arrayContaining(['latchkey_verifier_verify_duration_seconds']));
     expect([...new Set(registered.filter((name) => !documented(name)))]).toEqual([]);
