@@ -1,4 +1,5 @@
 import { type DynamicModule, Module } from '@nestjs/common';
+import { MetricsModule } from '@latchkey/service-runtime';
 import { AuditModule } from './audit/audit.module';
 import { AuthModule } from './auth/auth.module';
 import type { IssuerConfig } from './config';
@@ -23,6 +24,7 @@ export class IssuerModule {
     return {
       module: IssuerModule,
       imports: [
+        MetricsModule.forRoot(),
         InfrastructureModule.forRoot(config),
         OutboxModule,
         // Sign-in resolves the member record: the auth folder knows members only through this line.

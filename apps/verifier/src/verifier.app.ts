@@ -11,6 +11,7 @@ import {
   safeRequestText,
 } from '@latchkey/service-runtime';
 import type { VerifierConfig } from './config';
+import { VerifierMetrics } from './metrics/verifier-metrics';
 import { VerificationService } from './verification/verification.service';
 import { type CallerAddress, isVerifyRequest, VerifyHttpHandler } from './verification/verify-http';
 import { VerifierModule } from './verifier.module';
@@ -73,7 +74,11 @@ function answerVerifyBelowExpress(app: NestExpressApplication): void {
   if (listeners.length !== 1 || listeners[0] !== expressApp) {
     throw new Error("the verifier expects Express to be the HTTP server's only request listener");
   }
-  const handler = new VerifyHttpHandler(app.get(VerificationService), expressCallerAddress(expressApp));
+  const handler = new VerifyHttpHandler(
+    app.get(VerificationService),
+    expressCallerAddress(expressApp),
+    app.get(VerifierMetrics),
+  );
   server.removeListener('request', expressApp);
   server.on('request', (request, response) => {
     if (isVerifyRequest(request)) handler.handle(request, response);

@@ -1,4 +1,5 @@
 import { type DynamicModule, Module } from '@nestjs/common';
+import { MetricsModule } from '@latchkey/service-runtime';
 import type { WorkerConfig } from './config';
 import { IdleTokensModule } from './idle-tokens/idle-tokens.module';
 import { InfrastructureModule } from './infrastructure/infrastructure.module';
@@ -13,6 +14,7 @@ export class WorkerModule {
     return {
       module: WorkerModule,
       imports: [
+        MetricsModule.forRoot(),
         InfrastructureModule.forRoot(config),
         LifecycleModule,
         RenewalsModule,

@@ -37,6 +37,20 @@ export interface EventConsumerOptions {
   limits?: Partial<EventConsumerLimits>;
   /** The consumer's clock, for the timestamp bound. */
   now?: () => Date;
+  /** Told of lag, outcomes and dead letters (metrics: `consumerMetrics`). */
+  observer?: EventConsumerObserver;
+}
+
+/** Why a message went to the dead-letter topic. */
+export type DeadLetterCause = 'malformed' | 'untrusted' | 'handler-failed';
+
+/** What a consumer tells its observer; nothing it is told names a tenant or a token. */
+export interface EventConsumerObserver {
+  /** Messages left behind the partition's end after a batch (high watermark − next offset). */
+  lag(topic: string, partition: number, lag: number): void;
+  /** A message handled, or a handler failure that will be retried. */
+  handled(topic: string, outcome: 'handled' | 'retried'): void;
+  deadLettered(topic: string, cause: DeadLetterCause): void;
 }
 
 /**
@@ -78,6 +92,12 @@ export class EventConsumer {
   async start(): Promise<void> {
     await this.deadLetters.connect();
     await this.consumer.connect();
+    const { observer } = this.options;
+    if (observer !== undefined) {
+      this.consumer.on(this.consumer.events.END_BATCH_PROCESS, ({ payload }) =>
+        observer.lag(payload.topic, payload.partition, Math.max(0, Number(payload.offsetLag))),
+      );
+    }
     await this.consumer.subscribe({
       topics: this.options.topics.map((t) => topicName(t, this.options.topicPrefix)),
       fromBeginning: this.options.fromBeginning ?? true,
@@ -101,12 +121,12 @@ export class EventConsumer {
   async process(topic: string, partition: number, message: KafkaMessage): Promise<void> {
     const parsed = parseEvent(message.value);
     if (!parsed.ok) {
-      await this.deadLetter(topic, partition, message, parsed.reason);
+      await this.deadLetter(topic, partition, message, parsed.reason, 'malformed');
       return;
     }
     const trusted = checkEventTrust(parsed.event, (this.options.now ?? (() => new Date()))(), this.limits);
     if (!trusted.ok) {
-      await this.deadLetter(topic, partition, message, `untrusted: ${trusted.reason}`);
+      await this.deadLetter(topic, partition, message, `untrusted: ${trusted.reason}`, 'untrusted');
       return;
     }
     if (trusted.clamped.length > 0) {
@@ -119,6 +139,7 @@ export class EventConsumer {
     try {
       await this.options.handle(trusted.event);
       this.failures.delete(key);
+      this.options.observer?.handled(topic, 'handled');
     } catch (error) {
       const attempts = (this.failures.get(key) ?? 0) + 1;
       const reason = error instanceof Error ? error.message : String(error);
@@ -130,10 +151,17 @@ export class EventConsumer {
           `${topic}[${partition}]@${message.offset}: handler failed (attempt ${attempts} of ` +
             `${this.limits.maxAttempts}), will retry: ${reason}`,
         );
+        this.options.observer?.handled(topic, 'retried');
         throw error;
       }
       this.failures.delete(key);
-      await this.deadLetter(topic, partition, message, `handler failed ${attempts} times: ${reason}`);
+      await this.deadLetter(
+        topic,
+        partition,
+        message,
+        `handler failed ${attempts} times: ${reason}`,
+        'handler-failed',
+      );
     }
   }
 
@@ -142,6 +170,7 @@ export class EventConsumer {
     partition: number,
     message: KafkaMessage,
     reason: string,
+    cause: DeadLetterCause,
   ): Promise<void> {
     this.logger.warn(`dead-lettering ${topic}[${partition}]@${message.offset}: ${reason}`);
     await this.deadLetters.send({
@@ -162,5 +191,6 @@ export class EventConsumer {
         },
       ],
     });
+    this.options.observer?.deadLettered(topic, cause);
   }
 }

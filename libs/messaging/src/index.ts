@@ -4,3 +4,4 @@ export * from './kafka';
 export * from './kafka.module';
 export * from './hosted-event-consumer';
 export * from './kafka-settings';
+export * from './consumer-metrics';

@@ -5,9 +5,12 @@ import {
   Logger,
   Module,
   type OnApplicationShutdown,
+  Optional,
 } from '@nestjs/common';
 import Redis from 'ioredis';
+import type { Registry } from 'prom-client';
 import type { ReadinessCheck } from './health';
+import { countRedisErrors, METRICS_REGISTRY } from './metrics';
 
 export const REDIS = Symbol('REDIS');
 /** Inject the shared ioredis client. */
@@ -52,7 +55,13 @@ export function redisReadiness(client: Redis): ReadinessCheck {
 /** Closes the shared client after everything that uses it has shut down. */
 @Injectable()
 export class RedisLifecycle implements OnApplicationShutdown {
-  constructor(@Inject(REDIS) private readonly client: Redis) {}
+  constructor(
+    @Inject(REDIS) private readonly client: Redis,
+    @Optional() @Inject(METRICS_REGISTRY) registry?: Registry,
+  ) {
+    // Connection errors in `latchkey_redis_errors_total{connection="shared"}` when the service has metrics.
+    if (registry !== undefined) countRedisErrors(registry, client, 'shared');
+  }
 
   async onApplicationShutdown(): Promise<void> {
     if (this.client.status === 'end') return;

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { PrometheusRule } from '@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1/PrometheusRule';
 import { ServiceMonitor } from '@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1/ServiceMonitor';
 import { Deployment } from 'kubernetes-models/apps/v1/Deployment';
 import { HorizontalPodAutoscaler } from 'kubernetes-models/autoscaling/v2/HorizontalPodAutoscaler';
@@ -46,6 +47,7 @@ const MODELS: Record<string, { new (data: never): { validate(): void } }> = {
   'autoscaling/v2/HorizontalPodAutoscaler': HorizontalPodAutoscaler,
   'networking.k8s.io/v1/NetworkPolicy': NetworkPolicy,
   'monitoring.coreos.com/v1/ServiceMonitor': ServiceMonitor,
+  'monitoring.coreos.com/v1/PrometheusRule': PrometheusRule,
 };
 
 /** Valid stand-ins for the keys of the operator-created Secrets, to load the apps' config with. */
@@ -180,6 +182,7 @@ describe.each(Object.entries(OVERLAYS))('k8s/overlays/%s', (overlay, namespace) 
     expect(names('Job')).toEqual(['latchkey-migrate']);
     expect(names('Service')).toEqual(['latchkey-issuer', 'latchkey-verifier', 'latchkey-worker']);
     expect(names('ServiceMonitor')).toEqual(['latchkey-issuer', 'latchkey-verifier', 'latchkey-worker']);
+    expect(names('PrometheusRule')).toEqual(['latchkey']);
     expect(names('PodDisruptionBudget')).toEqual(['latchkey-verifier']);
     expect(names('HorizontalPodAutoscaler')).toEqual(['latchkey-verifier']);
     expect(names('Secret')).toEqual([]); // the operator creates them; no value is committed

@@ -1,7 +1,15 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, Optional } from '@nestjs/common';
 import type { Kafka } from 'kafkajs';
-import { EventType, type LatchkeyEvent, Topic } from '@latchkey/contracts';
-import { EventConsumer, HostedEventConsumer, KAFKA, consumerLimitsOf } from '@latchkey/messaging';
+import { EventType, type LatchkeyEvent, Topic, topicName } from '@latchkey/contracts';
+import {
+  consumerLimitsOf,
+  consumerMetrics,
+  EventConsumer,
+  HostedEventConsumer,
+  KAFKA,
+} from '@latchkey/messaging';
+import { METRICS_REGISTRY } from '@latchkey/service-runtime';
+import type { Registry } from 'prom-client';
 import { ISSUER_CONFIG, type IssuerConfig } from '../config';
 import type { AuditEvent, AuditEventType } from './audit-event.entity';
 import { AuditEventsRepository } from './audit-events.repository';
@@ -69,6 +77,7 @@ export class AuditRecorder extends HostedEventConsumer {
     @Inject(KAFKA) kafka: Kafka,
     @Inject(ISSUER_CONFIG) config: IssuerConfig,
     private readonly entries: AuditEventsRepository,
+    @Optional() @Inject(METRICS_REGISTRY) registry?: Registry,
   ) {
     super();
     this.consumer = new EventConsumer(kafka, {
@@ -77,6 +86,15 @@ export class AuditRecorder extends HostedEventConsumer {
       topicPrefix: config.KAFKA_TOPIC_PREFIX,
       fromBeginning: true,
       limits: consumerLimitsOf(config),
+      observer:
+        registry &&
+        consumerMetrics(
+          registry,
+          config.ISSUER_AUDIT_KAFKA_GROUP_ID,
+          [Topic.TokenLifecycle, Topic.Members, Topic.TokenUsage].map((topic) =>
+            topicName(topic, config.KAFKA_TOPIC_PREFIX),
+          ),
+        ),
       handle: (event) => this.record(event),
     });
   }

@@ -14,6 +14,7 @@ import {
 import { ISSUER_CONFIG, type IssuerConfig } from '../config';
 import { dataSourceOptions, PRIORITY_DATA_SOURCE } from '../database/data-source';
 import { CacheEpochs } from './cache-epochs';
+import { DatabaseMetrics } from './database-metrics';
 import { InvalidationAcks } from './invalidation-acks';
 import { RedisVerifierCacheStore, VERIFIER_CACHE_STORE, VerifierCacheWriter } from './verifier-cache';
 import { IssuerRateLimits, PublicRateLimitGuard } from './rate-limits';
@@ -68,6 +69,7 @@ export class InfrastructureModule {
         { provide: ISSUER_CONFIG, useValue: config },
         { provide: VERIFIER_CACHE_STORE, useClass: RedisVerifierCacheStore },
         CacheEpochs,
+        DatabaseMetrics,
         InvalidationAcks,
         VerifierCacheWriter,
         IssuerRateLimits,

@@ -67,6 +67,25 @@ export class OutboxRepository {
     );
   }
 
+  /**
+   * Rows waiting to be published (counted up to `cap`, so a huge backlog costs a bounded scan) and the
+   * age in seconds of the oldest (0 when none), both from the partial index on unpublished rows. The
+   * statement is cancelled by Postgres after `timeoutMs`.
+   */
+  async backlog(cap: number, timeoutMs: number): Promise<{ pending: number; oldestAgeSeconds: number }> {
+    return this.dataSource.transaction(async (manager) => {
+      await manager.query(`SELECT set_config('statement_timeout', $1, true)`, [String(timeoutMs)]);
+      const [row] = await manager.query<[{ pending: string; age: string | null }]>(
+        `SELECT (SELECT count(*) FROM (SELECT 1 FROM outbox_messages WHERE published_at IS NULL
+                   ORDER BY id LIMIT $1) AS capped) AS pending,
+                (SELECT EXTRACT(EPOCH FROM now() - created_at) FROM outbox_messages
+                  WHERE published_at IS NULL ORDER BY id LIMIT 1) AS age`,
+        [cap],
+      );
+      return { pending: Number(row.pending), oldestAgeSeconds: Math.max(0, Number(row.age ?? 0)) };
+    });
+  }
+
   async deletePublishedBefore(hours: number): Promise<void> {
     await this.dataSource.query(
       `DELETE FROM outbox_messages WHERE published_at < now() - make_interval(hours => $1)`,

@@ -1,4 +1,4 @@
-import { Inject, Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable, Optional, Logger } from '@nestjs/common';
 import type { Kafka } from 'kafkajs';
 import {
   EventType,
@@ -6,8 +6,17 @@ import {
   Topic,
   type TokenUsedEvent,
   type TokenVerificationsCountedEvent,
+  topicName,
 } from '@latchkey/contracts';
-import { EventConsumer, HostedEventConsumer, KAFKA, consumerLimitsOf } from '@latchkey/messaging';
+import {
+  consumerLimitsOf,
+  consumerMetrics,
+  EventConsumer,
+  HostedEventConsumer,
+  KAFKA,
+} from '@latchkey/messaging';
+import { METRICS_REGISTRY } from '@latchkey/service-runtime';
+import type { Registry } from 'prom-client';
 import { ISSUER_CONFIG, type IssuerConfig } from '../config';
 import { TransactionRunner } from '../database/transaction';
 import { TokensRepository } from '../tokens/tokens.repository';
@@ -33,6 +42,7 @@ export class UsageConsumer extends HostedEventConsumer {
     private readonly processed: ProcessedEventsRepository,
     private readonly tokens: TokensRepository,
     private readonly counts: VerificationCountsRepository,
+    @Optional() @Inject(METRICS_REGISTRY) registry?: Registry,
   ) {
     super();
     this.consumer = new EventConsumer(kafka, {
@@ -41,6 +51,13 @@ export class UsageConsumer extends HostedEventConsumer {
       topicPrefix: config.KAFKA_TOPIC_PREFIX,
       fromBeginning: true,
       limits: consumerLimitsOf(config),
+      observer:
+        registry &&
+        consumerMetrics(
+          registry,
+          config.ISSUER_KAFKA_GROUP_ID,
+          [Topic.TokenUsage].map((topic) => topicName(topic, config.KAFKA_TOPIC_PREFIX)),
+        ),
       handle: (event) => this.handle(event),
     });
   }

@@ -44,6 +44,7 @@ class CacheLeaseLifecycle implements OnModuleInit, BeforeApplicationShutdown {
       'Estimated bytes those entries take.',
       () => lease.memory.estimatedBytes,
     );
+    metrics.readMemoryTally(() => lease.memory.tokenLookups);
     await this.lease.start();
   }
 

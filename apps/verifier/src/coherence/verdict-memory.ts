@@ -49,6 +49,11 @@ export class VerdictMemory {
   private readonly tenants = new Map<string, Entry<CachedTenantState>>();
   private bytes = 0;
   private generation = 0;
+  /**
+   * Token-state lookups a verify made here (`noteTokenLookup`), as plain integers: the metrics read them
+   * when scraped, so the hot path pays an increment and nothing else.
+   */
+  readonly tokenLookups = { hits: 0, misses: 0 };
 
   constructor(
     private readonly trust: MemoryTrust,
@@ -70,6 +75,12 @@ export class VerdictMemory {
 
   token(tokenHash: string): CachedTokenState | null {
     return this.trust.trusted() ? this.read(this.tokens, tokenHash) : null;
+  }
+
+  /** Tallies one verify's token lookup in memory (once per verify, however often it looked). */
+  noteTokenLookup(hit: boolean): void {
+    if (hit) this.tokenLookups.hits += 1;
+    else this.tokenLookups.misses += 1;
   }
 
   member(tenantId: string, userId: string): CachedMemberState | null {

@@ -9,8 +9,10 @@ import * as grpc from '@grpc/grpc-js';
 import * as protoLoader from '@grpc/proto-loader';
 import { ReflectionService } from '@grpc/reflection';
 import { protoPath as HEALTH_PROTO_PATH } from 'grpc-health-check';
+import { DomainError } from '@latchkey/service-runtime';
 import { VERIFIER_GRPC_SERVICE, VERIFIER_PROTO_PACKAGE, VERIFIER_PROTO_PATH } from '@latchkey/contracts';
 import { VERIFIER_CONFIG, type VerifierConfig } from '../config';
+import { VerifierMetrics } from '../metrics/verifier-metrics';
 import { grpcPeerAddress } from '../verification/refusal-limiter';
 import { VerificationService } from '../verification/verification.service';
 import { GrpcHealth } from './grpc-standard-services';
@@ -36,6 +38,7 @@ export class VerifierGrpcServer implements OnApplicationBootstrap, BeforeApplica
   constructor(
     private readonly verification: VerificationService,
     private readonly health: GrpcHealth,
+    private readonly metrics: VerifierMetrics,
     @Inject(VERIFIER_CONFIG)
     private readonly config: Pick<VerifierConfig, 'VERIFIER_GRPC_URL' | 'VERIFIER_GRPC_DRAIN_MS'>,
   ) {}
@@ -101,6 +104,7 @@ export class VerifierGrpcServer implements OnApplicationBootstrap, BeforeApplica
     call: grpc.ServerUnaryCall<GrpcVerifyRequest, unknown>,
     callback: grpc.sendUnaryData<unknown>,
   ): void {
+    const startedAt = performance.now();
     const request = call.request;
     const name = grpcCallerName(request, call.metadata);
     if (!name.ok) {
@@ -119,6 +123,7 @@ export class VerifierGrpcServer implements OnApplicationBootstrap, BeforeApplica
     const answer = (error: unknown) => {
       const { code, message } = toGrpcStatus(error, this.logger);
       callback({ code, details: message, message }, null);
+      this.metrics.verified('grpc', VerifierMetrics.errorReason(errorCodeOf(error)), startedAt);
     };
     // A warm verify (or a malformed token) is answered at once; anything to load, once it is loaded.
     let now;
@@ -130,10 +135,17 @@ export class VerifierGrpcServer implements OnApplicationBootstrap, BeforeApplica
     }
     if (now !== undefined) {
       callback(null, toGrpcResponse(now));
+      this.metrics.verified('grpc', now.reason, startedAt);
       return;
     }
-    this.verification
-      .verify(token, needs, caller)
-      .then((verdict) => callback(null, toGrpcResponse(verdict)), answer);
+    this.verification.verify(token, needs, caller).then((verdict) => {
+      callback(null, toGrpcResponse(verdict));
+      this.metrics.verified('grpc', verdict.reason, startedAt);
+    }, answer);
   }
+}
+
+/** The stable code of a verification error (RATE_LIMITED, VERIFIER_UNAVAILABLE); undefined otherwise. */
+function errorCodeOf(error: unknown): string | undefined {
+  return error instanceof DomainError ? error.code : undefined;
 }

@@ -1,9 +1,8 @@
 import { Module } from '@nestjs/common';
-import { MetricsController } from './metrics.controller';
 import { VerifierMetrics } from './verifier-metrics';
 
+/** The verifier's series; `GET /metrics` and the registry are `MetricsModule` (service-runtime). */
 @Module({
-  controllers: [MetricsController],
   providers: [VerifierMetrics],
   exports: [VerifierMetrics],
 })

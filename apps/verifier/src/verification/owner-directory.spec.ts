@@ -1,3 +1,4 @@
+import { Registry } from 'prom-client';
 import { Logger } from '@nestjs/common';
 import type Redis from 'ioredis';
 import type { Pool } from 'pg';
@@ -56,7 +57,7 @@ describe('CachedOwnerDirectory', () => {
         return Promise.resolve({ rows });
       },
     };
-    metrics = new VerifierMetrics();
+    metrics = new VerifierMetrics(new Registry());
     const signer = new CacheEntrySigner(SIGNING_KEY);
     issuerWrites = (key, json) =>
       redis.entries.set(key, signer.seal(key, json, clock.now().getTime() + TTL * 1000));
@@ -123,10 +124,10 @@ describe('CachedOwnerDirectory', () => {
     await expect(directory.standing('tenant-1', 'user-7')).resolves.toEqual({ active: true, role: 'member' });
     await expect(directory.standing('tenant-1', 'user-8')).resolves.toEqual({ active: true, role: 'member' });
     // Counted at each read of the bad entry (the lookup reads again after its SET NX met the entry).
-    expect(metrics.render()).toMatch(
+    expect(await metrics.render()).toMatch(
       /^latchkey_verifier_cache_entries_rejected_total\{cache="member-state",reason="malformed"\} [1-9]/m,
     );
-    expect(metrics.render()).toMatch(
+    expect(await metrics.render()).toMatch(
       /^latchkey_verifier_cache_entries_rejected_total\{cache="member-state",reason="forged"\} [1-9]/m,
     );
   });
@@ -140,6 +141,6 @@ describe('CachedOwnerDirectory', () => {
     rows = [{ role: 'admin', status: 'removed' }];
     clock.advance(TTL * 1000);
     await expect(directory.standing('tenant-1', 'owner')).resolves.toEqual({ active: false });
-    expect(metrics.render()).toMatch(/reason="expired"\} [1-9]/);
+    expect(await metrics.render()).toMatch(/reason="expired"\} [1-9]/);
   });
 });

@@ -17,7 +17,8 @@ export class SealedCacheEntries {
 
   constructor(
     @Inject(VERIFIER_CONFIG) config: Pick<VerifierConfig, 'CACHE_SIGNING_KEY'>,
-    private readonly metrics: VerifierMetrics,
+    /** Also what the shared caches count their lookups and failures in. */
+    readonly metrics: VerifierMetrics,
     @Inject(CLOCK) private readonly clock: Clock,
   ) {
     this.signer = new CacheEntrySigner(config.CACHE_SIGNING_KEY);

@@ -27,7 +27,13 @@ export class SealedRedisCache<K, V> implements AddOnlyCache<K, V> {
 
   async get(key: K): Promise<V | null> {
     const redisKey = this.redisKeyOf(key);
-    const stored = await this.redis.get(redisKey);
+    let stored: string | null;
+    try {
+      stored = await this.redis.get(redisKey);
+    } catch (error) {
+      this.sealed.metrics.redisFailed(this.kind.name);
+      throw error;
+    }
     const json = stored === null ? null : this.sealed.open(this.kind.name, redisKey, stored);
     return json === null ? null : this.kind.parse(json);
   }

@@ -1,3 +1,4 @@
+import { Registry } from 'prom-client';
 import { Logger } from '@nestjs/common';
 import type Redis from 'ioredis';
 import { CacheEntrySigner } from '@latchkey/contracts';
@@ -63,7 +64,11 @@ describe('CachedTenantDirectory', () => {
         DEFAULT_TENANT_PLAN: defaultPlan,
       },
       clock.now,
-      new SealedCacheEntries({ CACHE_SIGNING_KEY: SIGNING_KEY }, new VerifierMetrics(), clock.now),
+      new SealedCacheEntries(
+        { CACHE_SIGNING_KEY: SIGNING_KEY },
+        new VerifierMetrics(new Registry()),
+        clock.now,
+      ),
       scope,
     );
 

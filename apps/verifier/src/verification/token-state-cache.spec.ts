@@ -1,3 +1,4 @@
+import { Registry } from 'prom-client';
 import { VerifierMetrics } from '../metrics/verifier-metrics';
 import { aCacheScope, aTokenState, ManualClock, tokenWithOwnerScript } from '../testing/fakes';
 import { SealedCacheEntries } from './sealed-cache-entries';
@@ -6,7 +7,7 @@ import { RedisTokenStateCache } from './token-state-cache';
 function cacheOver(redis: ReturnType<typeof fakeRedis>, clock: ManualClock) {
   const sealed = new SealedCacheEntries(
     { CACHE_SIGNING_KEY: 's'.repeat(32) },
-    new VerifierMetrics(),
+    new VerifierMetrics(new Registry()),
     clock.now,
   );
   return new RedisTokenStateCache(redis as never, config, sealed, clock.now, aCacheScope());

@@ -80,11 +80,19 @@ export class RedisTokenStateCache implements TokenStateCache {
     const stamp = this.scope.memory.stamp();
     const key = tokenStateKey(this.config.REDIS_KEY_PREFIX, epoch, tokenHash);
     const memberPrefix = memberStateKey(this.config.REDIS_KEY_PREFIX, epoch, '', '').slice(0, -1);
-    const [stored, storedOwner] = (await this.redis.eval(TOKEN_WITH_OWNER, 1, key, memberPrefix)) as [
-      string | null,
-      string | null,
-    ];
+    let stored: string | null;
+    let storedOwner: string | null;
+    try {
+      [stored, storedOwner] = (await this.redis.eval(TOKEN_WITH_OWNER, 1, key, memberPrefix)) as [
+        string | null,
+        string | null,
+      ];
+    } catch (error) {
+      this.sealed.metrics.redisFailed('token-state');
+      throw error;
+    }
     const json = stored === null ? null : this.sealed.open('token-state', key, stored);
+    this.sealed.metrics.redisLookup(json !== null);
     if (json === null) return null;
     const state = parseCachedTokenState(json);
     if (state.found && storedOwner !== null) this.rememberOwner(stamp, epoch, state, storedOwner);

@@ -106,7 +106,9 @@ export class VerificationService {
     const parsed = parseToken(candidate);
     if (!parsed.ok) return this.malformed(parsed.failure, caller, blockedFor);
     const state = this.memory.token(hashToken(parsed.token));
+    // A miss is tallied by `lookUp`, which the transports call next.
     if (state === null) return undefined;
+    this.memory.noteTokenLookup(true);
     const now = this.clock();
     let verdict = judge(state, now);
     if (verdict.valid && state.found) {
@@ -194,6 +196,7 @@ export class VerificationService {
    */
   private lookUp(tokenHash: string): Promise<CachedTokenState> {
     const remembered = this.memory.token(tokenHash);
+    this.memory.noteTokenLookup(remembered !== null);
     if (remembered !== null) return Promise.resolve(remembered);
     const inFlight = this.loading.get(tokenHash);
     if (inFlight !== undefined && this.memory.mayKeep(inFlight.stamp)) return inFlight.state;

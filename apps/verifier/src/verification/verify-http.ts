@@ -20,6 +20,7 @@ import {
   problemHeaders,
   type ProblemDetails,
 } from '@latchkey/service-runtime';
+import { VerifierMetrics } from '../metrics/verifier-metrics';
 import type { VerificationService } from './verification.service';
 
 /** Verify requests are one short string; anything bigger is refused before parsing (413). */
@@ -27,6 +28,11 @@ export const VERIFY_BODY_LIMIT_BYTES = 16 * 1024;
 
 /** The caller address of the refusal limit for a request (the TCP peer, or what a trusted proxy says). */
 export type CallerAddress = (request: IncomingMessage) => string;
+
+/** Told of every verify answered: its reason (verdict or error) and `performance.now()` at arrival. */
+export type VerifyObserver = Pick<VerifierMetrics, 'verified'>;
+
+const UNOBSERVED: VerifyObserver = { verified: () => undefined };
 
 /**
  * Whether `request` is `POST /v1/verify`, matched as Express routes it: case-insensitively, with or
@@ -66,21 +72,23 @@ export class VerifyHttpHandler {
   constructor(
     private readonly verification: Pick<VerificationService, 'verify' | 'verifyNow'>,
     private readonly callerAddress: CallerAddress,
+    private readonly observer: VerifyObserver = UNOBSERVED,
   ) {}
 
   /** Answers `request` (one for which `isVerifyRequest` holds). */
   handle(request: IncomingMessage, response: ServerResponse): void {
+    const startedAt = performance.now();
     try {
       this.checkQuery(request);
       checkContentEncoding(request);
       const charset = jsonCharset(request);
       if (charset === null) {
-        this.answerBody(request, response, {});
+        this.answerBody(request, response, {}, startedAt);
         return;
       }
-      this.readBody(request, response, charset);
+      this.readBody(request, response, charset, startedAt);
     } catch (error) {
-      this.fail(request, response, error);
+      this.fail(request, response, error, startedAt);
     }
   }
 
@@ -91,10 +99,15 @@ export class VerifyHttpHandler {
     if (at >= 0) assertSafeValue(parseQuery(url.slice(at + 1)), 'query');
   }
 
-  private readBody(request: IncomingMessage, response: ServerResponse, charset: string): void {
+  private readBody(
+    request: IncomingMessage,
+    response: ServerResponse,
+    charset: string,
+    startedAt: number,
+  ): void {
     const declared = Number(request.headers['content-length']);
     if (declared > VERIFY_BODY_LIMIT_BYTES) {
-      this.fail(request, response, payloadTooLarge());
+      this.fail(request, response, payloadTooLarge(), startedAt);
       return;
     }
     const chunks: Buffer[] = [];
@@ -106,7 +119,7 @@ export class VerifyHttpHandler {
       if (received > VERIFY_BODY_LIMIT_BYTES) {
         done = true;
         chunks.length = 0;
-        this.fail(request, response, payloadTooLarge());
+        this.fail(request, response, payloadTooLarge(), startedAt);
         return;
       }
       chunks.push(chunk);
@@ -117,9 +130,9 @@ export class VerifyHttpHandler {
       done = true;
       try {
         const bytes = chunks.length === 1 ? chunks[0] : Buffer.concat(chunks, received);
-        this.answerBody(request, response, parseJsonBody(bytes, charset));
+        this.answerBody(request, response, parseJsonBody(bytes, charset), startedAt);
       } catch (error) {
-        this.fail(request, response, error);
+        this.fail(request, response, error, startedAt);
       }
     });
     // The client went away mid-body: there is no one to answer.
@@ -128,11 +141,17 @@ export class VerifyHttpHandler {
     });
   }
 
-  private answerBody(request: IncomingMessage, response: ServerResponse, body: unknown): void {
+  private answerBody(
+    request: IncomingMessage,
+    response: ServerResponse,
+    body: unknown,
+    startedAt: number,
+  ): void {
     const parsed = validateVerifyRequest(body);
     if (!parsed.success) {
       const errors = validationMessages(body, parsed.error);
-      this.fail(request, response, new DomainError('VALIDATION_FAILED', 400, errors.join('; '), { errors }));
+      const invalid = new DomainError('VALIDATION_FAILED', 400, errors.join('; '), { errors });
+      this.fail(request, response, invalid, startedAt);
       return;
     }
     const input = parsed.data;
@@ -149,20 +168,25 @@ export class VerifyHttpHandler {
     const now = this.verification.verifyNow(token, needs, caller);
     if (now !== undefined) {
       send(response, 200, JSON_TYPE, JSON.stringify(now));
+      this.observer.verified('http', now.reason, startedAt);
       return;
     }
     this.verification
       .verify(token, needs, caller)
       .then(
-        (verdict) => send(response, 200, JSON_TYPE, JSON.stringify(verdict)),
-        (error: unknown) => this.fail(request, response, error),
+        (verdict) => {
+          send(response, 200, JSON_TYPE, JSON.stringify(verdict));
+          this.observer.verified('http', verdict.reason, startedAt);
+        },
+        (error: unknown) => this.fail(request, response, error, startedAt),
       )
       .catch((error: unknown) => this.logger.error(error instanceof Error ? error : String(error)));
   }
 
-  private fail(request: IncomingMessage, response: ServerResponse, error: unknown): void {
+  private fail(request: IncomingMessage, response: ServerResponse, error: unknown, startedAt: number): void {
     const answer: ProblemDetails = problemFor(error, this.logger);
     answer.instance = (request.url ?? '').split('?')[0];
+    this.observer.verified('http', VerifierMetrics.errorReason(answer.code), startedAt);
     if (response.headersSent) {
       response.destroy();
       return;

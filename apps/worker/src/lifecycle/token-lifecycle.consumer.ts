@@ -1,9 +1,16 @@
-import { Inject, Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable, Optional, Logger } from '@nestjs/common';
 import type { Kafka } from 'kafkajs';
 import type Redis from 'ioredis';
-import { type LatchkeyEvent, Topic } from '@latchkey/contracts';
-import { EventConsumer, HostedEventConsumer, KAFKA, consumerLimitsOf } from '@latchkey/messaging';
-import { InjectRedis } from '@latchkey/service-runtime';
+import { type LatchkeyEvent, Topic, topicName } from '@latchkey/contracts';
+import {
+  consumerLimitsOf,
+  consumerMetrics,
+  EventConsumer,
+  HostedEventConsumer,
+  KAFKA,
+} from '@latchkey/messaging';
+import type { Registry } from 'prom-client';
+import { InjectRedis, METRICS_REGISTRY } from '@latchkey/service-runtime';
 import { WORKER_CONFIG, type WorkerConfig } from '../config';
 import { JobQueues } from '../queues/job-queues';
 import { planLifecycleJobs } from './lifecycle-jobs';
@@ -29,6 +36,7 @@ export class TokenLifecycleConsumer extends HostedEventConsumer {
     @Inject(WORKER_CONFIG) config: WorkerConfig,
     @InjectRedis() redis: Redis,
     private readonly queues: JobQueues,
+    @Optional() @Inject(METRICS_REGISTRY) registry?: Registry,
   ) {
     super();
     this.processed = new ProcessedEvents(redis, config.REDIS_KEY_PREFIX, config.PROCESSED_EVENT_TTL_SECONDS);
@@ -39,6 +47,13 @@ export class TokenLifecycleConsumer extends HostedEventConsumer {
       topicPrefix: config.KAFKA_TOPIC_PREFIX,
       fromBeginning: true,
       limits: consumerLimitsOf(config),
+      observer:
+        registry &&
+        consumerMetrics(
+          registry,
+          config.WORKER_KAFKA_GROUP_ID,
+          [Topic.TokenLifecycle].map((topic) => topicName(topic, config.KAFKA_TOPIC_PREFIX)),
+        ),
       handle: (event) => this.handle(event),
     });
   }

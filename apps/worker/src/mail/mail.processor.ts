@@ -31,7 +31,10 @@ export class MailProcessor implements OnModuleInit {
 
   /** Workers start with the module, without waiting for the Kafka consumer to join its group. */
   onModuleInit(): void {
-    this.queues.work(WorkerQueue.Mail, (job) => this.process(job));
+    const { metrics } = this.queues;
+    this.queues.work(WorkerQueue.Mail, (job) =>
+      metrics === undefined ? this.process(job) : metrics.mail(job.data.kind, this.process(job)),
+    );
   }
 
   async process(job: Pick<Job<MailJob>, 'data' | 'id'>): Promise<MailOutcome> {

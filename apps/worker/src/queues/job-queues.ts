@@ -4,12 +4,15 @@ import {
   Injectable,
   Logger,
   type OnApplicationShutdown,
+  Optional,
 } from '@nestjs/common';
 import { type BackoffStrategy, type Job, Queue, Worker } from 'bullmq';
 import type Redis from 'ioredis';
-import { createRedis } from '@latchkey/service-runtime';
+import type { Registry } from 'prom-client';
+import { countRedisErrors, createRedis, METRICS_REGISTRY } from '@latchkey/service-runtime';
 import { WORKER_CONFIG, type WorkerConfig } from '../config';
 import { fullJitterDelay, RetryLaterError } from './retry-policy';
+import { WorkerMetrics } from './worker-metrics';
 import { ALL_WORKER_QUEUES, type JobDataByQueue, type JobRequest, WorkerQueue } from './worker-queues';
 
 /** The custom backoff type every job uses; each queue's worker decides the delay (see `work`). */
@@ -61,9 +64,17 @@ export class JobQueues implements BeforeApplicationShutdown, OnApplicationShutdo
   private readonly queues = new Map<WorkerQueue, Queue>();
   private readonly workers: Worker[] = [];
 
-  constructor(@Inject(WORKER_CONFIG) private readonly config: WorkerConfig) {
+  /** Job outcomes, queue depths, callback and mail outcomes; undefined without a registry (unit specs). */
+  readonly metrics: WorkerMetrics | undefined;
+
+  constructor(
+    @Inject(WORKER_CONFIG) private readonly config: WorkerConfig,
+    @Optional() @Inject(METRICS_REGISTRY) registry?: Registry,
+  ) {
     this.prefix = `${config.REDIS_KEY_PREFIX}bull`;
     this.connection = createRedis(config.WORKER_REDIS_URL, 'latchkey-worker-queues', { role: 'queue' });
+    this.metrics = registry === undefined ? undefined : new WorkerMetrics(registry);
+    if (registry !== undefined) countRedisErrors(registry, this.connection, 'queues');
     for (const name of ALL_WORKER_QUEUES) {
       const queue = new Queue(name, {
         connection: this.connection,
@@ -78,6 +89,7 @@ export class JobQueues implements BeforeApplicationShutdown, OnApplicationShutdo
       queue.on('error', (error) => this.logger.warn(`queue ${name}: ${error.message}`));
       this.queues.set(name, queue);
     }
+    this.metrics?.watchQueues(this.queues);
   }
 
   /** Adds a job unless one with its id exists; remembers it under its token so a revoke can remove it. */
@@ -157,6 +169,7 @@ export class JobQueues implements BeforeApplicationShutdown, OnApplicationShutdo
         reason: error.message,
       });
     });
+    this.metrics?.watchWorker(name, worker);
     this.workers.push(worker);
     return worker;
   }

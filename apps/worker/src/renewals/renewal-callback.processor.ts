@@ -49,7 +49,10 @@ export class RenewalCallbackProcessor implements OnModuleInit {
 
   /** Workers start with the module, without waiting for the Kafka consumer to join its group. */
   onModuleInit(): void {
-    this.queues.work(WorkerQueue.RenewalCallback, (job) => this.process(job));
+    const { metrics } = this.queues;
+    this.queues.work(WorkerQueue.RenewalCallback, (job) =>
+      metrics === undefined ? this.process(job) : metrics.callbackAttempt(this.process(job)),
+    );
   }
 
   async process(job: Pick<Job<RenewalCallbackJob>, 'data' | 'attemptsMade'>): Promise<CallbackJobOutcome> {
