@@ -4,6 +4,7 @@
  * provided once per run by libs/testing's global setup). `npm test` runs both; see scripts/test.sh.
  */
 const moduleNameMapper = {
+  '^@latchkey/service-runtime/tracing$': '<rootDir>/libs/service-runtime/src/tracing.ts',
   '^@latchkey/(callback-safety|callback-signing|contracts|messaging|service-runtime|testing|token-format)$':
     '<rootDir>/libs/$1/src/index.ts',
 };

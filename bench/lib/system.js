@@ -141,10 +141,12 @@ async function startSystem(options) {
   }
 
   const verifiers = [];
-  async function startVerifier() {
+  /** @param {NodeJS.ProcessEnv} [extraEnv] on top of the system's (e.g. OTEL_EXPORTER_OTLP_ENDPOINT) */
+  async function startVerifier(extraEnv = {}) {
     const [httpPort, grpcPort] = await Promise.all([freePort(), freePort()]);
     const verifier = await launch('verifier', httpPort, {
       ...env,
+      ...extraEnv,
       VERIFIER_HTTP_PORT: String(httpPort),
       VERIFIER_GRPC_URL: `127.0.0.1:${grpcPort}`,
       VERIFIER_INSTANCE_ID: `bench-${runId}-${verifiers.length + 1}`,

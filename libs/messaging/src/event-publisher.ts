@@ -110,8 +110,10 @@ function byTraceContext(events: readonly LatchkeyEvent[]): LatchkeyEvent[][] {
  * Runs `send` with the event's trace context active. The OpenTelemetry API is loaded only here, when
  * an event carries a context (only when tracing is on): with tracing off nothing is loaded.
  */
-async function inTraceContext<T>(event: LatchkeyEvent, send: () => Promise<T>): Promise<T> {
-  const { context, propagation, ROOT_CONTEXT } = await import('@opentelemetry/api');
+function inTraceContext<T>(event: LatchkeyEvent, send: () => Promise<T>): Promise<T> {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const api = require('@opentelemetry/api') as typeof import('@opentelemetry/api');
+  const { context, propagation, ROOT_CONTEXT } = api;
   const carrier: Record<string, string> = { traceparent: event.traceparent ?? '' };
   if (event.tracestate) carrier.tracestate = event.tracestate;
   return context.with(propagation.extract(ROOT_CONTEXT, carrier), send);

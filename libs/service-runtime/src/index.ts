@@ -10,3 +10,4 @@ export * from './redis';
 export * from './run-service';
 export * from './rate-limit';
 export * from './safe-text';
+export * from './tracing';

@@ -7,8 +7,9 @@ import {
 } from '@nestjs/common';
 import { type BackoffStrategy, type Job, Queue, Worker } from 'bullmq';
 import type Redis from 'ioredis';
-import { createRedis } from '@latchkey/service-runtime';
+import { createRedis, tracingActive } from '@latchkey/service-runtime';
 import { WORKER_CONFIG, type WorkerConfig } from '../config';
+import { bullmqTelemetry } from './bullmq-telemetry';
 import { fullJitterDelay, RetryLaterError } from './retry-policy';
 import { ALL_WORKER_QUEUES, type JobDataByQueue, type JobRequest, WorkerQueue } from './worker-queues';
 
@@ -58,6 +59,8 @@ export class JobQueues implements BeforeApplicationShutdown, OnApplicationShutdo
   private readonly prefix: string;
   private readonly queues = new Map<WorkerQueue, Queue>();
   private readonly workers: Worker[] = [];
+  /** With tracing on, a job carries its trace context in its options (bullmq-telemetry.ts). */
+  private readonly telemetry = tracingActive() ? bullmqTelemetry() : undefined;
 
   constructor(@Inject(WORKER_CONFIG) private readonly config: WorkerConfig) {
     this.prefix = `${config.REDIS_KEY_PREFIX}bull`;
@@ -66,6 +69,7 @@ export class JobQueues implements BeforeApplicationShutdown, OnApplicationShutdo
       const queue = new Queue(name, {
         connection: this.connection,
         prefix: this.prefix,
+        telemetry: this.telemetry,
         defaultJobOptions: {
           attempts: ATTEMPTS[name],
           backoff: { type: JITTER_BACKOFF },
@@ -137,6 +141,7 @@ export class JobQueues implements BeforeApplicationShutdown, OnApplicationShutdo
     const worker = new Worker<JobDataByQueue[Q]>(name, processor, {
       connection: this.connection,
       prefix: this.prefix,
+      telemetry: this.telemetry,
       concurrency: this.config.WORKER_CONCURRENCY,
       lockDuration: this.config.WORKER_JOB_LOCK_MS,
       stalledInterval: this.config.WORKER_STALLED_INTERVAL_MS,
