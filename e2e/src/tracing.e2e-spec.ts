@@ -1,3 +1,5 @@
+import { execFileSync } from 'node:child_process';
+import { resolve } from 'node:path';
 import request from 'supertest';
 import { EventType, Topic } from '@latchkey/contracts';
 import { waitFor } from '@latchkey/testing';
@@ -115,5 +117,28 @@ describe('traces', () => {
       what: 'the API call span',
     });
     expect(receiver.spans.filter((s) => path(s).startsWith('/health'))).toEqual([]);
+  });
+
+  it('loads no OpenTelemetry module in a verifier with tracing off', () => {
+    const dist = (app: string, file: string) => resolve(__dirname, '../../apps', app, 'dist', file);
+    const script = `
+      require('reflect-metadata');
+      require(${JSON.stringify(dist('verifier', 'tracing.js'))});
+      require(${JSON.stringify(dist('verifier', 'verifier.app.js'))});
+      const loaded = Object.keys(require.cache);
+      process.stdout.write(JSON.stringify({
+        total: loaded.length,
+        otel: loaded.filter((path) => path.includes('@opentelemetry')),
+        app: loaded.some((path) => path.includes('verification.service')),
+      }));`;
+    const env = { ...process.env };
+    delete env.OTEL_EXPORTER_OTLP_ENDPOINT;
+    delete env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT;
+    const { otel, app } = JSON.parse(execFileSync(process.execPath, ['-e', script], { env }).toString()) as {
+      otel: string[];
+      app: boolean;
+    };
+    expect(app).toBe(true);
+    expect(otel).toEqual([]);
   });
 });
