@@ -1,9 +1,10 @@
 #!/usr/bin/env node
 // @ts-check
 /**
- * `npm run bench:tracing`: what OpenTelemetry costs a warm HTTP verify. One issuer and worker, three
+ * `npm run bench:tracing`: what OpenTelemetry costs a warm HTTP verify. One issuer and worker, four
  * verifiers on the same database: two with tracing off (no OTEL_EXPORTER_OTLP_ENDPOINT: the noise floor
- * between identical processes) and one with tracing on, exporting to a local OTLP sink that answers 200.
+ * between identical processes), one with tracing on for every request and one sampling 1 % of new traces,
+ * both exporting to a local OTLP sink that answers 200.
  * Rounds alternate between them (autocannon, fixed connections, DURATION seconds each) and the medians
  * are printed as a Markdown table. A smoke on a shared machine: read the off/off spread before the
  * off/on one. Needs DATABASE_URL, REDIS_URL, KAFKA_BROKERS and a build (`npm run build`).
@@ -52,8 +53,18 @@ async function main() {
     const offA = system.verifiers[0];
     const offB = await system.startVerifier();
     const on = await system.startVerifier({ OTEL_EXPORTER_OTLP_ENDPOINT: endpoint });
+    const sampled = await system.startVerifier({
+      OTEL_EXPORTER_OTLP_ENDPOINT: endpoint,
+      OTEL_TRACES_SAMPLER: 'parentbased_traceidratio',
+      OTEL_TRACES_SAMPLER_ARG: '0.01',
+    });
     const { token } = await system.createToken('bench-tracing');
-    const targets = { 'off (A)': offA, 'off (B)': offB, on };
+    const targets = {
+      'off (A)': offA,
+      'off (B)': offB,
+      'on (every request)': on,
+      'on (1 % sampled)': sampled,
+    };
     /** @type {Record<string, { rps: number[], p99: number[], errors: number }>} */
     const results = {};
     for (const name of Object.keys(targets)) results[name] = { rps: [], p99: [], errors: 0 };
@@ -79,7 +90,7 @@ async function main() {
       const delta = ((rps / base - 1) * 100).toFixed(1);
       lines.push(`| tracing ${name} | ${Math.round(rps)} | ${delta} % | ${median(r.p99)} | ${r.errors} |`);
     }
-    lines.push('', `OTLP export requests received from the traced verifier: ${exported}`);
+    lines.push('', `OTLP export requests received from the traced verifiers: ${exported}`);
     process.stdout.write(`${lines.join('\n')}\n`);
   } finally {
     sink.close();
