@@ -5,6 +5,7 @@
  */
 const moduleNameMapper = {
   '^@latchkey/client/nestjs$': '<rootDir>/libs/client/src/nestjs.ts',
+  '^@latchkey/service-runtime/tracing$': '<rootDir>/libs/service-runtime/src/tracing.ts',
   '^@latchkey/(callback-safety|callback-signing|client|contracts|messaging|service-runtime|testing|token-format)$':
     '<rootDir>/libs/$1/src/index.ts',
 };

@@ -141,7 +141,7 @@ async function startSystem(options) {
   }
 
   const verifiers = [];
-  /** @param {Record<string, string>} [extraEnv] settings for this verifier only */
+  /** @param {NodeJS.ProcessEnv} [extraEnv] on top of the system's (e.g. OTEL_EXPORTER_OTLP_ENDPOINT) */
   async function startVerifier(extraEnv = {}) {
     const [httpPort, grpcPort] = await Promise.all([freePort(), freePort()]);
     const verifier = await launch('verifier', httpPort, {

@@ -145,6 +145,7 @@ export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
 const PUBLIC_OPERATIONS: Record<string, { summary?: string; probe?: boolean }> = {
   'GET /health': { summary: 'Liveness probe', probe: true },
   'GET /ready': { summary: 'Readiness probe: every dependency answers', probe: true },
+  'GET /metrics': { summary: 'Prometheus metrics (reach it only from Prometheus)', probe: true },
   [`POST ${REDEEM_PATH}`]: {},
 };
 

@@ -1,3 +1,4 @@
+import './tracing';
 import 'reflect-metadata';
 import { runService } from '@latchkey/service-runtime';
 import { loadVerifierConfig } from './config';

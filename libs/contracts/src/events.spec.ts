@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { createEvent, EventType, parseEvent } from './events';
+import { toCloudEvent } from './event-wire';
 
 const tokenId = randomUUID();
 const used = () =>
@@ -117,5 +118,35 @@ describe('issue 14 events', () => {
     }
     const negative = { ...expiring, data: { ...expiring.data, daysBefore: -1 } };
     expect(parseEvent(JSON.stringify(negative))).toMatchObject({ ok: false });
+  });
+});
+
+describe('the wire form (CloudEvents 1.0, structured mode)', () => {
+  it('names every attribute in lowercase alphanumerics of at most 20 characters', () => {
+    const wire = toCloudEvent({ ...used(), traceparent: `00-${'a'.repeat(32)}-${'b'.repeat(16)}-01` });
+    for (const name of Object.keys(wire)) expect(name).toMatch(/^[a-z0-9]{1,20}$/);
+    expect(wire).toMatchObject({ specversion: '1.0', tenantid: 'acme', dataversion: 1 });
+    expect(wire).not.toHaveProperty('tenantId');
+    expect(wire).not.toHaveProperty('dataVersion');
+  });
+
+  it('reads back as the envelope it came from', () => {
+    const event = used();
+    expect(parseEvent(JSON.stringify(toCloudEvent(event)))).toEqual({ ok: true, event });
+  });
+
+  it('keeps the trace context of a traced change', () => {
+    const event = { ...used(), traceparent: `00-${'a'.repeat(32)}-${'b'.repeat(16)}-01`, tracestate: 'k=v' };
+    expect(parseEvent(JSON.stringify(toCloudEvent(event)))).toEqual({ ok: true, event });
+  });
+
+  it('reads the envelope published before (camelCase) next to the new one', () => {
+    const event = used();
+    expect(parseEvent(JSON.stringify(event))).toEqual({ ok: true, event });
+  });
+
+  it('refuses a CloudEvent without its tenant', () => {
+    const { tenantid: _tenant, ...wire } = toCloudEvent(used());
+    expect(parseEvent(JSON.stringify({ ...wire, tenantid: '' })).ok).toBe(false);
   });
 });

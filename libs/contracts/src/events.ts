@@ -4,8 +4,11 @@ import { isoInstant } from './instant';
 import { autoRenewalSchedule, RENEWAL_REASONS } from './renewals';
 
 /**
- * One envelope for every event, with CloudEvents 1.0 attribute names. Payloads evolve additively;
- * `dataVersion` says which shape `data` has.
+ * One envelope for every event. In memory (and in the issuer's outbox) it keeps the field names the
+ * services have always used (`tenantId`, `dataVersion`); on the wire it is a CloudEvents 1.0 event in
+ * structured mode, whose extension attributes are `tenantid`, `dataversion` and, when the change was
+ * traced, `traceparent`/`tracestate` (event-wire.ts). Payloads evolve additively; `dataVersion` says
+ * which shape `data` has.
  */
 export const EVENT_SPEC_VERSION = '1.0';
 
@@ -294,6 +297,12 @@ export interface EventEnvelope<T extends EventType = EventType> {
   tenantId: string;
   dataVersion: number;
   data: EventDataByType[T];
+  /**
+   * The W3C trace context of the change that emitted the event (CloudEvents Distributed Tracing
+   * extension), so that what consumers do joins the same trace. Absent when tracing is off.
+   */
+  traceparent?: string;
+  tracestate?: string;
 }
 
 /** The discriminated union consumers switch on. */
@@ -338,21 +347,47 @@ export function createEvent<T extends EventType>(
   };
 }
 
-const envelopeSchema = z.object({
+const envelopeAttributes = {
   id: z.uuid(),
   type: z.enum(EventType),
   specversion: z.literal(EVENT_SPEC_VERSION),
   source: z.string().min(1),
   time: isoTime,
   subject: z.string().min(1),
+  data: z.unknown(),
+  traceparent: z.string().max(256).optional(),
+  tracestate: z.string().max(1024).optional(),
+};
+
+/** The envelope published before events were conformant CloudEvents (camelCase extensions). */
+const legacyEnvelopeSchema = z.object({
+  ...envelopeAttributes,
   tenantId: z.string().min(1),
   dataVersion: z.number().int().positive(),
-  data: z.unknown(),
 });
+
+/** A CloudEvents 1.0 event in the JSON event format, as published now (event-wire.ts). */
+const cloudEventSchema = z
+  .object({
+    ...envelopeAttributes,
+    datacontenttype: z.literal('application/json').optional(),
+    tenantid: z.string().min(1),
+    dataversion: z.number().int().positive(),
+  })
+  .transform(({ tenantid, dataversion, datacontenttype: _json, ...rest }) => ({
+    ...rest,
+    tenantId: tenantid,
+    dataVersion: dataversion,
+  }));
 
 export type EventParseResult = { ok: true; event: LatchkeyEvent } | { ok: false; reason: string };
 
-/** Validates a message at the edge. Unknown extra fields are tolerated (additive evolution). */
+/**
+ * Validates a message at the edge. Reads both the CloudEvents form (lowercase `tenantid`,
+ * `dataversion`) and the envelope published before it (`tenantId`, `dataVersion`), which stays on the
+ * bus during an upgrade (docs/architecture.md, "Events"). Unknown extra fields are tolerated (additive
+ * evolution).
+ */
 export function parseEvent(raw: Buffer | string | null): EventParseResult {
   if (raw === null) return { ok: false, reason: 'empty message' };
   let json: unknown;
@@ -361,7 +396,8 @@ export function parseEvent(raw: Buffer | string | null): EventParseResult {
   } catch (error) {
     return { ok: false, reason: `not JSON: ${(error as Error).message}` };
   }
-  const envelope = envelopeSchema.safeParse(json);
+  const conformant = typeof json === 'object' && json !== null && 'tenantid' in json;
+  const envelope = conformant ? cloudEventSchema.safeParse(json) : legacyEnvelopeSchema.safeParse(json);
   if (!envelope.success) return { ok: false, reason: `bad envelope: ${z.prettifyError(envelope.error)}` };
   const data = dataSchemas[envelope.data.type].safeParse(envelope.data.data);
   if (!data.success) {

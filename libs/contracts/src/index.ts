@@ -11,3 +11,4 @@ export * from './cache-entry-signing';
 export * from './event-trust';
 export * from './cache-coherence';
 export * from './tenant-plans';
+export * from './event-wire';

@@ -180,7 +180,10 @@ export class EventConsumer {
         {
           key: message.key,
           value: message.value,
+          // The original headers stay (a CloudEvent's `content-type`, its `traceparent`): a dead letter
+          // of a structured-mode event is still a CloudEvent any consumer can decode.
           headers: {
+            ...withoutDeadLetterHeaders(message.headers),
             'dlq-reason': reason,
             'dlq-source-topic': topic,
             'dlq-source-partition': String(partition),
@@ -193,4 +196,9 @@ export class EventConsumer {
     });
     this.options.observer?.deadLettered(topic, cause);
   }
+}
+
+/** The message's headers minus any `dlq-` header it already carried (a letter sent back in, replayed). */
+function withoutDeadLetterHeaders(headers: KafkaMessage['headers']): NonNullable<KafkaMessage['headers']> {
+  return Object.fromEntries(Object.entries(headers ?? {}).filter(([name]) => !name.startsWith('dlq-')));
 }

@@ -1,5 +1,19 @@
 import { type Kafka, type Message, Partitioners, type Producer } from 'kafkajs';
-import { type LatchkeyEvent, topicName, type Topic } from '@latchkey/contracts';
+import {
+  CLOUDEVENTS_JSON_CONTENT_TYPE,
+  type LatchkeyEvent,
+  toCloudEvent,
+  topicName,
+  type Topic,
+} from '@latchkey/contracts';
+
+/**
+ * How events are written: `cloudevents` (default), conformant CloudEvents 1.0 in structured mode; or
+ * `legacy`, the envelope published before, for the first step of an upgrade while consumers of the old
+ * version still run (docs/architecture.md, "Events"). Consumers read both either way.
+ */
+export type EventWireFormat = 'cloudevents' | 'legacy';
+export const EVENT_WIRE_FORMATS: readonly EventWireFormat[] = ['cloudevents', 'legacy'];
 
 /**
  * An idempotent producer: the broker de-duplicates retried batches, acks=all, one request in flight so
@@ -16,6 +30,7 @@ export class EventPublisher {
   constructor(
     kafka: Kafka,
     private readonly topicPrefix: string,
+    private readonly format: EventWireFormat = 'cloudevents',
   ) {
     this.producer = kafka.producer({
       idempotent: true,
@@ -29,11 +44,19 @@ export class EventPublisher {
   async publish(topic: Topic, events: readonly LatchkeyEvent[]): Promise<void> {
     if (events.length === 0) return;
     await this.connect();
-    await this.producer.send({
-      topic: topicName(topic, this.topicPrefix),
-      acks: -1,
-      messages: events.map(toMessage),
-    });
+    // Events of one traced change are sent in its trace context, so that the send (and what the
+    // consumers do) joins the change's trace; untraced events go out together, as one batch.
+    for (const group of byTraceContext(events)) {
+      const send = () =>
+        this.producer.send({
+          topic: topicName(topic, this.topicPrefix),
+          acks: -1,
+          messages: group.map((event) => toMessage(event, this.format)),
+        });
+      const first = group[0];
+      if (first?.traceparent) await inTraceContext(first, send);
+      else await send();
+    }
   }
 
   async connect(): Promise<void> {
@@ -50,10 +73,48 @@ export class EventPublisher {
   }
 }
 
-export function toMessage(event: LatchkeyEvent): Message {
-  return {
-    key: event.subject,
-    value: JSON.stringify(event),
-    headers: { ce_id: event.id, ce_type: event.type, 'content-type': 'application/cloudevents+json' },
-  };
+/**
+ * The Kafka message of an event: keyed by subject; in the `cloudevents` format, the whole event in the
+ * CloudEvents JSON format with the structured-mode `content-type` (and the W3C `traceparent` header a
+ * tracing consumer reads); in the `legacy` format, exactly what was published before.
+ */
+export function toMessage(event: LatchkeyEvent, format: EventWireFormat = 'cloudevents'): Message {
+  if (format === 'legacy') {
+    return {
+      key: event.subject,
+      value: JSON.stringify(event),
+      headers: { ce_id: event.id, ce_type: event.type, 'content-type': 'application/cloudevents+json' },
+    };
+  }
+  const headers: Record<string, string> = { 'content-type': CLOUDEVENTS_JSON_CONTENT_TYPE };
+  if (event.traceparent) headers.traceparent = event.traceparent;
+  if (event.tracestate) headers.tracestate = event.tracestate;
+  return { key: event.subject, value: JSON.stringify(toCloudEvent(event)), headers };
+}
+
+/** Consecutive runs of events with the same trace context (order kept). */
+function byTraceContext(events: readonly LatchkeyEvent[]): LatchkeyEvent[][] {
+  const groups: LatchkeyEvent[][] = [];
+  let last: string | undefined;
+  for (const event of events) {
+    const key = `${event.traceparent ?? ''}|${event.tracestate ?? ''}`;
+    const current = groups.at(-1);
+    if (current !== undefined && key === last) current.push(event);
+    else groups.push([event]);
+    last = key;
+  }
+  return groups;
+}
+
+/**
+ * Runs `send` with the event's trace context active. The OpenTelemetry API is loaded only here, when
+ * an event carries a context (only when tracing is on): with tracing off nothing is loaded.
+ */
+function inTraceContext<T>(event: LatchkeyEvent, send: () => Promise<T>): Promise<T> {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const api = require('@opentelemetry/api') as typeof import('@opentelemetry/api');
+  const { context, propagation, ROOT_CONTEXT } = api;
+  const carrier: Record<string, string> = { traceparent: event.traceparent ?? '' };
+  if (event.tracestate) carrier.tracestate = event.tracestate;
+  return context.with(propagation.extract(ROOT_CONTEXT, carrier), send);
 }

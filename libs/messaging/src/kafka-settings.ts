@@ -25,6 +25,13 @@ export function kafkaSettings() {
       .string()
       .optional()
       .describe('PEM file of the CA that signed the brokers’ certificates (default: the system CAs)'),
+    KAFKA_EVENT_FORMAT: z
+      .enum(['cloudevents', 'legacy'])
+      .default('cloudevents')
+      .describe(
+        'how events are published: cloudevents (CloudEvents 1.0, structured mode) or legacy (the ' +
+          'envelope before, for the first step of an upgrade); consumers read both',
+      ),
     KAFKA_HANDLER_MAX_ATTEMPTS: z.coerce
       .number()
       .int()

@@ -7,7 +7,7 @@ import {
   type OnModuleInit,
 } from '@nestjs/common';
 import type { Kafka } from 'kafkajs';
-import { EventPublisher } from './event-publisher';
+import { EventPublisher, type EventWireFormat } from './event-publisher';
 import { createKafka, ensureTopics } from './kafka';
 import type { KafkaConnectionSecurity } from './kafka-settings';
 
@@ -31,6 +31,8 @@ export interface KafkaModuleOptions extends KafkaConnectionSecurity {
    * must keep serving while Kafka is away); whoever publishes calls `KafkaTopics.ensure()` first.
    */
   createTopics?: 'at-start' | 'on-first-use';
+  /** How the publisher writes events (KAFKA_EVENT_FORMAT); default `cloudevents`. */
+  eventFormat?: EventWireFormat;
 }
 
 /** Creates the missing Latchkey topics, once; a failed attempt is tried again on the next call. */
@@ -96,7 +98,7 @@ export class KafkaModule {
         {
           provide: EVENT_PUBLISHER,
           inject: [KAFKA],
-          useFactory: (kafka: Kafka) => new EventPublisher(kafka, options.topicPrefix),
+          useFactory: (kafka: Kafka) => new EventPublisher(kafka, options.topicPrefix, options.eventFormat),
         },
         KafkaTopics,
         KafkaLifecycle,

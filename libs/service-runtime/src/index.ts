@@ -11,3 +11,4 @@ export * from './run-service';
 export * from './rate-limit';
 export * from './safe-text';
 export * from './metrics';
+export * from './tracing';

@@ -4,6 +4,23 @@
  */
 
 export interface paths {
+  '/metrics': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Prometheus metrics (reach it only from Prometheus) */
+    get: operations['MetricsController_render'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/v1/members': {
     parameters: {
       query?: never;
@@ -1735,6 +1752,32 @@ export interface components {
 }
 export type $defs = Record<string, never>;
 export interface operations {
+  MetricsController_render: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description A control character or lone surrogate in the path or query (`INVALID_CHARACTERS`). */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDetails'];
+        };
+      };
+    };
+  };
   MembersController_list: {
     parameters: {
       query?: never;

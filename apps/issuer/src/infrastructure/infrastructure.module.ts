@@ -55,6 +55,7 @@ export class InfrastructureModule {
           clientId: config.ISSUER_KAFKA_CLIENT_ID,
           topicPrefix: config.KAFKA_TOPIC_PREFIX,
           ...kafkaSecurityOf(config),
+          eventFormat: config.KAFKA_EVENT_FORMAT,
         }),
         HealthModule.forRootAsync({
           inject: [getDataSourceToken(), REDIS, KAFKA],

@@ -8,6 +8,7 @@ import {
   type Topic,
   TOPIC_OF,
 } from '@latchkey/contracts';
+import { activeTraceContext } from '@latchkey/service-runtime';
 import { type TransactionOptions, TransactionRunner } from '../database/transaction';
 import {
   type CacheWriteTx,
@@ -75,12 +76,15 @@ export class UnitOfWork {
     const result = await this.transactions.run(async (base) => {
       const events: { topic: Topic; event: LatchkeyEvent }[] = [];
       const steps: (() => Promise<void>)[] = [];
+      // The change's trace context goes into its outbox rows: publishing them and what consumers do
+      // with them join this trace (nothing when tracing is off).
+      const trace = activeTraceContext();
       const tx: UnitOfWorkTx = Object.assign(base, {
         cacheUnreachable,
         emit<E extends EventType>(type: E, fields: EventFields<E>): void {
           events.push({
             topic: TOPIC_OF[type],
-            event: createEvent(type, { source: EVENT_SOURCE, ...fields }) as LatchkeyEvent,
+            event: { ...createEvent(type, { source: EVENT_SOURCE, ...fields }), ...trace } as LatchkeyEvent,
           });
         },
         beforeCommit(step: () => Promise<void>): void {

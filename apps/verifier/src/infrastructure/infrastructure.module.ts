@@ -36,6 +36,7 @@ export class InfrastructureModule {
           clientId: config.VERIFIER_KAFKA_CLIENT_ID,
           topicPrefix: config.KAFKA_TOPIC_PREFIX,
           ...kafkaSecurityOf(config),
+          eventFormat: config.KAFKA_EVENT_FORMAT,
           createTopics: 'on-first-use',
         }),
         HealthModule.forRootAsync({

@@ -29,6 +29,7 @@ export class InfrastructureModule {
           clientId: config.WORKER_KAFKA_CLIENT_ID,
           topicPrefix: config.KAFKA_TOPIC_PREFIX,
           ...kafkaSecurityOf(config),
+          eventFormat: config.KAFKA_EVENT_FORMAT,
         }),
         HealthModule.forRootAsync({
           inject: [REDIS, KAFKA],

@@ -15,6 +15,7 @@ import {
   type RenewalOffer,
   renewalOffer,
 } from '@latchkey/contracts';
+import { activeTraceContext } from '@latchkey/service-runtime';
 
 /**
  * What a call to the issuer's internal API came to:
@@ -145,6 +146,8 @@ export class IssuerClient {
           authorization: `Bearer ${this.options.secret}`,
           accept: 'application/json, application/problem+json',
           ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+          // fetch is not instrumented: the job's trace context goes along by hand (empty when off).
+          ...activeTraceContext(),
         },
         body: body === undefined ? undefined : JSON.stringify(body),
         redirect: 'manual',

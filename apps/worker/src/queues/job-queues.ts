@@ -9,8 +9,9 @@ import {
 import { type BackoffStrategy, type Job, Queue, Worker } from 'bullmq';
 import type Redis from 'ioredis';
 import type { Registry } from 'prom-client';
-import { countRedisErrors, createRedis, METRICS_REGISTRY } from '@latchkey/service-runtime';
+import { countRedisErrors, createRedis, METRICS_REGISTRY, tracingActive } from '@latchkey/service-runtime';
 import { WORKER_CONFIG, type WorkerConfig } from '../config';
+import { bullmqTelemetry } from './bullmq-telemetry';
 import { fullJitterDelay, RetryLaterError } from './retry-policy';
 import { WorkerMetrics } from './worker-metrics';
 import { ALL_WORKER_QUEUES, type JobDataByQueue, type JobRequest, WorkerQueue } from './worker-queues';
@@ -63,6 +64,8 @@ export class JobQueues implements BeforeApplicationShutdown, OnApplicationShutdo
   private readonly prefix: string;
   private readonly queues = new Map<WorkerQueue, Queue>();
   private readonly workers: Worker[] = [];
+  /** With tracing on, a job carries its trace context in its options (bullmq-telemetry.ts). */
+  private readonly telemetry = tracingActive() ? bullmqTelemetry() : undefined;
 
   /** Job outcomes, queue depths, callback and mail outcomes; undefined without a registry (unit specs). */
   readonly metrics: WorkerMetrics | undefined;
@@ -79,6 +82,7 @@ export class JobQueues implements BeforeApplicationShutdown, OnApplicationShutdo
       const queue = new Queue(name, {
         connection: this.connection,
         prefix: this.prefix,
+        telemetry: this.telemetry,
         defaultJobOptions: {
           attempts: ATTEMPTS[name],
           backoff: { type: JITTER_BACKOFF },
@@ -151,6 +155,7 @@ export class JobQueues implements BeforeApplicationShutdown, OnApplicationShutdo
     const worker = new Worker<JobDataByQueue[Q]>(name, processor, {
       connection: this.connection,
       prefix: this.prefix,
+      telemetry: this.telemetry,
       concurrency: this.config.WORKER_CONCURRENCY,
       lockDuration: this.config.WORKER_JOB_LOCK_MS,
       stalledInterval: this.config.WORKER_STALLED_INTERVAL_MS,
