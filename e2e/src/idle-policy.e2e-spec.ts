@@ -315,14 +315,15 @@ describe('idle policy and expiry notices (issue 14)', () => {
   describe('expiry notices', () => {
     it("plans a token's reminders again when its tenant changes its reminder days", async () => {
       const tenant = await rig.tenant('replan', { signingSecret: false });
-      // Expiry three quarters into a "day", about 8 s ahead: with the default days (30, 7, 0) only the
-      // same-day reminder lies ahead.
+      // Expiry three quarters into a "day" whose start is 5.5–6.5 s ahead: with the default days
+      // (30, 7, 0) only the same-day reminder lies ahead (7 days before is 0.5–1.5 s past), while the
+      // tenant's days 3 and 1 fall 2.5 s or more after its change.
       const expiresAt = new Date(
-        Math.floor((Date.now() + 8_000) / DAY_MS) * DAY_MS + 0.75 * DAY_MS,
+        Math.floor((Date.now() + 6_500) / DAY_MS) * DAY_MS + 0.75 * DAY_MS,
       ).toISOString();
       const token = await rig.createToken(tenant.owner, { name: 'replanned', expiresAt });
       // Its reminders are planned at once (a job run on creation); then the tenant chooses its days.
-      await letTimePass(1_000);
+      await letTimePass(500);
       await setPolicy(tenant.owner, { expiryReminderDays: [3, 1] });
       const about = (mail: ReceivedMail) => mail.text.includes('replanned');
 
