@@ -1,16 +1,8 @@
-import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { type BrowserContext, chromium, type Page } from 'playwright-core';
+import { type BrowserContext, type Page } from 'playwright-core';
 import { shoot } from './support/console-shots';
-import { REPO_ROOT } from './support/run-state';
+import { buildConsole, type ConsoleBrowser, openConsoleBrowser } from './support/console-browser';
 import { startSystem, type RunningSystem } from './support/system';
-
-/** Debian's chromium (browser downloads are not possible here), as in console.e2e-spec.ts. */
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking'];
 
 /**
  * Seed 003's flow in a real browser against the real services: the owner turns recoverable tokens on
@@ -21,33 +13,20 @@ describe('console: recoverable tokens', () => {
   let system: RunningSystem;
   let context: BrowserContext;
   let page: Page;
-  let userDataDir: string;
+  let browser: ConsoleBrowser | undefined;
   const tenant = `console-recover-${Date.now().toString(36)}`;
 
   beforeAll(async () => {
-    execFileSync('npx', ['--no', '--', 'vite', 'build', '--logLevel', 'warn'], {
-      cwd: resolve(REPO_ROOT, 'apps/console'),
-      env: { ...process.env, NODE_ENV: 'production' },
-      stdio: 'inherit',
-    });
+    buildConsole();
     system = await startSystem({ env: { TOKEN_RECOVERY_KEY: randomBytes(32).toString('base64') } });
-    userDataDir = await mkdtemp(join(tmpdir(), 'latchkey-chromium-'));
-    context = await chromium.launchPersistentContext(userDataDir, {
-      executablePath: CHROMIUM,
-      headless: true,
-      args: CHROMIUM_ARGS,
-      viewport: { width: 1440, height: 900 },
-      reducedMotion: 'reduce',
-      baseURL: system.issuer.url,
-    });
+    browser = await openConsoleBrowser(system.issuer.url);
+    context = browser.context;
     await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: system.issuer.url });
-    page = context.pages()[0] ?? (await context.newPage());
-    page.setDefaultTimeout(10_000);
+    page = browser.page;
   });
 
   afterAll(async () => {
-    await context?.close();
-    if (userDataDir) await rm(userDataDir, { recursive: true, force: true });
+    await browser?.close();
     await system?.close();
   });
 

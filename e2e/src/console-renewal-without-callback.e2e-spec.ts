@@ -1,18 +1,10 @@
-import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { type BrowserContext, chromium, type Page } from 'playwright-core';
+import { type BrowserContext, type Page } from 'playwright-core';
 import request from 'supertest';
 import { shoot } from './support/console-shots';
 import { expectStatus, ms, RenewalRig, type RenewalView } from './support/renewals';
-import { REPO_ROOT } from './support/run-state';
+import { buildConsole, type ConsoleBrowser, openConsoleBrowser } from './support/console-browser';
 import { type ReceivedMail, secretsIn } from './support/smtp-sink';
-
-/** Debian's chromium (browser downloads are not possible here), as in console.e2e-spec.ts. */
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking'];
 
 /**
  * Seed 003's durations for a person at a browser: a "day" of 5 s, a redeem window of 12 s (long enough
@@ -44,15 +36,11 @@ describe('console: auto-renewal without a callback', () => {
   let rig: RenewalRig;
   let context: BrowserContext;
   let page: Page;
-  let userDataDir: string;
+  let browser: ConsoleBrowser | undefined;
   const run = `${Date.now().toString(36)}-${randomBytes(2).toString('hex')}`;
 
   beforeAll(async () => {
-    execFileSync('npx', ['--no', '--', 'vite', 'build', '--logLevel', 'warn'], {
-      cwd: resolve(REPO_ROOT, 'apps/console'),
-      env: { ...process.env, NODE_ENV: 'production' },
-      stdio: 'inherit',
-    });
+    buildConsole();
     rig = await RenewalRig.start({
       RENEWAL_DAY_MS: String(DAY_MS),
       RENEWAL_REDEEM_WINDOW_MS: String(WINDOW_MS),
@@ -60,23 +48,14 @@ describe('console: auto-renewal without a callback', () => {
       RENEWAL_OLD_TOKEN_GRACE_MS: '300000',
       TOKEN_RECOVERY_KEY: randomBytes(32).toString('base64'),
     });
-    userDataDir = await mkdtemp(join(tmpdir(), 'latchkey-chromium-'));
-    context = await chromium.launchPersistentContext(userDataDir, {
-      executablePath: CHROMIUM,
-      headless: true,
-      args: CHROMIUM_ARGS,
-      viewport: { width: 1440, height: 900 },
-      reducedMotion: 'reduce',
-      baseURL: rig.system.issuer.url,
-    });
+    browser = await openConsoleBrowser(rig.system.issuer.url);
+    context = browser.context;
     await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: rig.system.issuer.url });
-    page = context.pages()[0] ?? (await context.newPage());
-    page.setDefaultTimeout(10_000);
+    page = browser.page;
   });
 
   afterAll(async () => {
-    await context?.close();
-    if (userDataDir) await rm(userDataDir, { recursive: true, force: true });
+    await browser?.close();
     await rig?.close();
   });
 

@@ -1,18 +1,13 @@
-import { execFileSync } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import AxeBuilder from '@axe-core/playwright';
-import { type BrowserContext, chromium, type Page } from 'playwright-core';
+import { type Page } from 'playwright-core';
 import request from 'supertest';
 import { waitFor } from '@latchkey/testing';
+import { buildConsole, type ConsoleBrowser, openConsoleBrowser } from './support/console-browser';
 import { REPO_ROOT } from './support/run-state';
 import { startSystem, type RunningSystem } from './support/system';
 
-/** Debian's chromium (browser downloads are not possible here), as in console.e2e-spec.ts. */
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking'];
 const SHOTS = resolve(REPO_ROOT, process.env.CONSOLE_SCREENSHOTS ?? '.local/console-screenshots');
 
 /**
@@ -23,35 +18,20 @@ const SHOTS = resolve(REPO_ROOT, process.env.CONSOLE_SCREENSHOTS ?? '.local/cons
  */
 describe('console: usage and revoke impact', () => {
   let system: RunningSystem;
-  let context: BrowserContext;
   let page: Page;
-  let userDataDir: string;
+  let browser: ConsoleBrowser | undefined;
   const tenant = `console-usage-${Date.now().toString(36)}`;
 
   beforeAll(async () => {
-    execFileSync('npx', ['--no', '--', 'vite', 'build', '--logLevel', 'warn'], {
-      cwd: resolve(REPO_ROOT, 'apps/console'),
-      env: { ...process.env, NODE_ENV: 'production' },
-      stdio: 'inherit',
-    });
+    buildConsole();
     mkdirSync(SHOTS, { recursive: true });
     system = await startSystem();
-    userDataDir = await mkdtemp(join(tmpdir(), 'latchkey-chromium-'));
-    context = await chromium.launchPersistentContext(userDataDir, {
-      executablePath: CHROMIUM,
-      headless: true,
-      args: CHROMIUM_ARGS,
-      viewport: { width: 1440, height: 900 },
-      reducedMotion: 'reduce',
-      baseURL: system.issuer.url,
-    });
-    page = context.pages()[0] ?? (await context.newPage());
-    page.setDefaultTimeout(10_000);
+    browser = await openConsoleBrowser(system.issuer.url);
+    page = browser.page;
   });
 
   afterAll(async () => {
-    await context?.close();
-    if (userDataDir) await rm(userDataDir, { recursive: true, force: true });
+    await browser?.close();
     await system?.close();
   });
 

@@ -1,28 +1,16 @@
 import { execFileSync } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { Client } from 'pg';
 import AxeBuilder from '@axe-core/playwright';
-import { type BrowserContext, chromium, type Page } from 'playwright-core';
+import { type BrowserContext, type Page } from 'playwright-core';
 import request from 'supertest';
 import { screenshotPage } from './support/console-shots';
 import type { Verdict, VerifyNeeds } from '@latchkey/client';
+import { buildConsole, type ConsoleBrowser, openConsoleBrowser } from './support/console-browser';
 import { REPO_ROOT } from './support/run-state';
 import { startSystem, type RunningSystem } from './support/system';
 
-/** Debian's chromium (browser downloads are not possible here); `.ci/run` installs it when missing. */
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const CHROMIUM_ARGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
 /** Screenshots of the pages; `CONSOLE_SCREENSHOTS=docs/console` refreshes the ones the docs show. */
 const SHOTS = resolve(REPO_ROOT, process.env.CONSOLE_SCREENSHOTS ?? '.local/console-screenshots');
 
@@ -35,37 +23,22 @@ describe('console', () => {
   let system: RunningSystem;
   let context: BrowserContext;
   let page: Page;
-  let userDataDir: string;
+  let browser: ConsoleBrowser | undefined;
   const tenant = `console-${Date.now().toString(36)}`;
 
   beforeAll(async () => {
     // The console as `npm start` and the image serve it: built by Vite into apps/console/dist.
-    execFileSync('npx', ['--no', '--', 'vite', 'build', '--logLevel', 'warn'], {
-      cwd: resolve(REPO_ROOT, 'apps/console'),
-      // Jest sets NODE_ENV=test, which would make Vite bundle React's development build.
-      env: { ...process.env, NODE_ENV: 'production' },
-      stdio: 'inherit',
-    });
+    buildConsole();
     mkdirSync(SHOTS, { recursive: true });
     system = await startSystem();
-    userDataDir = await mkdtemp(join(tmpdir(), 'latchkey-chromium-'));
-    context = await chromium.launchPersistentContext(userDataDir, {
-      executablePath: CHROMIUM,
-      headless: true,
-      args: CHROMIUM_ARGS,
-      viewport: { width: 1440, height: 900 },
-      // No transitions half-way in a screenshot (the console honours reduced motion).
-      reducedMotion: 'reduce',
-      baseURL: system.issuer.url,
-    });
+    browser = await openConsoleBrowser(system.issuer.url);
+    context = browser.context;
     await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: system.issuer.url });
-    page = context.pages()[0] ?? (await context.newPage());
-    page.setDefaultTimeout(10_000);
+    page = browser.page;
   });
 
   afterAll(async () => {
-    await context?.close();
-    if (userDataDir) await rm(userDataDir, { recursive: true, force: true });
+    await browser?.close();
     await system?.close();
   });
 
