@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger, type OnModuleInit } from '@nestjs/common';
 import type { Job } from 'bullmq';
-import { AUTO_RENEWAL_ACTOR } from '@latchkey/contracts';
+import { AUTO_RENEWAL_ACTOR, type InternalTokenState } from '@latchkey/contracts';
 import { WORKER_CONFIG, type WorkerConfig } from '../config';
 import { IssuerClient } from '../issuer/issuer-client';
 import { JobQueues } from '../queues/job-queues';
@@ -172,16 +172,15 @@ export class MailProcessor implements OnModuleInit {
         const token = await this.issuer.currentTokenState(data.tokenId);
         if (token === undefined || token.status !== 'active')
           return { skip: 'the token is no longer active' };
-        const owner = token.technicalOwner;
-        const to = data.recipient === 'owner' ? token.createdByEmail : owner?.email;
-        if (!to) return { skip: `the token has no ${data.recipient} address` };
+        const addressee = addresseeOf(token, data.recipient);
+        if (addressee === undefined) return { skip: `the token has no ${data.recipient} address` };
         return {
-          to,
+          to: addressee.to,
           facts: {
             kind: 'idle-warning',
             tokenName: token.name,
             tokenId: token.id,
-            technicalOwnerName: data.recipient === 'technical-owner' ? (owner?.name ?? null) : null,
+            technicalOwnerName: addressee.technicalOwnerName,
             recipient: data.recipient,
             idleSince: data.idleSince,
             revokeAt: data.revokeAt,
@@ -205,16 +204,15 @@ export class MailProcessor implements OnModuleInit {
       case 'leak-revoked': {
         const token = await this.issuer.currentTokenState(data.tokenId);
         if (token === undefined) return { skip: 'the token is unknown' };
-        const owner = token.technicalOwner;
-        const to = data.recipient === 'owner' ? token.createdByEmail : owner?.email;
-        if (!to) return { skip: `the token has no ${data.recipient} address` };
+        const addressee = addresseeOf(token, data.recipient);
+        if (addressee === undefined) return { skip: `the token has no ${data.recipient} address` };
         return {
-          to,
+          to: addressee.to,
           facts: {
             kind: 'leak-revoked',
             tokenName: token.name,
             tokenId: token.id,
-            technicalOwnerName: data.recipient === 'technical-owner' ? (owner?.name ?? null) : null,
+            technicalOwnerName: addressee.technicalOwnerName,
             recipient: data.recipient,
             reason: data.reason,
             revokedAt: data.revokedAt,
@@ -240,4 +238,18 @@ export class MailProcessor implements OnModuleInit {
       }
     }
   }
+}
+
+/**
+ * Where a mail meant for a token's owner or for its technical owner goes, and the technical owner's name
+ * when the mail is theirs (null for the owner's); undefined when that person has no address.
+ */
+function addresseeOf(
+  token: InternalTokenState,
+  recipient: 'owner' | 'technical-owner',
+): { to: string; technicalOwnerName: string | null } | undefined {
+  const technicalOwner = token.technicalOwner;
+  const to = recipient === 'owner' ? token.createdByEmail : technicalOwner?.email;
+  if (!to) return undefined;
+  return { to, technicalOwnerName: recipient === 'technical-owner' ? (technicalOwner?.name ?? null) : null };
 }
